@@ -1,0 +1,41 @@
+using Microsoft.Extensions.Configuration;
+using Orchestrator.AppHost;
+
+var builder = DistributedApplication.CreateBuilder(args);
+
+// Infrastructure: Postgres holds task and node state; RabbitMQ carries every command and event.
+var postgres = builder.AddPostgres("postgres")
+    .WithConfiguredImage(builder.Configuration, "Postgres", "orchestrator/postgres:15");
+var database = postgres.AddDatabase("orchestratordb");
+
+var messaging = builder.AddRabbitMQ("messaging")
+    .WithConfiguredImage(builder.Configuration, "RabbitMq", "orchestrator/rabbitmq:3")
+    .WithHttpEndpoint(targetPort: 15672, name: "management");
+
+// The control plane.
+var stateStore = builder.AddProject<Projects.Orchestrator_StateStore>("statestore")
+    .WithReference(database).WaitFor(database)
+    .WithReference(messaging).WaitFor(messaging);
+
+builder.AddProject<Projects.Orchestrator_Scheduler>("scheduler")
+    .WithReference(messaging).WaitFor(messaging)
+    .WaitFor(stateStore);
+
+builder.AddProject<Projects.Orchestrator_Api>("api")
+    .WithReference(messaging).WaitFor(messaging)
+    .WaitFor(stateStore)
+    .WithHttpHealthCheck("/health");
+
+// Worker agents on this host, each a node of its own with its own data directory.
+var agentCount = builder.Configuration.GetValue("WorkerAgents:Count", 2);
+for (var i = 1; i <= agentCount; i++)
+{
+    var nodeName = $"worker-{i}";
+    builder.AddProject<Projects.Orchestrator_WorkerAgent>($"worker-agent-{i}")
+        .WithEnvironment("Agent__NodeName", nodeName)
+        .WithEnvironment("Agent__DataPath", Path.Combine(Path.GetTempPath(), "orchestrator", nodeName))
+        .WithReference(messaging).WaitFor(messaging)
+        .WaitFor(stateStore);
+}
+
+builder.Build().Run();

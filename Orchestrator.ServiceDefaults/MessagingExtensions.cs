@@ -1,0 +1,60 @@
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>
+/// One place for the bus: RabbitMQ from the <c>messaging</c> connection string (an amqp:// URI, as Aspire
+/// gives it), kebab-case endpoint names, and a short retry for transient faults. Each service adds its own
+/// consumers through <paramref name="configure"/>, so several services can share one bus in one process.
+/// </summary>
+public static class MessagingExtensions
+{
+    public const string ConnectionName = "messaging";
+
+    public static TBuilder AddOrchestratorBus<TBuilder>(
+        this TBuilder builder,
+        Action<IBusRegistrationConfigurator> configure,
+        Action<IBusRegistrationContext, IRabbitMqBusFactoryConfigurator>? configureBus = null)
+        where TBuilder : IHostApplicationBuilder
+    {
+        var connectionString = builder.Configuration.GetConnectionString(ConnectionName)
+            ?? throw new InvalidOperationException(
+                $"No RabbitMQ connection string: set ConnectionStrings:{ConnectionName} to an amqp:// URI.");
+        var address = new Uri(connectionString);
+
+        builder.Services.AddMassTransit(bus =>
+        {
+            bus.SetKebabCaseEndpointNameFormatter();
+            configure(bus);
+            bus.UsingRabbitMq((context, rabbit) =>
+            {
+                rabbit.Host(address.Host, (ushort)(address.IsDefaultPort ? 5672 : address.Port), VirtualHost(address), host =>
+                {
+                    var (user, password) = Credentials(address);
+                    host.Username(user);
+                    host.Password(password);
+                });
+                rabbit.UseMessageRetry(retry => retry.Intervals(100, 500, 1000, 2000));
+                configureBus?.Invoke(context, rabbit);
+                rabbit.ConfigureEndpoints(context);
+            });
+        });
+        return builder;
+    }
+
+    private static string VirtualHost(Uri address)
+    {
+        var path = Uri.UnescapeDataString(address.AbsolutePath.TrimStart('/'));
+        return string.IsNullOrEmpty(path) ? "/" : path;
+    }
+
+    private static (string User, string Password) Credentials(Uri address)
+    {
+        if (string.IsNullOrEmpty(address.UserInfo))
+            return ("guest", "guest");
+        var parts = address.UserInfo.Split(':', 2);
+        return (Uri.UnescapeDataString(parts[0]), parts.Length > 1 ? Uri.UnescapeDataString(parts[1]) : "");
+    }
+}

@@ -1,0 +1,48 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+using Orchestrator.Domain.Tasks;
+
+namespace Orchestrator.Api.Apis;
+
+/// <summary>
+/// Reads a task spec from a request body and checks it. Every problem, from malformed JSON to an absurd
+/// memory request, comes back as field errors keyed by the field's path in the body.
+/// </summary>
+public sealed class TaskSpecReader(IOptions<JsonOptions> jsonOptions)
+{
+    public async Task<(TaskSpec? Spec, IReadOnlyDictionary<string, string[]> Errors)> ReadAsync(
+        HttpRequest request, CancellationToken cancellationToken)
+    {
+        TaskSpec? spec;
+        try
+        {
+            spec = await JsonSerializer.DeserializeAsync<TaskSpec>(request.Body, jsonOptions.Value.SerializerOptions, cancellationToken);
+        }
+        catch (JsonException error)
+        {
+            return (null, Problem(FieldOf(error), Describe(error)));
+        }
+        if (spec is null)
+            return (null, Problem("body", "The body must be a JSON object describing the task."));
+        var errors = TaskSpecValidator.Validate(spec);
+        return (errors.Count == 0 ? spec : null, errors);
+    }
+
+    private static IReadOnlyDictionary<string, string[]> Problem(string field, string message) =>
+        new Dictionary<string, string[]> { [field] = [message] };
+
+    /// <summary>"$.resources.cpu" becomes "resources.cpu"; a body that is not JSON at all is "body".</summary>
+    private static string FieldOf(JsonException error)
+    {
+        var path = error.Path?.TrimStart('$').TrimStart('.');
+        return string.IsNullOrEmpty(path) ? "body" : path;
+    }
+
+    private static string Describe(JsonException error) =>
+        error.Message.Contains("could not be mapped", StringComparison.Ordinal)
+            ? "This is not a known field."
+            : error.Path is null or "$"
+                ? "The body is not valid JSON."
+                : "The value has the wrong type or is malformed.";
+}

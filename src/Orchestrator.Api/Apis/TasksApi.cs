@@ -1,0 +1,78 @@
+using MassTransit;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Orchestrator.Contracts;
+using Orchestrator.Domain.Tasks;
+
+namespace Orchestrator.Api.Apis;
+
+public static class TasksApi
+{
+    public static RouteGroupBuilder MapTasksApi(this IEndpointRouteBuilder app)
+    {
+        var tasks = app.MapGroup("/api/tasks").WithTags("Tasks");
+        tasks.MapPost("/", SubmitTaskAsync)
+            .Accepts<TaskSpec>("application/json")
+            .WithSummary("Submit a task")
+            .WithDescription("Validates the spec, records the task as Pending and returns 202 with its Location. Placement and start follow without further calls.");
+        tasks.MapGet("/", ListTasksAsync).WithSummary("List tasks, newest first");
+        tasks.MapGet("/{id:guid}", GetTaskAsync).WithSummary("Get one task");
+        tasks.MapDelete("/{id:guid}", StopTaskAsync)
+            .WithSummary("Stop a task")
+            .WithDescription("Stops the container (SIGTERM, then SIGKILL) and removes it; the task ends Completed. Stopping twice is harmless.");
+        return tasks;
+    }
+
+    public static async Task<Results<Accepted<TaskDetails>, ValidationProblem>> SubmitTaskAsync(
+        HttpRequest request, [AsParameters] TaskApiServices services, CancellationToken cancellationToken)
+    {
+        var (spec, errors) = await services.Reader.ReadAsync(request, cancellationToken);
+        if (spec is null)
+            return TypedResults.ValidationProblem(errors, title: "The task spec is not valid.");
+        var response = await services.Submit.GetResponse<TaskDetails>(new SubmitTask(NewId.NextGuid(), spec), cancellationToken);
+        return TypedResults.Accepted($"/api/tasks/{response.Message.Id}", response.Message);
+    }
+
+    public static async Task<Ok<IReadOnlyList<TaskDetails>>> ListTasksAsync(
+        [AsParameters] TaskApiServices services, CancellationToken cancellationToken)
+    {
+        var response = await services.List.GetResponse<TaskList>(new ListTasks(), cancellationToken);
+        return TypedResults.Ok(response.Message.Tasks);
+    }
+
+    public static async Task<Results<Ok<TaskDetails>, NotFound<ProblemDetails>>> GetTaskAsync(
+        Guid id, [AsParameters] TaskApiServices services, CancellationToken cancellationToken)
+    {
+        var response = await services.Get.GetResponse<TaskDetails, TaskNotFound>(new GetTask(id), cancellationToken);
+        return response.Is(out Response<TaskDetails>? found)
+            ? TypedResults.Ok(found.Message)
+            : TaskNotFoundProblem(id);
+    }
+
+    public static async Task<Results<Accepted<TaskDetails>, NotFound<ProblemDetails>>> StopTaskAsync(
+        Guid id, [AsParameters] TaskApiServices services, CancellationToken cancellationToken)
+    {
+        var response = await services.Cancel.GetResponse<TaskDetails, TaskNotFound>(new CancelTask(id), cancellationToken);
+        return response.Is(out Response<TaskDetails>? found)
+            ? TypedResults.Accepted($"/api/tasks/{id}", found.Message)
+            : TaskNotFoundProblem(id);
+    }
+
+    private static NotFound<ProblemDetails> TaskNotFoundProblem(Guid id) =>
+        TypedResults.NotFound(new ProblemDetails
+        {
+            Status = StatusCodes.Status404NotFound,
+            Title = "No such task.",
+            Detail = $"There is no task with id {id}.",
+        });
+}
+
+/// <summary>What the task endpoints need, as one parameter.</summary>
+public sealed class TaskApiServices
+{
+    public required TaskSpecReader Reader { get; init; }
+    public required IRequestClient<SubmitTask> Submit { get; init; }
+    public required IRequestClient<CancelTask> Cancel { get; init; }
+    public required IRequestClient<GetTask> Get { get; init; }
+    public required IRequestClient<ListTasks> List { get; init; }
+}

@@ -1,0 +1,43 @@
+using System.Text.Json.Serialization;
+using MassTransit;
+using Orchestrator.Contracts;
+using Scalar.AspNetCore;
+
+namespace Orchestrator.Api.Extensions;
+
+public static class ApiExtensions
+{
+    /// <summary>How long the Api waits for StateStore before answering 503.</summary>
+    public static readonly RequestTimeout StateStoreTimeout = RequestTimeout.After(s: 10);
+
+    public static TBuilder AddApiServices<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<StateStoreUnavailableHandler>();
+        builder.Services.ConfigureHttpJsonOptions(options =>
+            options.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        builder.Services.AddOpenApi();
+        builder.Services.AddSingleton<Apis.TaskSpecReader>();
+        return builder;
+    }
+
+    /// <summary>The Api keeps nothing: every read and write is a request to StateStore over the bus.</summary>
+    public static IBusRegistrationConfigurator AddApiRequestClients(this IBusRegistrationConfigurator bus)
+    {
+        bus.AddRequestClient<SubmitTask>(StateStoreTimeout);
+        bus.AddRequestClient<CancelTask>(StateStoreTimeout);
+        bus.AddRequestClient<GetTask>(StateStoreTimeout);
+        bus.AddRequestClient<ListTasks>(StateStoreTimeout);
+        bus.AddRequestClient<ListNodes>(StateStoreTimeout);
+        return bus;
+    }
+
+    public static WebApplication UseApiServices(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapOpenApi();
+        app.MapScalarApiReference();
+        return app;
+    }
+}

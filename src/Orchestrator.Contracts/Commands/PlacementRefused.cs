@@ -1,0 +1,3 @@
+namespace Orchestrator.Contracts;
+
+public sealed record PlacementRefused(Guid TaskId, Guid NodeId, string Reason);

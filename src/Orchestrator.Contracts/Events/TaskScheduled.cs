@@ -1,0 +1,3 @@
+namespace Orchestrator.Contracts;
+
+public sealed record TaskScheduled(Guid TaskId, Guid NodeId, int Attempt);

@@ -1,0 +1,19 @@
+using Orchestrator.Domain.Capacity;
+using Orchestrator.Domain.Nodes;
+
+namespace Orchestrator.Contracts;
+
+/// <summary>A worker node as users see it: capacity, what it may hand out, what is asked of it, what it uses.</summary>
+public sealed record NodeDetails
+{
+    public required Guid Id { get; init; }
+    public required string Name { get; init; }
+    public required NodeStatus Status { get; init; }
+    public required Resources Capacity { get; init; }
+    public required Resources Allocatable { get; init; }
+    public required Resources Allocated { get; init; }
+    public required Resources Used { get; init; }
+    public required int TaskCount { get; init; }
+    public required DateTimeOffset RegisteredAt { get; init; }
+    public required DateTimeOffset LastHeartbeatAt { get; init; }
+}

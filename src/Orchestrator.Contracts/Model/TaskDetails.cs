@@ -1,0 +1,26 @@
+using Orchestrator.Domain.Capacity;
+using Orchestrator.Domain.Tasks;
+
+namespace Orchestrator.Contracts;
+
+/// <summary>Everything a user may see of a task: its spec, where it runs, and what happened to it.</summary>
+public sealed record TaskDetails
+{
+    public required Guid Id { get; init; }
+    public required string Name { get; init; }
+    public required string Image { get; init; }
+    public required TaskState State { get; init; }
+    public required DesiredState DesiredState { get; init; }
+    public Guid? NodeId { get; init; }
+    public string? ContainerId { get; init; }
+    public required IReadOnlyList<PortBinding> Ports { get; init; }
+    public required Resources Resources { get; init; }
+    public IReadOnlyList<string>? Command { get; init; }
+    public IReadOnlyDictionary<string, string>? Env { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset? StartedAt { get; init; }
+    public DateTimeOffset? FinishedAt { get; init; }
+    public long? ExitCode { get; init; }
+    public string? Message { get; init; }
+    public required int Version { get; init; }
+}

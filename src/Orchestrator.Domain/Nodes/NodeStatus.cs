@@ -1,0 +1,7 @@
+namespace Orchestrator.Domain.Nodes;
+
+public enum NodeStatus
+{
+    Ready,
+    Down,
+}

@@ -1,0 +1,11 @@
+using MassTransit;
+using Orchestrator.Contracts;
+using Orchestrator.Scheduler.Placement;
+
+namespace Orchestrator.Scheduler.Consumers;
+
+/// <summary>A new task: place it now, inside this message's trace.</summary>
+public sealed class TaskSubmittedConsumer(PlacementPass pass) : IConsumer<TaskSubmitted>
+{
+    public Task Consume(ConsumeContext<TaskSubmitted> context) => pass.RunAsync(context.CancellationToken);
+}

@@ -1,0 +1,48 @@
+using MassTransit;
+using Orchestrator.Contracts;
+using Orchestrator.Domain.Tasks;
+using Orchestrator.StateStore.Persistence;
+using Orchestrator.StateStore.Persistence.Entities;
+using Orchestrator.StateStore.Tasks;
+
+namespace Orchestrator.StateStore.Consumers;
+
+/// <summary>
+/// Records that the user wants the task stopped. A Pending task ends at once; a placed one is stopped by its
+/// agent, whose report ends it Completed. Stopping twice, or stopping a finished task, changes no state; a
+/// finished task's leftover container is still removed.
+/// </summary>
+public sealed class CancelTaskConsumer(StateTransaction transaction, TaskLifecycle lifecycle) : IConsumer<CancelTask>
+{
+    public async Task Consume(ConsumeContext<CancelTask> context)
+    {
+        var task = await transaction.RunAsync(async db =>
+        {
+            var found = await db.Tasks.FindAsync([context.Message.TaskId], context.CancellationToken);
+            if (found is not null)
+                Cancel(found);
+            return found;
+        }, context.CancellationToken);
+
+        if (task is null)
+            await context.RespondAsync(new TaskNotFound(context.Message.TaskId));
+        else
+            await context.RespondAsync(task.ToDetails());
+    }
+
+    private void Cancel(TaskRecord task)
+    {
+        var firstRequest = task.DesiredState == DesiredState.Running;
+        task.DesiredState = DesiredState.Stopped;
+        if (task.State == TaskState.Pending)
+        {
+            lifecycle.TryMove(task, TaskState.Completed, "cancelled before placement");
+            return;
+        }
+        if (task.NodeId is not { } nodeId)
+            return;
+        if (firstRequest && !task.IsTerminal)
+            task.Message = "stopping";
+        lifecycle.SendStop(task.Id, nodeId, task.Attempt);
+    }
+}

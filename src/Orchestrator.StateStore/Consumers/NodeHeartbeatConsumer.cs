@@ -1,0 +1,84 @@
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Orchestrator.Contracts;
+using Orchestrator.Domain.Nodes;
+using Orchestrator.Domain.Tasks;
+using Orchestrator.StateStore.Outbox;
+using Orchestrator.StateStore.Persistence;
+using Orchestrator.StateStore.Persistence.Entities;
+using Orchestrator.StateStore.Tasks;
+
+namespace Orchestrator.StateStore.Consumers;
+
+/// <summary>
+/// Registers or refreshes a node, and compares the containers it reports with what StateStore believes:
+/// a container for a task that no longer belongs there is told to stop, and an exit the agent could not
+/// report is recorded from the heartbeat.
+/// </summary>
+public sealed class NodeHeartbeatConsumer(StateTransaction transaction, TaskLifecycle lifecycle, OutboxWriter outbox)
+    : IConsumer<NodeHeartbeat>
+{
+    public Task Consume(ConsumeContext<NodeHeartbeat> context) =>
+        transaction.RunAsync(async db =>
+        {
+            var heartbeat = context.Message;
+            await RefreshNodeAsync(db, heartbeat, context.CancellationToken);
+            await ReconcileAsync(db, heartbeat, context.CancellationToken);
+        }, context.CancellationToken);
+
+    private async Task RefreshNodeAsync(OrchestratorDbContext db, NodeHeartbeat heartbeat, CancellationToken cancellationToken)
+    {
+        // Liveness is judged by StateStore's clock, never the agent's.
+        var now = lifecycle.Now;
+        var node = await db.Nodes.FindAsync([heartbeat.NodeId], cancellationToken);
+        if (node is null)
+        {
+            node = new NodeRecord
+            {
+                Id = heartbeat.NodeId,
+                Name = heartbeat.Name,
+                Capacity = heartbeat.Capacity,
+                Allocatable = heartbeat.Allocatable,
+                Used = heartbeat.Used,
+                RegisteredAt = now,
+                Status = NodeStatus.Down,
+            };
+            db.Nodes.Add(node);
+        }
+        node.Name = heartbeat.Name;
+        node.Capacity = heartbeat.Capacity;
+        node.Allocatable = heartbeat.Allocatable;
+        node.Used = heartbeat.Used;
+        node.LastHeartbeatAt = now;
+        if (node.Status != NodeStatus.Ready)
+        {
+            node.Status = NodeStatus.Ready;
+            node.DownSince = null;
+            outbox.Publish(new NodeReady(node.Id, node.Name));
+        }
+    }
+
+    private async Task ReconcileAsync(OrchestratorDbContext db, NodeHeartbeat heartbeat, CancellationToken cancellationToken)
+    {
+        if (heartbeat.Containers.Count == 0)
+            return;
+        var taskIds = heartbeat.Containers.Select(c => c.TaskId).Distinct().ToList();
+        var tasks = await db.Tasks.Where(t => taskIds.Contains(t.Id)).ToDictionaryAsync(t => t.Id, cancellationToken);
+        foreach (var container in heartbeat.Containers)
+        {
+            tasks.TryGetValue(container.TaskId, out var task);
+            var belongsHere = task is not null && task.NodeId == heartbeat.NodeId && task.Attempt == container.Attempt;
+            if (!belongsHere || task!.DesiredState == DesiredState.Stopped)
+            {
+                if (container.Running)
+                    lifecycle.SendStop(container.TaskId, heartbeat.NodeId, container.Attempt);
+                continue;
+            }
+            if (!container.Running && task.State is TaskState.Running or TaskState.Scheduled)
+            {
+                task.ContainerId ??= container.ContainerId;
+                lifecycle.RecordExit(task, container.ExitCode, oomKilled: false, error: null);
+            }
+        }
+    }
+}

@@ -1,0 +1,21 @@
+using MassTransit;
+using Orchestrator.Contracts;
+using Orchestrator.StateStore.Persistence;
+using Orchestrator.StateStore.Tasks;
+
+namespace Orchestrator.StateStore.Consumers;
+
+/// <summary>An agent's container exited, or never started. Stale attempts and finished tasks are ignored.</summary>
+public sealed class TaskExitedConsumer(StateTransaction transaction, TaskLifecycle lifecycle) : IConsumer<TaskExited>
+{
+    public Task Consume(ConsumeContext<TaskExited> context) =>
+        transaction.RunAsync(async db =>
+        {
+            var report = context.Message;
+            var task = await db.Tasks.FindAsync([report.TaskId], context.CancellationToken);
+            if (task is null || task.IsTerminal || task.NodeId != report.NodeId || task.Attempt != report.Attempt)
+                return;
+            task.ContainerId ??= report.ContainerId;
+            lifecycle.RecordExit(task, report.ExitCode, report.OomKilled, report.Error);
+        }, context.CancellationToken);
+}

@@ -1,0 +1,33 @@
+using MassTransit;
+using Orchestrator.Contracts;
+using Orchestrator.Domain.Tasks;
+using Orchestrator.StateStore.Persistence;
+using Orchestrator.StateStore.Tasks;
+
+namespace Orchestrator.StateStore.Consumers;
+
+/// <summary>
+/// An agent runs a container. If it is the task's current attempt on that node, the task is Running with the
+/// ports the engine bound; if the task has moved on or was stopped, the container is told to stop.
+/// </summary>
+public sealed class TaskStartedConsumer(StateTransaction transaction, TaskLifecycle lifecycle) : IConsumer<TaskStarted>
+{
+    public Task Consume(ConsumeContext<TaskStarted> context) =>
+        transaction.RunAsync(async db =>
+        {
+            var report = context.Message;
+            var task = await db.Tasks.FindAsync([report.TaskId], context.CancellationToken);
+            var isCurrent = task is not null && task.NodeId == report.NodeId && task.Attempt == report.Attempt;
+            if (task is null || !isCurrent || task.IsTerminal || task.DesiredState == DesiredState.Stopped)
+            {
+                lifecycle.SendStop(report.TaskId, report.NodeId, report.Attempt);
+                return;
+            }
+            if (task.State == TaskState.Running)
+                return; // a duplicate report
+            task.ContainerId = report.ContainerId;
+            task.Ports = report.Ports.ToList();
+            task.StartedAt = report.StartedAt;
+            lifecycle.TryMove(task, TaskState.Running, $"container {report.ContainerId[..12]} started");
+        }, context.CancellationToken);
+}

@@ -1,0 +1,43 @@
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.EntityFrameworkCore;
+using Orchestrator.StateStore.Consumers;
+using Orchestrator.StateStore.Liveness;
+using Orchestrator.StateStore.Outbox;
+using Orchestrator.StateStore.Persistence;
+using Orchestrator.StateStore.Tasks;
+
+namespace Orchestrator.StateStore.Extensions;
+
+public static class StateStoreExtensions
+{
+    public const string DatabaseConnectionName = "orchestratordb";
+
+    /// <summary>Everything StateStore runs but its consumers: the database, the outbox and the monitors.</summary>
+    public static TBuilder AddStateStore<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        var connectionString = builder.Configuration.GetConnectionString(DatabaseConnectionName)
+            ?? throw new InvalidOperationException(
+                $"No Postgres connection string: set ConnectionStrings:{DatabaseConnectionName}.");
+        builder.Services.AddDbContext<OrchestratorDbContext>(options => options.UseNpgsql(connectionString));
+        builder.Services.AddHostedService<DatabaseMigrator>();
+
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<OutboxSignal>();
+        builder.Services.AddScoped<OutboxWriter>();
+        builder.Services.AddScoped<StateTransaction>();
+        builder.Services.AddScoped<TaskLifecycle>();
+        builder.Services.AddHostedService<OutboxDispatcher>();
+
+        builder.Services.Configure<LivenessOptions>(builder.Configuration.GetSection(LivenessOptions.Section));
+        builder.Services.AddHostedService<NodeLivenessMonitor>();
+        return builder;
+    }
+
+    /// <summary>StateStore's consumers, for whichever bus the host configures.</summary>
+    public static IBusRegistrationConfigurator AddStateStoreConsumers(this IBusRegistrationConfigurator bus)
+    {
+        bus.AddConsumers(typeof(SubmitTaskConsumer).Assembly);
+        return bus;
+    }
+}

@@ -1,0 +1,70 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Orchestrator.Contracts;
+using Orchestrator.Domain.Nodes;
+using Orchestrator.StateStore.Outbox;
+using Orchestrator.StateStore.Persistence;
+
+namespace Orchestrator.StateStore.Liveness;
+
+/// <summary>
+/// Marks nodes Down when their heartbeats stop. Each sweep takes a transaction-scoped Postgres advisory lock,
+/// so with several StateStore instances only one sweeps at a time.
+/// </summary>
+public sealed class NodeLivenessMonitor(
+    IServiceScopeFactory scopes,
+    IOptions<LivenessOptions> options,
+    TimeProvider clock,
+    ILogger<NodeLivenessMonitor> logger) : BackgroundService
+{
+    // An arbitrary constant that names this monitor's lock among the database's advisory locks.
+    private const long AdvisoryLockKey = 0x4F52_4348_4C49_5645; // "ORCHLIVE"
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.CheckInterval, clock);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                try
+                {
+                    await SweepAsync(stoppingToken);
+                }
+                catch (Exception error) when (error is not OperationCanceledException)
+                {
+                    logger.LogWarning(error, "Node liveness sweep failed");
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task SweepAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var transaction = scope.ServiceProvider.GetRequiredService<StateTransaction>();
+        var outbox = scope.ServiceProvider.GetRequiredService<OutboxWriter>();
+        var deadline = clock.GetUtcNow() - options.Value.NodeTtl;
+        await transaction.RunAsync(async db =>
+        {
+            var gotLock = await db.Database
+                .SqlQuery<bool>($"SELECT pg_try_advisory_xact_lock({AdvisoryLockKey}) AS \"Value\"")
+                .SingleAsync(cancellationToken);
+            if (!gotLock)
+                return;
+            var silent = await db.Nodes
+                .Where(n => n.Status == NodeStatus.Ready && n.LastHeartbeatAt < deadline)
+                .ToListAsync(cancellationToken);
+            foreach (var node in silent)
+            {
+                node.Status = NodeStatus.Down;
+                node.DownSince = clock.GetUtcNow();
+                outbox.Publish(new NodeDown(node.Id, node.Name, node.LastHeartbeatAt));
+                logger.LogWarning("Node {NodeName} ({NodeId}) is Down: last heartbeat at {LastHeartbeatAt}", node.Name, node.Id, node.LastHeartbeatAt);
+            }
+        }, cancellationToken);
+    }
+}

@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using System.Text.Json;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Orchestrator.Contracts;
+using Orchestrator.StateStore.Persistence;
+using Orchestrator.StateStore.Persistence.Entities;
+
+namespace Orchestrator.StateStore.Outbox;
+
+/// <summary>
+/// Publishes committed outbox rows in order and deletes them in the same transaction. A crash after
+/// publishing and before the delete commits publishes again on restart: at least once, and consumers are
+/// idempotent. Rows are claimed with SKIP LOCKED, so several StateStore instances can dispatch side by side.
+/// </summary>
+public sealed class OutboxDispatcher(
+    IServiceScopeFactory scopes,
+    IBus bus,
+    OutboxSignal signal,
+    ILogger<OutboxDispatcher> logger) : BackgroundService
+{
+    private const int BatchSize = 100;
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
+    private static readonly ActivitySource Source = new(StateStoreTelemetry.SourceName);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                while (await DispatchBatchAsync(stoppingToken) == BatchSize) { }
+                await signal.WaitAsync(PollInterval, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception error)
+            {
+                logger.LogWarning(error, "Outbox dispatch failed; retrying shortly");
+                await Task.Delay(PollInterval, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+    }
+
+    private async Task<int> DispatchBatchAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<OrchestratorDbContext>();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var batch = await db.Outbox
+            .FromSql($"""SELECT * FROM orchestrator.outbox_messages ORDER BY "Id" LIMIT {BatchSize} FOR UPDATE SKIP LOCKED""")
+            .ToListAsync(cancellationToken);
+        foreach (var message in batch)
+            await DispatchAsync(message, cancellationToken);
+        db.Outbox.RemoveRange(batch);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return batch.Count;
+    }
+
+    private async Task DispatchAsync(OutboxMessage message, CancellationToken cancellationToken)
+    {
+        var type = typeof(SubmitTask).Assembly.GetType(message.MessageType)
+            ?? throw new InvalidOperationException($"Outbox message {message.Id} has unknown type {message.MessageType}.");
+        var body = JsonSerializer.Deserialize(message.Body, type, OutboxWriter.SerializerOptions)!;
+
+        // Continue the trace of the transaction that wrote the row, however much later this runs.
+        ActivityContext.TryParse(message.TraceParent, message.TraceState, out var parent);
+        using var activity = Source.StartActivity($"outbox {type.Name}", ActivityKind.Producer, parent);
+
+        if (message.Destination is null)
+        {
+            await bus.Publish(body, type, context => context.MessageId = message.MessageId, cancellationToken);
+        }
+        else
+        {
+            var endpoint = await bus.GetSendEndpoint(new Uri($"queue:{message.Destination}"));
+            await endpoint.Send(body, type, context => context.MessageId = message.MessageId, cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,37 @@
+using System.Diagnostics;
+using System.Text.Json;
+using MassTransit;
+using Orchestrator.StateStore.Persistence;
+using Orchestrator.StateStore.Persistence.Entities;
+
+namespace Orchestrator.StateStore.Outbox;
+
+/// <summary>
+/// Adds messages to the outbox table in the caller's unit of work, so they commit or roll back with the state
+/// change that caused them.
+/// </summary>
+public sealed class OutboxWriter(OrchestratorDbContext db, TimeProvider clock)
+{
+    internal static readonly JsonSerializerOptions SerializerOptions = new(JsonSerializerDefaults.Web);
+
+    /// <summary>An event, published to every subscriber.</summary>
+    public void Publish<T>(T message) where T : class => Add(message, destination: null);
+
+    /// <summary>A command, sent to exactly one queue, e.g. <c>agent-{nodeId}</c>.</summary>
+    public void Send<T>(string queue, T message) where T : class => Add(message, queue);
+
+    private void Add<T>(T message, string? destination) where T : class
+    {
+        var activity = Activity.Current;
+        db.Outbox.Add(new OutboxMessage
+        {
+            MessageId = NewId.NextGuid(),
+            MessageType = typeof(T).FullName!,
+            Body = JsonSerializer.Serialize(message, SerializerOptions),
+            Destination = destination,
+            TraceParent = activity?.Id,
+            TraceState = activity?.TraceStateString,
+            CreatedAt = clock.GetUtcNow(),
+        });
+    }
+}

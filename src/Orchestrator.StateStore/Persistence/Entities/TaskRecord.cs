@@ -1,0 +1,119 @@
+using Orchestrator.Contracts;
+using Orchestrator.Domain.Tasks;
+
+namespace Orchestrator.StateStore.Persistence.Entities;
+
+/// <summary>A task as StateStore stores it. Its state changes only through <see cref="MoveTo"/>.</summary>
+public sealed class TaskRecord
+{
+    public Guid Id { get; init; }
+    public required string Name { get; init; }
+    public required string Image { get; init; }
+    public required TaskSpec Spec { get; init; }
+
+    // The request, in columns, so that a node's allocation is one set-based SUM.
+    public decimal CpuRequest { get; init; }
+    public long MemoryMbRequest { get; init; }
+    public long DiskMbRequest { get; init; }
+
+    public TaskState State { get; private set; } = TaskState.Pending;
+    public DesiredState DesiredState { get; set; } = DesiredState.Running;
+
+    public Guid? NodeId { get; set; }
+
+    /// <summary>Counts placements. Commands to agents and their reports carry it, so stale ones are ignored.</summary>
+    public int Attempt { get; set; }
+
+    public string? ContainerId { get; set; }
+    public List<PortBinding> Ports { get; set; } = [];
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset? ScheduledAt { get; private set; }
+    public DateTimeOffset? StartedAt { get; set; }
+    public DateTimeOffset? FinishedAt { get; private set; }
+    public long? ExitCode { get; set; }
+    public string? Message { get; set; }
+
+    /// <summary>Bumped on every change of state; the optimistic concurrency token.</summary>
+    public int Version { get; private set; }
+
+    public static TaskRecord Submit(Guid id, TaskSpec spec, DateTimeOffset now)
+    {
+        var requested = spec.Requested;
+        return new TaskRecord
+        {
+            Id = id,
+            Name = spec.Name,
+            Image = spec.Image,
+            Spec = spec,
+            CpuRequest = requested.Cpu,
+            MemoryMbRequest = requested.MemoryMb,
+            DiskMbRequest = requested.DiskMb,
+            CreatedAt = now,
+            Ports = (spec.Ports ?? []).Select(p => new PortBinding(p.ContainerPort, p.HostPort, p.Protocol)).ToList(),
+        };
+    }
+
+    public bool IsTerminal => TaskStateMachine.IsTerminal(State);
+
+    /// <summary>
+    /// Moves the task through the Domain's state machine and returns the event to record. A forbidden move
+    /// throws <see cref="InvalidTaskTransitionException"/> and nothing changes.
+    /// </summary>
+    public TaskEventRecord MoveTo(TaskState next, string reason, DateTimeOffset now)
+    {
+        State = TaskStateMachine.Transition(State, next);
+        Version++;
+        Message = reason;
+        switch (next)
+        {
+            case TaskState.Scheduled:
+                ScheduledAt = now;
+                break;
+            case TaskState.Running:
+                StartedAt ??= now;
+                break;
+            case TaskState.Completed or TaskState.Failed:
+                FinishedAt = now;
+                break;
+        }
+        return new TaskEventRecord
+        {
+            TaskId = Id,
+            State = next,
+            Reason = reason,
+            NodeId = NodeId,
+            ExitCode = TaskStateMachine.IsTerminal(next) ? ExitCode : null,
+            At = now,
+        };
+    }
+
+    /// <summary>The first record of a task's history.</summary>
+    public TaskEventRecord SubmittedEvent() => new()
+    {
+        TaskId = Id,
+        State = TaskState.Pending,
+        Reason = "submitted",
+        At = CreatedAt,
+    };
+
+    public TaskDetails ToDetails() => new()
+    {
+        Id = Id,
+        Name = Name,
+        Image = Image,
+        State = State,
+        DesiredState = DesiredState,
+        NodeId = NodeId,
+        ContainerId = ContainerId,
+        Ports = Ports,
+        Resources = Spec.Requested,
+        Command = Spec.Command,
+        Env = Spec.Env,
+        CreatedAt = CreatedAt,
+        StartedAt = StartedAt,
+        FinishedAt = FinishedAt,
+        ExitCode = ExitCode,
+        Message = Message,
+        Version = Version,
+    };
+}

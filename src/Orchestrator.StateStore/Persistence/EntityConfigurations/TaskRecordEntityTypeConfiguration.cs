@@ -1,0 +1,27 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Orchestrator.StateStore.Persistence.Entities;
+
+namespace Orchestrator.StateStore.Persistence.EntityConfigurations;
+
+internal sealed class TaskRecordEntityTypeConfiguration : IEntityTypeConfiguration<TaskRecord>
+{
+    public void Configure(EntityTypeBuilder<TaskRecord> task)
+    {
+        task.ToTable("tasks");
+        task.HasKey(t => t.Id);
+        task.Property(t => t.Name).HasMaxLength(63);
+        task.Property(t => t.Image).HasMaxLength(255);
+        task.Property(t => t.Spec).HasJsonConversion();
+        task.Property(t => t.Ports).HasJsonConversion();
+        task.Property(t => t.CpuRequest).HasPrecision(12, 3);
+        task.Property(t => t.State).HasConversion<string>().HasMaxLength(16);
+        task.Property(t => t.DesiredState).HasConversion<string>().HasMaxLength(16);
+        task.Property(t => t.ContainerId).HasMaxLength(128);
+        task.Property(t => t.Message).HasMaxLength(1024);
+        task.Property(t => t.Version).IsConcurrencyToken();
+        task.HasIndex(t => t.State);
+        task.HasIndex(t => new { t.NodeId, t.State });
+        task.HasIndex(t => t.CreatedAt);
+    }
+}

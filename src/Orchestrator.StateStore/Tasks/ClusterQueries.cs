@@ -1,0 +1,55 @@
+using Microsoft.EntityFrameworkCore;
+using Orchestrator.Contracts;
+using Orchestrator.Domain.Capacity;
+using Orchestrator.Domain.Scheduling;
+using Orchestrator.Domain.Tasks;
+using Orchestrator.StateStore.Persistence;
+using Orchestrator.StateStore.Persistence.Entities;
+
+namespace Orchestrator.StateStore.Tasks;
+
+/// <summary>
+/// Reads of what is allocated where. A node's allocation is the sum of the requests of its non-terminal
+/// tasks, never its momentary usage.
+/// </summary>
+public static class ClusterQueries
+{
+    public static IQueryable<TaskRecord> LiveTasks(this OrchestratorDbContext db) =>
+        db.Tasks.Where(t => t.NodeId != null && t.State != TaskState.Completed && t.State != TaskState.Failed);
+
+    public static async Task<IReadOnlyList<NodeSnapshot>> LoadSnapshotsAsync(
+        this OrchestratorDbContext db, Guid? onlyNode, CancellationToken cancellationToken)
+    {
+        var nodes = await db.Nodes.AsNoTracking()
+            .Where(n => onlyNode == null || n.Id == onlyNode)
+            .OrderBy(n => n.Name)
+            .ToListAsync(cancellationToken);
+        var live = await db.LiveTasks().AsNoTracking()
+            .Where(t => onlyNode == null || t.NodeId == onlyNode)
+            .Select(t => new { NodeId = t.NodeId!.Value, t.CpuRequest, t.MemoryMbRequest, t.DiskMbRequest, t.Ports })
+            .ToListAsync(cancellationToken);
+        var byNode = live.ToLookup(t => t.NodeId);
+        return nodes.Select(node =>
+        {
+            var tasks = byNode[node.Id].ToList();
+            var allocated = new Resources(
+                tasks.Sum(t => t.CpuRequest), tasks.Sum(t => t.MemoryMbRequest), tasks.Sum(t => t.DiskMbRequest));
+            var ports = tasks.SelectMany(t => t.Ports).Where(p => p.HostPort > 0).Select(p => p.HostPort).ToHashSet();
+            return new NodeSnapshot(node.Id, node.Name, node.Status, node.Allocatable, allocated, ports, tasks.Count);
+        }).ToList();
+    }
+
+    public static NodeDetails ToDetails(this NodeRecord node, NodeSnapshot snapshot) => new()
+    {
+        Id = node.Id,
+        Name = node.Name,
+        Status = node.Status,
+        Capacity = node.Capacity,
+        Allocatable = node.Allocatable,
+        Allocated = snapshot.Allocated,
+        Used = node.Used,
+        TaskCount = snapshot.TaskCount,
+        RegisteredAt = node.RegisteredAt,
+        LastHeartbeatAt = node.LastHeartbeatAt,
+    };
+}

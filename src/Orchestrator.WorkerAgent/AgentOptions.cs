@@ -1,0 +1,36 @@
+namespace Orchestrator.WorkerAgent;
+
+/// <summary>The agent's configuration (section <c>Agent</c>, or <c>Agent__*</c> environment variables).</summary>
+public sealed class AgentOptions
+{
+    public const string Section = "Agent";
+
+    /// <summary>The node's name as users see it; the host name when unset.</summary>
+    public string? NodeName { get; set; }
+
+    /// <summary>Where the agent keeps its node id; the disk under it is the disk the node reports.</summary>
+    public string DataPath { get; set; } = "/var/lib/orchestrator-agent";
+
+    public string DockerEndpoint { get; set; } = "unix:///var/run/docker.sock";
+
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a stopped container gets between SIGTERM and SIGKILL.</summary>
+    public TimeSpan StopTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The pids limit every container gets, so a fork bomb cannot take the host.</summary>
+    public long PidsLimit { get; set; } = 1024;
+
+    /// <summary>Held back from placement for the host itself.</summary>
+    public ResourceAmounts Reserved { get; set; } = new();
+
+    /// <summary>Replaces the detected capacity, e.g. so several agents can share one host in tests.</summary>
+    public ResourceAmounts Capacity { get; set; } = new();
+
+    public sealed class ResourceAmounts
+    {
+        public decimal? Cpu { get; set; }
+        public long? MemoryMb { get; set; }
+        public long? DiskMb { get; set; }
+    }
+}

@@ -1,0 +1,44 @@
+using Docker.DotNet;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Orchestrator.Contracts;
+using Orchestrator.WorkerAgent.Consumers;
+using Orchestrator.WorkerAgent.Host;
+using Orchestrator.WorkerAgent.Reporting;
+using Orchestrator.WorkerAgent.Runtime;
+
+namespace Orchestrator.WorkerAgent.Extensions;
+
+public static class WorkerAgentExtensions
+{
+    /// <summary>Everything the agent runs but its consumers. Returns the node, whose queue the consumers need.</summary>
+    public static NodeIdentity AddWorkerAgent(this IHostApplicationBuilder builder)
+    {
+        var section = builder.Configuration.GetSection(AgentOptions.Section);
+        builder.Services.Configure<AgentOptions>(section);
+        var options = section.Get<AgentOptions>() ?? new AgentOptions();
+        var node = NodeIdentity.LoadOrCreate(options);
+
+        builder.Services.AddSingleton(node);
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<IDockerClient>(services =>
+            new DockerClientConfiguration(new Uri(services.GetRequiredService<IOptions<AgentOptions>>().Value.DockerEndpoint)).CreateClient());
+        builder.Services.AddSingleton<IContainerRuntime, DockerContainerRuntime>();
+        builder.Services.AddSingleton(new HostResourceReader(options.DataPath));
+        builder.Services.AddSingleton<NodeResources>();
+        builder.Services.AddSingleton<ContainerWatcher>();
+        builder.Services.AddHostedService<ContainerAdoption>();
+        builder.Services.AddHostedService<HeartbeatPublisher>();
+        return node;
+    }
+
+    /// <summary>The agent's consumers, on the node's own queue, where StateStore sends its commands.</summary>
+    public static IBusRegistrationConfigurator AddWorkerAgentConsumers(this IBusRegistrationConfigurator bus, NodeIdentity node)
+    {
+        var queue = AgentQueue.Name(node.Id);
+        bus.AddConsumer<StartTaskConsumer>().Endpoint(endpoint => endpoint.Name = queue);
+        bus.AddConsumer<StopTaskConsumer>().Endpoint(endpoint => endpoint.Name = queue);
+        return bus;
+    }
+}

@@ -1,0 +1,37 @@
+using Docker.DotNet.Models;
+using Orchestrator.Contracts;
+using Orchestrator.WorkerAgent.Host;
+using DockerPortBinding = Docker.DotNet.Models.PortBinding;
+
+namespace Orchestrator.WorkerAgent.Runtime;
+
+/// <summary>Translates a task into the engine's create parameters: limits, ports, env and the owning labels.</summary>
+public static class ContainerSpec
+{
+    public static CreateContainerParameters From(StartTask command, NodeIdentity node, AgentOptions options)
+    {
+        var spec = command.Spec;
+        var resources = spec.Requested;
+        var ports = spec.PortsOrEmpty;
+        return new CreateContainerParameters
+        {
+            Name = $"orch-{spec.Name}-{command.TaskId.ToString("N")[..12]}-{command.Attempt}",
+            Image = spec.Image,
+            Cmd = spec.Command?.ToList(),
+            Env = spec.Env?.Select(pair => $"{pair.Key}={pair.Value}").ToList(),
+            Labels = ContainerLabels.For(command.TaskId, spec.Name, node.Id, command.Attempt),
+            ExposedPorts = ports.ToDictionary(PortKey, _ => new EmptyStruct()),
+            HostConfig = new HostConfig
+            {
+                NanoCPUs = resources.NanoCpus,
+                Memory = resources.MemoryBytes,
+                PidsLimit = options.PidsLimit,
+                PortBindings = ports.ToDictionary(
+                    PortKey,
+                    port => (IList<DockerPortBinding>)[new DockerPortBinding { HostPort = port.HostPort > 0 ? port.HostPort.ToString() : "" }]),
+            },
+        };
+    }
+
+    private static string PortKey(Domain.Tasks.PortMapping port) => $"{port.ContainerPort}/{port.Protocol}";
+}

@@ -1,0 +1,63 @@
+using Orchestrator.Domain.Nodes;
+using Orchestrator.Domain.Scheduling;
+using Orchestrator.Domain.Tasks;
+using static Orchestrator.Domain.Tests.Scheduling.NodeFactory;
+
+namespace Orchestrator.Domain.Tests.Scheduling;
+
+public sealed class CandidateFilterTests
+{
+    private static TaskSpec Task(decimal cpu = 0.5m, long memoryMb = 256, int hostPort = 0) => new()
+    {
+        Name = "t",
+        Image = "busybox",
+        Resources = new ResourceRequest { Cpu = cpu, MemoryMb = memoryMb, DiskMb = 10 },
+        Ports = [new PortMapping { ContainerPort = 80, HostPort = hostPort }],
+    };
+
+    [Fact]
+    public void Down_nodes_are_never_candidates() =>
+        Assert.Equal("Down", CandidateFilter.RejectionReason(Task(), Node(1, status: NodeStatus.Down)));
+
+    [Fact]
+    public void A_node_counts_what_its_tasks_asked_for()
+    {
+        var almostFull = Node(1, memoryMb: 1024, allocatedMemoryMb: 900);
+        Assert.Equal("short of memory", CandidateFilter.RejectionReason(Task(memoryMb: 200), almostFull));
+        Assert.Null(CandidateFilter.RejectionReason(Task(memoryMb: 124), almostFull));
+    }
+
+    [Fact]
+    public void A_taken_fixed_host_port_rules_the_node_out()
+    {
+        var node = Node(1, usedPorts: [8080]);
+        Assert.Equal("host port 8080 taken", CandidateFilter.RejectionReason(Task(hostPort: 8080), node));
+        Assert.Null(CandidateFilter.RejectionReason(Task(hostPort: 8081), node));
+        Assert.Null(CandidateFilter.RejectionReason(Task(hostPort: 0), node));
+    }
+
+    [Fact]
+    public void The_explanation_counts_each_reason()
+    {
+        var nodes = new[]
+        {
+            Node(1, memoryMb: 1024),
+            Node(2, memoryMb: 2048),
+            Node(3, status: NodeStatus.Down),
+        };
+        var reason = CandidateFilter.ExplainNoFit(Task(cpu: 0.5m, memoryMb: 65536), nodes);
+        Assert.Equal("no Ready node has room for 0.5 cpu, 65536 MiB memory, 10 MiB disk; 3 nodes checked: 2 short of memory, 1 Down", reason);
+    }
+
+    [Fact]
+    public void The_explanation_says_when_no_node_has_registered() =>
+        Assert.EndsWith("no nodes have registered", CandidateFilter.ExplainNoFit(Task(), []));
+
+    [Fact]
+    public void A_decision_with_no_candidate_carries_the_explanation()
+    {
+        var decision = PlacementDecision.Decide(PlacementAlgorithms.Create("Spread"), Task(cpu: 8m), [Node(1, cpu: 4m)]);
+        Assert.False(decision.IsPlaced);
+        Assert.Contains("1 short of cpu", decision.Reason);
+    }
+}

@@ -13,7 +13,7 @@ public sealed record NodeSnapshot(
     NodeStatus Status,
     Resources Allocatable,
     Resources Allocated,
-    IReadOnlySet<int> UsedHostPorts,
+    IReadOnlyCollection<int> UsedHostPorts,
     int TaskCount)
 {
     public Resources Free => Allocatable - Allocated;

@@ -28,6 +28,9 @@ public sealed class NodeHeartbeatConsumer(StateTransaction transaction, TaskLife
 
     private async Task RefreshNodeAsync(OrchestratorDbContext db, NodeHeartbeat heartbeat, CancellationToken cancellationToken)
     {
+        // Two heartbeats of a new node may arrive together; only one may insert it.
+        await db.Database.ExecuteSqlAsync(
+            $"SELECT pg_advisory_xact_lock(hashtextextended({heartbeat.NodeId.ToString()}, 0))", cancellationToken);
         // Liveness is judged by StateStore's clock, never the agent's.
         var now = lifecycle.Now;
         var node = await db.Nodes.FindAsync([heartbeat.NodeId], cancellationToken);

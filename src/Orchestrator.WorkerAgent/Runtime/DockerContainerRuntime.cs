@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using Microsoft.Extensions.Options;
@@ -35,16 +36,24 @@ public sealed class DockerContainerRuntime(IDockerClient docker, NodeIdentity no
         var container = await FindAsync(taskId, attempt, cancellationToken);
         if (container is null)
             return null;
-        using (var activity = AgentTelemetry.Source.StartActivity("docker stop"))
+        try
         {
-            activity?.SetTag("container.id", container.ID);
-            await docker.Containers.StopContainerAsync(
-                container.ID, new ContainerStopParameters { WaitBeforeKillSeconds = (uint)timeout.TotalSeconds }, cancellationToken);
+            using (var activity = AgentTelemetry.Source.StartActivity("docker stop"))
+            {
+                activity?.SetTag("container.id", container.ID);
+                await docker.Containers.StopContainerAsync(
+                    container.ID, new ContainerStopParameters { WaitBeforeKillSeconds = (uint)timeout.TotalSeconds }, cancellationToken);
+            }
+            var status = await InspectAsync(container.ID, cancellationToken);
+            using (AgentTelemetry.Source.StartActivity("docker remove"))
+                await docker.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true }, cancellationToken);
+            return status.Exit;
         }
-        var status = await InspectAsync(container.ID, cancellationToken);
-        using (AgentTelemetry.Source.StartActivity("docker remove"))
-            await docker.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true }, cancellationToken);
-        return status.Exit;
+        catch (DockerApiException error) when (error.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Conflict)
+        {
+            // A concurrent stop of the same task got there first: the container is gone or going.
+            return null;
+        }
     }
 
     public async Task<IReadOnlyList<ContainerReport>> ListAsync(CancellationToken cancellationToken)

@@ -1,0 +1,103 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Orchestrator.Contracts;
+using Orchestrator.Domain.Nodes;
+using Orchestrator.IntegrationTests.Infrastructure;
+
+namespace Orchestrator.IntegrationTests;
+
+[Collection(ClusterCollection.Name)]
+public sealed class ApiContractTests(ClusterFixture cluster)
+{
+    public static TheoryData<string, string> BadBodies() => new()
+    {
+        { """{"name":"web"}""", "image" },
+        { """{"image":"busybox"}""", "name" },
+        { """{"name":"web","image":"busybox","resources":{"cpu":-1}}""", "resources.cpu" },
+        { """{"name":"web","image":"busybox","resources":{"memoryMb":99999999999}}""", "resources.memoryMb" },
+        { """{"name":"web","image":"busybox","resources":{"cpu":"lots"}}""", "resources.cpu" },
+        { """{"name":"web","image":"busybox","ports":[{"containerPort":70000}]}""", "ports[0].containerPort" },
+        { """{"name":"web","image":"busybox","ports":[{"containerPort":80,"hostPort":-5}]}""", "ports[0].hostPort" },
+        { """{"name":"web","image":"busybox","ports":"8080"}""", "ports" },
+        { """{"name":"web","image":"busybox","privileged":true}""", "privileged" },
+        { """{"name":"web","image":"Not A Valid Image"}""", "image" },
+        { """this is not json""", "body" },
+        { """null""", "body" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadBodies))]
+    public async Task Bad_request_gets_400_naming_the_field_and_records_nothing(string body, string field)
+    {
+        var before = await TaskCountAsync();
+
+        var response = await cluster.Api.PostAsync("/api/tasks", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var errors = problem.RootElement.GetProperty("errors");
+        Assert.True(errors.TryGetProperty(field, out _), $"expected an error for '{field}' in {errors}");
+        Assert.Equal(before, await TaskCountAsync());
+    }
+
+    [Fact]
+    public async Task Accepted_submission_has_a_Location_that_reads_the_task_back()
+    {
+        var response = await cluster.Api.PostAsJsonAsync("/api/tasks", new { name = "located", image = TestImages.Workload, command = new[] { "true" } });
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var created = await response.Content.ReadFromJsonAsync<TaskDetails>(ClusterFixture.Json);
+        Assert.Equal($"/api/tasks/{created!.Id}", response.Headers.Location?.OriginalString);
+        var read = await cluster.Api.GetFromJsonAsync<TaskDetails>(response.Headers.Location, ClusterFixture.Json);
+        Assert.Equal("located", read!.Name);
+        Assert.Equal(TestImages.Workload, read.Image);
+        var listed = await cluster.Api.GetFromJsonAsync<List<TaskDetails>>("/api/tasks", ClusterFixture.Json);
+        Assert.Contains(listed!, task => task.Id == created.Id);
+        await cluster.Api.DeleteAsync(response.Headers.Location);
+    }
+
+    [Fact]
+    public async Task Unknown_task_id_gets_404_problem_details()
+    {
+        var missing = Guid.NewGuid();
+
+        var get = await cluster.Api.GetAsync($"/api/tasks/{missing}");
+        var delete = await cluster.Api.DeleteAsync($"/api/tasks/{missing}");
+
+        Assert.Equal(HttpStatusCode.NotFound, get.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, delete.StatusCode);
+        Assert.Contains(missing.ToString(), await get.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Nodes_list_shows_the_agent_Ready_with_the_hosts_real_capacity()
+    {
+        var nodes = await cluster.Api.GetFromJsonAsync<List<NodeDetails>>("/api/nodes", ClusterFixture.Json);
+
+        var node = Assert.Single(nodes!, n => n.Id == cluster.Node.Id);
+        Assert.Equal("test-node", node.Name);
+        Assert.Equal(NodeStatus.Ready, node.Status);
+        Assert.Equal(Environment.ProcessorCount, node.Capacity.Cpu);
+        var memTotalKb = long.Parse(File.ReadLines("/proc/meminfo").First().Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]);
+        Assert.Equal(memTotalKb / 1024, node.Capacity.MemoryMb);
+        Assert.True(node.Capacity.DiskMb > 0);
+        Assert.InRange(node.Used.MemoryMb, 1, node.Capacity.MemoryMb);
+        Assert.Equal(node.Capacity, node.Allocatable);
+        Assert.True(node.LastHeartbeatAt > DateTimeOffset.UnixEpoch);
+    }
+
+    [Fact]
+    public async Task The_api_publishes_an_OpenAPI_document_naming_its_endpoints()
+    {
+        var document = await cluster.Api.GetStringAsync("/openapi/v1.json");
+
+        Assert.Contains("/api/tasks", document);
+        Assert.Contains("/api/nodes", document);
+    }
+
+    private async Task<int> TaskCountAsync() =>
+        (await cluster.Api.GetFromJsonAsync<List<TaskDetails>>("/api/tasks", ClusterFixture.Json))!.Count;
+}

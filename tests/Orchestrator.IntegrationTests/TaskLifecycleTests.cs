@@ -1,0 +1,140 @@
+using System.Net;
+using Orchestrator.Domain.Tasks;
+using Orchestrator.IntegrationTests.Infrastructure;
+using Orchestrator.WorkerAgent.Runtime;
+
+namespace Orchestrator.IntegrationTests;
+
+[Collection(ClusterCollection.Name)]
+public sealed class TaskLifecycleTests(ClusterFixture cluster)
+{
+    [Fact]
+    public async Task Submitted_task_runs_as_a_real_container_serves_its_port_and_ends_Completed_when_deleted()
+    {
+        var submitted = await cluster.SubmitAsync(new
+        {
+            name = "web",
+            image = TestImages.Workload,
+            command = new[] { "sh", "-c", "mkdir -p /www && echo \"hello from $GREETING\" > /www/index.html && exec httpd -f -p 8080 -h /www" },
+            env = new Dictionary<string, string> { ["GREETING"] = "the task" },
+            resources = new { cpu = 0.5, memoryMb = 64, diskMb = 100 },
+            ports = new[] { new { containerPort = 8080, hostPort = 0 } },
+        });
+        Assert.Equal(TaskState.Pending, submitted.State);
+
+        var running = await cluster.WaitForStateAsync(submitted.Id, TaskState.Running);
+        Assert.Equal(cluster.Node.Id, running.NodeId);
+        Assert.NotNull(running.StartedAt);
+        var hostPort = Assert.Single(running.Ports).HostPort;
+        Assert.InRange(hostPort, 1, 65535);
+
+        // The engine holds a real container with the task's limits and owning labels.
+        var container = await cluster.Docker.Containers.InspectContainerAsync(running.ContainerId!);
+        Assert.True(container.State.Running);
+        Assert.Equal(500_000_000L, container.HostConfig.NanoCPUs);
+        Assert.Equal(64L * 1024 * 1024, container.HostConfig.Memory);
+        Assert.Equal(submitted.Id.ToString(), container.Config.Labels[ContainerLabels.TaskId]);
+        Assert.Equal(cluster.Node.Id.ToString(), container.Config.Labels[ContainerLabels.NodeId]);
+        Assert.Contains("GREETING=the task", container.Config.Env);
+
+        // Its published port answers on this host.
+        Assert.Equal("hello from the task\n", await FetchAsync($"http://127.0.0.1:{hostPort}/index.html"));
+
+        var stop = await cluster.Api.DeleteAsync($"/api/tasks/{submitted.Id}");
+        Assert.Equal(HttpStatusCode.Accepted, stop.StatusCode);
+        var completed = await cluster.WaitForStateAsync(submitted.Id, TaskState.Completed);
+        Assert.NotNull(completed.FinishedAt);
+        Assert.Equal(DesiredState.Stopped, completed.DesiredState);
+        Assert.Empty(await cluster.ContainersOfTaskAsync(submitted.Id));
+    }
+
+    [Fact]
+    public async Task Container_that_exits_3_ends_Failed_with_exit_code_3()
+    {
+        var submitted = await cluster.SubmitAsync(new
+        {
+            name = "exits-three",
+            image = TestImages.Workload,
+            command = new[] { "sh", "-c", "exit 3" },
+        });
+
+        var failed = await cluster.WaitForStateAsync(submitted.Id, TaskState.Failed);
+
+        Assert.Equal(3, failed.ExitCode);
+        Assert.NotNull(failed.FinishedAt);
+        Assert.Contains("exited with code 3", failed.Message);
+        await cluster.Api.DeleteAsync($"/api/tasks/{submitted.Id}");
+    }
+
+    [Fact]
+    public async Task Container_that_exits_0_ends_Completed_with_exit_code_0()
+    {
+        var submitted = await cluster.SubmitAsync(new { name = "exits-zero", image = TestImages.Workload, command = new[] { "true" } });
+
+        var completed = await cluster.WaitForStateAsync(submitted.Id, TaskState.Completed);
+
+        Assert.Equal(0, completed.ExitCode);
+        Assert.Equal(DesiredState.Running, completed.DesiredState);
+        await cluster.Api.DeleteAsync($"/api/tasks/{submitted.Id}");
+    }
+
+    [Fact]
+    public async Task Image_missing_from_the_node_ends_Failed_saying_so()
+    {
+        var submitted = await cluster.SubmitAsync(new { name = "no-image", image = "orchestrator/not-built-anywhere:1" });
+
+        var failed = await cluster.WaitForStateAsync(submitted.Id, TaskState.Failed);
+
+        Assert.Contains("image orchestrator/not-built-anywhere:1 is not present", failed.Message);
+        Assert.Null(failed.ExitCode);
+    }
+
+    [Fact]
+    public async Task Task_that_fits_nowhere_stays_Pending_with_the_reason_and_can_be_cancelled()
+    {
+        var submitted = await cluster.SubmitAsync(new { name = "too-big", image = TestImages.Workload, resources = new { cpu = 256 } });
+
+        var pending = await cluster.WaitForTaskAsync(submitted.Id, task => task.Message?.StartsWith("no Ready node") == true, "explained");
+        Assert.Equal(TaskState.Pending, pending.State);
+        Assert.Contains("256 cpu", pending.Message);
+        Assert.Contains("1 short of cpu", pending.Message);
+
+        await cluster.Api.DeleteAsync($"/api/tasks/{submitted.Id}");
+        var cancelled = await cluster.WaitForStateAsync(submitted.Id, TaskState.Completed);
+        Assert.Null(cancelled.NodeId);
+        Assert.Equal("cancelled before placement", cancelled.Message);
+    }
+
+    [Fact]
+    public async Task Stopping_twice_is_harmless()
+    {
+        var submitted = await cluster.SubmitAsync(new { name = "sleeper", image = TestImages.Workload, command = new[] { "sleep", "300" } });
+        await cluster.WaitForStateAsync(submitted.Id, TaskState.Running);
+
+        var first = await cluster.Api.DeleteAsync($"/api/tasks/{submitted.Id}");
+        var second = await cluster.Api.DeleteAsync($"/api/tasks/{submitted.Id}");
+
+        Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, second.StatusCode);
+        var completed = await cluster.WaitForStateAsync(submitted.Id, TaskState.Completed);
+        Assert.Equal("stopped by user", completed.Message);
+        Assert.Empty(await cluster.ContainersOfTaskAsync(submitted.Id));
+    }
+
+    private static async Task<string> FetchAsync(string url)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return await http.GetStringAsync(url);
+            }
+            catch (HttpRequestException) when (attempt < 50)
+            {
+                // httpd may still be binding its socket just after the container started.
+                await Task.Delay(100);
+            }
+        }
+    }
+}

@@ -106,6 +106,21 @@ public sealed class TaskLifecycleTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task Tasks_with_the_same_name_submitted_together_each_get_a_container()
+    {
+        var spec = new { name = "twin", image = TestImages.Workload, command = new[] { "sleep", "300" } };
+        var submitted = await Task.WhenAll(cluster.SubmitAsync(spec), cluster.SubmitAsync(spec), cluster.SubmitAsync(spec));
+
+        var running = await Task.WhenAll(submitted.Select(task => cluster.WaitForStateAsync(task.Id, TaskState.Running)));
+
+        Assert.Equal(3, running.Select(task => task.ContainerId).Distinct().Count());
+        foreach (var task in submitted)
+            await cluster.Api.DeleteAsync($"/api/tasks/{task.Id}");
+        foreach (var task in submitted)
+            await cluster.WaitForStateAsync(task.Id, TaskState.Completed);
+    }
+
+    [Fact]
     public async Task Stopping_twice_is_harmless()
     {
         var submitted = await cluster.SubmitAsync(new { name = "sleeper", image = TestImages.Workload, command = new[] { "sleep", "300" } });

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Orchestrator.Domain.Capacity;
 
 /// <summary>
@@ -34,7 +36,9 @@ public sealed record Resources(decimal Cpu, long MemoryMb, long DiskMb)
     public static Resources Sum(IEnumerable<Resources> amounts) => amounts.Aggregate(Zero, (total, next) => total + next);
 
     /// <summary>Docker's NanoCPUs for this many cores.</summary>
+    [JsonIgnore]
     public long NanoCpus => (long)(Cpu * 1_000_000_000m);
 
+    [JsonIgnore]
     public long MemoryBytes => MemoryMb * 1024L * 1024L;
 }

@@ -15,7 +15,7 @@ public static class ContainerSpec
         var ports = spec.PortsOrEmpty;
         return new CreateContainerParameters
         {
-            Name = $"orch-{spec.Name}-{command.TaskId.ToString("N")[..12]}-{command.Attempt}",
+            Name = $"orch-{spec.Name}-{command.TaskId:N}-{command.Attempt}",
             Image = spec.Image,
             Cmd = spec.Command?.ToList(),
             Env = spec.Env?.Select(pair => $"{pair.Key}={pair.Value}").ToList(),

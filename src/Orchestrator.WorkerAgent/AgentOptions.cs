@@ -15,8 +15,13 @@ public sealed class AgentOptions
 
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>How long a stopped container gets between SIGTERM and SIGKILL.</summary>
-    public TimeSpan StopTimeout { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>Pull an image that is not on the node. Off, a missing image fails the task at once.</summary>
+    public bool PullMissingImages { get; set; } = true;
+
+    public TimeSpan PullTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long the last container of a finished task is kept, for its logs.</summary>
+    public TimeSpan ExitedContainerRetention { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>The pids limit every container gets, so a fork bomb cannot take the host.</summary>
     public long PidsLimit { get; set; } = 1024;

@@ -23,6 +23,13 @@ public sealed class ApiContractTests(ClusterFixture cluster)
         { """{"name":"web","image":"busybox","ports":"8080"}""", "ports" },
         { """{"name":"web","image":"busybox","privileged":true}""", "privileged" },
         { """{"name":"web","image":"Not A Valid Image"}""", "image" },
+        { """{"name":"web","image":"busybox","restartPolicy":{"mode":"Sometimes"}}""", "restartPolicy.mode" },
+        { """{"name":"web","image":"busybox","restartPolicy":{"maxRestarts":-1}}""", "restartPolicy.maxRestarts" },
+        { """{"name":"web","image":"busybox","healthCheck":{"type":"http","port":0}}""", "healthCheck.port" },
+        { """{"name":"web","image":"busybox","healthCheck":{"type":"grpc","port":80}}""", "healthCheck.type" },
+        { """{"name":"web","image":"busybox","labels":{"orchestrator.node-id":"x"}}""", "labels.orchestrator.node-id" },
+        { """{"name":"web","image":"busybox","workingDir":"relative"}""", "workingDir" },
+        { """{"name":"web","image":"busybox","stopTimeoutSeconds":3600}""", "stopTimeoutSeconds" },
         { """this is not json""", "body" },
         { """null""", "body" },
     };

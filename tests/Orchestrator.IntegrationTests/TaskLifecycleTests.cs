@@ -19,6 +19,7 @@ public sealed class TaskLifecycleTests(ClusterFixture cluster)
             env = new Dictionary<string, string> { ["GREETING"] = "the task" },
             resources = new { cpu = 0.5, memoryMb = 64, diskMb = 100 },
             ports = new[] { new { containerPort = 8080, hostPort = 0 } },
+            stopTimeoutSeconds = 1,
         });
         Assert.Equal(TaskState.Pending, submitted.State);
 
@@ -85,7 +86,7 @@ public sealed class TaskLifecycleTests(ClusterFixture cluster)
 
         var failed = await cluster.WaitForStateAsync(submitted.Id, TaskState.Failed);
 
-        Assert.Contains("image orchestrator/not-built-anywhere:1 is not present", failed.Message);
+        Assert.Contains("image orchestrator/not-built-anywhere:1 not present and cannot be pulled", failed.Message);
         Assert.Null(failed.ExitCode);
     }
 
@@ -108,7 +109,7 @@ public sealed class TaskLifecycleTests(ClusterFixture cluster)
     [Fact]
     public async Task Tasks_with_the_same_name_submitted_together_each_get_a_container()
     {
-        var spec = new { name = "twin", image = TestImages.Workload, command = new[] { "sleep", "300" } };
+        var spec = new { name = "twin", image = TestImages.Workload, command = new[] { "sleep", "300" }, stopTimeoutSeconds = 1 };
         var submitted = await Task.WhenAll(cluster.SubmitAsync(spec), cluster.SubmitAsync(spec), cluster.SubmitAsync(spec));
 
         var running = await Task.WhenAll(submitted.Select(task => cluster.WaitForStateAsync(task.Id, TaskState.Running)));
@@ -123,7 +124,7 @@ public sealed class TaskLifecycleTests(ClusterFixture cluster)
     [Fact]
     public async Task Stopping_twice_is_harmless()
     {
-        var submitted = await cluster.SubmitAsync(new { name = "sleeper", image = TestImages.Workload, command = new[] { "sleep", "300" } });
+        var submitted = await cluster.SubmitAsync(new { name = "sleeper", image = TestImages.Workload, command = new[] { "sleep", "300" }, stopTimeoutSeconds = 1 });
         await cluster.WaitForStateAsync(submitted.Id, TaskState.Running);
 
         var first = await cluster.Api.DeleteAsync($"/api/tasks/{submitted.Id}");

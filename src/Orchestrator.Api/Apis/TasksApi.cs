@@ -20,8 +20,15 @@ public static class TasksApi
         tasks.MapDelete("/{id:guid}", StopTaskAsync)
             .WithSummary("Stop a task")
             .WithDescription("Stops the container (SIGTERM, then SIGKILL) and removes it; the task ends Completed. Stopping twice is harmless.");
+        tasks.MapGet("/{id:guid}/events", GetTaskEventsAsync).WithSummary("A task's history, oldest first");
+        tasks.MapGet("/{id:guid}/logs", GetTaskLogsAsync)
+            .Produces<string>(StatusCodes.Status200OK, "text/plain")
+            .WithSummary("A task's container output")
+            .WithDescription("stdout and stderr in the order written. tail limits the lines; follow=true streams new lines until the task ends or the client leaves.");
         return tasks;
     }
+
+    public const int MaxTail = 10_000;
 
     public static async Task<Results<Accepted<TaskDetails>, ValidationProblem>> SubmitTaskAsync(
         HttpRequest request, [AsParameters] TaskApiServices services, CancellationToken cancellationToken)
@@ -57,6 +64,44 @@ public static class TasksApi
             ? TypedResults.Accepted($"/api/tasks/{id}", found.Message)
             : TaskNotFoundProblem(id);
     }
+
+    public static async Task<Results<Ok<IReadOnlyList<TaskEventDetails>>, NotFound<ProblemDetails>>> GetTaskEventsAsync(
+        Guid id, IRequestClient<GetTaskEvents> client, CancellationToken cancellationToken)
+    {
+        var response = await client.GetResponse<TaskEventList, TaskNotFound>(new GetTaskEvents(id), cancellationToken);
+        return response.Is(out Response<TaskEventList>? found)
+            ? TypedResults.Ok(found.Message.Events)
+            : TaskNotFoundProblem(id);
+    }
+
+    public static async Task<Results<ContentHttpResult, PushStreamHttpResult, ValidationProblem, NotFound<ProblemDetails>>> GetTaskLogsAsync(
+        Guid id, int? tail, bool? follow, [AsParameters] TaskApiServices services, TaskLogStreamer logs, CancellationToken cancellationToken)
+    {
+        if (tail is < 0 or > MaxTail)
+            return TypedResults.ValidationProblem(
+                new Dictionary<string, string[]> { ["tail"] = [$"tail must be between 0 and {MaxTail}."] }, title: "The query is not valid.");
+        var response = await services.Get.GetResponse<TaskDetails, TaskNotFound>(new GetTask(id), cancellationToken);
+        if (!response.Is(out Response<TaskDetails>? found))
+            return TaskNotFoundProblem(id);
+        var task = found.Message;
+        if (task.NodeId is not { } nodeId)
+            return NoLogsProblem(id, "it has not been placed on a node yet");
+
+        var first = await logs.FetchAsync(nodeId, id, tail, since: null, cancellationToken);
+        if (!first.Found)
+            return NoLogsProblem(id, "its node holds no container for it (removed, or never created)");
+        if (follow != true)
+            return TypedResults.Text(first.Text, "text/plain; charset=utf-8");
+        return TypedResults.Stream(output => logs.FollowAsync(output, task, first, cancellationToken), "text/plain; charset=utf-8");
+    }
+
+    private static NotFound<ProblemDetails> NoLogsProblem(Guid id, string why) =>
+        TypedResults.NotFound(new ProblemDetails
+        {
+            Status = StatusCodes.Status404NotFound,
+            Title = "No logs for this task.",
+            Detail = $"Task {id} has no logs: {why}.",
+        });
 
     private static NotFound<ProblemDetails> TaskNotFoundProblem(Guid id) =>
         TypedResults.NotFound(new ProblemDetails

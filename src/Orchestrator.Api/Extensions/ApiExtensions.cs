@@ -18,6 +18,7 @@ public static class ApiExtensions
             options.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         builder.Services.AddOpenApi();
         builder.Services.AddSingleton<Apis.TaskSpecReader>();
+        builder.Services.AddScoped<Apis.TaskLogStreamer>();
         return builder;
     }
 
@@ -29,6 +30,7 @@ public static class ApiExtensions
         bus.AddRequestClient<GetTask>(StateStoreTimeout);
         bus.AddRequestClient<ListTasks>(StateStoreTimeout);
         bus.AddRequestClient<ListNodes>(StateStoreTimeout);
+        bus.AddRequestClient<GetTaskEvents>(StateStoreTimeout);
         return bus;
     }
 

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Diagnostics;
 
 namespace Orchestrator.Api.Extensions;
 
-/// <summary>StateStore did not answer in time: a 503 ProblemDetails, not a stack trace.</summary>
+/// <summary>StateStore, or a node's agent asked for logs, did not answer in time: a 503 ProblemDetails, not a stack trace.</summary>
 internal sealed class StateStoreUnavailableHandler(IProblemDetailsService problems) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
@@ -18,7 +18,7 @@ internal sealed class StateStoreUnavailableHandler(IProblemDetailsService proble
             ProblemDetails =
             {
                 Status = StatusCodes.Status503ServiceUnavailable,
-                Title = "The state store did not answer in time.",
+                Title = "A service behind the Api did not answer in time.",
                 Detail = "Nothing was changed by this request. Try again shortly.",
             },
         });

@@ -1,4 +1,7 @@
 namespace Orchestrator.Contracts;
 
-/// <summary>StateStore to the agent of <paramref name="NodeId"/>: stop and remove the task's container.</summary>
-public sealed record StopTask(Guid TaskId, Guid NodeId, int Attempt);
+/// <summary>
+/// StateStore to the agent of <paramref name="NodeId"/>: stop the task's container (SIGTERM, then SIGKILL after
+/// <paramref name="StopTimeoutSeconds"/>) and remove it.
+/// </summary>
+public sealed record StopTask(Guid TaskId, Guid NodeId, int Attempt, int StopTimeoutSeconds = 10);

@@ -1,8 +1,10 @@
 namespace Orchestrator.Contracts;
 
 /// <summary>
-/// Agent report: the container of this attempt is gone or has exited. <paramref name="Error"/> is set when it
-/// never ran (a missing image, a refused create), and then <paramref name="ExitCode"/> is null.
+/// Agent report: the container of this attempt has exited for good, or never ran. <paramref name="Error"/> is
+/// set when it never ran (a missing image, a refused create), and then <paramref name="ExitCode"/> is null.
+/// <paramref name="Detail"/> adds why it ended, e.g. "gave up after 3 restarts". <paramref name="Unhealthy"/>
+/// means the agent stopped it because its health check failed, so even exit 0 is a failure.
 /// </summary>
 public sealed record TaskExited(
     Guid TaskId,
@@ -12,4 +14,6 @@ public sealed record TaskExited(
     long? ExitCode,
     bool OomKilled,
     string? Error,
-    DateTimeOffset FinishedAt);
+    DateTimeOffset FinishedAt,
+    string? Detail = null,
+    bool Unhealthy = false);

@@ -22,5 +22,14 @@ public sealed record TaskDetails
     public DateTimeOffset? FinishedAt { get; init; }
     public long? ExitCode { get; init; }
     public string? Message { get; init; }
+    public required RestartPolicy RestartPolicy { get; init; }
+    public int RestartCount { get; init; }
+    public HealthCheck? HealthCheck { get; init; }
+    public HealthStatus Health { get; init; }
+    public DateTimeOffset? LastProbeAt { get; init; }
+    public string? LastProbeResult { get; init; }
+
+    /// <summary>Counts placements; logs and commands to agents name the attempt.</summary>
+    public int Attempt { get; init; }
     public required int Version { get; init; }
 }

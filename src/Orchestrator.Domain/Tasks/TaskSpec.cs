@@ -23,6 +23,30 @@ public sealed record TaskSpec
 
     public IReadOnlyList<PortMapping>? Ports { get; init; }
 
+    /// <summary>Replaces the image's ENTRYPOINT when given.</summary>
+    public IReadOnlyList<string>? Entrypoint { get; init; }
+
+    /// <summary>An absolute path inside the container.</summary>
+    public string? WorkingDir { get; init; }
+
+    /// <summary>Container labels of the user's own; the <c>orchestrator.</c> prefix is reserved.</summary>
+    public IReadOnlyDictionary<string, string>? Labels { get; init; }
+
+    public RestartPolicy? RestartPolicy { get; init; }
+
+    public HealthCheck? HealthCheck { get; init; }
+
+    /// <summary>Seconds between SIGTERM and SIGKILL when the task is stopped.</summary>
+    public int? StopTimeoutSeconds { get; init; }
+
+    public const int DefaultStopTimeoutSeconds = 10;
+
+    [JsonIgnore]
+    public RestartPolicy RestartPolicyOrDefault => RestartPolicy ?? Tasks.RestartPolicy.Default;
+
+    [JsonIgnore]
+    public TimeSpan StopTimeout => TimeSpan.FromSeconds(StopTimeoutSeconds ?? DefaultStopTimeoutSeconds);
+
     /// <summary>The resources this task reserves on its node, with defaults filled in.</summary>
     [JsonIgnore]
     public Capacity.Resources Requested => (Resources ?? new ResourceRequest()).ToResources();

@@ -19,6 +19,14 @@ public static partial class TaskSpecValidator
     public const long MinMemoryMb = 6; // Docker refuses a memory limit under 6 MiB.
     public const long MaxMemoryMb = 1024L * 1024; // 1 TiB
     public const long MaxDiskMb = 16L * 1024 * 1024; // 16 TiB
+    public const int MaxLabels = 64;
+    public const int MaxLabelKeyLength = 128;
+    public const int MaxLabelValueLength = 1024;
+    public const string ReservedLabelPrefix = "orchestrator.";
+    public const int MaxPathLength = 1024;
+    public const int MaxRestarts = 100;
+    public const int MaxSeconds = 3600;
+    public const int MaxStopTimeoutSeconds = 300;
 
     public static IReadOnlyDictionary<string, string[]> Validate(TaskSpec spec)
     {
@@ -29,6 +37,13 @@ public static partial class TaskSpecValidator
         ValidateEnv(spec.Env, errors);
         ValidateResources(spec.Resources, errors);
         ValidatePorts(spec.Ports, errors);
+        ValidateArguments("entrypoint", spec.Entrypoint, errors);
+        ValidateWorkingDir(spec.WorkingDir, errors);
+        ValidateLabels(spec.Labels, errors);
+        ValidateRestartPolicy(spec.RestartPolicy, errors);
+        ValidateHealthCheck(spec.HealthCheck, errors);
+        if (spec.StopTimeoutSeconds is < 0 or > MaxStopTimeoutSeconds)
+            errors.Add("stopTimeoutSeconds", $"stopTimeoutSeconds must be between 0 and {MaxStopTimeoutSeconds}.");
         return errors.ToDictionary();
     }
 
@@ -48,18 +63,75 @@ public static partial class TaskSpecValidator
             errors.Add("image", "The image must be a valid reference such as 'busybox', 'library/nginx:1.27' or 'registry:5000/team/app@sha256:...'.");
     }
 
-    private static void ValidateCommand(IReadOnlyList<string>? command, ValidationErrors errors)
+    private static void ValidateCommand(IReadOnlyList<string>? command, ValidationErrors errors) =>
+        ValidateArguments("command", command, errors);
+
+    private static void ValidateArguments(string field, IReadOnlyList<string>? arguments, ValidationErrors errors)
     {
-        if (command is null) return;
-        if (command.Count > MaxCommandArguments)
-            errors.Add("command", $"The command may have at most {MaxCommandArguments} arguments.");
-        for (var i = 0; i < command.Count; i++)
+        if (arguments is null) return;
+        if (arguments.Count > MaxCommandArguments)
+            errors.Add(field, $"{field} may have at most {MaxCommandArguments} arguments.");
+        for (var i = 0; i < arguments.Count; i++)
         {
-            if (command[i] is null)
-                errors.Add($"command[{i}]", "An argument may not be null.");
-            else if (command[i].Length > MaxArgumentLength)
-                errors.Add($"command[{i}]", $"An argument may be at most {MaxArgumentLength} characters.");
+            if (arguments[i] is null)
+                errors.Add($"{field}[{i}]", "An argument may not be null.");
+            else if (arguments[i].Length > MaxArgumentLength)
+                errors.Add($"{field}[{i}]", $"An argument may be at most {MaxArgumentLength} characters.");
         }
+    }
+
+    private static void ValidateWorkingDir(string? workingDir, ValidationErrors errors)
+    {
+        if (workingDir is not null && (!workingDir.StartsWith('/') || workingDir.Length > MaxPathLength))
+            errors.Add("workingDir", $"workingDir must be an absolute path of at most {MaxPathLength} characters.");
+    }
+
+    private static void ValidateLabels(IReadOnlyDictionary<string, string>? labels, ValidationErrors errors)
+    {
+        if (labels is null) return;
+        if (labels.Count > MaxLabels)
+            errors.Add("labels", $"At most {MaxLabels} labels are allowed.");
+        foreach (var (key, value) in labels)
+        {
+            if (key.Length > MaxLabelKeyLength || !LabelKeyPattern().IsMatch(key))
+                errors.Add($"labels.{key}", $"A label key is 1 to {MaxLabelKeyLength} letters, digits, '.', '_', '-' or '/', starting with a letter or digit.");
+            else if (key.StartsWith(ReservedLabelPrefix, StringComparison.OrdinalIgnoreCase))
+                errors.Add($"labels.{key}", $"Labels starting with '{ReservedLabelPrefix}' are reserved for the orchestrator.");
+            else if (value is null || value.Length > MaxLabelValueLength)
+                errors.Add($"labels.{key}", $"A label value is a string of at most {MaxLabelValueLength} characters.");
+        }
+    }
+
+    private static void ValidateRestartPolicy(RestartPolicy? policy, ValidationErrors errors)
+    {
+        if (policy is null) return;
+        if (!Enum.IsDefined(policy.Mode))
+            errors.Add("restartPolicy.mode", "mode must be Never, OnFailure or Always.");
+        if (policy.MaxRestarts is < 0 or > MaxRestarts)
+            errors.Add("restartPolicy.maxRestarts", $"maxRestarts must be between 0 and {MaxRestarts}.");
+        if (policy.BackoffSeconds is < 0 or > MaxSeconds)
+            errors.Add("restartPolicy.backoffSeconds", $"backoffSeconds must be between 0 and {MaxSeconds}.");
+        if (policy.MaxBackoffSeconds < policy.BackoffSeconds || policy.MaxBackoffSeconds > MaxSeconds)
+            errors.Add("restartPolicy.maxBackoffSeconds", $"maxBackoffSeconds must be at least backoffSeconds and at most {MaxSeconds}.");
+    }
+
+    private static void ValidateHealthCheck(HealthCheck? check, ValidationErrors errors)
+    {
+        if (check is null) return;
+        if (!Enum.IsDefined(check.Type))
+            errors.Add("healthCheck.type", "type must be http or tcp.");
+        if (check.Port is < 1 or > 65535)
+            errors.Add("healthCheck.port", "port must be the container port to probe, between 1 and 65535.");
+        if (check.Type == HealthCheckType.Http && (check.Path is null || !check.Path.StartsWith('/') || check.Path.Length > MaxPathLength))
+            errors.Add("healthCheck.path", $"path must start with '/' and be at most {MaxPathLength} characters.");
+        if (check.IntervalSeconds is < 1 or > MaxSeconds)
+            errors.Add("healthCheck.intervalSeconds", $"intervalSeconds must be between 1 and {MaxSeconds}.");
+        if (check.TimeoutSeconds < 1 || check.TimeoutSeconds > check.IntervalSeconds)
+            errors.Add("healthCheck.timeoutSeconds", "timeoutSeconds must be at least 1 and at most intervalSeconds.");
+        if (check.FailureThreshold is < 1 or > 100)
+            errors.Add("healthCheck.failureThreshold", "failureThreshold must be between 1 and 100.");
+        if (check.GracePeriodSeconds is < 0 or > MaxSeconds)
+            errors.Add("healthCheck.gracePeriodSeconds", $"gracePeriodSeconds must be between 0 and {MaxSeconds}.");
     }
 
     private static void ValidateEnv(IReadOnlyDictionary<string, string>? env, ValidationErrors errors)
@@ -125,6 +197,9 @@ public static partial class TaskSpecValidator
     // first segment is a domain only if it has a '.' or a port, or is localhost; paths are lower case.
     [GeneratedRegex(@"^(?:(?:(?:localhost|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)(?::[0-9]+)?|[A-Za-z0-9-]+:[0-9]+)/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$")]
     private static partial Regex ImagePattern();
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._/-]*$")]
+    private static partial Regex LabelKeyPattern();
 
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
     private static partial Regex EnvKeyPattern();

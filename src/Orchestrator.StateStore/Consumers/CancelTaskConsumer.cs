@@ -43,6 +43,6 @@ public sealed class CancelTaskConsumer(StateTransaction transaction, TaskLifecyc
             return;
         if (firstRequest && !task.IsTerminal)
             task.Message = "stopping";
-        lifecycle.SendStop(task.Id, nodeId, task.Attempt);
+        lifecycle.SendStop(task, nodeId, task.Attempt);
     }
 }

@@ -73,10 +73,14 @@ public sealed class NodeHeartbeatConsumer(StateTransaction transaction, TaskLife
             var belongsHere = task is not null && task.NodeId == heartbeat.NodeId && task.Attempt == container.Attempt;
             if (!belongsHere || task!.DesiredState == DesiredState.Stopped)
             {
-                if (container.Running)
+                if (container.Running && task is null)
                     lifecycle.SendStop(container.TaskId, heartbeat.NodeId, container.Attempt);
+                else if (container.Running)
+                    lifecycle.SendStop(task!, heartbeat.NodeId, container.Attempt);
                 continue;
             }
+            if (container.Running && container.LastProbeAt is { } probedAt && (task.LastProbeAt is null || probedAt > task.LastProbeAt))
+                task.RecordProbe(container.Health, probedAt, container.LastProbeResult);
             if (!container.Running && task.State is TaskState.Running or TaskState.Scheduled)
             {
                 task.ContainerId ??= container.ContainerId;

@@ -16,6 +16,6 @@ public sealed class TaskExitedConsumer(StateTransaction transaction, TaskLifecyc
             if (task is null || task.IsTerminal || task.NodeId != report.NodeId || task.Attempt != report.Attempt)
                 return;
             task.ContainerId ??= report.ContainerId;
-            lifecycle.RecordExit(task, report.ExitCode, report.OomKilled, report.Error);
+            lifecycle.RecordExit(task, report.ExitCode, report.OomKilled, report.Error, report.Detail, report.Unhealthy);
         }, context.CancellationToken);
 }

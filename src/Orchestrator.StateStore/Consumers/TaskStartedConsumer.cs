@@ -18,9 +18,14 @@ public sealed class TaskStartedConsumer(StateTransaction transaction, TaskLifecy
             var report = context.Message;
             var task = await db.Tasks.FindAsync([report.TaskId], context.CancellationToken);
             var isCurrent = task is not null && task.NodeId == report.NodeId && task.Attempt == report.Attempt;
-            if (task is null || !isCurrent || task.IsTerminal || task.DesiredState == DesiredState.Stopped)
+            if (task is null)
             {
                 lifecycle.SendStop(report.TaskId, report.NodeId, report.Attempt);
+                return;
+            }
+            if (!isCurrent || task.IsTerminal || task.DesiredState == DesiredState.Stopped)
+            {
+                lifecycle.SendStop(task, report.NodeId, report.Attempt);
                 return;
             }
             if (task.State == TaskState.Running)

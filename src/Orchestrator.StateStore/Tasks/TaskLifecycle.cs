@@ -15,35 +15,44 @@ public sealed class TaskLifecycle(OrchestratorDbContext db, OutboxWriter outbox,
     public DateTimeOffset Now => clock.GetUtcNow();
 
     /// <summary>Moves the task and records the event. Returns false, and logs, if the state machine forbids it.</summary>
-    public bool TryMove(TaskRecord task, TaskState next, string reason)
+    public bool TryMove(TaskRecord task, TaskState next, string reason, long? exitCode = null)
     {
         if (!TaskStateMachine.CanTransition(task.State, next))
         {
             logger.LogWarning("Refused to move task {TaskId} from {From} to {To} ({Reason})", task.Id, task.State, next, reason);
             return false;
         }
-        db.TaskEvents.Add(task.MoveTo(next, reason, Now));
+        db.TaskEvents.Add(task.MoveTo(next, reason, Now, exitCode));
         if (task.IsTerminal)
             outbox.Publish(new TaskFinished(task.Id, task.State, task.NodeId));
         return true;
     }
 
-    /// <summary>What an exit means: Completed when the user stopped it or it exited 0, otherwise Failed.</summary>
-    public void RecordExit(TaskRecord task, long? exitCode, bool oomKilled, string? error)
+    /// <summary>
+    /// What a final exit means: Completed when the user stopped it or it exited 0 on its own, otherwise Failed.
+    /// <paramref name="detail"/> says why the agent did not restart it, e.g. "gave up after 3 restarts".
+    /// </summary>
+    public void RecordExit(TaskRecord task, long? exitCode, bool oomKilled, string? error, string? detail = null, bool unhealthy = false)
     {
         task.ExitCode = exitCode;
         var (state, reason) = (task.DesiredState, exitCode, error) switch
         {
             (DesiredState.Stopped, _, _) => (TaskState.Completed, "stopped by user"),
             (_, _, { } failure) => (TaskState.Failed, failure),
-            (_, 0, _) => (TaskState.Completed, "exited with code 0"),
+            (_, 0, _) when !unhealthy => (TaskState.Completed, "exited with code 0"),
             _ when oomKilled => (TaskState.Failed, $"OOMKilled: exited with code {exitCode}"),
             _ => (TaskState.Failed, $"exited with code {exitCode}"),
         };
+        if (detail is not null && task.DesiredState != DesiredState.Stopped && error is null)
+            reason = $"{reason}; {detail}";
         TryMove(task, state, reason);
     }
 
     /// <summary>Tells the task's agent to stop and remove the container of the given attempt.</summary>
-    public void SendStop(Guid taskId, Guid nodeId, int attempt) =>
-        outbox.Send(AgentQueue.Name(nodeId), new StopTask(taskId, nodeId, attempt));
+    public void SendStop(TaskRecord task, Guid nodeId, int attempt) =>
+        outbox.Send(AgentQueue.Name(nodeId), new StopTask(task.Id, nodeId, attempt, (int)task.Spec.StopTimeout.TotalSeconds));
+
+    /// <summary>Tells an agent to remove a container whose task StateStore does not know.</summary>
+    public void SendStop(Guid unknownTaskId, Guid nodeId, int attempt) =>
+        outbox.Send(AgentQueue.Name(nodeId), new StopTask(unknownTaskId, nodeId, attempt));
 }

@@ -1,15 +1,15 @@
 using MassTransit;
 using Orchestrator.Contracts;
-using Orchestrator.WorkerAgent.Reporting;
 using Orchestrator.WorkerAgent.Runtime;
+using Orchestrator.WorkerAgent.Supervision;
 
 namespace Orchestrator.WorkerAgent.Consumers;
 
 /// <summary>
-/// Runs the attempt's container, or finds the one already running, and reports it. Receiving the same
-/// command twice never starts a second container.
+/// Runs the attempt's container, or finds the one already running, reports it and puts it under supervision.
+/// Receiving the same command twice never starts a second container.
 /// </summary>
-public sealed class StartTaskConsumer(IContainerRuntime runtime, ContainerWatcher watcher, ILogger<StartTaskConsumer> logger)
+public sealed class StartTaskConsumer(IContainerRuntime runtime, TaskSupervisor supervisor, ILogger<StartTaskConsumer> logger)
     : IConsumer<StartTask>
 {
     public async Task Consume(ConsumeContext<StartTask> context)
@@ -19,7 +19,10 @@ public sealed class StartTaskConsumer(IContainerRuntime runtime, ContainerWatche
         ContainerStatus status;
         try
         {
-            status = await runtime.StartAsync(command, context.CancellationToken);
+            status = await runtime.StartAsync(
+                command,
+                step => context.Publish(new TaskProgressed(command.TaskId, command.NodeId, command.Attempt, step)),
+                context.CancellationToken);
         }
         catch (ContainerStartException error)
         {
@@ -29,9 +32,6 @@ public sealed class StartTaskConsumer(IContainerRuntime runtime, ContainerWatche
         }
 
         await context.Publish(new TaskStarted(command.TaskId, command.NodeId, command.Attempt, status.ContainerId, status.Ports, status.StartedAt));
-        if (status.Exit is { } exit)
-            await context.Publish(new TaskExited(command.TaskId, command.NodeId, command.Attempt, exit.ContainerId, exit.ExitCode, exit.OomKilled, null, exit.FinishedAt));
-        else
-            watcher.Watch(command.TaskId, command.Attempt, status.ContainerId);
+        supervisor.Supervise(command.TaskId, command.Attempt, status.ContainerId, command.Spec);
     }
 }

@@ -1,22 +1,31 @@
 using MassTransit;
-using Microsoft.Extensions.Options;
 using Orchestrator.Contracts;
 using Orchestrator.WorkerAgent.Runtime;
+using Orchestrator.WorkerAgent.Supervision;
 
 namespace Orchestrator.WorkerAgent.Consumers;
 
 /// <summary>
-/// Stops (SIGTERM, then SIGKILL after the grace period) and removes the attempt's container, then reports
-/// the exit. With no container left, it still reports, so a stop of a task that never started completes.
+/// Stops (SIGTERM, then SIGKILL after the task's grace period) and removes the attempt's container, then
+/// reports the exit. With no container left, it still reports, so a stop of a task that never started completes.
 /// </summary>
-public sealed class StopTaskConsumer(IContainerRuntime runtime, IOptions<AgentOptions> options) : IConsumer<StopTask>
+public sealed class StopTaskConsumer(IContainerRuntime runtime, TaskSupervisor supervisor) : IConsumer<StopTask>
 {
     public async Task Consume(ConsumeContext<StopTask> context)
     {
         var command = context.Message;
-        var exit = await runtime.StopAsync(command.TaskId, command.Attempt, options.Value.StopTimeout, context.CancellationToken);
-        await context.Publish(new TaskExited(
-            command.TaskId, command.NodeId, command.Attempt, exit?.ContainerId, exit?.ExitCode, exit?.OomKilled ?? false, null,
-            exit?.FinishedAt ?? DateTimeOffset.UtcNow));
+        if (!supervisor.TryMarkStopping(command.TaskId, command.Attempt))
+            return; // the stop already under way reports the exit
+        try
+        {
+            var exit = await runtime.StopAsync(command.TaskId, command.Attempt, TimeSpan.FromSeconds(command.StopTimeoutSeconds), context.CancellationToken);
+            await context.Publish(new TaskExited(
+                command.TaskId, command.NodeId, command.Attempt, exit?.ContainerId, exit?.ExitCode, exit?.OomKilled ?? false, null,
+                exit?.FinishedAt ?? DateTimeOffset.UtcNow));
+        }
+        finally
+        {
+            supervisor.FinishStopping(command.TaskId, command.Attempt);
+        }
     }
 }

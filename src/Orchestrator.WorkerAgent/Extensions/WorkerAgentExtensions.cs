@@ -7,6 +7,7 @@ using Orchestrator.WorkerAgent.Consumers;
 using Orchestrator.WorkerAgent.Host;
 using Orchestrator.WorkerAgent.Reporting;
 using Orchestrator.WorkerAgent.Runtime;
+using Orchestrator.WorkerAgent.Supervision;
 
 namespace Orchestrator.WorkerAgent.Extensions;
 
@@ -27,9 +28,12 @@ public static class WorkerAgentExtensions
         builder.Services.AddSingleton<IContainerRuntime, DockerContainerRuntime>();
         builder.Services.AddSingleton(new HostResourceReader(options.DataPath));
         builder.Services.AddSingleton<NodeResources>();
-        builder.Services.AddSingleton<ContainerWatcher>();
+        builder.Services.AddHttpClient(HealthProber.HttpClientName);
+        builder.Services.AddSingleton<HealthProber>();
+        builder.Services.AddSingleton<TaskSupervisor>();
         builder.Services.AddHostedService<ContainerAdoption>();
         builder.Services.AddHostedService<HeartbeatPublisher>();
+        builder.Services.AddHostedService<ExitedContainerJanitor>();
         return node;
     }
 
@@ -39,6 +43,7 @@ public static class WorkerAgentExtensions
         var queue = AgentQueue.Name(node.Id);
         bus.AddConsumer<StartTaskConsumer>().Endpoint(endpoint => endpoint.Name = queue);
         bus.AddConsumer<StopTaskConsumer>().Endpoint(endpoint => endpoint.Name = queue);
+        bus.AddConsumer<GetTaskLogsConsumer>().Endpoint(endpoint => endpoint.Name = queue);
         return bus;
     }
 }

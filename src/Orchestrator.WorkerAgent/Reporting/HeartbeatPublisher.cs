@@ -2,7 +2,9 @@ using MassTransit;
 using Microsoft.Extensions.Options;
 using Orchestrator.Contracts;
 using Orchestrator.WorkerAgent.Host;
+using Orchestrator.Domain.Tasks;
 using Orchestrator.WorkerAgent.Runtime;
+using Orchestrator.WorkerAgent.Supervision;
 
 namespace Orchestrator.WorkerAgent.Reporting;
 
@@ -13,6 +15,7 @@ namespace Orchestrator.WorkerAgent.Reporting;
 public sealed class HeartbeatPublisher(
     IBus bus,
     IContainerRuntime runtime,
+    TaskSupervisor supervisor,
     NodeResources resources,
     NodeIdentity node,
     IOptions<AgentOptions> options,
@@ -45,8 +48,18 @@ public sealed class HeartbeatPublisher(
     private async Task<NodeHeartbeat> BuildAsync(CancellationToken cancellationToken)
     {
         var capacity = resources.Capacity();
-        var containers = await runtime.ListAsync(cancellationToken);
+        var containers = (await runtime.ListAsync(cancellationToken)).Select(Report).ToList();
         return new NodeHeartbeat(
             node.Id, node.Name, capacity, resources.Allocatable(capacity), resources.Usage(), containers, clock.GetUtcNow());
+    }
+
+    /// <summary>A container waiting out a restart backoff is still the task's: it is reported as running.</summary>
+    private ContainerReport Report(OwnedContainer container)
+    {
+        var supervision = supervisor.Find(container.ContainerId);
+        var running = container.Running || supervision is not null;
+        return new ContainerReport(
+            container.TaskId, container.Attempt, container.ContainerId, running, running ? null : container.ExitCode,
+            supervision?.Health ?? HealthStatus.Unknown, supervision?.LastProbeAt, supervision?.LastProbeResult);
     }
 }

@@ -18,13 +18,18 @@ public static class ContainerSpec
             Name = $"orch-{spec.Name}-{command.TaskId:N}-{command.Attempt}",
             Image = spec.Image,
             Cmd = spec.Command?.ToList(),
+            Entrypoint = spec.Entrypoint?.ToList(),
+            WorkingDir = spec.WorkingDir,
+            StopTimeout = spec.StopTimeout,
             Env = spec.Env?.Select(pair => $"{pair.Key}={pair.Value}").ToList(),
-            Labels = ContainerLabels.For(command.TaskId, spec.Name, node.Id, command.Attempt),
+            Labels = ContainerLabels.For(command.TaskId, spec, node.Id, command.Attempt),
             ExposedPorts = ports.ToDictionary(PortKey, _ => new EmptyStruct()),
             HostConfig = new HostConfig
             {
                 NanoCPUs = resources.NanoCpus,
                 Memory = resources.MemoryBytes,
+                // No swap beyond the limit, so going over it is an OOM kill rather than a slow crawl.
+                MemorySwap = resources.MemoryBytes,
                 PidsLimit = options.PidsLimit,
                 PortBindings = ports.ToDictionary(
                     PortKey,

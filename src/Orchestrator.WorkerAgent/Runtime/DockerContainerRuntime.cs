@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using System.Text;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using Microsoft.Extensions.Options;
@@ -11,14 +11,14 @@ using DockerPortBinding = Docker.DotNet.Models.PortBinding;
 
 namespace Orchestrator.WorkerAgent.Runtime;
 
-/// <summary>Runs tasks as Docker containers through the Engine API, each call under a span of its own.</summary>
+/// <summary>Runs tasks as Docker containers through the Engine API, each engine call under a span of its own.</summary>
 public sealed class DockerContainerRuntime(IDockerClient docker, NodeIdentity node, IOptions<AgentOptions> options)
     : IContainerRuntime
 {
-    public async Task<ContainerStatus> StartAsync(StartTask command, CancellationToken cancellationToken)
+    public async Task<ContainerStatus> StartAsync(StartTask command, Func<string, Task> reportStep, CancellationToken cancellationToken)
     {
         var existing = await FindAsync(command.TaskId, command.Attempt, cancellationToken);
-        var containerId = existing?.ID ?? await CreateAsync(command, cancellationToken);
+        var containerId = existing?.ID ?? await CreateAsync(command, reportStep, cancellationToken);
         if (existing is null || existing.State == "created")
             await StartContainerAsync(containerId, cancellationToken);
         return await InspectAsync(containerId, cancellationToken);
@@ -31,6 +31,17 @@ public sealed class DockerContainerRuntime(IDockerClient docker, NodeIdentity no
         return status.Exit ?? throw new InvalidOperationException($"Container {containerId} reported an exit but is still running.");
     }
 
+    public Task RestartAsync(string containerId, CancellationToken cancellationToken) =>
+        StartContainerAsync(containerId, cancellationToken);
+
+    public async Task StopContainerAsync(string containerId, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var activity = AgentTelemetry.Source.StartActivity("docker stop");
+        activity?.SetTag("container.id", containerId);
+        await docker.Containers.StopContainerAsync(
+            containerId, new ContainerStopParameters { WaitBeforeKillSeconds = (uint)timeout.TotalSeconds }, cancellationToken);
+    }
+
     public async Task<ContainerExit?> StopAsync(Guid taskId, int attempt, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var container = await FindAsync(taskId, attempt, cancellationToken);
@@ -38,15 +49,9 @@ public sealed class DockerContainerRuntime(IDockerClient docker, NodeIdentity no
             return null;
         try
         {
-            using (var activity = AgentTelemetry.Source.StartActivity("docker stop"))
-            {
-                activity?.SetTag("container.id", container.ID);
-                await docker.Containers.StopContainerAsync(
-                    container.ID, new ContainerStopParameters { WaitBeforeKillSeconds = (uint)timeout.TotalSeconds }, cancellationToken);
-            }
+            await StopContainerAsync(container.ID, timeout, cancellationToken);
             var status = await InspectAsync(container.ID, cancellationToken);
-            using (AgentTelemetry.Source.StartActivity("docker remove"))
-                await docker.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true }, cancellationToken);
+            await RemoveAsync(container.ID, cancellationToken);
             return status.Exit;
         }
         catch (DockerApiException error) when (error.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Conflict)
@@ -56,21 +61,64 @@ public sealed class DockerContainerRuntime(IDockerClient docker, NodeIdentity no
         }
     }
 
-    public async Task<IReadOnlyList<ContainerReport>> ListAsync(CancellationToken cancellationToken)
+    public async Task RemoveAsync(string containerId, CancellationToken cancellationToken)
+    {
+        using (AgentTelemetry.Source.StartActivity("docker remove"))
+            await docker.Containers.RemoveContainerAsync(containerId, new ContainerRemoveParameters { Force = true }, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<OwnedContainer>> ListAsync(CancellationToken cancellationToken)
     {
         var containers = await ListOwnAsync(extraLabel: null, cancellationToken);
-        var reports = new List<ContainerReport>(containers.Count);
+        var owned = new List<OwnedContainer>(containers.Count);
         foreach (var container in containers)
         {
             if (!ContainerLabels.TryRead(container.Labels, out var taskId, out var attempt))
                 continue;
             var running = container.State is "running" or "created" or "restarting";
-            reports.Add(new ContainerReport(taskId, attempt, container.ID, running, running ? null : ExitCodeOf(container.Status)));
+            owned.Add(new OwnedContainer(
+                taskId, attempt, container.ID, running, running ? null : ExitCodeOf(container.Status),
+                ContainerLabels.ReadSpec(container.Labels), FinishedAt: null));
         }
-        return reports;
+        return owned;
     }
 
-    private async Task<string> CreateAsync(StartTask command, CancellationToken cancellationToken)
+    public async Task<string> ProbeAddressAsync(string containerId, CancellationToken cancellationToken)
+    {
+        var inspected = await docker.Containers.InspectContainerAsync(containerId, cancellationToken);
+        var network = inspected.NetworkSettings;
+        var address = !string.IsNullOrEmpty(network?.IPAddress)
+            ? network.IPAddress
+            : network?.Networks?.Values.Select(n => n.IPAddress).FirstOrDefault(ip => !string.IsNullOrEmpty(ip));
+        // A container on the host's network has no address of its own: its ports are the host's.
+        return address ?? IPAddress.Loopback.ToString();
+    }
+
+    public async Task<TaskLogs> LogsAsync(Guid taskId, int? tail, DateTimeOffset? since, CancellationToken cancellationToken)
+    {
+        var containers = await ListOwnAsync($"{ContainerLabels.TaskId}={taskId}", cancellationToken);
+        var latest = containers
+            .Select(c => (Container: c, Attempt: ContainerLabels.TryRead(c.Labels, out _, out var attempt) ? attempt : 0))
+            .OrderByDescending(c => c.Attempt)
+            .Select(c => c.Container)
+            .FirstOrDefault();
+        if (latest is null)
+            return new TaskLogs(false, "", null, false);
+
+        using var stream = await docker.Containers.GetContainerLogsAsync(latest.ID, tty: false, new ContainerLogsParameters
+        {
+            ShowStdout = true,
+            ShowStderr = true,
+            Timestamps = true,
+            Tail = tail?.ToString(CultureInfo.InvariantCulture) ?? "all",
+            Since = since?.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
+        }, cancellationToken);
+        var raw = await ReadInWrittenOrderAsync(stream, cancellationToken);
+        var (text, last) = LogLines.StripTimestamps(raw, after: since);
+        return new TaskLogs(true, text, last ?? since, latest.State == "running");
+    }
+
+    private async Task<string> CreateAsync(StartTask command, Func<string, Task> reportStep, CancellationToken cancellationToken)
     {
         using var activity = AgentTelemetry.Source.StartActivity("docker create");
         activity?.SetTag("container.image", command.Spec.Image);
@@ -80,14 +128,46 @@ public sealed class DockerContainerRuntime(IDockerClient docker, NodeIdentity no
             activity?.SetTag("container.id", response.ID);
             return response.ID;
         }
+        catch (DockerImageNotFoundException) when (options.Value.PullMissingImages)
+        {
+            await reportStep($"pulling image {command.Spec.Image}");
+            await PullAsync(command.Spec.Image, cancellationToken);
+            var response = await docker.Containers.CreateContainerAsync(ContainerSpec.From(command, node, options.Value), cancellationToken);
+            activity?.SetTag("container.id", response.ID);
+            return response.ID;
+        }
         catch (DockerImageNotFoundException error)
         {
-            throw new ContainerStartException($"image {command.Spec.Image} is not present on node {node.Name}", error);
+            throw new ContainerStartException($"image {command.Spec.Image} not present and cannot be pulled (pulling is off on node {node.Name})", error);
         }
         catch (DockerApiException error)
         {
             throw new ContainerStartException($"the engine refused to create the container: {error.ResponseBody.Trim()}", error);
         }
+    }
+
+    private async Task PullAsync(string image, CancellationToken cancellationToken)
+    {
+        using var activity = AgentTelemetry.Source.StartActivity("docker pull");
+        activity?.SetTag("container.image", image);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.Value.PullTimeout);
+        var (name, tag) = SplitTag(image);
+        string? failure = null;
+        try
+        {
+            await docker.Images.CreateImageAsync(
+                new ImagesCreateParameters { FromImage = name, Tag = tag },
+                authConfig: null,
+                new Progress<JSONMessage>(message => failure ??= message.ErrorMessage ?? message.Error?.Message),
+                timeout.Token);
+        }
+        catch (Exception error) when (error is DockerApiException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            failure ??= error is OperationCanceledException ? $"no answer within {options.Value.PullTimeout.TotalSeconds:0} s" : error.Message;
+        }
+        if (failure is not null)
+            throw new ContainerStartException($"image {image} not present and cannot be pulled: {failure}");
     }
 
     private async Task StartContainerAsync(string containerId, CancellationToken cancellationToken)
@@ -131,6 +211,26 @@ public sealed class DockerContainerRuntime(IDockerClient docker, NodeIdentity no
         return docker.Containers.ListContainersAsync(
             new ContainersListParameters { All = true, Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = labels } },
             cancellationToken);
+    }
+
+    /// <summary>The engine multiplexes stdout and stderr in frames; reading them in arrival order keeps the order written.</summary>
+    private static async Task<string> ReadInWrittenOrderAsync(MultiplexedStream stream, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[81920];
+        using var output = new MemoryStream();
+        while (true)
+        {
+            var read = await stream.ReadOutputAsync(buffer, 0, buffer.Length, cancellationToken);
+            if (read.EOF)
+                return Encoding.UTF8.GetString(output.ToArray());
+            output.Write(buffer, 0, read.Count);
+        }
+    }
+
+    private static (string Name, string Tag) SplitTag(string image)
+    {
+        var colon = image.LastIndexOf(':');
+        return colon > image.LastIndexOf('/') && !image.Contains('@') ? (image[..colon], image[(colon + 1)..]) : (image, "latest");
     }
 
     private static ContractPortBinding ToBinding(string key, DockerPortBinding binding)

@@ -1,29 +1,52 @@
 using Orchestrator.Contracts;
+using Orchestrator.Domain.Tasks;
 
 namespace Orchestrator.WorkerAgent.Runtime;
 
 /// <summary>
-/// The driver contract between the agent and whatever runs its containers: start, wait, stop, list. Docker is
-/// one implementation; a simulated runtime fits the same seam.
+/// The driver contract between the agent and whatever runs its containers: start, wait, restart, stop, list,
+/// logs. Docker is one implementation; a simulated runtime fits the same seam.
 /// </summary>
 public interface IContainerRuntime
 {
-    /// <summary>Creates and starts the container of this attempt, or returns the one that already exists.</summary>
-    Task<ContainerStatus> StartAsync(StartTask command, CancellationToken cancellationToken);
+    /// <summary>
+    /// Creates and starts the container of this attempt, or returns the one that already exists. Steps worth a
+    /// line in the task's history (an image pull) are told to <paramref name="reportStep"/>.
+    /// </summary>
+    Task<ContainerStatus> StartAsync(StartTask command, Func<string, Task> reportStep, CancellationToken cancellationToken);
 
     /// <summary>Waits until the container exits.</summary>
     Task<ContainerExit> WaitAsync(string containerId, CancellationToken cancellationToken);
 
-    /// <summary>Stops (SIGTERM, then SIGKILL after <paramref name="timeout"/>) and removes the attempt's container; null if there was none.</summary>
+    /// <summary>Starts an exited container again, keeping its logs.</summary>
+    Task RestartAsync(string containerId, CancellationToken cancellationToken);
+
+    /// <summary>Stops a container without removing it (SIGTERM, then SIGKILL after <paramref name="timeout"/>).</summary>
+    Task StopContainerAsync(string containerId, TimeSpan timeout, CancellationToken cancellationToken);
+
+    /// <summary>Stops and removes the attempt's container; null if there was none.</summary>
     Task<ContainerExit?> StopAsync(Guid taskId, int attempt, TimeSpan timeout, CancellationToken cancellationToken);
 
+    /// <summary>Removes a container at once, whatever its state.</summary>
+    Task RemoveAsync(string containerId, CancellationToken cancellationToken);
+
     /// <summary>Every container this node's agent owns, running or not.</summary>
-    Task<IReadOnlyList<ContainerReport>> ListAsync(CancellationToken cancellationToken);
+    Task<IReadOnlyList<OwnedContainer>> ListAsync(CancellationToken cancellationToken);
+
+    /// <summary>The address a health probe reaches the container's ports on.</summary>
+    Task<string> ProbeAddressAsync(string containerId, CancellationToken cancellationToken);
+
+    /// <summary>The output of the task's latest container on this node, stdout and stderr in the order written.</summary>
+    Task<TaskLogs> LogsAsync(Guid taskId, int? tail, DateTimeOffset? since, CancellationToken cancellationToken);
 }
 
 public sealed record ContainerStatus(string ContainerId, IReadOnlyList<PortBinding> Ports, DateTimeOffset StartedAt, ContainerExit? Exit);
 
 public sealed record ContainerExit(string ContainerId, long ExitCode, bool OomKilled, DateTimeOffset FinishedAt);
+
+/// <summary>A container found by its labels, with the spec it was started with when the labels carry it.</summary>
+public sealed record OwnedContainer(
+    Guid TaskId, int Attempt, string ContainerId, bool Running, long? ExitCode, TaskSpec? Spec, DateTimeOffset? FinishedAt);
 
 /// <summary>A container could not be created or started; the message says why, for the task's history.</summary>
 public sealed class ContainerStartException(string message, Exception? inner = null) : Exception(message, inner);

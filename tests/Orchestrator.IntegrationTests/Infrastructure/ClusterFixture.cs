@@ -57,7 +57,8 @@ public sealed class ClusterFixture : IAsyncLifetime
             ["Agent:NodeName"] = "test-node",
             ["Agent:DataPath"] = _agentDataPath,
             ["Agent:HeartbeatInterval"] = "00:00:01",
-            ["Agent:StopTimeout"] = "00:00:02",
+            // No registry is reachable, and tests send no traffic off this machine.
+            ["Agent:PullMissingImages"] = "false",
             ["Scheduler:SweepInterval"] = "00:00:01",
             ["Logging:LogLevel:Default"] = "Warning",
         };
@@ -97,6 +98,18 @@ public sealed class ClusterFixture : IAsyncLifetime
             task = await GetTaskAsync(id);
         }
         return task;
+    }
+
+    public async Task<IReadOnlyList<TaskEventDetails>> EventsAsync(Guid id) =>
+        (await Api.GetFromJsonAsync<List<TaskEventDetails>>($"/api/tasks/{id}/events", Json))!;
+
+    /// <summary>Stops a task and waits until it has ended and its container is gone.</summary>
+    public async Task<TaskDetails> StopAndWaitAsync(Guid id)
+    {
+        await Api.DeleteAsync($"/api/tasks/{id}");
+        var ended = await WaitForTaskAsync(id, task => TaskStateMachine.IsTerminal(task.State), "finished");
+        Assert.Empty(await ContainersOfTaskAsync(id));
+        return ended;
     }
 
     public Task<TaskDetails> WaitForStateAsync(Guid id, TaskState state) =>

@@ -33,6 +33,12 @@ public sealed class TaskRecord
     public long? ExitCode { get; set; }
     public string? Message { get; set; }
 
+    /// <summary>Restarts the agent made on the node of the current attempt.</summary>
+    public int RestartCount { get; set; }
+    public HealthStatus Health { get; set; }
+    public DateTimeOffset? LastProbeAt { get; set; }
+    public string? LastProbeResult { get; set; }
+
     /// <summary>Bumped on every change of state; the optimistic concurrency token.</summary>
     public int Version { get; private set; }
 
@@ -59,7 +65,7 @@ public sealed class TaskRecord
     /// Moves the task through the Domain's state machine and returns the event to record. A forbidden move
     /// throws <see cref="InvalidTaskTransitionException"/> and nothing changes.
     /// </summary>
-    public TaskEventRecord MoveTo(TaskState next, string reason, DateTimeOffset now)
+    public TaskEventRecord MoveTo(TaskState next, string reason, DateTimeOffset now, long? exitCode = null)
     {
         State = TaskStateMachine.Transition(State, next);
         Version++;
@@ -82,9 +88,17 @@ public sealed class TaskRecord
             State = next,
             Reason = reason,
             NodeId = NodeId,
-            ExitCode = TaskStateMachine.IsTerminal(next) ? ExitCode : null,
+            ExitCode = exitCode ?? (TaskStateMachine.IsTerminal(next) ? ExitCode : null),
             At = now,
         };
+    }
+
+    /// <summary>Keeps what the agent last saw of the task's health.</summary>
+    public void RecordProbe(HealthStatus health, DateTimeOffset? probedAt, string? result)
+    {
+        Health = health;
+        LastProbeAt = probedAt;
+        LastProbeResult = result;
     }
 
     /// <summary>The first record of a task's history.</summary>
@@ -114,6 +128,13 @@ public sealed class TaskRecord
         FinishedAt = FinishedAt,
         ExitCode = ExitCode,
         Message = Message,
+        RestartPolicy = Spec.RestartPolicyOrDefault,
+        RestartCount = RestartCount,
+        HealthCheck = Spec.HealthCheck,
+        Health = Health,
+        LastProbeAt = LastProbeAt,
+        LastProbeResult = LastProbeResult,
+        Attempt = Attempt,
         Version = Version,
     };
 }

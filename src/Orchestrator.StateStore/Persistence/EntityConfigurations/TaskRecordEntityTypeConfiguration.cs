@@ -19,6 +19,8 @@ internal sealed class TaskRecordEntityTypeConfiguration : IEntityTypeConfigurati
         task.Property(t => t.DesiredState).HasConversion<string>().HasMaxLength(16);
         task.Property(t => t.ContainerId).HasMaxLength(128);
         task.Property(t => t.Message).HasMaxLength(1024);
+        task.Property(t => t.Health).HasConversion<string>().HasMaxLength(16);
+        task.Property(t => t.LastProbeResult).HasMaxLength(512);
         task.Property(t => t.Version).IsConcurrencyToken();
         task.HasIndex(t => t.State);
         task.HasIndex(t => new { t.NodeId, t.State });

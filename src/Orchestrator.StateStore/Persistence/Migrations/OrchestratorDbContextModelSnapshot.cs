@@ -210,10 +210,22 @@ namespace Orchestrator.StateStore.Persistence.Migrations
                     b.Property<DateTimeOffset?>("FinishedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("Health")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
                     b.Property<string>("Image")
                         .IsRequired()
                         .HasMaxLength(255)
                         .HasColumnType("character varying(255)");
+
+                    b.Property<DateTimeOffset?>("LastProbeAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("LastProbeResult")
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)");
 
                     b.Property<long>("MemoryMbRequest")
                         .HasColumnType("bigint");
@@ -233,6 +245,9 @@ namespace Orchestrator.StateStore.Persistence.Migrations
                     b.Property<string>("Ports")
                         .IsRequired()
                         .HasColumnType("jsonb");
+
+                    b.Property<int>("RestartCount")
+                        .HasColumnType("integer");
 
                     b.Property<DateTimeOffset?>("ScheduledAt")
                         .HasColumnType("timestamp with time zone");

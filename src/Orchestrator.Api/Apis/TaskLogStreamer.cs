@@ -1,0 +1,53 @@
+using System.Text;
+using MassTransit;
+using Orchestrator.Api.Extensions;
+using Orchestrator.Contracts;
+using Orchestrator.Domain.Tasks;
+
+namespace Orchestrator.Api.Apis;
+
+/// <summary>
+/// Fetches a task's output from the agent of its node, over the bus to the agent's own queue. A follow asks
+/// again every second from the last line seen, until the task ends or the client leaves.
+/// </summary>
+public sealed class TaskLogStreamer(IBus bus, IRequestClient<GetTask> tasks)
+{
+    private static readonly TimeSpan FollowInterval = TimeSpan.FromSeconds(1);
+
+    public async Task<TaskLogs> FetchAsync(Guid nodeId, Guid taskId, int? tail, DateTimeOffset? since, CancellationToken cancellationToken)
+    {
+        var agent = bus.CreateRequestClient<GetTaskLogs>(new Uri($"queue:{AgentQueue.Name(nodeId)}"), ApiExtensions.StateStoreTimeout);
+        var response = await agent.GetResponse<TaskLogs>(new GetTaskLogs(taskId, tail, since), cancellationToken);
+        return response.Message;
+    }
+
+    public async Task FollowAsync(Stream output, TaskDetails task, TaskLogs first, CancellationToken cancellationToken)
+    {
+        var logs = first;
+        try
+        {
+            while (true)
+            {
+                if (logs.Text.Length > 0)
+                {
+                    await output.WriteAsync(Encoding.UTF8.GetBytes(logs.Text), cancellationToken);
+                    await output.FlushAsync(cancellationToken);
+                }
+                if (!logs.Running && await HasEndedAsync(task.Id, cancellationToken))
+                    return;
+                await Task.Delay(FollowInterval, cancellationToken);
+                logs = await FetchAsync(task.NodeId!.Value, task.Id, tail: null, logs.LastTimestamp, cancellationToken);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The client left.
+        }
+    }
+
+    private async Task<bool> HasEndedAsync(Guid taskId, CancellationToken cancellationToken)
+    {
+        var response = await tasks.GetResponse<TaskDetails, TaskNotFound>(new GetTask(taskId), cancellationToken);
+        return !response.Is(out Response<TaskDetails>? found) || TaskStateMachine.IsTerminal(found.Message.State);
+    }
+}

@@ -1,0 +1,15 @@
+using MassTransit;
+using Orchestrator.Contracts;
+using Orchestrator.WorkerAgent.Runtime;
+
+namespace Orchestrator.WorkerAgent.Consumers;
+
+/// <summary>Answers the Api with the output of the task's container on this node.</summary>
+public sealed class GetTaskLogsConsumer(IContainerRuntime runtime) : IConsumer<GetTaskLogs>
+{
+    public async Task Consume(ConsumeContext<GetTaskLogs> context)
+    {
+        var request = context.Message;
+        await context.RespondAsync(await runtime.LogsAsync(request.TaskId, request.Tail, request.Since, context.CancellationToken));
+    }
+}

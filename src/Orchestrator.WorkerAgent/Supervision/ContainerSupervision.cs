@@ -1,0 +1,90 @@
+using Orchestrator.Contracts;
+using Orchestrator.Domain.Tasks;
+
+namespace Orchestrator.WorkerAgent.Supervision;
+
+/// <summary>
+/// The life of one container on this node: wait for its exit while probing its health, then restart it after a
+/// backoff or report the final exit, as the task's restart policy decides.
+/// </summary>
+public sealed class ContainerSupervision(Guid taskId, int attempt, string containerId, TaskSpec spec, TaskSupervisor supervisor)
+{
+    public Guid TaskId { get; } = taskId;
+    public int Attempt { get; } = attempt;
+    public string ContainerId { get; } = containerId;
+
+    public int RestartCount { get; private set; }
+    public HealthStatus Health => _health?.Status ?? HealthStatus.Unknown;
+    public DateTimeOffset? LastProbeAt { get; private set; }
+    public string? LastProbeResult => _health?.LastResult;
+
+    private HealthTracker? _health;
+    private string? _unhealthyBecause;
+
+    public async Task RunAsync(CancellationToken stopping)
+    {
+        var runtime = supervisor.Runtime;
+        var policy = spec.RestartPolicyOrDefault;
+        while (true)
+        {
+            var startedAt = supervisor.Clock.GetUtcNow();
+            _unhealthyBecause = null;
+            _health = spec.HealthCheck is { } check ? new HealthTracker(check) : null;
+            using var probing = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+            var prober = spec.HealthCheck is { } healthCheck ? ProbeUntilUnhealthyAsync(healthCheck, probing.Token) : Task.CompletedTask;
+
+            var exit = await runtime.WaitAsync(ContainerId, stopping);
+            await probing.CancelAsync();
+            await prober.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            if (supervisor.IsStopping(TaskId, Attempt))
+                return;
+
+            var unhealthy = _unhealthyBecause is not null;
+            var cause = unhealthy
+                ? $"health check failed: {_unhealthyBecause}"
+                : exit.OomKilled ? $"OOMKilled: exited with code {exit.ExitCode}" : $"exited with code {exit.ExitCode}";
+            var failed = unhealthy || exit.OomKilled || exit.ExitCode != 0;
+            var decision = RestartDecision.Decide(policy, failed, RestartCount, exit.FinishedAt - startedAt, Random.Shared.NextDouble());
+            if (!decision.Restart)
+            {
+                var detail = unhealthy ? cause : null;
+                if (decision.Reason.StartsWith("gave up", StringComparison.Ordinal))
+                    detail = detail is null ? decision.Reason : $"{detail}; {decision.Reason}";
+                await supervisor.Bus.Publish(new TaskExited(
+                    TaskId, supervisor.Node.Id, Attempt, ContainerId, exit.ExitCode, exit.OomKilled, null, exit.FinishedAt, detail, unhealthy), stopping);
+                return;
+            }
+
+            RestartCount = decision.RestartCount;
+            await supervisor.Bus.Publish(new TaskRestarted(
+                TaskId, supervisor.Node.Id, Attempt, RestartCount, exit.ExitCode, $"{cause}; {decision.Reason}", supervisor.Clock.GetUtcNow()), stopping);
+            await Task.Delay(decision.Delay, supervisor.Clock, stopping);
+            if (supervisor.IsStopping(TaskId, Attempt))
+                return;
+            await runtime.RestartAsync(ContainerId, stopping);
+        }
+    }
+
+    private async Task ProbeUntilUnhealthyAsync(HealthCheck check, CancellationToken cancellationToken)
+    {
+        await Task.Delay(TimeSpan.FromSeconds(check.GracePeriodSeconds), supervisor.Clock, cancellationToken);
+        var address = await supervisor.Runtime.ProbeAddressAsync(ContainerId, cancellationToken);
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(check.IntervalSeconds), supervisor.Clock);
+        do
+        {
+            var (healthy, result) = await supervisor.Prober.ProbeAsync(check, address, cancellationToken);
+            LastProbeAt = supervisor.Clock.GetUtcNow();
+            if (_health!.Record(healthy, result))
+                await supervisor.Bus.Publish(
+                    new TaskHealthChanged(TaskId, supervisor.Node.Id, Attempt, _health.Status, LastProbeAt.Value, result), cancellationToken);
+            if (_health.Status == HealthStatus.Unhealthy)
+            {
+                _unhealthyBecause = $"{result} ({check.FailureThreshold} failures in a row)";
+                supervisor.Logger.LogWarning("Task {TaskId} is unhealthy: {Result}; stopping container {ContainerId}", TaskId, result, ContainerId);
+                await supervisor.Runtime.StopContainerAsync(ContainerId, spec.StopTimeout, cancellationToken);
+                return;
+            }
+        }
+        while (await timer.WaitForNextTickAsync(cancellationToken));
+    }
+}

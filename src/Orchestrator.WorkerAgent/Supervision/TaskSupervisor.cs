@@ -1,0 +1,87 @@
+using System.Collections.Concurrent;
+using MassTransit;
+using Orchestrator.Domain.Tasks;
+using Orchestrator.WorkerAgent.Host;
+using Orchestrator.WorkerAgent.Runtime;
+
+namespace Orchestrator.WorkerAgent.Supervision;
+
+/// <summary>
+/// Keeps the node's running containers under supervision: each one is watched for its exit, probed if it has
+/// a health check, and restarted per its policy. Each container is supervised once, however often it is
+/// started or adopted; supervision ends with the agent, and the next agent adopts the container.
+/// </summary>
+public sealed class TaskSupervisor(
+    IContainerRuntime runtime,
+    HealthProber prober,
+    IBus bus,
+    NodeIdentity node,
+    TimeProvider clock,
+    IHostApplicationLifetime lifetime,
+    ILogger<TaskSupervisor> logger)
+{
+    private readonly ConcurrentDictionary<string, ContainerSupervision> _supervised = new();
+    private readonly ConcurrentDictionary<(Guid TaskId, int Attempt), bool> _stopping = new();
+
+    public void Supervise(Guid taskId, int attempt, string containerId, TaskSpec spec)
+    {
+        var added = false;
+        var supervision = _supervised.GetOrAdd(containerId, id =>
+        {
+            added = true;
+            return new ContainerSupervision(taskId, attempt, id, spec, this);
+        });
+        if (added)
+            _ = RunAsync(supervision);
+    }
+
+    /// <summary>
+    /// The user stops the task: its next exit is final and is reported by the stop itself. Returns false when a
+    /// stop of the same attempt is already under way, so a repeated command does not race the first.
+    /// </summary>
+    public bool TryMarkStopping(Guid taskId, int attempt) => _stopping.TryAdd((taskId, attempt), true);
+
+    /// <summary>Forgets a finished stop, unless a supervision still has to see it (its own end clears it).</summary>
+    public void FinishStopping(Guid taskId, int attempt)
+    {
+        if (!_supervised.Values.Any(s => s.TaskId == taskId && s.Attempt == attempt))
+            _stopping.TryRemove((taskId, attempt), out _);
+    }
+
+    public bool IsStopping(Guid taskId, int attempt) => _stopping.ContainsKey((taskId, attempt));
+
+    /// <summary>Under supervision, including while waiting out a restart backoff.</summary>
+    public bool IsSupervised(string containerId) => _supervised.ContainsKey(containerId);
+
+    public ContainerSupervision? Find(string containerId) => _supervised.GetValueOrDefault(containerId);
+
+    internal IContainerRuntime Runtime => runtime;
+    internal HealthProber Prober => prober;
+    internal IBus Bus => bus;
+    internal NodeIdentity Node => node;
+    internal TimeProvider Clock => clock;
+    internal ILogger Logger => logger;
+
+    private async Task RunAsync(ContainerSupervision supervision)
+    {
+        var stopping = lifetime.ApplicationStopping;
+        try
+        {
+            await Task.Yield();
+            await supervision.RunAsync(stopping);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+        }
+        catch (Exception error)
+        {
+            // The container may have been removed by a stop; the heartbeat reconciles whatever is left.
+            logger.LogDebug(error, "Stopped supervising container {ContainerId} of task {TaskId}", supervision.ContainerId, supervision.TaskId);
+        }
+        finally
+        {
+            _supervised.TryRemove(supervision.ContainerId, out _);
+            _stopping.TryRemove((supervision.TaskId, supervision.Attempt), out _);
+        }
+    }
+}

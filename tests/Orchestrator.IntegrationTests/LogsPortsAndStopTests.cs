@@ -1,0 +1,160 @@
+using System.Net;
+using System.Text;
+using Orchestrator.Domain.Tasks;
+using Orchestrator.IntegrationTests.Infrastructure;
+
+namespace Orchestrator.IntegrationTests;
+
+[Collection(ClusterCollection.Name)]
+public sealed class LogsPortsAndStopTests(ClusterFixture cluster)
+{
+    [Fact]
+    public async Task Logs_return_stdout_and_stderr_with_tail_and_stay_readable_after_exit()
+    {
+        var submitted = await cluster.SubmitAsync(new
+        {
+            name = "chatty",
+            image = TestImages.Workload,
+            // The engine copies stdout and stderr separately, so lines written in the same instant on both may be
+            // logged in either order; the pause makes the order written unambiguous.
+            command = new[] { "sh", "-c", "for i in 1 2 3 4 5; do echo line-$i; done; sleep 0.3; echo err-line >&2; exit 2" },
+            restartPolicy = new { mode = "Never" },
+        });
+        await cluster.WaitForStateAsync(submitted.Id, TaskState.Failed);
+
+        var all = await cluster.Api.GetStringAsync($"/api/tasks/{submitted.Id}/logs");
+        var lastTwo = await cluster.Api.GetStringAsync($"/api/tasks/{submitted.Id}/logs?tail=2");
+
+        Assert.Equal("line-1\nline-2\nline-3\nline-4\nline-5\nerr-line\n", all);
+        Assert.Equal("line-5\nerr-line\n", lastTwo);
+        await cluster.Api.DeleteAsync($"/api/tasks/{submitted.Id}");
+    }
+
+    [Fact]
+    public async Task Following_logs_streams_new_lines_as_they_are_written()
+    {
+        var submitted = await cluster.SubmitAsync(new
+        {
+            name = "ticker",
+            image = TestImages.Workload,
+            command = new[] { "sh", "-c", "i=0; while true; do i=$((i+1)); echo tick-$i; sleep 0.2; done" },
+            stopTimeoutSeconds = 1,
+        });
+        await cluster.WaitForStateAsync(submitted.Id, TaskState.Running);
+
+        using var leave = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var response = await cluster.Api.GetAsync($"/api/tasks/{submitted.Id}/logs?tail=1&follow=true", HttpCompletionOption.ResponseHeadersRead, leave.Token);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(leave.Token), Encoding.UTF8);
+        var lines = new List<string>();
+        while (lines.Count < 12 && await reader.ReadLineAsync(leave.Token) is { } line)
+            lines.Add(line);
+
+        // Every line after the first arrived while following, and none is repeated or skipped.
+        var numbers = lines.Select(l => int.Parse(l["tick-".Length..])).ToList();
+        Assert.Equal(Enumerable.Range(numbers[0], 12), numbers);
+        await cluster.StopAndWaitAsync(submitted.Id);
+    }
+
+    [Fact]
+    public async Task Logs_of_an_unknown_or_unplaced_task_get_404()
+    {
+        var unknown = await cluster.Api.GetAsync($"/api/tasks/{Guid.NewGuid()}/logs");
+        var events = await cluster.Api.GetAsync($"/api/tasks/{Guid.NewGuid()}/events");
+        var badTail = await cluster.Api.GetAsync($"/api/tasks/{Guid.NewGuid()}/logs?tail=-1");
+
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, events.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, badTail.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_fixed_host_port_is_honoured_and_a_second_claim_waits_Pending_until_it_is_free()
+    {
+        const int hostPort = 18089;
+        object Spec(string name) => new
+        {
+            name,
+            image = TestImages.Workload,
+            command = new[] { "sh", "-c", "mkdir -p /www && echo ok > /www/index.html && exec httpd -f -p 80 -h /www" },
+            ports = new[] { new { containerPort = 80, hostPort } },
+            stopTimeoutSeconds = 1,
+        };
+        var first = await cluster.SubmitAsync(Spec("port-owner"));
+        var running = await cluster.WaitForStateAsync(first.Id, TaskState.Running);
+        Assert.Equal(hostPort, Assert.Single(running.Ports).HostPort);
+
+        var second = await cluster.SubmitAsync(Spec("port-claimant"));
+        var waiting = await cluster.WaitForTaskAsync(second.Id, task => task.Message?.Contains("host port") == true, "explained");
+        Assert.Equal(TaskState.Pending, waiting.State);
+        Assert.Contains($"1 host port {hostPort} taken", waiting.Message);
+
+        await cluster.StopAndWaitAsync(first.Id);
+        var placed = await cluster.WaitForStateAsync(second.Id, TaskState.Running);
+        Assert.Equal(hostPort, Assert.Single(placed.Ports).HostPort);
+        await cluster.StopAndWaitAsync(second.Id);
+    }
+
+    [Fact]
+    public async Task Stop_sends_SIGTERM_first_so_a_task_that_handles_it_exits_cleanly()
+    {
+        var submitted = await cluster.SubmitAsync(new
+        {
+            name = "graceful",
+            image = TestImages.Workload,
+            command = new[] { "sh", "-c", "trap 'exit 0' TERM; while true; do sleep 0.2; done" },
+            stopTimeoutSeconds = 30,
+        });
+        await cluster.WaitForStateAsync(submitted.Id, TaskState.Running);
+
+        var stopped = await cluster.StopAndWaitAsync(submitted.Id);
+
+        Assert.Equal(TaskState.Completed, stopped.State);
+        Assert.Equal(0, stopped.ExitCode);
+    }
+
+    [Fact]
+    public async Task Stop_kills_a_task_that_ignores_SIGTERM_after_its_grace_period()
+    {
+        var submitted = await cluster.SubmitAsync(new
+        {
+            name = "stubborn",
+            image = TestImages.Workload,
+            command = new[] { "sh", "-c", "trap '' TERM; while true; do sleep 0.2; done" },
+            stopTimeoutSeconds = 1,
+        });
+        await cluster.WaitForStateAsync(submitted.Id, TaskState.Running);
+
+        var stopped = await cluster.StopAndWaitAsync(submitted.Id);
+
+        Assert.Equal(TaskState.Completed, stopped.State);
+        Assert.Equal(137, stopped.ExitCode);
+        Assert.Equal("stopped by user", stopped.Message);
+    }
+
+    [Fact]
+    public async Task Entrypoint_working_dir_and_labels_pass_through_to_the_container()
+    {
+        var submitted = await cluster.SubmitAsync(new
+        {
+            name = "settings",
+            image = TestImages.Workload,
+            entrypoint = new[] { "sh", "-c" },
+            command = new[] { "pwd; sleep 300" },
+            workingDir = "/etc",
+            labels = new Dictionary<string, string> { ["team"] = "platform" },
+            stopTimeoutSeconds = 1,
+        });
+        var running = await cluster.WaitForStateAsync(submitted.Id, TaskState.Running);
+
+        var container = await cluster.Docker.Containers.InspectContainerAsync(running.ContainerId!);
+
+        Assert.Equal(["sh", "-c"], container.Config.Entrypoint);
+        Assert.Equal(["pwd; sleep 300"], container.Config.Cmd);
+        Assert.Equal("/etc", container.Config.WorkingDir);
+        Assert.Equal("platform", container.Config.Labels["team"]);
+        Assert.Equal(1024, container.HostConfig.PidsLimit);
+        Assert.Equal("/etc\n", await cluster.Api.GetStringAsync($"/api/tasks/{submitted.Id}/logs"));
+        await cluster.StopAndWaitAsync(submitted.Id);
+    }
+}

@@ -78,6 +78,12 @@ public sealed class AlgorithmTests
     [InlineData("spread", typeof(SpreadAlgorithm))]
     [InlineData("RoundRobin", typeof(RoundRobinAlgorithm))]
     [InlineData("round-robin", typeof(RoundRobinAlgorithm))]
+    [InlineData("Epvm", typeof(EpvmAlgorithm))]
+    [InlineData("E-PVM", typeof(EpvmAlgorithm))]
+    [InlineData("e-pvm", typeof(EpvmAlgorithm))]
+    [InlineData("BinPack", typeof(BinPackAlgorithm))]
+    [InlineData("binpack", typeof(BinPackAlgorithm))]
+    [InlineData("bin-pack", typeof(BinPackAlgorithm))]
     public void Algorithms_are_chosen_by_name(string name, Type expected) =>
         Assert.IsType(expected, PlacementAlgorithms.Create(name));
 
@@ -87,5 +93,7 @@ public sealed class AlgorithmTests
         var error = Assert.Throws<ArgumentException>(() => PlacementAlgorithms.Create("Random"));
         Assert.Contains("Spread", error.Message);
         Assert.Contains("RoundRobin", error.Message);
+        Assert.Contains("Epvm", error.Message);
+        Assert.Contains("BinPack", error.Message);
     }
 }

@@ -26,6 +26,9 @@ public sealed class AgentOptions
     /// <summary>The pids limit every container gets, so a fork bomb cannot take the host.</summary>
     public long PidsLimit { get; set; } = 1024;
 
+    /// <summary>Labels that tasks can require with constraints, e.g. Agent__Labels__disk=ssd.</summary>
+    public Dictionary<string, string> Labels { get; set; } = [];
+
     /// <summary>Held back from placement for the host itself.</summary>
     public ResourceAmounts Reserved { get; set; } = new();
 

@@ -31,6 +31,8 @@ public static class ApiExtensions
         bus.AddRequestClient<ListTasks>(StateStoreTimeout);
         bus.AddRequestClient<ListNodes>(StateStoreTimeout);
         bus.AddRequestClient<GetTaskEvents>(StateStoreTimeout);
+        bus.AddRequestClient<DrainNode>(StateStoreTimeout);
+        bus.AddRequestClient<MarkNodeReady>(StateStoreTimeout);
         return bus;
     }
 

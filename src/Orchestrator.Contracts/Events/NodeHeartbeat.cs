@@ -13,4 +13,5 @@ public sealed record NodeHeartbeat(
     Resources Allocatable,
     Resources Used,
     IReadOnlyList<ContainerReport> Containers,
-    DateTimeOffset SentAt);
+    DateTimeOffset SentAt,
+    IReadOnlyDictionary<string, string>? Labels = null);

@@ -16,4 +16,6 @@ public sealed record NodeDetails
     public required int TaskCount { get; init; }
     public required DateTimeOffset RegisteredAt { get; init; }
     public required DateTimeOffset LastHeartbeatAt { get; init; }
+    public DateTimeOffset? DownSince { get; init; }
+    public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
 }

@@ -5,7 +5,8 @@ namespace Orchestrator.Domain.Scheduling;
 
 /// <summary>
 /// The feasibility check shared by every algorithm and by StateStore's re-check of a placement: the node is
-/// Ready, every resource fits, and no fixed host port is taken. Cube filtered on disk only.
+/// Ready, it is the pinned node if the task names one, it has every label the task requires, every resource
+/// fits, and no fixed host port is taken. Cube filtered on disk only.
 /// </summary>
 public static class CandidateFilter
 {
@@ -14,6 +15,10 @@ public static class CandidateFilter
     {
         if (node.Status != NodeStatus.Ready)
             return node.Status.ToString();
+        if (task.NodeId is { } pinned && pinned != node.Id)
+            return "not the pinned node";
+        if (task.Constraints?.FirstOrDefault(c => !c.IsMetBy(node.Labels)) is { } unmet)
+            return $"without label {unmet}";
         var shortfalls = node.Free.Shortfalls(task.Requested);
         if (shortfalls.Count > 0)
             return $"short of {string.Join(" and ", shortfalls)}";

@@ -14,7 +14,8 @@ public sealed record NodeSnapshot(
     Resources Allocatable,
     Resources Allocated,
     IReadOnlyCollection<int> UsedHostPorts,
-    int TaskCount)
+    int TaskCount,
+    IReadOnlyDictionary<string, string>? Labels = null)
 {
     public Resources Free => Allocatable - Allocated;
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Orchestrator.Domain.Capacity;
+using Orchestrator.Domain.Scheduling;
 
 namespace Orchestrator.Domain.Tasks;
 
@@ -35,6 +36,12 @@ public sealed record TaskSpec
     public RestartPolicy? RestartPolicy { get; init; }
 
     public HealthCheck? HealthCheck { get; init; }
+
+    /// <summary>Node labels the task requires, e.g. disk=ssd.</summary>
+    public IReadOnlyList<PlacementConstraint>? Constraints { get; init; }
+
+    /// <summary>Pins the task to one node.</summary>
+    public Guid? NodeId { get; init; }
 
     /// <summary>Seconds between SIGTERM and SIGKILL when the task is stopped.</summary>
     public int? StopTimeoutSeconds { get; init; }

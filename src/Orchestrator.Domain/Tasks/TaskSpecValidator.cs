@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Orchestrator.Domain.Scheduling;
 
 namespace Orchestrator.Domain.Tasks;
 
@@ -20,6 +21,7 @@ public static partial class TaskSpecValidator
     public const long MaxMemoryMb = 1024L * 1024; // 1 TiB
     public const long MaxDiskMb = 16L * 1024 * 1024; // 16 TiB
     public const int MaxLabels = 64;
+    public const int MaxConstraints = 16;
     public const int MaxLabelKeyLength = 128;
     public const int MaxLabelValueLength = 1024;
     public const string ReservedLabelPrefix = "orchestrator.";
@@ -42,6 +44,7 @@ public static partial class TaskSpecValidator
         ValidateLabels(spec.Labels, errors);
         ValidateRestartPolicy(spec.RestartPolicy, errors);
         ValidateHealthCheck(spec.HealthCheck, errors);
+        ValidateConstraints(spec.Constraints, errors);
         if (spec.StopTimeoutSeconds is < 0 or > MaxStopTimeoutSeconds)
             errors.Add("stopTimeoutSeconds", $"stopTimeoutSeconds must be between 0 and {MaxStopTimeoutSeconds}.");
         return errors.ToDictionary();
@@ -113,6 +116,22 @@ public static partial class TaskSpecValidator
             errors.Add("restartPolicy.backoffSeconds", $"backoffSeconds must be between 0 and {MaxSeconds}.");
         if (policy.MaxBackoffSeconds < policy.BackoffSeconds || policy.MaxBackoffSeconds > MaxSeconds)
             errors.Add("restartPolicy.maxBackoffSeconds", $"maxBackoffSeconds must be at least backoffSeconds and at most {MaxSeconds}.");
+    }
+
+    private static void ValidateConstraints(IReadOnlyList<PlacementConstraint>? constraints, ValidationErrors errors)
+    {
+        if (constraints is null) return;
+        if (constraints.Count > MaxConstraints)
+            errors.Add("constraints", $"At most {MaxConstraints} constraints are allowed.");
+        for (var i = 0; i < constraints.Count; i++)
+        {
+            if (constraints[i] is not { } constraint)
+                errors.Add($"constraints[{i}]", "A constraint may not be null.");
+            else if (constraint.Label is null || constraint.Label.Length > MaxLabelKeyLength || !LabelKeyPattern().IsMatch(constraint.Label))
+                errors.Add($"constraints[{i}].label", "label must name a node label: letters, digits, '.', '_', '-' or '/'.");
+            else if (constraint.EqualTo is null || constraint.EqualTo.Length > MaxLabelValueLength)
+                errors.Add($"constraints[{i}].equals", $"equals must be a string of at most {MaxLabelValueLength} characters.");
+        }
     }
 
     private static void ValidateHealthCheck(HealthCheck? check, ValidationErrors errors)

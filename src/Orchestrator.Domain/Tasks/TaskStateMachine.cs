@@ -1,16 +1,17 @@
 namespace Orchestrator.Domain.Tasks;
 
 /// <summary>
-/// The only way a task's state changes. Cube's transitions, plus cancellation: a Pending or Scheduled
-/// task that the user stops ends Completed without ever running.
+/// The only way a task's state changes. Cube's transitions, plus two of our own: cancellation (a Pending or
+/// Scheduled task that the user stops ends Completed without ever running), and a return to Pending when the
+/// task's node is lost or drained, so that it is placed again.
 /// </summary>
 public static class TaskStateMachine
 {
     private static readonly IReadOnlyDictionary<TaskState, TaskState[]> Allowed = new Dictionary<TaskState, TaskState[]>
     {
         [TaskState.Pending] = [TaskState.Scheduled, TaskState.Completed],
-        [TaskState.Scheduled] = [TaskState.Scheduled, TaskState.Running, TaskState.Completed, TaskState.Failed],
-        [TaskState.Running] = [TaskState.Running, TaskState.Completed, TaskState.Failed, TaskState.Scheduled],
+        [TaskState.Scheduled] = [TaskState.Scheduled, TaskState.Running, TaskState.Completed, TaskState.Failed, TaskState.Pending],
+        [TaskState.Running] = [TaskState.Running, TaskState.Completed, TaskState.Failed, TaskState.Scheduled, TaskState.Pending],
         [TaskState.Completed] = [],
         [TaskState.Failed] = [TaskState.Scheduled],
     };

@@ -52,8 +52,10 @@ public sealed class NodeHeartbeatConsumer(StateTransaction transaction, TaskLife
         node.Capacity = heartbeat.Capacity;
         node.Allocatable = heartbeat.Allocatable;
         node.Used = heartbeat.Used;
+        node.Labels = new Dictionary<string, string>(heartbeat.Labels ?? new Dictionary<string, string>());
         node.LastHeartbeatAt = now;
-        if (node.Status != NodeStatus.Ready)
+        // A draining node stays draining until an operator says otherwise; a Down or new one is back.
+        if (node.Status == NodeStatus.Down)
         {
             node.Status = NodeStatus.Ready;
             node.DownSince = null;

@@ -4,6 +4,7 @@ using Orchestrator.Contracts;
 using Orchestrator.Domain.Nodes;
 using Orchestrator.StateStore.Outbox;
 using Orchestrator.StateStore.Persistence;
+using Orchestrator.StateStore.Tasks;
 
 namespace Orchestrator.StateStore.Liveness;
 
@@ -47,6 +48,7 @@ public sealed class NodeLivenessMonitor(
         await using var scope = scopes.CreateAsyncScope();
         var transaction = scope.ServiceProvider.GetRequiredService<StateTransaction>();
         var outbox = scope.ServiceProvider.GetRequiredService<OutboxWriter>();
+        var lifecycle = scope.ServiceProvider.GetRequiredService<TaskLifecycle>();
         var deadline = clock.GetUtcNow() - options.Value.NodeTtl;
         await transaction.RunAsync(async db =>
         {
@@ -62,8 +64,13 @@ public sealed class NodeLivenessMonitor(
             {
                 node.Status = NodeStatus.Down;
                 node.DownSince = clock.GetUtcNow();
+                var reason = $"node {node.Name} is Down: no heartbeat since {node.LastHeartbeatAt:u}";
+                var lost = await db.LiveTasks().Where(t => t.NodeId == node.Id).ToListAsync(cancellationToken);
+                foreach (var task in lost)
+                    lifecycle.ReleaseFromNode(task, reason);
                 outbox.Publish(new NodeDown(node.Id, node.Name, node.LastHeartbeatAt));
-                logger.LogWarning("Node {NodeName} ({NodeId}) is Down: last heartbeat at {LastHeartbeatAt}", node.Name, node.Id, node.LastHeartbeatAt);
+                logger.LogWarning("Node {NodeName} ({NodeId}) is Down: last heartbeat at {LastHeartbeatAt}; {Count} tasks to place again",
+                    node.Name, node.Id, node.LastHeartbeatAt, lost.Count);
             }
         }, cancellationToken);
     }

@@ -35,7 +35,7 @@ public static class ClusterQueries
             var allocated = new Resources(
                 tasks.Sum(t => t.CpuRequest), tasks.Sum(t => t.MemoryMbRequest), tasks.Sum(t => t.DiskMbRequest));
             var ports = tasks.SelectMany(t => t.Ports).Where(p => p.HostPort > 0).Select(p => p.HostPort).ToHashSet();
-            return new NodeSnapshot(node.Id, node.Name, node.Status, node.Allocatable, allocated, ports, tasks.Count);
+            return new NodeSnapshot(node.Id, node.Name, node.Status, node.Allocatable, allocated, ports, tasks.Count, node.Labels);
         }).ToList();
     }
 
@@ -51,5 +51,7 @@ public static class ClusterQueries
         TaskCount = snapshot.TaskCount,
         RegisteredAt = node.RegisteredAt,
         LastHeartbeatAt = node.LastHeartbeatAt,
+        DownSince = node.DownSince,
+        Labels = node.Labels,
     };
 }

@@ -48,6 +48,28 @@ public sealed class TaskLifecycle(OrchestratorDbContext db, OutboxWriter outbox,
         TryMove(task, state, reason);
     }
 
+    /// <summary>
+    /// Takes a task off a node that is lost or draining: it is Pending again, to be placed elsewhere, and the
+    /// reason is in its history. A task the user was already stopping simply ends.
+    /// </summary>
+    public void ReleaseFromNode(TaskRecord task, string reason)
+    {
+        if (task.DesiredState == DesiredState.Stopped)
+        {
+            TryMove(task, TaskState.Completed, $"stopped by user; {reason}");
+            return;
+        }
+        // The event names the node it left, so the move happens before the placement is cleared.
+        if (!TryMove(task, TaskState.Pending, reason))
+            return;
+        task.NodeId = null;
+        task.ContainerId = null;
+        task.StartedAt = null;
+        task.RestartCount = 0;
+        task.RecordProbe(HealthStatus.Unknown, null, null);
+        task.Ports = TaskRecord.RequestedPorts(task.Spec);
+    }
+
     /// <summary>Tells the task's agent to stop and remove the container of the given attempt.</summary>
     public void SendStop(TaskRecord task, Guid nodeId, int attempt) =>
         outbox.Send(AgentQueue.Name(nodeId), new StopTask(task.Id, nodeId, attempt, (int)task.Spec.StopTimeout.TotalSeconds));

@@ -50,7 +50,8 @@ public sealed class HeartbeatPublisher(
         var capacity = resources.Capacity();
         var containers = (await runtime.ListAsync(cancellationToken)).Select(Report).ToList();
         return new NodeHeartbeat(
-            node.Id, node.Name, capacity, resources.Allocatable(capacity), resources.Usage(), containers, clock.GetUtcNow());
+            node.Id, node.Name, capacity, resources.Allocatable(capacity), resources.Usage(), containers, clock.GetUtcNow(),
+            options.Value.Labels);
     }
 
     /// <summary>A container waiting out a restart backoff is still the task's: it is reported as running.</summary>

@@ -61,3 +61,39 @@ public sealed class CandidateFilterTests
         Assert.Contains("1 short of cpu", decision.Reason);
     }
 }
+
+public sealed class ConstraintFilterTests
+{
+    private static TaskSpec Task(Guid? pinned = null, params (string Label, string Value)[] required) => new()
+    {
+        Name = "t",
+        Image = "busybox",
+        NodeId = pinned,
+        Constraints = required.Select(r => new PlacementConstraint { Label = r.Label, EqualTo = r.Value }).ToList(),
+    };
+
+    private static NodeSnapshot Labelled(int number, params (string Key, string Value)[] labels) =>
+        Node(number) with { Labels = labels.ToDictionary(l => l.Key, l => l.Value) };
+
+    [Fact]
+    public void A_node_must_carry_every_required_label()
+    {
+        var ssd = Labelled(1, ("disk", "ssd"), ("zone", "a"));
+        Assert.Null(CandidateFilter.RejectionReason(Task(null, ("disk", "ssd")), ssd));
+        Assert.Equal("without label disk=nvme", CandidateFilter.RejectionReason(Task(null, ("disk", "ssd"), ("disk", "nvme")), ssd));
+        Assert.Equal("without label disk=ssd", CandidateFilter.RejectionReason(Task(null, ("disk", "ssd")), Node(2)));
+    }
+
+    [Fact]
+    public void A_pinned_task_fits_only_its_node()
+    {
+        var nodes = new[] { Node(1), Node(2), Node(3) };
+        var pinned = Task(nodes[1].Id);
+        Assert.Equal([nodes[1]], CandidateFilter.Feasible(pinned, nodes));
+        Assert.Contains("2 not the pinned node", CandidateFilter.ExplainNoFit(pinned, [nodes[0], nodes[2]]));
+    }
+
+    [Fact]
+    public void Draining_nodes_take_nothing_new() =>
+        Assert.Equal("Draining", CandidateFilter.RejectionReason(Task(), Node(1, status: NodeStatus.Draining)));
+}

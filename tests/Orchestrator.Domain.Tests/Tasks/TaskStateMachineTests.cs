@@ -4,8 +4,8 @@ namespace Orchestrator.Domain.Tests.Tasks;
 
 public sealed class TaskStateMachineTests
 {
-    // Written out by hand from Cube's table plus cancellation (Pending/Scheduled -> Completed), so that the
-    // test does not restate the implementation's own table.
+    // Written out by hand from Cube's table plus cancellation (Pending/Scheduled -> Completed) and a lost or
+    // drained node (Scheduled/Running -> Pending), so that the test does not restate the implementation's table.
     private static readonly HashSet<(TaskState From, TaskState To)> Expected =
     [
         (TaskState.Pending, TaskState.Scheduled),
@@ -14,10 +14,12 @@ public sealed class TaskStateMachineTests
         (TaskState.Scheduled, TaskState.Running),
         (TaskState.Scheduled, TaskState.Completed),
         (TaskState.Scheduled, TaskState.Failed),
+        (TaskState.Scheduled, TaskState.Pending),
         (TaskState.Running, TaskState.Running),
         (TaskState.Running, TaskState.Completed),
         (TaskState.Running, TaskState.Failed),
         (TaskState.Running, TaskState.Scheduled),
+        (TaskState.Running, TaskState.Pending),
         (TaskState.Failed, TaskState.Scheduled),
     ];
 

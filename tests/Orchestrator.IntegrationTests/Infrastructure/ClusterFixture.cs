@@ -18,22 +18,26 @@ namespace Orchestrator.IntegrationTests.Infrastructure;
 
 /// <summary>
 /// A whole cluster on real parts: Postgres and RabbitMQ in containers, the four services in-process, and the
-/// agent driving this machine's Docker engine. Shared by the tests of one collection.
+/// agents driving this machine's Docker engine. Shared by the tests of one collection. Subclasses say how many
+/// agents, with what configuration, and how many schedulers.
 /// </summary>
-public sealed class ClusterFixture : IAsyncLifetime
+public abstract class ClusterFixtureBase : IAsyncLifetime
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         Converters = { new JsonStringEnumConverter() },
     };
 
-    private readonly string _agentDataPath = Path.Combine(Path.GetTempPath(), $"orchestrator-test-{Guid.NewGuid():N}");
+    private readonly string _dataRoot = Path.Combine(Path.GetTempPath(), $"orchestrator-test-{Guid.NewGuid():N}");
     private readonly List<IHost> _hosts = [];
+    private readonly Dictionary<string, IHost> _agents = [];
+    private readonly List<NodeIdentity> _nodes = [];
+    private Dictionary<string, string?> _configuration = [];
     private PostgreSqlContainer _postgres = null!;
     private RabbitMqContainer _rabbitMq = null!;
     private WebApplication _api = null!;
 
-    public ClusterFixture()
+    protected ClusterFixtureBase()
     {
         // The reaper image cannot be pulled here, and published ports should be reached on loopback.
         Environment.SetEnvironmentVariable("TESTCONTAINERS_RYUK_DISABLED", "true");
@@ -42,7 +46,18 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public HttpClient Api { get; private set; } = null!;
     public DockerClient Docker { get; } = new DockerClientConfiguration(new Uri("unix:///var/run/docker.sock")).CreateClient();
-    public NodeIdentity Node { get; private set; } = null!;
+    /// <summary>The agents' nodes, in the order <see cref="AgentNames"/> lists them.</summary>
+    public IReadOnlyList<NodeIdentity> Nodes => _nodes;
+
+    protected abstract IReadOnlyList<string> AgentNames { get; }
+
+    protected virtual int SchedulerCount => 1;
+
+    /// <summary>Settings of one agent beyond its name and data path, e.g. capacity and labels.</summary>
+    protected virtual IDictionary<string, string?> AgentSettings(string name) => new Dictionary<string, string?>();
+
+    /// <summary>Settings for every service, e.g. the liveness TTL.</summary>
+    protected virtual IDictionary<string, string?> ClusterSettings() => new Dictionary<string, string?>();
 
     public async Task InitializeAsync()
     {
@@ -50,29 +65,67 @@ public sealed class ClusterFixture : IAsyncLifetime
         _rabbitMq = new RabbitMqBuilder().WithImage(TestImages.RabbitMq).Build();
         await Task.WhenAll(_postgres.StartAsync(), _rabbitMq.StartAsync());
 
-        var configuration = new Dictionary<string, string?>
+        _configuration = new Dictionary<string, string?>
         {
             ["ConnectionStrings:orchestratordb"] = _postgres.GetConnectionString(),
             ["ConnectionStrings:messaging"] = _rabbitMq.GetConnectionString(),
-            ["Agent:NodeName"] = "test-node",
-            ["Agent:DataPath"] = _agentDataPath,
             ["Agent:HeartbeatInterval"] = "00:00:01",
             // No registry is reachable, and tests send no traffic off this machine.
             ["Agent:PullMissingImages"] = "false",
             ["Scheduler:SweepInterval"] = "00:00:01",
             ["Logging:LogLevel:Default"] = "Warning",
         };
+        foreach (var (key, value) in ClusterSettings())
+            _configuration[key] = value;
 
-        await StartAsync(ServiceHosts.StateStore(configuration));
-        await StartAsync(ServiceHosts.Scheduler(configuration));
-        var agent = ServiceHosts.WorkerAgent(configuration);
-        Node = agent.Services.GetRequiredService<NodeIdentity>();
-        await StartAsync(agent);
-
-        _api = ServiceHosts.Api(configuration);
+        await StartAsync(ServiceHosts.StateStore(_configuration));
+        for (var i = 0; i < SchedulerCount; i++)
+            await StartAsync(ServiceHosts.Scheduler(_configuration));
+        _api = ServiceHosts.Api(_configuration);
         await _api.StartAsync();
         Api = new HttpClient { BaseAddress = new Uri(_api.Urls.First()) };
-        await WaitForNodeReadyAsync();
+
+        foreach (var name in AgentNames)
+            _nodes.Add(await StartAgentAsync(name));
+    }
+
+    /// <summary>Starts the named agent (again), with the same data directory and so the same node id, and waits until its node is Ready.</summary>
+    public async Task<NodeIdentity> StartAgentAsync(string name)
+    {
+        var settings = new Dictionary<string, string?>(_configuration)
+        {
+            ["Agent:NodeName"] = name,
+            ["Agent:DataPath"] = Path.Combine(_dataRoot, name),
+        };
+        foreach (var (key, value) in AgentSettings(name))
+            settings[key] = value;
+        var agent = ServiceHosts.WorkerAgent(settings);
+        await agent.StartAsync();
+        _agents[name] = agent;
+        var node = agent.Services.GetRequiredService<NodeIdentity>();
+        await WaitForNodeAsync(node.Id, Domain.Nodes.NodeStatus.Ready);
+        return node;
+    }
+
+    /// <summary>Ends the named agent as a crash would for the cluster: no more heartbeats, and its containers keep running.</summary>
+    public async Task StopAgentAsync(string name)
+    {
+        var agent = _agents[name];
+        _agents.Remove(name);
+        await agent.StopAsync();
+        agent.Dispose();
+    }
+
+    public async Task<NodeDetails> WaitForNodeAsync(Guid nodeId, Domain.Nodes.NodeStatus status)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        while (true)
+        {
+            var nodes = await Api.GetFromJsonAsync<List<NodeDetails>>("/api/nodes", Json, deadline.Token);
+            if (nodes!.FirstOrDefault(n => n.Id == nodeId && n.Status == status) is { } node)
+                return node;
+            await Task.Delay(200, deadline.Token);
+        }
     }
 
     public async Task<TaskDetails> SubmitAsync(object spec)
@@ -125,18 +178,6 @@ public sealed class ClusterFixture : IAsyncLifetime
             },
         });
 
-    private async Task WaitForNodeReadyAsync()
-    {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (true)
-        {
-            var nodes = await Api.GetFromJsonAsync<List<NodeDetails>>("/api/nodes", Json, deadline.Token);
-            if (nodes!.Any(n => n.Id == Node.Id && n.Status == Domain.Nodes.NodeStatus.Ready))
-                return;
-            await Task.Delay(200, deadline.Token);
-        }
-    }
-
     private async Task StartAsync(IHost host)
     {
         _hosts.Add(host);
@@ -148,34 +189,43 @@ public sealed class ClusterFixture : IAsyncLifetime
         Api?.Dispose();
         if (_api is not null)
             await _api.DisposeAsync();
+        foreach (var name in _agents.Keys.ToList())
+            await StopAgentAsync(name);
         foreach (var host in Enumerable.Reverse(_hosts))
         {
             await host.StopAsync();
             host.Dispose();
         }
-        await RemoveContainersOfThisNodeAsync();
+        foreach (var node in _nodes)
+            await RemoveContainersOfNodeAsync(node.Id);
         await Task.WhenAll(_postgres.DisposeAsync().AsTask(), _rabbitMq.DisposeAsync().AsTask());
         Docker.Dispose();
-        if (Directory.Exists(_agentDataPath))
-            Directory.Delete(_agentDataPath, recursive: true);
+        if (Directory.Exists(_dataRoot))
+            Directory.Delete(_dataRoot, recursive: true);
     }
 
-    /// <summary>A safety net: whatever a failed test left behind on this node is removed.</summary>
-    private async Task RemoveContainersOfThisNodeAsync()
+    /// <summary>A safety net: whatever a failed test left behind on the test's nodes is removed.</summary>
+    private async Task RemoveContainersOfNodeAsync(Guid nodeId)
     {
-        if (Node is null)
-            return;
         var leftovers = await Docker.Containers.ListContainersAsync(new ContainersListParameters
         {
             All = true,
             Filters = new Dictionary<string, IDictionary<string, bool>>
             {
-                ["label"] = new Dictionary<string, bool> { [$"{ContainerLabels.NodeId}={Node.Id}"] = true },
+                ["label"] = new Dictionary<string, bool> { [$"{ContainerLabels.NodeId}={nodeId}"] = true },
             },
         });
         foreach (var container in leftovers)
             await Docker.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true });
     }
+}
+
+/// <summary>One agent, node "test-node", with the host's real capacity.</summary>
+public sealed class ClusterFixture : ClusterFixtureBase
+{
+    public NodeIdentity Node => Nodes[0];
+
+    protected override IReadOnlyList<string> AgentNames { get; } = ["test-node"];
 }
 
 [CollectionDefinition(Name)]

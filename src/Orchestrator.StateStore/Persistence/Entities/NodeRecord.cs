@@ -15,4 +15,5 @@ public sealed class NodeRecord
     public DateTimeOffset RegisteredAt { get; init; }
     public DateTimeOffset LastHeartbeatAt { get; set; }
     public DateTimeOffset? DownSince { get; set; }
+    public Dictionary<string, string> Labels { get; set; } = [];
 }

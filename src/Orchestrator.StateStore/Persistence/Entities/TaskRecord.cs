@@ -55,9 +55,13 @@ public sealed class TaskRecord
             MemoryMbRequest = requested.MemoryMb,
             DiskMbRequest = requested.DiskMb,
             CreatedAt = now,
-            Ports = (spec.Ports ?? []).Select(p => new PortBinding(p.ContainerPort, p.HostPort, p.Protocol)).ToList(),
+            Ports = RequestedPorts(spec),
         };
     }
+
+    /// <summary>The ports as asked for, before an engine has bound any.</summary>
+    public static List<PortBinding> RequestedPorts(TaskSpec spec) =>
+        spec.PortsOrEmpty.Select(p => new PortBinding(p.ContainerPort, p.HostPort, p.Protocol)).ToList();
 
     public bool IsTerminal => TaskStateMachine.IsTerminal(State);
 

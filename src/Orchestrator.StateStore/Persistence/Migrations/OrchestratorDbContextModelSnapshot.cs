@@ -33,6 +33,10 @@ namespace Orchestrator.StateStore.Persistence.Migrations
                     b.Property<DateTimeOffset?>("DownSince")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("Labels")
+                        .IsRequired()
+                        .HasColumnType("jsonb");
+
                     b.Property<DateTimeOffset>("LastHeartbeatAt")
                         .HasColumnType("timestamp with time zone");
 

@@ -1,0 +1,41 @@
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Orchestrator.Contracts;
+using Orchestrator.Domain.Nodes;
+using Orchestrator.StateStore.Outbox;
+using Orchestrator.StateStore.Persistence;
+using Orchestrator.StateStore.Tasks;
+
+namespace Orchestrator.StateStore.Consumers;
+
+/// <summary>
+/// Marks a node Draining: nothing new is placed there, its tasks become Pending to be placed elsewhere, and
+/// their old containers are stopped. Draining twice changes nothing more.
+/// </summary>
+public sealed class DrainNodeConsumer(StateTransaction transaction, TaskLifecycle lifecycle, OutboxWriter outbox) : IConsumer<DrainNode>
+{
+    public async Task Consume(ConsumeContext<DrainNode> context)
+    {
+        var nodeId = context.Message.NodeId;
+        var found = await transaction.RunAsync(async db =>
+        {
+            var node = await db.Nodes.FindAsync([nodeId], context.CancellationToken);
+            if (node is null)
+                return false;
+            if (node.Status != NodeStatus.Draining)
+            {
+                node.Status = NodeStatus.Draining;
+                outbox.Publish(new NodeDraining(node.Id, node.Name));
+            }
+            var tasks = await db.LiveTasks().Where(t => t.NodeId == nodeId).ToListAsync(context.CancellationToken);
+            foreach (var task in tasks)
+            {
+                var attempt = task.Attempt;
+                lifecycle.ReleaseFromNode(task, $"node {node.Name} is draining");
+                lifecycle.SendStop(task, nodeId, attempt);
+            }
+            return true;
+        }, context.CancellationToken);
+        await NodeAnswers.RespondAsync(context, nodeId, found);
+    }
+}

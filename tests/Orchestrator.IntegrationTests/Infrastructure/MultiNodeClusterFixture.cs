@@ -1,0 +1,40 @@
+namespace Orchestrator.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// Three agents sharing this host's engine, each with its capacity overridden to 1 core and 1 GiB so that
+/// placement decisions are visible; node-a carries the label disk=ssd. Two schedulers compete, and the node
+/// TTL is short so that a lost agent is noticed within seconds.
+/// </summary>
+public sealed class MultiNodeClusterFixture : ClusterFixtureBase
+{
+    public const string Ssd = "node-a";
+
+    protected override IReadOnlyList<string> AgentNames { get; } = [Ssd, "node-b", "node-c"];
+
+    protected override int SchedulerCount => 2;
+
+    protected override IDictionary<string, string?> ClusterSettings() => new Dictionary<string, string?>
+    {
+        ["StateStore:Liveness:NodeTtl"] = "00:00:04",
+        ["StateStore:Liveness:CheckInterval"] = "00:00:01",
+    };
+
+    protected override IDictionary<string, string?> AgentSettings(string name)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Agent:Capacity:Cpu"] = "1",
+            ["Agent:Capacity:MemoryMb"] = "1024",
+            ["Agent:Capacity:DiskMb"] = "10240",
+        };
+        if (name == Ssd)
+            settings["Agent:Labels:disk"] = "ssd";
+        return settings;
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class MultiNodeClusterCollection : ICollectionFixture<MultiNodeClusterFixture>
+{
+    public const string Name = "multi-node cluster";
+}

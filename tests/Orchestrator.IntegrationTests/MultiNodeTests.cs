@@ -1,0 +1,161 @@
+using System.Net;
+using System.Net.Http.Json;
+using Orchestrator.Contracts;
+using Orchestrator.Domain.Nodes;
+using Orchestrator.Domain.Tasks;
+using Orchestrator.IntegrationTests.Infrastructure;
+
+namespace Orchestrator.IntegrationTests;
+
+[Collection(MultiNodeClusterCollection.Name)]
+public sealed class MultiNodeTests(MultiNodeClusterFixture cluster)
+{
+    private static object Sleeper(string name, decimal cpu = 0.25m, object? constraints = null, Guid? nodeId = null) => new
+    {
+        name,
+        image = TestImages.Workload,
+        command = new[] { "sleep", "600" },
+        resources = new { cpu, memoryMb = 32 },
+        stopTimeoutSeconds = 0,
+        constraints,
+        nodeId,
+    };
+
+    [Fact]
+    public async Task Two_schedulers_under_a_burst_of_200_submissions_never_overcommit_a_node()
+    {
+        // Three nodes of 1 core take twelve quarter-core tasks; the other 188 must wait, explained.
+        var submitted = await Task.WhenAll(Enumerable.Range(0, 200).Select(i => cluster.SubmitAsync(Sleeper($"burst-{i}"))));
+        var ids = submitted.Select(t => t.Id).ToHashSet();
+
+        var settled = await WaitForAllAsync(ids, tasks =>
+            tasks.Count(t => t.State == TaskState.Running) == 12
+            && tasks.Where(t => t.State == TaskState.Pending).All(t => t.Message?.StartsWith("no Ready node") == true));
+
+        Assert.Equal(188, settled.Count(t => t.State == TaskState.Pending));
+        var nodes = await cluster.Api.GetFromJsonAsync<List<NodeDetails>>("/api/nodes", ClusterFixtureBase.Json);
+        Assert.All(nodes!, node =>
+        {
+            Assert.True(node.Allocated.Cpu <= node.Allocatable.Cpu, $"{node.Name} allocated {node.Allocated.Cpu} of {node.Allocatable.Cpu} cpu");
+            Assert.Equal(4, node.TaskCount);
+        });
+        await StopAllAsync(ids);
+    }
+
+    [Fact]
+    public async Task A_lost_agent_has_its_tasks_running_on_the_other_nodes_and_cleans_up_when_it_returns()
+    {
+        var victim = cluster.Nodes[2];
+        // Spread puts at least one of four tasks on each of the three empty nodes.
+        var tasks = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => cluster.SubmitAsync(Sleeper($"survivor-{i}"))));
+        var all = tasks.Select(t => t.Id).ToHashSet();
+        var running = await WaitForAllAsync(all, ts => ts.All(t => t.State == TaskState.Running));
+        var victims = running.Where(t => t.NodeId == victim.Id).ToList();
+        Assert.NotEmpty(victims);
+
+        await cluster.StopAgentAsync(victim.Name);
+        await cluster.WaitForNodeAsync(victim.Id, NodeStatus.Down);
+        var moved = await WaitForAllAsync(all, ts => ts.All(t => t.State == TaskState.Running && t.NodeId != victim.Id));
+
+        foreach (var task in victims)
+        {
+            var history = await cluster.EventsAsync(task.Id);
+            Assert.Contains(history, e => e.State == TaskState.Pending && e.Reason.StartsWith($"node {victim.Name} is Down") && e.NodeId == victim.Id);
+            Assert.NotEqual(task.ContainerId, moved.Single(t => t.Id == task.Id).ContainerId);
+        }
+
+        // The old containers still run on the engine, orphaned; the returning agent removes them.
+        await cluster.StartAgentAsync(victim.Name);
+        await WaitUntilAsync(async () => (await Task.WhenAll(victims.Select(t => cluster.ContainersOfTaskAsync(t.Id))))
+            .All(containers => containers.All(c => c.Labels[Orchestrator.WorkerAgent.Runtime.ContainerLabels.NodeId] != victim.Id.ToString())));
+        await StopAllAsync(all);
+    }
+
+    [Fact]
+    public async Task Draining_a_node_moves_every_task_off_it_and_ready_returns_it_to_service()
+    {
+        var target = cluster.Nodes[1];
+        var pinned = await Task.WhenAll(Enumerable.Range(0, 2).Select(i => cluster.SubmitAsync(Sleeper($"drained-{i}", nodeId: target.Id))));
+        var free = await Task.WhenAll(Enumerable.Range(0, 2).Select(i => cluster.SubmitAsync(Sleeper($"drain-mover-{i}"))));
+        var all = pinned.Concat(free).Select(t => t.Id).ToHashSet();
+        await WaitForAllAsync(all, ts => ts.All(t => t.State == TaskState.Running));
+
+        var drain = await cluster.Api.PostAsync($"/api/nodes/{target.Id}/drain", null);
+        Assert.Equal(HttpStatusCode.OK, drain.StatusCode);
+        Assert.Equal(NodeStatus.Draining, (await drain.Content.ReadFromJsonAsync<NodeDetails>(ClusterFixtureBase.Json))!.Status);
+
+        // Tasks free to move run elsewhere; tasks pinned to the node wait for it, saying why.
+        await WaitForAllAsync(free.Select(t => t.Id).ToHashSet(), ts => ts.All(t => t.State == TaskState.Running && t.NodeId != target.Id));
+        await WaitForAllAsync(pinned.Select(t => t.Id).ToHashSet(), ts => ts.All(t => t.State == TaskState.Pending && t.Message?.Contains("Draining") == true));
+        await WaitUntilAsync(async () => (await cluster.Api.GetFromJsonAsync<List<NodeDetails>>("/api/nodes", ClusterFixtureBase.Json))!
+            .Single(n => n.Id == target.Id).TaskCount == 0);
+
+        var ready = await cluster.Api.PostAsync($"/api/nodes/{target.Id}/ready", null);
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        await WaitForAllAsync(pinned.Select(t => t.Id).ToHashSet(), ts => ts.All(t => t.State == TaskState.Running && t.NodeId == target.Id));
+        await StopAllAsync(all);
+    }
+
+    [Fact]
+    public async Task Constraints_place_a_task_only_on_a_node_with_the_label()
+    {
+        var ssd = cluster.Nodes[0];
+        var wantsSsd = await cluster.SubmitAsync(Sleeper("wants-ssd", constraints: new[] { new { label = "disk", equals = "ssd" } }));
+        var wantsNvme = await cluster.SubmitAsync(Sleeper("wants-nvme", constraints: new[] { new { label = "disk", equals = "nvme" } }));
+
+        var placed = await cluster.WaitForStateAsync(wantsSsd.Id, TaskState.Running);
+        var waiting = await cluster.WaitForTaskAsync(wantsNvme.Id, t => t.Message?.StartsWith("no Ready node") == true, "explained");
+
+        Assert.Equal(ssd.Id, placed.NodeId);
+        Assert.Contains("without label disk=nvme", waiting.Message);
+        await StopAllAsync([wantsSsd.Id, wantsNvme.Id]);
+    }
+
+    [Fact]
+    public async Task An_agent_restarted_while_its_containers_run_adopts_them_without_a_duplicate()
+    {
+        var node = cluster.Nodes[0];
+        var task = await cluster.SubmitAsync(Sleeper("adopted", nodeId: node.Id));
+        var before = await cluster.WaitForStateAsync(task.Id, TaskState.Running);
+
+        await cluster.StopAgentAsync(node.Name);
+        await cluster.StartAgentAsync(node.Name);
+
+        var after = await cluster.GetTaskAsync(task.Id);
+        Assert.Equal(TaskState.Running, after.State);
+        Assert.Equal(before.ContainerId, after.ContainerId);
+        Assert.Single(await cluster.ContainersOfTaskAsync(task.Id));
+        // Supervision resumed: a stop is carried out by the restarted agent.
+        var stopped = await cluster.StopAndWaitAsync(task.Id);
+        Assert.Equal(TaskState.Completed, stopped.State);
+    }
+
+    private async Task<IReadOnlyList<TaskDetails>> WaitForAllAsync(IReadOnlySet<Guid> ids, Func<IReadOnlyList<TaskDetails>, bool> condition)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        while (true)
+        {
+            var all = await cluster.Api.GetFromJsonAsync<List<TaskDetails>>("/api/tasks", ClusterFixtureBase.Json, deadline.Token);
+            var mine = all!.Where(t => ids.Contains(t.Id)).ToList();
+            if (mine.Count == ids.Count && condition(mine))
+                return mine;
+            if (deadline.IsCancellationRequested)
+                Assert.Fail("Tasks never settled: " + string.Join("; ", mine.GroupBy(t => (t.State, t.Message)).Select(g => $"{g.Count()} {g.Key.State} {g.Key.Message}")));
+            await Task.Delay(300);
+        }
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        while (!await condition())
+            await Task.Delay(300, deadline.Token);
+    }
+
+    private async Task StopAllAsync(IEnumerable<Guid> ids)
+    {
+        var list = ids.ToList();
+        await Task.WhenAll(list.Select(id => cluster.Api.DeleteAsync($"/api/tasks/{id}")));
+        await WaitForAllAsync(list.ToHashSet(), ts => ts.All(t => TaskStateMachine.IsTerminal(t.State)));
+    }
+}

@@ -102,10 +102,13 @@ public sealed class LogsPortsAndStopTests(ClusterFixture cluster)
         {
             name = "graceful",
             image = TestImages.Workload,
-            command = new[] { "sh", "-c", "trap 'exit 0' TERM; while true; do sleep 0.2; done" },
+            command = new[] { "sh", "-c", "trap 'exit 0' TERM; echo trap-set; while true; do sleep 0.2; done" },
             stopTimeoutSeconds = 30,
         });
         await cluster.WaitForStateAsync(submitted.Id, TaskState.Running);
+        // A SIGTERM that arrived before the shell set its trap would be ignored, as PID 1 ignores it by default.
+        while (!(await cluster.Api.GetStringAsync($"/api/tasks/{submitted.Id}/logs")).Contains("trap-set"))
+            await Task.Delay(100);
 
         var stopped = await cluster.StopAndWaitAsync(submitted.Id);
 

@@ -4,11 +4,12 @@ using Orchestrator.Contracts;
 using Orchestrator.Domain.Nodes;
 using Orchestrator.Domain.Tasks;
 using Orchestrator.IntegrationTests.Infrastructure;
+using Xunit.Abstractions;
 
 namespace Orchestrator.IntegrationTests;
 
 [Collection(MultiNodeClusterCollection.Name)]
-public sealed class MultiNodeTests(MultiNodeClusterFixture cluster)
+public sealed class MultiNodeTests(MultiNodeClusterFixture cluster, ITestOutputHelper output)
 {
     private static object Sleeper(string name, decimal cpu = 0.25m, object? constraints = null, Guid? nodeId = null) => new
     {
@@ -53,9 +54,12 @@ public sealed class MultiNodeTests(MultiNodeClusterFixture cluster)
         var victims = running.Where(t => t.NodeId == victim.Id).ToList();
         Assert.NotEmpty(victims);
 
+        var lostAt = System.Diagnostics.Stopwatch.StartNew();
         await cluster.StopAgentAsync(victim.Name);
         await cluster.WaitForNodeAsync(victim.Id, NodeStatus.Down);
         var moved = await WaitForAllAsync(all, ts => ts.All(t => t.State == TaskState.Running && t.NodeId != victim.Id));
+        // Reported for the performance notes, never asserted: the TTL here is 4 s.
+        output.WriteLine($"agent stopped to all tasks Running elsewhere: {lostAt.Elapsed.TotalSeconds:0.0} s");
 
         foreach (var task in victims)
         {
@@ -109,6 +113,22 @@ public sealed class MultiNodeTests(MultiNodeClusterFixture cluster)
         Assert.Equal(ssd.Id, placed.NodeId);
         Assert.Contains("without label disk=nvme", waiting.Message);
         await StopAllAsync([wantsSsd.Id, wantsNvme.Id]);
+    }
+
+    [Fact]
+    public async Task An_unschedulable_task_gets_its_reason_then_is_placed_when_a_node_with_room_joins()
+    {
+        var task = await cluster.SubmitAsync(Sleeper("wants-gpu", constraints: new[] { new { label = "gpu", equals = "yes" } }));
+        var waiting = await cluster.WaitForTaskAsync(task.Id, t => t.Message?.StartsWith("no Ready node") == true, "explained");
+        Assert.Equal(TaskState.Pending, waiting.State);
+        Assert.Contains("without label gpu=yes", waiting.Message);
+
+        var gpu = await cluster.StartAgentAsync(MultiNodeClusterFixture.Gpu);
+
+        var placed = await cluster.WaitForStateAsync(task.Id, TaskState.Running);
+        Assert.Equal(gpu.Id, placed.NodeId);
+        await StopAllAsync([task.Id]);
+        await cluster.StopAgentAsync(MultiNodeClusterFixture.Gpu);
     }
 
     [Fact]

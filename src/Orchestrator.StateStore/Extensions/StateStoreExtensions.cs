@@ -34,10 +34,32 @@ public static class StateStoreExtensions
         return builder;
     }
 
+    /// <summary>The queue of the agents' reports about their tasks, consumed one at a time.</summary>
+    public const string TaskReportsQueue = "task-reports";
+
+    // An agent reports a task's start, restarts, health and exit in order. One queue, consumed one message at
+    // a time with retries in place, applies them in that order; separate queues would race each other.
+    private static readonly Type[] TaskReportConsumers =
+    [
+        typeof(TaskProgressedConsumer),
+        typeof(TaskStartedConsumer),
+        typeof(TaskRestartedConsumer),
+        typeof(TaskHealthChangedConsumer),
+        typeof(TaskExitedConsumer),
+    ];
+
     /// <summary>StateStore's consumers, for whichever bus the host configures.</summary>
     public static IBusRegistrationConfigurator AddStateStoreConsumers(this IBusRegistrationConfigurator bus)
     {
-        bus.AddConsumers(typeof(SubmitTaskConsumer).Assembly);
+        bus.AddConsumers(type => !TaskReportConsumers.Contains(type), typeof(SubmitTaskConsumer).Assembly);
+        foreach (var consumer in TaskReportConsumers)
+        {
+            bus.AddConsumer(consumer).Endpoint(endpoint =>
+            {
+                endpoint.Name = TaskReportsQueue;
+                endpoint.ConcurrentMessageLimit = 1;
+            });
+        }
         return bus;
     }
 }

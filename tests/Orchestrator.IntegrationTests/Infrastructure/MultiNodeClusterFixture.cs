@@ -9,6 +9,9 @@ public sealed class MultiNodeClusterFixture : ClusterFixtureBase
 {
     public const string Ssd = "node-a";
 
+    /// <summary>Not started with the cluster: a test starts it to show a waiting task placed when room appears.</summary>
+    public const string Gpu = "node-gpu";
+
     protected override IReadOnlyList<string> AgentNames { get; } = [Ssd, "node-b", "node-c"];
 
     protected override int SchedulerCount => 2;
@@ -29,6 +32,8 @@ public sealed class MultiNodeClusterFixture : ClusterFixtureBase
         };
         if (name == Ssd)
             settings["Agent:Labels:disk"] = "ssd";
+        if (name == Gpu)
+            settings["Agent:Labels:gpu"] = "yes";
         return settings;
     }
 }

@@ -28,6 +28,7 @@ public abstract class ClusterFixtureBase : IAsyncLifetime
         Converters = { new JsonStringEnumConverter() },
     };
 
+    private const string BrokerUser = "orchestrator";
     private readonly string _dataRoot = Path.Combine(Path.GetTempPath(), $"orchestrator-test-{Guid.NewGuid():N}");
     private readonly List<IHost> _hosts = [];
     private readonly Dictionary<string, IHost> _agents = [];
@@ -62,7 +63,7 @@ public abstract class ClusterFixtureBase : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _postgres = new PostgreSqlBuilder().WithImage(TestImages.Postgres).Build();
-        _rabbitMq = new RabbitMqBuilder().WithImage(TestImages.RabbitMq).Build();
+        _rabbitMq = new RabbitMqBuilder().WithImage(TestImages.RabbitMq).WithUsername(BrokerUser).WithPassword(BrokerUser).Build();
         await Task.WhenAll(_postgres.StartAsync(), _rabbitMq.StartAsync());
 
         _configuration = new Dictionary<string, string?>
@@ -87,6 +88,20 @@ public abstract class ClusterFixtureBase : IAsyncLifetime
 
         foreach (var name in AgentNames)
             _nodes.Add(await StartAgentAsync(name));
+    }
+
+    public string PostgresConnectionString(string database) =>
+        new Npgsql.NpgsqlConnectionStringBuilder(_postgres.GetConnectionString()) { Database = database }.ConnectionString;
+
+    /// <summary>A virtual host of its own on the test's broker, so a second cluster's queues do not mix with this one's.</summary>
+    public async Task<string> CreateVirtualHostAsync(string name)
+    {
+        foreach (var command in new[] { new[] { "rabbitmqctl", "add_vhost", name }, ["rabbitmqctl", "set_permissions", "-p", name, BrokerUser, ".*", ".*", ".*"] })
+        {
+            var result = await _rabbitMq.ExecAsync(command);
+            Assert.True(result.ExitCode == 0, $"{string.Join(' ', command)}: {result.Stderr}");
+        }
+        return new UriBuilder(_rabbitMq.GetConnectionString()) { Path = "/" + name }.Uri.ToString();
     }
 
     /// <summary>Starts the named agent (again), with the same data directory and so the same node id, and waits until its node is Ready.</summary>

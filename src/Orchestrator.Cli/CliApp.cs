@@ -1,0 +1,95 @@
+using Orchestrator.Cli.Client;
+using Orchestrator.Cli.Commands;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Orchestrator.Cli;
+
+/// <summary>The commands, their help and examples, and how failures are shown: one line on stderr, no stack trace.</summary>
+public static class CliApp
+{
+    public const int UsageError = 2;
+
+    public static async Task<int> RunAsync(string[] args, IAnsiConsole? console = null, TextWriter? errors = null)
+    {
+        console ??= AnsiConsole.Console;
+        errors ??= Console.Error;
+        using var cancellation = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true;
+            cancellation.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            var app = Build(console);
+            return await app.RunAsync(args, cancellation.Token);
+        }
+        catch (CliException error)
+        {
+            errors.WriteLine($"error: {error.Message}");
+            return error.ExitCode;
+        }
+        catch (CommandAppException error)
+        {
+            errors.WriteLine($"error: {error.Message}");
+            return UsageError;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    private static CommandApp Build(IAnsiConsole console)
+    {
+        var app = new CommandApp(new ServiceRegistrar(console));
+        app.Configure(config =>
+        {
+            config.SetApplicationName("orchestrator");
+            config.ConfigureConsole(console);
+            config.PropagateExceptions();
+            config.CancellationExitCode(130);
+
+            config.AddCommand<RunCommand>("run")
+                .WithDescription("Submit a task and print its id")
+                .WithExample("run", "--name", "web", "--image", "nginx:1.27", "--cpu", "0.5", "--memory", "128", "-p", "8080:80")
+                .WithExample("run", "--name", "job", "--image", "busybox", "--restart", "on-failure:5", "--wait", "--", "sh", "-c", "echo hi")
+                .WithExample("run", "-f", "task.json");
+            config.AddCommand<StopCommand>("stop")
+                .WithDescription("Stop tasks: SIGTERM, then SIGKILL after the grace period; the containers are removed")
+                .WithExample("stop", "3f2a9c");
+            config.AddCommand<StatusCommand>("status")
+                .WithDescription("Every task as a table, or one task in detail with its latest events")
+                .WithExample("status")
+                .WithExample("status", "3f2a9c")
+                .WithExample("status", "--watch")
+                .WithExample("status", "--output", "json");
+            config.AddCommand<LogsCommand>("logs")
+                .WithDescription("A task's stdout and stderr")
+                .WithExample("logs", "3f2a9c", "--tail", "100")
+                .WithExample("logs", "-f", "3f2a9c");
+            config.AddCommand<EventsCommand>("events")
+                .WithDescription("A task's history: every change of state, with its reason")
+                .WithExample("events", "3f2a9c");
+            config.AddCommand<NodesCommand>("nodes")
+                .WithDescription("Every worker node: status, cpu, memory and disk (used / allocated / capacity), tasks, last heartbeat")
+                .WithExample("nodes")
+                .WithExample("nodes", "-o", "json");
+            config.AddCommand<DrainCommand>("drain")
+                .WithDescription("Stop placing on a node and move its tasks elsewhere")
+                .WithExample("drain", "worker-2");
+            config.AddCommand<ReadyCommand>("ready")
+                .WithDescription("Return a drained node to service")
+                .WithExample("ready", "worker-2");
+            config.AddCommand<ManagerCommand>("manager")
+                .WithDescription("Run the control plane (Api, StateStore, Scheduler) in the foreground")
+                .WithExample("manager", "--postgres", "Host=localhost;Database=orchestrator;Username=postgres;Password=secret", "--rabbitmq", "amqp://guest:guest@localhost:5672");
+            config.AddCommand<WorkerCommand>("worker")
+                .WithDescription("Run a worker agent for this host's Docker engine in the foreground")
+                .WithExample("worker", "--rabbitmq", "amqp://guest:guest@manager:5672", "--name", "worker-1", "--label", "disk=ssd");
+        });
+        return app;
+    }
+}

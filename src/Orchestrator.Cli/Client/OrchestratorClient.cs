@@ -1,0 +1,148 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Orchestrator.Contracts;
+
+namespace Orchestrator.Cli.Client;
+
+/// <summary>The Api over REST, with each failure turned into one readable line.</summary>
+public sealed class OrchestratorClient(HttpClient http)
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter() },
+        WriteIndented = true,
+    };
+
+    public Uri BaseAddress => http.BaseAddress!;
+
+    public Task<TaskDetails> SubmitAsync(string specJson, CancellationToken cancellationToken) =>
+        SendAsync<TaskDetails>(HttpMethod.Post, "api/tasks", new StringContent(specJson, Encoding.UTF8, "application/json"), cancellationToken);
+
+    public Task<List<TaskDetails>> ListTasksAsync(CancellationToken cancellationToken) =>
+        SendAsync<List<TaskDetails>>(HttpMethod.Get, "api/tasks", null, cancellationToken);
+
+    public Task<TaskDetails> GetTaskAsync(Guid id, CancellationToken cancellationToken) =>
+        SendAsync<TaskDetails>(HttpMethod.Get, $"api/tasks/{id}", null, cancellationToken);
+
+    public Task<TaskDetails> StopAsync(Guid id, CancellationToken cancellationToken) =>
+        SendAsync<TaskDetails>(HttpMethod.Delete, $"api/tasks/{id}", null, cancellationToken);
+
+    public Task<List<TaskEventDetails>> EventsAsync(Guid id, CancellationToken cancellationToken) =>
+        SendAsync<List<TaskEventDetails>>(HttpMethod.Get, $"api/tasks/{id}/events", null, cancellationToken);
+
+    public Task<List<NodeDetails>> ListNodesAsync(CancellationToken cancellationToken) =>
+        SendAsync<List<NodeDetails>>(HttpMethod.Get, "api/nodes", null, cancellationToken);
+
+    public Task<NodeDetails> DrainAsync(Guid id, CancellationToken cancellationToken) =>
+        SendAsync<NodeDetails>(HttpMethod.Post, $"api/nodes/{id}/drain", null, cancellationToken);
+
+    public Task<NodeDetails> ReadyAsync(Guid id, CancellationToken cancellationToken) =>
+        SendAsync<NodeDetails>(HttpMethod.Post, $"api/nodes/{id}/ready", null, cancellationToken);
+
+    /// <summary>Copies the task's logs to <paramref name="output"/>; with follow, until the task ends or the token fires.</summary>
+    public async Task CopyLogsAsync(Guid id, int? tail, bool follow, TextWriter output, CancellationToken cancellationToken)
+    {
+        var query = $"api/tasks/{id}/logs?follow={(follow ? "true" : "false")}" + (tail is { } n ? $"&tail={n}" : "");
+        using var request = new HttpRequestMessage(HttpMethod.Get, query);
+        using var response = await CallAsync(() => http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken));
+        await EnsureSuccessAsync(response, cancellationToken);
+        using var body = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken), Encoding.UTF8);
+        var buffer = new char[8192];
+        int read;
+        while ((read = await body.ReadAsync(buffer, cancellationToken)) > 0)
+        {
+            await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+            await output.FlushAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>A full id, or a prefix that matches exactly one task, as docker allows.</summary>
+    public async Task<Guid> ResolveTaskIdAsync(string idOrPrefix, CancellationToken cancellationToken)
+    {
+        if (Guid.TryParse(idOrPrefix, out var id))
+            return id;
+        var tasks = await ListTasksAsync(cancellationToken);
+        return Unique(idOrPrefix, "task", tasks.Select(t => (t.Id, t.Name)).ToList());
+    }
+
+    /// <summary>A node's id, a unique id prefix, or its name.</summary>
+    public async Task<Guid> ResolveNodeIdAsync(string nameOrId, CancellationToken cancellationToken)
+    {
+        if (Guid.TryParse(nameOrId, out var id))
+            return id;
+        var nodes = await ListNodesAsync(cancellationToken);
+        var byName = nodes.Where(n => n.Name == nameOrId).ToList();
+        return byName.Count == 1 ? byName[0].Id : Unique(nameOrId, "node", nodes.Select(n => (n.Id, n.Name)).ToList());
+    }
+
+    private static Guid Unique(string prefix, string kind, IReadOnlyList<(Guid Id, string Name)> candidates)
+    {
+        var matches = candidates.Where(c => c.Id.ToString("N").StartsWith(prefix.Replace("-", ""), StringComparison.OrdinalIgnoreCase)).ToList();
+        return matches.Count switch
+        {
+            1 => matches[0].Id,
+            0 => throw new CliException($"no {kind} matches '{prefix}'"),
+            _ => throw new CliException($"'{prefix}' matches {matches.Count} {kind}s ({string.Join(", ", matches.Take(5).Select(m => m.Name))}); give more of the id"),
+        };
+    }
+
+    private async Task<T> SendAsync<T>(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = content };
+        using var response = await CallAsync(() => http.SendAsync(request, cancellationToken));
+        await EnsureSuccessAsync(response, cancellationToken);
+        return (await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken))!;
+    }
+
+    private async Task<HttpResponseMessage> CallAsync(Func<Task<HttpResponseMessage>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (HttpRequestException error)
+        {
+            throw new CliException($"cannot reach the Api at {BaseAddress}: {error.Message} (set --api or ORCHESTRATOR_API)");
+        }
+        catch (TaskCanceledException)
+        {
+            throw new CliException($"the Api at {BaseAddress} did not answer in time");
+        }
+    }
+
+    private static async Task EnsureSuccessAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        if (response.IsSuccessStatusCode)
+            return;
+        var problem = await ReadProblemAsync(response, cancellationToken);
+        throw response.StatusCode switch
+        {
+            HttpStatusCode.BadRequest => new CliException($"invalid request: {problem}"),
+            HttpStatusCode.NotFound => new CliException(problem),
+            _ => new CliException($"the Api answered {(int)response.StatusCode}: {problem}"),
+        };
+    }
+
+    /// <summary>"title: detail", or for a validation problem each field with its messages.</summary>
+    private static async Task<string> ReadProblemAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+            var root = document.RootElement;
+            if (root.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Object)
+                return string.Join("; ", errors.EnumerateObject().Select(field =>
+                    $"{field.Name}: {string.Join(" ", field.Value.EnumerateArray().Select(m => m.GetString()))}"));
+            var title = root.TryGetProperty("title", out var t) ? t.GetString() : null;
+            var detail = root.TryGetProperty("detail", out var d) ? d.GetString() : null;
+            return detail ?? title ?? response.ReasonPhrase ?? "no details";
+        }
+        catch (JsonException)
+        {
+            return response.ReasonPhrase ?? "no details";
+        }
+    }
+}

@@ -1,0 +1,157 @@
+using System.ComponentModel;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Orchestrator.Api.Apis;
+using Orchestrator.Api.Extensions;
+using Orchestrator.Cli.Client;
+using Orchestrator.Scheduler.Extensions;
+using Orchestrator.StateStore.Extensions;
+using Orchestrator.WorkerAgent.Extensions;
+using Spectre.Console.Cli;
+
+namespace Orchestrator.Cli.Commands;
+
+public sealed class ManagerSettings : CommandSettings
+{
+    [CommandOption("--postgres <CONNECTION>")]
+    [Description("Npgsql connection string of the state database, e.g. \"Host=db;Database=orchestrator;Username=u;Password=p\"")]
+    public string? Postgres { get; init; }
+
+    [CommandOption("--rabbitmq <URI>")]
+    [Description("The broker, e.g. amqp://user:password@broker:5672")]
+    public string? RabbitMq { get; init; }
+
+    [CommandOption("-H|--host <HOST>")]
+    [Description("The address the Api listens on")]
+    [DefaultValue("localhost")]
+    public string Host { get; init; } = "localhost";
+
+    [CommandOption("-p|--port <PORT>")]
+    [DefaultValue(5555)]
+    public int Port { get; init; } = 5555;
+
+    [CommandOption("--algorithm <NAME>")]
+    [Description("Spread, RoundRobin, Epvm or BinPack")]
+    [DefaultValue("Spread")]
+    public string Algorithm { get; init; } = "Spread";
+
+    public override Spectre.Console.ValidationResult Validate() =>
+        string.IsNullOrWhiteSpace(Postgres) || string.IsNullOrWhiteSpace(RabbitMq)
+            ? Spectre.Console.ValidationResult.Error("manager needs --postgres and --rabbitmq")
+            : Domain.Scheduling.PlacementAlgorithms.Names.Contains(Algorithm, StringComparer.OrdinalIgnoreCase)
+                ? Spectre.Console.ValidationResult.Success()
+                : Spectre.Console.ValidationResult.Error($"--algorithm must be one of {string.Join(", ", Domain.Scheduling.PlacementAlgorithms.Names)}");
+}
+
+/// <summary>
+/// orchestrator manager: the control plane (Api, StateStore and Scheduler) in one process, in the foreground,
+/// built from the same registration extensions as the separate services.
+/// </summary>
+public sealed class ManagerCommand : AsyncCommand<ManagerSettings>
+{
+    public override async Task<int> ExecuteAsync(CommandContext context, ManagerSettings settings, CancellationToken cancellationToken)
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            [$"ConnectionStrings:{StateStoreExtensions.DatabaseConnectionName}"] = settings.Postgres,
+            [$"ConnectionStrings:{MessagingExtensions.ConnectionName}"] = settings.RabbitMq,
+            ["Scheduler:Algorithm"] = settings.Algorithm,
+        });
+        builder.WebHost.UseUrls($"http://{settings.Host}:{settings.Port}");
+        builder.AddServiceDefaults();
+        builder.AddStateStore();
+        builder.AddScheduler();
+        builder.AddApiServices();
+        builder.AddOrchestratorBus(bus =>
+        {
+            bus.AddStateStoreConsumers();
+            bus.AddSchedulerConsumers();
+            bus.AddApiRequestClients();
+        });
+        var app = builder.Build();
+        app.UseApiServices();
+        app.MapDefaultEndpoints();
+        app.MapTasksApi();
+        app.MapNodesApi();
+        await ServeAsync(app, cancellationToken);
+        return 0;
+    }
+
+    internal static async Task ServeAsync(IHost host, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await host.RunAsync(cancellationToken);
+        }
+        catch (Exception error) when (error is Npgsql.NpgsqlException or RabbitMQ.Client.Exceptions.BrokerUnreachableException or IOException)
+        {
+            throw new CliException($"could not start: {error.Message}");
+        }
+    }
+}
+
+public sealed class WorkerSettings : CommandSettings
+{
+    [CommandOption("--rabbitmq <URI>")]
+    [Description("The broker, e.g. amqp://user:password@broker:5672")]
+    public string? RabbitMq { get; init; }
+
+    [CommandOption("-n|--name <NAME>")]
+    [Description("The node's name. Default: the host name")]
+    public string? Name { get; init; }
+
+    [CommandOption("--label <KEY=VALUE>")]
+    [Description("A node label that tasks can require. Repeatable")]
+    public string[] Labels { get; init; } = [];
+
+    [CommandOption("--data-path <PATH>")]
+    [Description("Where the node id is kept")]
+    [DefaultValue("/var/lib/orchestrator-agent")]
+    public string DataPath { get; init; } = "/var/lib/orchestrator-agent";
+
+    [CommandOption("--reserve-cpu <CORES>")]
+    public decimal? ReserveCpu { get; init; }
+
+    [CommandOption("--reserve-memory <MIB>")]
+    public long? ReserveMemory { get; init; }
+
+    [CommandOption("--reserve-disk <MIB>")]
+    public long? ReserveDisk { get; init; }
+
+    public override Spectre.Console.ValidationResult Validate() =>
+        string.IsNullOrWhiteSpace(RabbitMq)
+            ? Spectre.Console.ValidationResult.Error("worker needs --rabbitmq")
+            : Labels.All(l => l.IndexOf('=') > 0)
+                ? Spectre.Console.ValidationResult.Success()
+                : Spectre.Console.ValidationResult.Error("--label takes KEY=VALUE");
+}
+
+/// <summary>orchestrator worker: a worker agent for this host's Docker engine, in the foreground.</summary>
+public sealed class WorkerCommand : AsyncCommand<WorkerSettings>
+{
+    public override async Task<int> ExecuteAsync(CommandContext context, WorkerSettings settings, CancellationToken cancellationToken)
+    {
+        var configuration = new Dictionary<string, string?>
+        {
+            [$"ConnectionStrings:{MessagingExtensions.ConnectionName}"] = settings.RabbitMq,
+            ["Agent:NodeName"] = settings.Name,
+            ["Agent:DataPath"] = settings.DataPath,
+            ["Agent:Reserved:Cpu"] = settings.ReserveCpu?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Agent:Reserved:MemoryMb"] = settings.ReserveMemory?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Agent:Reserved:DiskMb"] = settings.ReserveDisk?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        foreach (var label in settings.Labels)
+            configuration[$"Agent:Labels:{label[..label.IndexOf('=')]}"] = label[(label.IndexOf('=') + 1)..];
+
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(configuration);
+        builder.AddServiceDefaults();
+        var node = builder.AddWorkerAgent();
+        builder.AddOrchestratorBus(bus => bus.AddWorkerAgentConsumers(node));
+        await ManagerCommand.ServeAsync(builder.Build(), cancellationToken);
+        return 0;
+    }
+}

@@ -1,0 +1,140 @@
+using System.ComponentModel;
+using Orchestrator.Cli.Client;
+using Orchestrator.Cli.Rendering;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Orchestrator.Cli.Commands;
+
+public sealed class StopSettings : ApiSettings
+{
+    [CommandArgument(0, "<ID>")]
+    [Description("Task ids, or unique prefixes of them")]
+    public string[] Ids { get; init; } = [];
+}
+
+/// <summary>orchestrator stop ID...: stop tasks; stopping twice is harmless.</summary>
+public sealed class StopCommand(IAnsiConsole console) : AsyncCommand<StopSettings>
+{
+    public override async Task<int> ExecuteAsync(CommandContext context, StopSettings settings, CancellationToken cancellationToken)
+    {
+        var client = settings.CreateClient();
+        foreach (var prefix in settings.Ids)
+        {
+            var task = await client.StopAsync(await client.ResolveTaskIdAsync(prefix, cancellationToken), cancellationToken);
+            console.Profile.Out.Writer.WriteLine(task.Id);
+        }
+        return 0;
+    }
+}
+
+public sealed class StatusSettings : ApiSettings
+{
+    [CommandArgument(0, "[ID]")]
+    [Description("One task in detail, with its latest events")]
+    public string? Id { get; init; }
+
+    [CommandOption("-w|--watch")]
+    [Description("Refresh in place every second until Ctrl+C")]
+    public bool Watch { get; init; }
+}
+
+/// <summary>orchestrator status [ID]: every task as a table, or one in detail.</summary>
+public sealed class StatusCommand(IAnsiConsole console) : AsyncCommand<StatusSettings>
+{
+    public override async Task<int> ExecuteAsync(CommandContext context, StatusSettings settings, CancellationToken cancellationToken)
+    {
+        var client = settings.CreateClient();
+        if (settings.Watch && !settings.Json)
+        {
+            await console.Live(new Text("")).StartAsync(async live =>
+            {
+                while (!cancellationToken.IsCancellationRequested)
+                {
+                    live.UpdateTarget(await RenderAsync(client, settings, cancellationToken));
+                    await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                }
+            });
+            return 0;
+        }
+        if (settings.Json)
+        {
+            if (settings.Id is null)
+                Output.WriteJson(console, await client.ListTasksAsync(cancellationToken));
+            else
+                Output.WriteJson(console, await client.GetTaskAsync(await client.ResolveTaskIdAsync(settings.Id, cancellationToken), cancellationToken));
+            return 0;
+        }
+        console.Write(await RenderAsync(client, settings, cancellationToken));
+        return 0;
+    }
+
+    private static async Task<Spectre.Console.Rendering.IRenderable> RenderAsync(OrchestratorClient client, StatusSettings settings, CancellationToken cancellationToken)
+    {
+        var nodes = (await client.ListNodesAsync(cancellationToken)).ToDictionary(n => n.Id, n => n.Name);
+        if (settings.Id is null)
+            return Output.TaskTable(await client.ListTasksAsync(cancellationToken), nodes, DateTimeOffset.UtcNow);
+        var id = await client.ResolveTaskIdAsync(settings.Id, cancellationToken);
+        var task = await client.GetTaskAsync(id, cancellationToken);
+        var events = await client.EventsAsync(id, cancellationToken);
+        return new Rows(Output.TaskDetail(task, nodes), new Text(""), Output.EventTable(events.TakeLast(10), nodes));
+    }
+}
+
+public sealed class TaskIdSettings : ApiSettings
+{
+    [CommandArgument(0, "<ID>")]
+    [Description("A task id, or a unique prefix of it")]
+    public string Id { get; init; } = "";
+}
+
+/// <summary>orchestrator events ID: the task's history, oldest first.</summary>
+public sealed class EventsCommand(IAnsiConsole console) : AsyncCommand<TaskIdSettings>
+{
+    public override async Task<int> ExecuteAsync(CommandContext context, TaskIdSettings settings, CancellationToken cancellationToken)
+    {
+        var client = settings.CreateClient();
+        var events = await client.EventsAsync(await client.ResolveTaskIdAsync(settings.Id, cancellationToken), cancellationToken);
+        if (settings.Json)
+        {
+            Output.WriteJson(console, events);
+            return 0;
+        }
+        var nodes = (await client.ListNodesAsync(cancellationToken)).ToDictionary(n => n.Id, n => n.Name);
+        console.Write(Output.EventTable(events, nodes));
+        return 0;
+    }
+}
+
+public sealed class LogsSettings : ApiSettings
+{
+    [CommandArgument(0, "<ID>")]
+    [Description("A task id, or a unique prefix of it")]
+    public string Id { get; init; } = "";
+
+    [CommandOption("-f|--follow")]
+    [Description("Keep printing new lines until the task ends or Ctrl+C")]
+    public bool Follow { get; init; }
+
+    [CommandOption("--tail <N>")]
+    [Description("Only the last N lines")]
+    public int? Tail { get; init; }
+}
+
+/// <summary>orchestrator logs ID: the container's stdout and stderr.</summary>
+public sealed class LogsCommand(IAnsiConsole console) : AsyncCommand<LogsSettings>
+{
+    public override async Task<int> ExecuteAsync(CommandContext context, LogsSettings settings, CancellationToken cancellationToken)
+    {
+        var client = settings.CreateClient();
+        var id = await client.ResolveTaskIdAsync(settings.Id, cancellationToken);
+        try
+        {
+            await client.CopyLogsAsync(id, settings.Tail, settings.Follow, console.Profile.Out.Writer, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,110 @@
+using System.Text.Json;
+using Orchestrator.Cli.Client;
+using Orchestrator.Contracts;
+using Spectre.Console;
+
+namespace Orchestrator.Cli.Rendering;
+
+/// <summary>How tasks, nodes and events are printed: tables for people, JSON for scripts.</summary>
+public static class Output
+{
+    public static void WriteJson<T>(IAnsiConsole console, T value) =>
+        console.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(value, OrchestratorClient.Json));
+
+    public static string ShortId(Guid id) => id.ToString("N")[..12];
+
+    public static Table TaskTable(IEnumerable<TaskDetails> tasks, IReadOnlyDictionary<Guid, string> nodeNames, DateTimeOffset now)
+    {
+        var table = new Table().Border(TableBorder.Simple)
+            .AddColumns("ID", "NAME", "STATE", "NODE", "IMAGE", "PORTS", "RESTARTS", "AGE");
+        foreach (var task in tasks)
+        {
+            table.AddRow(
+                ShortId(task.Id),
+                Markup.Escape(task.Name),
+                StateMarkup(task.State.ToString()),
+                Markup.Escape(task.NodeId is { } node ? nodeNames.GetValueOrDefault(node, ShortId(node)) : "-"),
+                Markup.Escape(task.Image),
+                Markup.Escape(Ports(task.Ports)),
+                task.RestartCount.ToString(),
+                Age(now - task.CreatedAt));
+        }
+        return table;
+    }
+
+    public static Table NodeTable(IEnumerable<NodeDetails> nodes, DateTimeOffset now)
+    {
+        var table = new Table().Border(TableBorder.Simple)
+            .AddColumns("NAME", "STATUS", "CPU", "MEMORY (MiB)", "DISK (MiB)", "TASKS", "LAST HEARTBEAT");
+        foreach (var node in nodes)
+        {
+            table.AddRow(
+                Markup.Escape(node.Name),
+                StateMarkup(node.Status.ToString()),
+                $"{node.Used.Cpu:0.##} / {node.Allocated.Cpu:0.##} / {node.Capacity.Cpu:0.##}",
+                $"{node.Used.MemoryMb} / {node.Allocated.MemoryMb} / {node.Capacity.MemoryMb}",
+                $"{node.Used.DiskMb} / {node.Allocated.DiskMb} / {node.Capacity.DiskMb}",
+                node.TaskCount.ToString(),
+                Age(now - node.LastHeartbeatAt) + " ago");
+        }
+        table.Caption("[grey]cpu, memory and disk: used / allocated / capacity[/]");
+        return table;
+    }
+
+    public static Table EventTable(IEnumerable<TaskEventDetails> events, IReadOnlyDictionary<Guid, string> nodeNames)
+    {
+        var table = new Table().Border(TableBorder.Simple).AddColumns("TIME", "STATE", "NODE", "EXIT", "REASON");
+        foreach (var e in events)
+        {
+            table.AddRow(
+                e.At.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss.fff"),
+                StateMarkup(e.State.ToString()),
+                Markup.Escape(e.NodeId is { } node ? nodeNames.GetValueOrDefault(node, ShortId(node)) : "-"),
+                e.ExitCode?.ToString() ?? "-",
+                Markup.Escape(e.Reason));
+        }
+        return table;
+    }
+
+    public static Grid TaskDetail(TaskDetails task, IReadOnlyDictionary<Guid, string> nodeNames)
+    {
+        var grid = new Grid().AddColumn(new GridColumn().NoWrap()).AddColumn();
+        void Row(string label, string? value) => grid.AddRow($"[bold]{label}[/]", Markup.Escape(value ?? "-"));
+        Row("ID", task.Id.ToString());
+        Row("Name", task.Name);
+        Row("Image", task.Image);
+        grid.AddRow("[bold]State[/]", StateMarkup(task.State.ToString()) + $" (desired {task.DesiredState})");
+        Row("Node", task.NodeId is { } node ? nodeNames.GetValueOrDefault(node, node.ToString()) : null);
+        Row("Container", task.ContainerId?[..Math.Min(12, task.ContainerId.Length)]);
+        Row("Resources", $"{task.Resources.Cpu} cpu, {task.Resources.MemoryMb} MiB memory, {task.Resources.DiskMb} MiB disk");
+        Row("Ports", Ports(task.Ports));
+        Row("Restarts", $"{task.RestartCount} ({task.RestartPolicy.Mode}, at most {task.RestartPolicy.MaxRestarts})");
+        Row("Health", task.HealthCheck is null ? "no check" : $"{task.Health}, last probe {task.LastProbeAt?.ToLocalTime():HH:mm:ss}: {task.LastProbeResult}");
+        Row("Created", task.CreatedAt.ToLocalTime().ToString("u"));
+        Row("Started", task.StartedAt?.ToLocalTime().ToString("u"));
+        Row("Finished", task.FinishedAt?.ToLocalTime().ToString("u"));
+        Row("Exit code", task.ExitCode?.ToString());
+        Row("Message", task.Message);
+        return grid;
+    }
+
+    public static string Ports(IReadOnlyList<PortBinding> ports) =>
+        ports.Count == 0 ? "-" : string.Join(", ", ports.Select(p => $"{(p.HostPort > 0 ? p.HostPort.ToString() : "?")}->{p.ContainerPort}/{p.Protocol}"));
+
+    public static string Age(TimeSpan age) => age.TotalSeconds switch
+    {
+        < 0 => "0s",
+        < 60 => $"{(int)age.TotalSeconds}s",
+        < 3600 => $"{(int)age.TotalMinutes}m",
+        < 86400 => $"{(int)age.TotalHours}h",
+        _ => $"{(int)age.TotalDays}d",
+    };
+
+    public static string StateMarkup(string state) => state switch
+    {
+        "Running" or "Ready" => $"[green]{state}[/]",
+        "Pending" or "Scheduled" or "Draining" => $"[yellow]{state}[/]",
+        "Failed" or "Down" => $"[red]{state}[/]",
+        _ => state,
+    };
+}

@@ -1,0 +1,192 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Orchestrator.Cli;
+using Orchestrator.Domain.Tasks;
+using Orchestrator.IntegrationTests.Infrastructure;
+using Spectre.Console;
+
+namespace Orchestrator.IntegrationTests;
+
+/// <summary>The orchestrator CLI, run in-process against the real cluster, as a user would type it.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class CliTests(ClusterFixture cluster)
+{
+    private string ApiAddress => cluster.Api.BaseAddress!.ToString();
+
+    [Fact]
+    public async Task Run_wait_status_logs_events_and_stop_drive_a_real_task()
+    {
+        var run = await CliAsync("run", "--api", ApiAddress, "--name", "cli-web", "--image", TestImages.Workload,
+            "--cpu", "0.25", "--memory", "32", "-e", "WHO=cli", "--wait", "--", "sh", "-c", "echo hello from $WHO; exec sleep 300");
+        Assert.Equal(0, run.ExitCode);
+        var id = Guid.Parse(run.Out.Split('\n')[0].Trim());
+        Assert.Contains("Running", run.Out);
+        var prefix = id.ToString("N")[..10];
+
+        var table = await CliAsync("status", "--api", ApiAddress);
+        Assert.Equal(0, table.ExitCode);
+        var row = Assert.Single(table.Out.Split('\n'), line => line.Contains(id.ToString("N")[..12]));
+        Assert.Contains("cli-web", row);
+        Assert.Contains("Running", row);
+        Assert.Contains("test-node", row);
+
+        var json = await CliAsync("status", prefix, "--api", ApiAddress, "-o", "json");
+        using (var document = JsonDocument.Parse(json.Out))
+            Assert.Equal("Running", document.RootElement.GetProperty("state").GetString());
+
+        await WaitForLogsAsync(prefix, "hello from cli");
+        var events = await CliAsync("events", prefix, "--api", ApiAddress);
+        Assert.Contains("placed on node test-node", events.Out);
+
+        var stop = await CliAsync("stop", prefix, "--api", ApiAddress);
+        Assert.Equal(0, stop.ExitCode);
+        Assert.Equal(TaskState.Completed, (await cluster.StopAndWaitAsync(id)).State);
+    }
+
+    [Fact]
+    public async Task Nodes_lists_the_agent_as_a_table_and_as_json()
+    {
+        var table = await CliAsync("nodes", "--api", ApiAddress);
+        var json = await CliAsync("nodes", "--api", ApiAddress, "--output", "json");
+
+        Assert.Equal(0, table.ExitCode);
+        Assert.Contains(table.Out.Split('\n'), line => line.Contains("test-node") && line.Contains("Ready"));
+        using var document = JsonDocument.Parse(json.Out);
+        Assert.Contains(document.RootElement.EnumerateArray(), node => node.GetProperty("name").GetString() == "test-node");
+    }
+
+    [Theory]
+    [InlineData(2, "run needs --name and --image", "run", "--name", "x")]
+    [InlineData(2, "-p 'eighty'", "run", "--name", "x", "--image", "busybox", "-p", "eighty")]
+    [InlineData(2, "--restart 'sometimes'", "run", "--name", "x", "--image", "busybox", "--restart", "sometimes")]
+    [InlineData(2, "--output must be table or json", "status", "--output", "yaml")]
+    [InlineData(2, "Unknown command", "launch")]
+    [InlineData(1, "invalid request: name:", "run", "--name", "bad name", "--image", "busybox")]
+    [InlineData(1, "There is no task with id 00000000-0000-0000-0000-000000000001", "status", "00000000-0000-0000-0000-000000000001")]
+    [InlineData(1, "no task matches 'ffffffffffff'", "stop", "ffffffffffff")]
+    public async Task Bad_input_gets_one_readable_line_and_a_non_zero_exit(int exitCode, string message, params string[] args)
+    {
+        var result = await CliAsync([.. args, "--api", ApiAddress]);
+
+        Assert.Equal(exitCode, result.ExitCode);
+        var line = Assert.Single(result.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("error: ", line);
+        Assert.Contains(message, line, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Theory]
+    [InlineData("run")]
+    [InlineData("stop")]
+    [InlineData("status")]
+    [InlineData("logs")]
+    [InlineData("events")]
+    [InlineData("nodes")]
+    [InlineData("drain")]
+    [InlineData("ready")]
+    [InlineData("manager")]
+    [InlineData("worker")]
+    public async Task Every_command_has_help_with_examples(string command)
+    {
+        var result = await CliAsync(command, "--help");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("USAGE:", result.Out);
+        Assert.Contains("EXAMPLES:", result.Out);
+        Assert.Contains($"orchestrator {command}", result.Out);
+    }
+
+    [Fact]
+    public async Task An_unreachable_api_is_one_line_and_exit_1()
+    {
+        var result = await CliAsync("status", "--api", "http://127.0.0.1:9");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.StartsWith("error: cannot reach the Api at http://127.0.0.1:9/", result.Err);
+        Assert.DoesNotContain("   at ", result.Err);
+    }
+
+    [Fact]
+    public async Task Manager_and_worker_started_as_processes_form_a_cluster_that_runs_a_task()
+    {
+        var rabbit = await cluster.CreateVirtualHostAsync("cli-cluster");
+        var port = FreePort();
+        var api = $"http://127.0.0.1:{port}";
+        var dataPath = Path.Combine(Path.GetTempPath(), $"orchestrator-cli-worker-{Guid.NewGuid():N}");
+        using var manager = StartCli("manager", "--postgres", cluster.PostgresConnectionString("cli_cluster"), "--rabbitmq", rabbit, "--host", "127.0.0.1", "--port", port.ToString());
+        using var worker = StartCli("worker", "--rabbitmq", rabbit, "--name", "cli-worker", "--data-path", dataPath);
+        try
+        {
+            await WaitUntilAsync(async () => (await CliAsync("nodes", "--api", api)).Out.Contains("cli-worker"));
+
+            var run = await CliAsync("run", "--api", api, "--name", "via-manager", "--image", TestImages.Workload, "--wait", "--", "sleep", "300");
+
+            Assert.True(run.ExitCode == 0, run.Err);
+            var id = run.Out.Split('\n')[0].Trim();
+            var detail = await CliAsync("status", id, "--api", api, "-o", "json");
+            using (var document = JsonDocument.Parse(detail.Out))
+                Assert.Equal("Running", document.RootElement.GetProperty("state").GetString());
+            Assert.Equal(0, (await CliAsync("stop", id, "--api", api)).ExitCode);
+            await WaitUntilAsync(async () => (await CliAsync("status", id, "--api", api, "-o", "json")).Out.Contains("\"Completed\""));
+        }
+        finally
+        {
+            foreach (var process in new[] { worker, manager })
+            {
+                if (!process.HasExited)
+                    process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync();
+            }
+            if (Directory.Exists(dataPath))
+                Directory.Delete(dataPath, recursive: true);
+        }
+    }
+
+    private async Task WaitForLogsAsync(string prefix, string expected) =>
+        await WaitUntilAsync(async () => (await CliAsync("logs", prefix, "--api", ApiAddress, "--tail", "10")).Out.Contains(expected));
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        while (!await condition())
+            await Task.Delay(300, deadline.Token);
+    }
+
+    private static async Task<(int ExitCode, string Out, string Err)> CliAsync(params string[] args)
+    {
+        var output = new StringWriter();
+        var errors = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Out = new AnsiConsoleOutput(output),
+            Interactive = InteractionSupport.No,
+        });
+        console.Profile.Width = 200;
+        var exitCode = await CliApp.RunAsync(args, console, errors);
+        return (exitCode, output.ToString(), errors.ToString());
+    }
+
+    private static Process StartCli(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(typeof(CliApp).Assembly.Location);
+        foreach (var arg in args)
+            start.ArgumentList.Add(arg);
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        var process = Process.Start(start)!;
+        // Drain the pipes so a chatty child never blocks on a full buffer.
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

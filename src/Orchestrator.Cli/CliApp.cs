@@ -13,6 +13,9 @@ public static class CliApp
     public static async Task<int> RunAsync(string[] args, IAnsiConsole? console = null, TextWriter? errors = null)
     {
         console ??= AnsiConsole.Console;
+        // Piped output has no terminal width; wrapping tables at 80 columns would only hurt grep and friends.
+        if (Console.IsOutputRedirected && console.Profile.Width < 160)
+            console.Profile.Width = 160;
         errors ??= Console.Error;
         using var cancellation = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>

@@ -36,7 +36,8 @@ public static class TasksApi
         var (spec, errors) = await services.Reader.ReadAsync(request, cancellationToken);
         if (spec is null)
             return TypedResults.ValidationProblem(errors, title: "The task spec is not valid.");
-        var response = await services.Submit.GetResponse<TaskDetails>(new SubmitTask(NewId.NextGuid(), spec), cancellationToken);
+        // Random rather than sequential ids, so that a short prefix tells tasks apart, as docker's do.
+        var response = await services.Submit.GetResponse<TaskDetails>(new SubmitTask(Guid.NewGuid(), spec), cancellationToken);
         return TypedResults.Accepted($"/api/tasks/{response.Message.Id}", response.Message);
     }
 

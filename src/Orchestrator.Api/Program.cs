@@ -1,4 +1,3 @@
-using Orchestrator.Api.Apis;
 using Orchestrator.Api.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -8,10 +7,5 @@ builder.AddApiServices();
 builder.AddOrchestratorBus(bus => bus.AddApiRequestClients());
 
 var app = builder.Build();
-
-app.UseApiServices();
-app.MapDefaultEndpoints();
-app.MapTasksApi();
-app.MapNodesApi();
-
+app.MapOrchestratorApi();
 app.Run();

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using MassTransit;
+using Orchestrator.Api.Apis;
 using Orchestrator.Contracts;
 using Scalar.AspNetCore;
 
@@ -36,12 +37,16 @@ public static class ApiExtensions
         return bus;
     }
 
-    public static WebApplication UseApiServices(this WebApplication app)
+    /// <summary>The whole HTTP surface: error handling, health, OpenAPI and its page, tasks and nodes.</summary>
+    public static WebApplication MapOrchestratorApi(this WebApplication app)
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapOpenApi();
         app.MapScalarApiReference();
+        app.MapDefaultEndpoints();
+        app.MapTasksApi();
+        app.MapNodesApi();
         return app;
     }
 }

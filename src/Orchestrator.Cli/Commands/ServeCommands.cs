@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
-using Orchestrator.Api.Apis;
 using Orchestrator.Api.Extensions;
 using Orchestrator.Cli.Client;
 using Orchestrator.Scheduler.Extensions;
@@ -72,10 +71,7 @@ public sealed class ManagerCommand : AsyncCommand<ManagerSettings>
             bus.AddApiRequestClients();
         });
         var app = builder.Build();
-        app.UseApiServices();
-        app.MapDefaultEndpoints();
-        app.MapTasksApi();
-        app.MapNodesApi();
+        app.MapOrchestratorApi();
         await ServeAsync(app, cancellationToken);
         return 0;
     }

@@ -18,9 +18,13 @@ public sealed class PlacementPass(
     ILogger<PlacementPass> logger)
 {
     private const int MaxRefreshes = 5;
+
+    // Short, because a pass holds the gate while it waits: a request lost while StateStore was still starting
+    // must not stall every placement behind it for MassTransit's default 30 s. The sweep tries again anyway.
+    private static readonly RequestTimeout StateStoreTimeout = RequestTimeout.After(s: 5);
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly IRequestClient<GetPlacementWork> _workClient = bus.CreateRequestClient<GetPlacementWork>();
-    private readonly IRequestClient<PlaceTask> _placeClient = bus.CreateRequestClient<PlaceTask>();
+    private readonly IRequestClient<GetPlacementWork> _workClient = bus.CreateRequestClient<GetPlacementWork>(StateStoreTimeout);
+    private readonly IRequestClient<PlaceTask> _placeClient = bus.CreateRequestClient<PlaceTask>(StateStoreTimeout);
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {

@@ -72,7 +72,7 @@ public sealed class NodeHeartbeatConsumer(StateTransaction transaction, TaskLife
         foreach (var container in heartbeat.Containers)
         {
             tasks.TryGetValue(container.TaskId, out var task);
-            var belongsHere = task is not null && task.NodeId == heartbeat.NodeId && task.Attempt == container.Attempt;
+            var belongsHere = task is not null && task.IsCurrentAttempt(heartbeat.NodeId, container.Attempt);
             if (!belongsHere || task!.DesiredState == DesiredState.Stopped)
             {
                 if (container.Running && task is null)

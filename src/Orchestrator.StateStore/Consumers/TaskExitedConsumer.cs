@@ -13,7 +13,7 @@ public sealed class TaskExitedConsumer(StateTransaction transaction, TaskLifecyc
         {
             var report = context.Message;
             var task = await db.Tasks.FindAsync([report.TaskId], context.CancellationToken);
-            if (task is null || task.IsTerminal || task.NodeId != report.NodeId || task.Attempt != report.Attempt)
+            if (task is null || task.IsTerminal || !task.IsCurrentAttempt(report.NodeId, report.Attempt))
                 return;
             task.ContainerId ??= report.ContainerId;
             lifecycle.RecordExit(task, report.ExitCode, report.OomKilled, report.Error, report.Detail, report.Unhealthy);

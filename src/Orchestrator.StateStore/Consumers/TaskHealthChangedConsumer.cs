@@ -12,7 +12,7 @@ public sealed class TaskHealthChangedConsumer(StateTransaction transaction) : IC
         {
             var report = context.Message;
             var task = await db.Tasks.FindAsync([report.TaskId], context.CancellationToken);
-            if (task is null || task.IsTerminal || task.NodeId != report.NodeId || task.Attempt != report.Attempt)
+            if (task is null || task.IsTerminal || !task.IsCurrentAttempt(report.NodeId, report.Attempt))
                 return;
             if (task.LastProbeAt is { } seen && seen > report.ProbedAt)
                 return; // an older verdict arriving late

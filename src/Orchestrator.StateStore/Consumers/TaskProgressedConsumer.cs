@@ -14,7 +14,7 @@ public sealed class TaskProgressedConsumer(StateTransaction transaction, TaskLif
         {
             var report = context.Message;
             var task = await db.Tasks.FindAsync([report.TaskId], context.CancellationToken);
-            if (task is { State: TaskState.Scheduled } && task.NodeId == report.NodeId && task.Attempt == report.Attempt)
+            if (task is { State: TaskState.Scheduled } && task.IsCurrentAttempt(report.NodeId, report.Attempt))
                 lifecycle.TryMove(task, TaskState.Scheduled, report.Step);
         }, context.CancellationToken);
 }

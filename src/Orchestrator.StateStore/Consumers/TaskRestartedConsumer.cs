@@ -14,7 +14,7 @@ public sealed class TaskRestartedConsumer(StateTransaction transaction, TaskLife
         {
             var report = context.Message;
             var task = await db.Tasks.FindAsync([report.TaskId], context.CancellationToken);
-            var isCurrent = task is { State: TaskState.Running } && task.NodeId == report.NodeId && task.Attempt == report.Attempt;
+            var isCurrent = task is { State: TaskState.Running } && task.IsCurrentAttempt(report.NodeId, report.Attempt);
             if (!isCurrent || report.RestartCount <= task!.RestartCount)
                 return; // stale, finished, or a duplicate
             task.RestartCount = report.RestartCount;

@@ -17,7 +17,7 @@ public sealed class TaskStartedConsumer(StateTransaction transaction, TaskLifecy
         {
             var report = context.Message;
             var task = await db.Tasks.FindAsync([report.TaskId], context.CancellationToken);
-            var isCurrent = task is not null && task.NodeId == report.NodeId && task.Attempt == report.Attempt;
+            var isCurrent = task is not null && task.IsCurrentAttempt(report.NodeId, report.Attempt);
             if (task is null)
             {
                 lifecycle.SendStop(report.TaskId, report.NodeId, report.Attempt);

@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
-using Orchestrator.Api.Apis;
 using Orchestrator.Api.Extensions;
 using Orchestrator.Scheduler.Extensions;
 using Orchestrator.StateStore.Extensions;
@@ -57,10 +56,7 @@ public static class ServiceHosts
         builder.AddApiServices();
         builder.AddOrchestratorBus(bus => bus.AddApiRequestClients());
         var app = builder.Build();
-        app.UseApiServices();
-        app.MapDefaultEndpoints();
-        app.MapTasksApi();
-        app.MapNodesApi();
+        app.MapOrchestratorApi();
         return app;
     }
 

@@ -65,6 +65,9 @@ public sealed class TaskRecord
 
     public bool IsTerminal => TaskStateMachine.IsTerminal(State);
 
+    /// <summary>True when an agent's report is about the task's current placement, not an older one.</summary>
+    public bool IsCurrentAttempt(Guid nodeId, int attempt) => NodeId == nodeId && Attempt == attempt;
+
     /// <summary>
     /// Moves the task through the Domain's state machine and returns the event to record. A forbidden move
     /// throws <see cref="InvalidTaskTransitionException"/> and nothing changes.

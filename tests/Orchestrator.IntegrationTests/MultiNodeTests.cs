@@ -101,6 +101,35 @@ public sealed class MultiNodeTests(MultiNodeClusterFixture cluster, ITestOutputH
     }
 
     [Fact]
+    public async Task Allocatable_is_capacity_minus_what_the_agent_reserves()
+    {
+        var nodes = await cluster.Api.GetFromJsonAsync<List<NodeDetails>>("/api/nodes", ClusterFixtureBase.Json);
+
+        var reserving = Assert.Single(nodes!, n => n.Name == MultiNodeClusterFixture.Reserving);
+        Assert.Equal(1024, reserving.Capacity.MemoryMb);
+        Assert.Equal(512, reserving.Allocatable.MemoryMb);
+        Assert.Equal(reserving.Capacity.Cpu, reserving.Allocatable.Cpu);
+        Assert.Equal(1024, nodes!.Single(n => n.Name == MultiNodeClusterFixture.Ssd).Allocatable.MemoryMb);
+    }
+
+    [Fact]
+    public async Task A_finished_tasks_container_is_removed_once_its_retention_has_passed()
+    {
+        var task = await cluster.SubmitAsync(new
+        {
+            name = "short-lived",
+            image = TestImages.Workload,
+            command = new[] { "sh", "-c", "echo done" },
+            restartPolicy = new { mode = "Never" },
+        });
+        await cluster.WaitForStateAsync(task.Id, TaskState.Completed);
+
+        // Kept at first, for its logs; then removed by the agent with no call from anyone.
+        Assert.Equal("done\n", await cluster.Api.GetStringAsync($"/api/tasks/{task.Id}/logs"));
+        await WaitUntilAsync(async () => (await cluster.ContainersOfTaskAsync(task.Id)).Count == 0);
+    }
+
+    [Fact]
     public async Task Constraints_place_a_task_only_on_a_node_with_the_label()
     {
         var ssd = cluster.Nodes[0];

@@ -2,12 +2,14 @@ namespace Orchestrator.IntegrationTests.Infrastructure;
 
 /// <summary>
 /// Three agents sharing this host's engine, each with its capacity overridden to 1 core and 1 GiB so that
-/// placement decisions are visible; node-a carries the label disk=ssd. Two schedulers compete, and the node
-/// TTL is short so that a lost agent is noticed within seconds.
+/// placement decisions are visible; node-a carries the label disk=ssd and node-b holds 512 MiB back for the
+/// host. Two schedulers compete, the node TTL is short so that a lost agent is noticed within seconds, and a
+/// finished task's container is kept for only 5 s.
 /// </summary>
 public sealed class MultiNodeClusterFixture : ClusterFixtureBase
 {
     public const string Ssd = "node-a";
+    public const string Reserving = "node-b";
 
     /// <summary>Not started with the cluster: a test starts it to show a waiting task placed when room appears.</summary>
     public const string Gpu = "node-gpu";
@@ -29,7 +31,10 @@ public sealed class MultiNodeClusterFixture : ClusterFixtureBase
             ["Agent:Capacity:Cpu"] = "1",
             ["Agent:Capacity:MemoryMb"] = "1024",
             ["Agent:Capacity:DiskMb"] = "10240",
+            ["Agent:ExitedContainerRetention"] = "00:00:05",
         };
+        if (name == Reserving)
+            settings["Agent:Reserved:MemoryMb"] = "512";
         if (name == Ssd)
             settings["Agent:Labels:disk"] = "ssd";
         if (name == Gpu)

@@ -157,7 +157,11 @@ public sealed class LogsPortsAndStopTests(ClusterFixture cluster)
         Assert.Equal("/etc", container.Config.WorkingDir);
         Assert.Equal("platform", container.Config.Labels["team"]);
         Assert.Equal(1024, container.HostConfig.PidsLimit);
-        Assert.Equal("/etc\n", await cluster.Api.GetStringAsync($"/api/tasks/{submitted.Id}/logs"));
+        // The engine logs a line a moment after the process writes it.
+        string logs;
+        while ((logs = await cluster.Api.GetStringAsync($"/api/tasks/{submitted.Id}/logs")).Length == 0)
+            await Task.Delay(100);
+        Assert.Equal("/etc\n", logs);
         await cluster.StopAndWaitAsync(submitted.Id);
     }
 }

@@ -136,9 +136,14 @@ public abstract class ClusterFixtureBase : IAsyncLifetime
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         while (true)
         {
-            var nodes = await Api.GetFromJsonAsync<List<NodeDetails>>("/api/nodes", Json, deadline.Token);
-            if (nodes!.FirstOrDefault(n => n.Id == nodeId && n.Status == status) is { } node)
-                return node;
+            // Just after start-up StateStore may not answer yet, and the Api says 503: that is "not yet", too.
+            using var response = await Api.GetAsync("/api/nodes", deadline.Token);
+            if (response.IsSuccessStatusCode)
+            {
+                var nodes = await response.Content.ReadFromJsonAsync<List<NodeDetails>>(Json, deadline.Token);
+                if (nodes!.FirstOrDefault(n => n.Id == nodeId && n.Status == status) is { } node)
+                    return node;
+            }
             await Task.Delay(200, deadline.Token);
         }
     }

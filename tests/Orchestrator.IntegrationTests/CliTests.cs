@@ -163,7 +163,8 @@ public sealed class CliTests(ClusterFixture cluster)
             Interactive = InteractionSupport.No,
         });
         console.Profile.Width = 200;
-        var exitCode = await CliApp.RunAsync(args, console, errors);
+        // A bound, so that a command that never finishes fails the test instead of hanging the run.
+        var exitCode = await CliApp.RunAsync(args, console, errors).WaitAsync(TimeSpan.FromMinutes(3));
         return (exitCode, output.ToString(), errors.ToString());
     }
 

@@ -107,8 +107,9 @@ public sealed class LogsPortsAndStopTests(ClusterFixture cluster)
         });
         await cluster.WaitForStateAsync(submitted.Id, TaskState.Running);
         // A SIGTERM that arrived before the shell set its trap would be ignored, as PID 1 ignores it by default.
-        while (!(await cluster.Api.GetStringAsync($"/api/tasks/{submitted.Id}/logs")).Contains("trap-set"))
-            await Task.Delay(100);
+        using (var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
+            while (!(await cluster.Api.GetStringAsync($"/api/tasks/{submitted.Id}/logs")).Contains("trap-set"))
+                await Task.Delay(100, deadline.Token);
 
         var stopped = await cluster.StopAndWaitAsync(submitted.Id);
 
@@ -159,8 +160,9 @@ public sealed class LogsPortsAndStopTests(ClusterFixture cluster)
         Assert.Equal(1024, container.HostConfig.PidsLimit);
         // The engine logs a line a moment after the process writes it.
         string logs;
-        while ((logs = await cluster.Api.GetStringAsync($"/api/tasks/{submitted.Id}/logs")).Length == 0)
-            await Task.Delay(100);
+        using (var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
+            while ((logs = await cluster.Api.GetStringAsync($"/api/tasks/{submitted.Id}/logs")).Length == 0)
+                await Task.Delay(100, deadline.Token);
         Assert.Equal("/etc\n", logs);
         await cluster.StopAndWaitAsync(submitted.Id);
     }

@@ -2,7 +2,11 @@ using Orchestrator.Domain.Tasks;
 
 namespace Orchestrator.Contracts;
 
-/// <summary>One container an agent runs for a task, as listed in every heartbeat, with its last probe.</summary>
+/// <summary>
+/// One container an agent runs for a task, as listed in every heartbeat, with its last probe.
+/// <paramref name="ExitReported"/> says the agent has already sent this exit as a TaskExited, so StateStore
+/// leaves it to that report (which carries what the heartbeat cannot, such as the OOM flag).
+/// </summary>
 public sealed record ContainerReport(
     Guid TaskId,
     int Attempt,
@@ -11,4 +15,5 @@ public sealed record ContainerReport(
     long? ExitCode,
     HealthStatus Health = HealthStatus.Unknown,
     DateTimeOffset? LastProbeAt = null,
-    string? LastProbeResult = null);
+    string? LastProbeResult = null,
+    bool ExitReported = false);

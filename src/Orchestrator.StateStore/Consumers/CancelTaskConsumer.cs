@@ -32,6 +32,13 @@ public sealed class CancelTaskConsumer(StateTransaction transaction, TaskLifecyc
 
     private void Cancel(TaskRecord task)
     {
+        if (task.IsTerminal)
+        {
+            // The task's record stays as it ended; only a container kept for its logs is removed.
+            if (task.NodeId is { } lastNode && task.ContainerId is not null)
+                lifecycle.SendStop(task, lastNode, task.Attempt);
+            return;
+        }
         var firstRequest = task.DesiredState == DesiredState.Running;
         task.DesiredState = DesiredState.Stopped;
         if (task.State == TaskState.Pending)
@@ -41,7 +48,7 @@ public sealed class CancelTaskConsumer(StateTransaction transaction, TaskLifecyc
         }
         if (task.NodeId is not { } nodeId)
             return;
-        if (firstRequest && !task.IsTerminal)
+        if (firstRequest)
             task.Message = "stopping";
         lifecycle.SendStop(task, nodeId, task.Attempt);
     }

@@ -83,7 +83,7 @@ public sealed class NodeHeartbeatConsumer(StateTransaction transaction, TaskLife
             }
             if (container.Running && container.LastProbeAt is { } probedAt && (task.LastProbeAt is null || probedAt > task.LastProbeAt))
                 task.RecordProbe(container.Health, probedAt, container.LastProbeResult);
-            if (!container.Running && task.State is TaskState.Running or TaskState.Scheduled)
+            if (!container.Running && !container.ExitReported && task.State is TaskState.Running or TaskState.Scheduled)
             {
                 task.ContainerId ??= container.ContainerId;
                 lifecycle.RecordExit(task, container.ExitCode, oomKilled: false, error: null);

@@ -48,7 +48,9 @@ public sealed class HeartbeatPublisher(
     private async Task<NodeHeartbeat> BuildAsync(CancellationToken cancellationToken)
     {
         var capacity = resources.Capacity();
-        var containers = (await runtime.ListAsync(cancellationToken)).Select(Report).ToList();
+        var owned = await runtime.ListAsync(cancellationToken);
+        supervisor.ForgetReportedExitsExcept(owned.Select(c => c.ContainerId).ToHashSet());
+        var containers = owned.Select(Report).ToList();
         return new NodeHeartbeat(
             node.Id, node.Name, capacity, resources.Allocatable(capacity), resources.Usage(), containers, clock.GetUtcNow(),
             options.Value.Labels);
@@ -61,6 +63,7 @@ public sealed class HeartbeatPublisher(
         var running = container.Running || supervision is not null;
         return new ContainerReport(
             container.TaskId, container.Attempt, container.ContainerId, running, running ? null : container.ExitCode,
-            supervision?.Health ?? HealthStatus.Unknown, supervision?.LastProbeAt, supervision?.LastProbeResult);
+            supervision?.Health ?? HealthStatus.Unknown, supervision?.LastProbeAt, supervision?.LastProbeResult,
+            ExitReported: !running && supervisor.HasReportedExit(container.ContainerId));
     }
 }

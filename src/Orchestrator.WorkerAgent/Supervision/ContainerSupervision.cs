@@ -52,6 +52,7 @@ public sealed class ContainerSupervision(Guid taskId, int attempt, string contai
                     detail = detail is null ? decision.Reason : $"{detail}; {decision.Reason}";
                 await supervisor.Bus.Publish(new TaskExited(
                     TaskId, supervisor.Node.Id, Attempt, ContainerId, exit.ExitCode, exit.OomKilled, null, exit.FinishedAt, detail, unhealthy), stopping);
+                supervisor.RecordReportedExit(ContainerId);
                 return;
             }
 

@@ -22,6 +22,7 @@ public sealed class TaskSupervisor(
 {
     private readonly ConcurrentDictionary<string, ContainerSupervision> _supervised = new();
     private readonly ConcurrentDictionary<(Guid TaskId, int Attempt), bool> _stopping = new();
+    private readonly ConcurrentDictionary<string, bool> _reportedExits = new();
 
     public void Supervise(Guid taskId, int attempt, string containerId, TaskSpec spec)
     {
@@ -54,6 +55,18 @@ public sealed class TaskSupervisor(
     public bool IsSupervised(string containerId) => _supervised.ContainsKey(containerId);
 
     public ContainerSupervision? Find(string containerId) => _supervised.GetValueOrDefault(containerId);
+
+    /// <summary>The final exit of this container was sent as a TaskExited.</summary>
+    public bool HasReportedExit(string containerId) => _reportedExits.ContainsKey(containerId);
+
+    internal void RecordReportedExit(string containerId) => _reportedExits[containerId] = true;
+
+    /// <summary>Forgets containers that no longer exist.</summary>
+    public void ForgetReportedExitsExcept(IReadOnlySet<string> existing)
+    {
+        foreach (var id in _reportedExits.Keys.Where(id => !existing.Contains(id)))
+            _reportedExits.TryRemove(id, out _);
+    }
 
     internal IContainerRuntime Runtime => runtime;
     internal HealthProber Prober => prober;

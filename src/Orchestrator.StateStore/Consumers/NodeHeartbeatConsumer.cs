@@ -83,11 +83,22 @@ public sealed class NodeHeartbeatConsumer(StateTransaction transaction, TaskLife
             }
             if (container.Running && container.LastProbeAt is { } probedAt && (task.LastProbeAt is null || probedAt > task.LastProbeAt))
                 task.RecordProbe(container.Health, probedAt, container.LastProbeResult);
-            if (!container.Running && !container.ExitReported && task.State is TaskState.Running or TaskState.Scheduled)
+            if (!container.Running && !container.ExitReported && ExitIsUnreported(task))
             {
                 task.ContainerId ??= container.ContainerId;
                 lifecycle.RecordExit(task, container.ExitCode, oomKilled: false, error: null);
             }
         }
     }
+
+    /// <summary>
+    /// A heartbeat may list a container that died the instant it started before the agent has sent TaskStarted
+    /// and TaskExited for it; those reports say more (the OOM flag), so a Scheduled task is left to them unless
+    /// they are long overdue, as after an agent that crashed in between.
+    /// </summary>
+    private bool ExitIsUnreported(TaskRecord task) =>
+        task.State == TaskState.Running
+        || (task.State == TaskState.Scheduled && task.ScheduledAt < lifecycle.Now - StartReportGrace);
+
+    private static readonly TimeSpan StartReportGrace = TimeSpan.FromMinutes(1);
 }

@@ -16,6 +16,7 @@ public sealed class StartTaskConsumer(IContainerRuntime runtime, TaskSupervisor 
     {
         var command = context.Message;
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["TaskId"] = command.TaskId, ["NodeId"] = command.NodeId });
+        using var starting = supervisor.Starting(command.TaskId, command.Attempt);
         ContainerStatus status;
         try
         {

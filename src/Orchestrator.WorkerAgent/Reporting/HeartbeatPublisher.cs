@@ -60,7 +60,7 @@ public sealed class HeartbeatPublisher(
     private ContainerReport Report(OwnedContainer container)
     {
         var supervision = supervisor.Find(container.ContainerId);
-        var running = container.Running || supervision is not null;
+        var running = container.Running || supervision is not null || supervisor.IsStarting(container.TaskId, container.Attempt);
         return new ContainerReport(
             container.TaskId, container.Attempt, container.ContainerId, running, running ? null : container.ExitCode,
             supervision?.Health ?? HealthStatus.Unknown, supervision?.LastProbeAt, supervision?.LastProbeResult,

@@ -27,9 +27,19 @@ public sealed class DockerContainerRuntime(IDockerClient docker, NodeIdentity no
     public async Task<ContainerExit> WaitAsync(string containerId, CancellationToken cancellationToken)
     {
         await docker.Containers.WaitContainerAsync(containerId, cancellationToken);
-        var status = await InspectAsync(containerId, cancellationToken);
-        return status.Exit ?? throw new InvalidOperationException($"Container {containerId} reported an exit but is still running.");
+        var exit = (await InspectAsync(containerId, cancellationToken)).Exit
+            ?? throw new InvalidOperationException($"Container {containerId} reported an exit but is still running.");
+        // The engine may learn of an OOM kill just after the exit itself, so a SIGKILL exit is looked at again
+        // briefly before it is reported as a plain kill.
+        for (var look = 0; look < 4 && exit is { ExitCode: 137, OomKilled: false }; look++)
+        {
+            await Task.Delay(OomSettleDelay, cancellationToken);
+            exit = (await InspectAsync(containerId, cancellationToken)).Exit ?? exit;
+        }
+        return exit;
     }
+
+    private static readonly TimeSpan OomSettleDelay = TimeSpan.FromMilliseconds(250);
 
     public Task RestartAsync(string containerId, CancellationToken cancellationToken) =>
         StartContainerAsync(containerId, cancellationToken);

@@ -23,6 +23,24 @@ public sealed class TaskSupervisor(
     private readonly ConcurrentDictionary<string, ContainerSupervision> _supervised = new();
     private readonly ConcurrentDictionary<(Guid TaskId, int Attempt), bool> _stopping = new();
     private readonly ConcurrentDictionary<string, bool> _reportedExits = new();
+    private readonly ConcurrentDictionary<(Guid TaskId, int Attempt), bool> _starting = new();
+
+    /// <summary>
+    /// Marks a start under way until disposed: its container counts as the task's even if it has already died,
+    /// because the start's own reports (TaskStarted, then the exit) are still to be sent.
+    /// </summary>
+    public IDisposable Starting(Guid taskId, int attempt)
+    {
+        _starting[(taskId, attempt)] = true;
+        return new StartMark(() => _starting.TryRemove((taskId, attempt), out _));
+    }
+
+    public bool IsStarting(Guid taskId, int attempt) => _starting.ContainsKey((taskId, attempt));
+
+    private sealed class StartMark(Action end) : IDisposable
+    {
+        public void Dispose() => end();
+    }
 
     public void Supervise(Guid taskId, int attempt, string containerId, TaskSpec spec)
     {

@@ -35,7 +35,7 @@ public static partial class TaskSpecValidator
         var errors = new ValidationErrors();
         ValidateName(spec.Name, errors);
         ValidateImage(spec.Image, errors);
-        ValidateCommand(spec.Command, errors);
+        ValidateArguments("command", spec.Command, errors);
         ValidateEnv(spec.Env, errors);
         ValidateResources(spec.Resources, errors);
         ValidatePorts(spec.Ports, errors);
@@ -65,9 +65,6 @@ public static partial class TaskSpecValidator
         else if (image.Length > MaxImageLength || !ImagePattern().IsMatch(image))
             errors.Add("image", "The image must be a valid reference such as 'busybox', 'library/nginx:1.27' or 'registry:5000/team/app@sha256:...'.");
     }
-
-    private static void ValidateCommand(IReadOnlyList<string>? command, ValidationErrors errors) =>
-        ValidateArguments("command", command, errors);
 
     private static void ValidateArguments(string field, IReadOnlyList<string>? arguments, ValidationErrors errors)
     {

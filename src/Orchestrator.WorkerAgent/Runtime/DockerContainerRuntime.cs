@@ -88,7 +88,7 @@ public sealed class DockerContainerRuntime(IDockerClient docker, NodeIdentity no
             var running = container.State is "running" or "created" or "restarting";
             owned.Add(new OwnedContainer(
                 taskId, attempt, container.ID, running, running ? null : ExitCodeOf(container.Status),
-                ContainerLabels.ReadSpec(container.Labels), FinishedAt: null));
+                ContainerLabels.ReadSpec(container.Labels)));
         }
         return owned;
     }

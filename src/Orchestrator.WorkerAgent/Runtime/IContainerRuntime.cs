@@ -46,7 +46,7 @@ public sealed record ContainerExit(string ContainerId, long ExitCode, bool OomKi
 
 /// <summary>A container found by its labels, with the spec it was started with when the labels carry it.</summary>
 public sealed record OwnedContainer(
-    Guid TaskId, int Attempt, string ContainerId, bool Running, long? ExitCode, TaskSpec? Spec, DateTimeOffset? FinishedAt);
+    Guid TaskId, int Attempt, string ContainerId, bool Running, long? ExitCode, TaskSpec? Spec);
 
 /// <summary>A container could not be created or started; the message says why, for the task's history.</summary>
 public sealed class ContainerStartException(string message, Exception? inner = null) : Exception(message, inner);

@@ -106,7 +106,8 @@ ensure_docker() {
 	if ! { [ -s /var/run/docker.pid ] && kill -0 "$(cat /var/run/docker.pid)" 2>/dev/null; }; then
 		log "starting dockerd (log: /var/log/dockerd.log)"
 		# setsid + nohup: the engine must outlive this script and its session.
-		setsid nohup dockerd >/var/log/dockerd.log 2>&1 </dev/null &
+		# 9>&-: it must not inherit the run lock, or it holds it for its whole life.
+		setsid nohup dockerd >/var/log/dockerd.log 2>&1 </dev/null 9>&- &
 	fi
 	local i
 	for ((i = 0; i < 120; i++)); do
@@ -296,10 +297,12 @@ main() {
 	local start=$SECONDS
 	# One run at a time (developers and CI may share a machine).
 	mkdir -p "$CACHE_DIR"
-	exec 9>"$CACHE_DIR/prepare.lock"
+	# (Not prepare.lock: a dockerd started by an earlier version of this script
+	# inherited that one and holds it until the engine stops.)
+	exec 9>"$CACHE_DIR/prepare.run.lock"
 	flock -n 9 || {
-		log "waiting for another prepare.sh run"
-		flock 9
+		log "waiting for another prepare.sh run (at most 15 minutes)"
+		flock -w 900 9 || die "another prepare.sh run has held $CACHE_DIR/prepare.run.lock for 15 minutes"
 	}
 	make_temp RUN_TMP # scratch space for this run (command output)
 	ensure_docker

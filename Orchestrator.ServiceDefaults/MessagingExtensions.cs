@@ -6,7 +6,8 @@ namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
 /// One place for the bus: RabbitMQ from the <c>messaging</c> connection string (an amqp:// URI, as Aspire
-/// gives it), kebab-case endpoint names, and a short retry for transient faults. Each service adds its own
+/// gives it), kebab-case endpoint names, a short retry for transient faults, and every consumer's logs scoped
+/// to the task and node its message names. Each service adds its own
 /// consumers through <paramref name="configure"/>, so several services can share one bus in one process.
 /// </summary>
 public static class MessagingExtensions
@@ -37,6 +38,7 @@ public static class MessagingExtensions
                     host.Password(password);
                 });
                 rabbit.UseMessageRetry(retry => retry.Intervals(100, 500, 1000, 2000));
+                rabbit.UseConsumeFilter(typeof(MessageLogScopeFilter<>), context);
                 configureBus?.Invoke(context, rabbit);
                 rabbit.ConfigureEndpoints(context);
             });

@@ -7,6 +7,9 @@
 #        orchestrator/debian:bookworm  debootstrapped Debian base
 #        orchestrator/postgres:15      official-postgres-compatible PostgreSQL 15
 #        orchestrator/rabbitmq:3       official-rabbitmq-compatible RabbitMQ 3.10
+#        orchestrator/dotnet-runtime-deps:10.0
+#                                      what .NET's runtime-deps image holds, the
+#                                      base of the project's own images (deploy/docker)
 # Runs as root, is idempotent and takes seconds when everything is present.
 # An image is rebuilt only when it is missing or its recipe (build function
 # plus files under images/) changed; the recipe hash is kept in an image label.
@@ -291,6 +294,21 @@ build_rabbitmq() {
 	build_on_rootfs "$root" "$name" "$hash" "$IMAGES_DIR/rabbitmq"
 }
 
+# 2e. orchestrator/dotnet-runtime-deps:10.0: the libraries a self-contained
+# .NET app needs (the official runtime-deps image's, less ICU: the project
+# publishes culture-invariant), so that deploy/docker can build the project's
+# images with no registry.
+build_runtime_deps() {
+	local name="$1" hash="$2" root
+	new_rootfs root
+	chroot_install "$root" ca-certificates libc6 libgcc-s1 libssl3 libstdc++6 tzdata zlib1g
+	finish_rootfs "$root"
+	import_rootfs "$root" "$name" "$hash" \
+		--change "ENV PATH=$DEFAULT_PATH" \
+		--change 'ENV LANG=C.UTF-8' \
+		--change 'CMD ["/bin/bash"]'
+}
+
 # ---------------------------------------------------------------------------
 main() {
 	[ "$(id -u)" = 0 ] || die "must run as root"
@@ -310,6 +328,7 @@ main() {
 	ensure_image orchestrator/debian:bookworm build_debian
 	ensure_image orchestrator/postgres:15 build_postgres "$IMAGES_DIR/postgres/"*
 	ensure_image orchestrator/rabbitmq:3 build_rabbitmq "$IMAGES_DIR/rabbitmq/"*
+	ensure_image orchestrator/dotnet-runtime-deps:10.0 build_runtime_deps
 	log "done in $((SECONDS - start)) s"
 }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 
 namespace Orchestrator.WorkerAgent;
 
@@ -8,4 +9,10 @@ public static class AgentTelemetry
 
     /// <summary>Spans for the agent's engine calls (create, start, stop, remove).</summary>
     public static readonly ActivitySource Source = new(SourceName);
+
+    private static readonly Meter Meter = new(SourceName);
+
+    /// <summary>From the agent taking a StartTask to its container running (or failing to), pull included.</summary>
+    public static readonly Histogram<double> ContainerStartDuration =
+        Meter.CreateHistogram<double>("orchestrator.container.start.duration", "ms", "Time for the agent to get a task's container running");
 }

@@ -116,7 +116,7 @@ public sealed class CliTests(ClusterFixture cluster)
         using var worker = StartCli("worker", "--rabbitmq", rabbit, "--name", "cli-worker", "--data-path", dataPath);
         try
         {
-            await WaitUntilAsync(async () => (await CliAsync("nodes", "--api", api)).Out.Contains("cli-worker"));
+            await ClusterFixtureBase.WaitUntilAsync(async () => (await CliAsync("nodes", "--api", api)).Out.Contains("cli-worker"));
 
             var run = await CliAsync("run", "--api", api, "--name", "via-manager", "--image", TestImages.Workload, "--wait", "--", "sleep", "300");
 
@@ -126,7 +126,7 @@ public sealed class CliTests(ClusterFixture cluster)
             using (var document = JsonDocument.Parse(detail.Out))
                 Assert.Equal("Running", document.RootElement.GetProperty("state").GetString());
             Assert.Equal(0, (await CliAsync("stop", id, "--api", api)).ExitCode);
-            await WaitUntilAsync(async () => (await CliAsync("status", id, "--api", api, "-o", "json")).Out.Contains("\"Completed\""));
+            await ClusterFixtureBase.WaitUntilAsync(async () => (await CliAsync("status", id, "--api", api, "-o", "json")).Out.Contains("\"Completed\""));
         }
         finally
         {
@@ -142,14 +142,7 @@ public sealed class CliTests(ClusterFixture cluster)
     }
 
     private async Task WaitForLogsAsync(string prefix, string expected) =>
-        await WaitUntilAsync(async () => (await CliAsync("logs", prefix, "--api", ApiAddress, "--tail", "10")).Out.Contains(expected));
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        while (!await condition())
-            await Task.Delay(300, deadline.Token);
-    }
+        await ClusterFixtureBase.WaitUntilAsync(async () => (await CliAsync("logs", prefix, "--api", ApiAddress, "--tail", "10")).Out.Contains(expected));
 
     private static async Task<(int ExitCode, string Out, string Err)> CliAsync(params string[] args)
     {

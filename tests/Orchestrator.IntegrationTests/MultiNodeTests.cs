@@ -29,7 +29,7 @@ public sealed class MultiNodeTests(MultiNodeClusterFixture cluster, ITestOutputH
         var submitted = await Task.WhenAll(Enumerable.Range(0, 200).Select(i => cluster.SubmitAsync(Sleeper($"burst-{i}"))));
         var ids = submitted.Select(t => t.Id).ToHashSet();
 
-        var settled = await WaitForAllAsync(ids, tasks =>
+        var settled = await cluster.WaitForAllAsync(ids, tasks =>
             tasks.Count(t => t.State == TaskState.Running) == 12
             && tasks.Where(t => t.State == TaskState.Pending).All(t => t.Message?.StartsWith("no Ready node") == true));
 
@@ -40,7 +40,7 @@ public sealed class MultiNodeTests(MultiNodeClusterFixture cluster, ITestOutputH
             Assert.True(node.Allocated.Cpu <= node.Allocatable.Cpu, $"{node.Name} allocated {node.Allocated.Cpu} of {node.Allocatable.Cpu} cpu");
             Assert.Equal(4, node.TaskCount);
         });
-        await StopAllAsync(ids);
+        await cluster.StopAllAsync(ids);
     }
 
     [Fact]
@@ -50,14 +50,14 @@ public sealed class MultiNodeTests(MultiNodeClusterFixture cluster, ITestOutputH
         // Spread puts at least one of four tasks on each of the three empty nodes.
         var tasks = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => cluster.SubmitAsync(Sleeper($"survivor-{i}"))));
         var all = tasks.Select(t => t.Id).ToHashSet();
-        var running = await WaitForAllAsync(all, ts => ts.All(t => t.State == TaskState.Running));
+        var running = await cluster.WaitForAllAsync(all, ts => ts.All(t => t.State == TaskState.Running));
         var victims = running.Where(t => t.NodeId == victim.Id).ToList();
         Assert.NotEmpty(victims);
 
         var lostAt = System.Diagnostics.Stopwatch.StartNew();
         await cluster.StopAgentAsync(victim.Name);
         await cluster.WaitForNodeAsync(victim.Id, NodeStatus.Down);
-        var moved = await WaitForAllAsync(all, ts => ts.All(t => t.State == TaskState.Running && t.NodeId != victim.Id));
+        var moved = await cluster.WaitForAllAsync(all, ts => ts.All(t => t.State == TaskState.Running && t.NodeId != victim.Id));
         // Reported for the performance notes, never asserted: the TTL here is 4 s.
         output.WriteLine($"agent stopped to all tasks Running elsewhere: {lostAt.Elapsed.TotalSeconds:0.0} s");
 
@@ -70,9 +70,9 @@ public sealed class MultiNodeTests(MultiNodeClusterFixture cluster, ITestOutputH
 
         // The old containers still run on the engine, orphaned; the returning agent removes them.
         await cluster.StartAgentAsync(victim.Name);
-        await WaitUntilAsync(async () => (await Task.WhenAll(victims.Select(t => cluster.ContainersOfTaskAsync(t.Id))))
+        await ClusterFixtureBase.WaitUntilAsync(async () => (await Task.WhenAll(victims.Select(t => cluster.ContainersOfTaskAsync(t.Id))))
             .All(containers => containers.All(c => c.Labels[Orchestrator.WorkerAgent.Runtime.ContainerLabels.NodeId] != victim.Id.ToString())));
-        await StopAllAsync(all);
+        await cluster.StopAllAsync(all);
     }
 
     [Fact]
@@ -82,22 +82,22 @@ public sealed class MultiNodeTests(MultiNodeClusterFixture cluster, ITestOutputH
         var pinned = await Task.WhenAll(Enumerable.Range(0, 2).Select(i => cluster.SubmitAsync(Sleeper($"drained-{i}", nodeId: target.Id))));
         var free = await Task.WhenAll(Enumerable.Range(0, 2).Select(i => cluster.SubmitAsync(Sleeper($"drain-mover-{i}"))));
         var all = pinned.Concat(free).Select(t => t.Id).ToHashSet();
-        await WaitForAllAsync(all, ts => ts.All(t => t.State == TaskState.Running));
+        await cluster.WaitForAllAsync(all, ts => ts.All(t => t.State == TaskState.Running));
 
         var drain = await cluster.Api.PostAsync($"/api/nodes/{target.Id}/drain", null);
         Assert.Equal(HttpStatusCode.OK, drain.StatusCode);
         Assert.Equal(NodeStatus.Draining, (await drain.Content.ReadFromJsonAsync<NodeDetails>(ClusterFixtureBase.Json))!.Status);
 
         // Tasks free to move run elsewhere; tasks pinned to the node wait for it, saying why.
-        await WaitForAllAsync(free.Select(t => t.Id).ToHashSet(), ts => ts.All(t => t.State == TaskState.Running && t.NodeId != target.Id));
-        await WaitForAllAsync(pinned.Select(t => t.Id).ToHashSet(), ts => ts.All(t => t.State == TaskState.Pending && t.Message?.Contains("Draining") == true));
-        await WaitUntilAsync(async () => (await cluster.Api.GetFromJsonAsync<List<NodeDetails>>("/api/nodes", ClusterFixtureBase.Json))!
+        await cluster.WaitForAllAsync(free.Select(t => t.Id).ToHashSet(), ts => ts.All(t => t.State == TaskState.Running && t.NodeId != target.Id));
+        await cluster.WaitForAllAsync(pinned.Select(t => t.Id).ToHashSet(), ts => ts.All(t => t.State == TaskState.Pending && t.Message?.Contains("Draining") == true));
+        await ClusterFixtureBase.WaitUntilAsync(async () => (await cluster.Api.GetFromJsonAsync<List<NodeDetails>>("/api/nodes", ClusterFixtureBase.Json))!
             .Single(n => n.Id == target.Id).TaskCount == 0);
 
         var ready = await cluster.Api.PostAsync($"/api/nodes/{target.Id}/ready", null);
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
-        await WaitForAllAsync(pinned.Select(t => t.Id).ToHashSet(), ts => ts.All(t => t.State == TaskState.Running && t.NodeId == target.Id));
-        await StopAllAsync(all);
+        await cluster.WaitForAllAsync(pinned.Select(t => t.Id).ToHashSet(), ts => ts.All(t => t.State == TaskState.Running && t.NodeId == target.Id));
+        await cluster.StopAllAsync(all);
     }
 
     [Fact]
@@ -126,7 +126,7 @@ public sealed class MultiNodeTests(MultiNodeClusterFixture cluster, ITestOutputH
 
         // Kept at first, for its logs; then removed by the agent with no call from anyone.
         Assert.Equal("done\n", await cluster.Api.GetStringAsync($"/api/tasks/{task.Id}/logs"));
-        await WaitUntilAsync(async () => (await cluster.ContainersOfTaskAsync(task.Id)).Count == 0);
+        await ClusterFixtureBase.WaitUntilAsync(async () => (await cluster.ContainersOfTaskAsync(task.Id)).Count == 0);
     }
 
     [Fact]
@@ -141,7 +141,7 @@ public sealed class MultiNodeTests(MultiNodeClusterFixture cluster, ITestOutputH
 
         Assert.Equal(ssd.Id, placed.NodeId);
         Assert.Contains("without label disk=nvme", waiting.Message);
-        await StopAllAsync([wantsSsd.Id, wantsNvme.Id]);
+        await cluster.StopAllAsync([wantsSsd.Id, wantsNvme.Id]);
     }
 
     [Fact]
@@ -156,7 +156,7 @@ public sealed class MultiNodeTests(MultiNodeClusterFixture cluster, ITestOutputH
 
         var placed = await cluster.WaitForStateAsync(task.Id, TaskState.Running);
         Assert.Equal(gpu.Id, placed.NodeId);
-        await StopAllAsync([task.Id]);
+        await cluster.StopAllAsync([task.Id]);
         await cluster.StopAgentAsync(MultiNodeClusterFixture.Gpu);
     }
 
@@ -177,34 +177,5 @@ public sealed class MultiNodeTests(MultiNodeClusterFixture cluster, ITestOutputH
         // Supervision resumed: a stop is carried out by the restarted agent.
         var stopped = await cluster.StopAndWaitAsync(task.Id);
         Assert.Equal(TaskState.Completed, stopped.State);
-    }
-
-    private async Task<IReadOnlyList<TaskDetails>> WaitForAllAsync(IReadOnlySet<Guid> ids, Func<IReadOnlyList<TaskDetails>, bool> condition)
-    {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        while (true)
-        {
-            var all = await cluster.Api.GetFromJsonAsync<List<TaskDetails>>("/api/tasks", ClusterFixtureBase.Json, deadline.Token);
-            var mine = all!.Where(t => ids.Contains(t.Id)).ToList();
-            if (mine.Count == ids.Count && condition(mine))
-                return mine;
-            if (deadline.IsCancellationRequested)
-                Assert.Fail("Tasks never settled: " + string.Join("; ", mine.GroupBy(t => (t.State, t.Message)).Select(g => $"{g.Count()} {g.Key.State} {g.Key.Message}")));
-            await Task.Delay(300);
-        }
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        while (!await condition())
-            await Task.Delay(300, deadline.Token);
-    }
-
-    private async Task StopAllAsync(IEnumerable<Guid> ids)
-    {
-        var list = ids.ToList();
-        await Task.WhenAll(list.Select(id => cluster.Api.DeleteAsync($"/api/tasks/{id}")));
-        await WaitForAllAsync(list.ToHashSet(), ts => ts.All(t => TaskStateMachine.IsTerminal(t.State)));
     }
 }

@@ -6,6 +6,7 @@ using Orchestrator.StateStore.Liveness;
 using Orchestrator.StateStore.Outbox;
 using Orchestrator.StateStore.Persistence;
 using Orchestrator.StateStore.Tasks;
+using Orchestrator.StateStore.Telemetry;
 
 namespace Orchestrator.StateStore.Extensions;
 
@@ -31,6 +32,10 @@ public static class StateStoreExtensions
 
         builder.Services.Configure<LivenessOptions>(builder.Configuration.GetSection(LivenessOptions.Section));
         builder.Services.AddHostedService<NodeLivenessMonitor>();
+
+        builder.Services.Configure<ClusterMetricsOptions>(builder.Configuration.GetSection(ClusterMetricsOptions.Section));
+        builder.Services.AddSingleton<ClusterMetrics>();
+        builder.Services.AddHostedService<ClusterMetricsCollector>();
         return builder;
     }
 

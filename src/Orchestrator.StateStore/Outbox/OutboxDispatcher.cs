@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Orchestrator.Contracts;
 using Orchestrator.StateStore.Persistence;
 using Orchestrator.StateStore.Persistence.Entities;
+using Orchestrator.StateStore.Telemetry;
 
 namespace Orchestrator.StateStore.Outbox;
 

@@ -23,6 +23,7 @@ public sealed class TaskLifecycle(OrchestratorDbContext db, OutboxWriter outbox,
             return false;
         }
         db.TaskEvents.Add(task.MoveTo(next, reason, Now, exitCode));
+        logger.LogInformation("Task {TaskId} is {State}: {Reason}", task.Id, next, reason);
         if (task.IsTerminal)
             outbox.Publish(new TaskFinished(task.Id, task.State, task.NodeId));
         return true;

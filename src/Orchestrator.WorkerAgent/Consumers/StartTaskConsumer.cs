@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using MassTransit;
 using Orchestrator.Contracts;
 using Orchestrator.WorkerAgent.Runtime;
@@ -15,8 +16,8 @@ public sealed class StartTaskConsumer(IContainerRuntime runtime, TaskSupervisor 
     public async Task Consume(ConsumeContext<StartTask> context)
     {
         var command = context.Message;
-        using var scope = logger.BeginScope(new Dictionary<string, object> { ["TaskId"] = command.TaskId, ["NodeId"] = command.NodeId });
         using var starting = supervisor.Starting(command.TaskId, command.Attempt);
+        var started = Stopwatch.GetTimestamp();
         ContainerStatus status;
         try
         {
@@ -27,12 +28,19 @@ public sealed class StartTaskConsumer(IContainerRuntime runtime, TaskSupervisor 
         }
         catch (ContainerStartException error)
         {
+            RecordStartDuration(started, "failed");
             logger.LogWarning(error, "Task {TaskId} could not start: {Reason}", command.TaskId, error.Message);
             await context.Publish(new TaskExited(command.TaskId, command.NodeId, command.Attempt, null, null, false, error.Message, DateTimeOffset.UtcNow));
             return;
         }
 
+        RecordStartDuration(started, "started");
+        logger.LogInformation("Task {TaskId} attempt {Attempt} runs in container {ContainerId}", command.TaskId, command.Attempt, status.ContainerId);
         await context.Publish(new TaskStarted(command.TaskId, command.NodeId, command.Attempt, status.ContainerId, status.Ports, status.StartedAt));
         supervisor.Supervise(command.TaskId, command.Attempt, status.ContainerId, command.Spec);
     }
+
+    private static void RecordStartDuration(long started, string outcome) =>
+        AgentTelemetry.ContainerStartDuration.Record(
+            Stopwatch.GetElapsedTime(started).TotalMilliseconds, new KeyValuePair<string, object?>("outcome", outcome));
 }

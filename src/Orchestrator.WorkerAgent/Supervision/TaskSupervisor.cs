@@ -96,6 +96,7 @@ public sealed class TaskSupervisor(
     private async Task RunAsync(ContainerSupervision supervision)
     {
         var stopping = lifetime.ApplicationStopping;
+        using var scope = TaskLogScope.Begin(logger, supervision.TaskId, node.Id);
         try
         {
             await Task.Yield();

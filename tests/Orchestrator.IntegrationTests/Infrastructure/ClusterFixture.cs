@@ -60,7 +60,7 @@ public abstract class ClusterFixtureBase : IAsyncLifetime
     /// <summary>Settings for every service, e.g. the liveness TTL.</summary>
     protected virtual IDictionary<string, string?> ClusterSettings() => new Dictionary<string, string?>();
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         _postgres = new PostgreSqlBuilder().WithImage(TestImages.Postgres).Build();
         _rabbitMq = new RabbitMqBuilder().WithImage(TestImages.RabbitMq).WithUsername(BrokerUser).WithPassword(BrokerUser).Build();
@@ -74,6 +74,7 @@ public abstract class ClusterFixtureBase : IAsyncLifetime
             // No registry is reachable, and tests send no traffic off this machine.
             ["Agent:PullMissingImages"] = "false",
             ["Scheduler:SweepInterval"] = "00:00:01",
+            ["StateStore:Metrics:RefreshInterval"] = "00:00:01",
             ["Logging:LogLevel:Default"] = "Warning",
         };
         foreach (var (key, value) in ClusterSettings())
@@ -89,6 +90,9 @@ public abstract class ClusterFixtureBase : IAsyncLifetime
         foreach (var name in AgentNames)
             _nodes.Add(await StartAgentAsync(name));
     }
+
+    /// <summary>The test's broker as an amqp:// URI on loopback.</summary>
+    protected string BrokerConnectionString => _rabbitMq.GetConnectionString();
 
     public string PostgresConnectionString(string database) =>
         new Npgsql.NpgsqlConnectionStringBuilder(_postgres.GetConnectionString()) { Database = database }.ConnectionString;
@@ -185,6 +189,37 @@ public abstract class ClusterFixtureBase : IAsyncLifetime
         return ended;
     }
 
+    /// <summary>Polls the task list until the tasks with these ids satisfy <paramref name="condition"/> together.</summary>
+    public async Task<IReadOnlyList<TaskDetails>> WaitForAllAsync(IReadOnlySet<Guid> ids, Func<IReadOnlyList<TaskDetails>, bool> condition)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        while (true)
+        {
+            var all = await Api.GetFromJsonAsync<List<TaskDetails>>("/api/tasks", Json, deadline.Token);
+            var mine = all!.Where(t => ids.Contains(t.Id)).ToList();
+            if (mine.Count == ids.Count && condition(mine))
+                return mine;
+            if (deadline.IsCancellationRequested)
+                Assert.Fail("Tasks never settled: " + string.Join("; ", mine.GroupBy(t => (t.State, t.Message)).Select(g => $"{g.Count()} {g.Key.State} {g.Key.Message}")));
+            await Task.Delay(300);
+        }
+    }
+
+    /// <summary>Stops the tasks and waits until every one has ended.</summary>
+    public async Task StopAllAsync(IEnumerable<Guid> ids)
+    {
+        var list = ids.ToList();
+        await Task.WhenAll(list.Select(id => Api.DeleteAsync($"/api/tasks/{id}")));
+        await WaitForAllAsync(list.ToHashSet(), ts => ts.All(t => TaskStateMachine.IsTerminal(t.State)));
+    }
+
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        while (!await condition())
+            await Task.Delay(300, deadline.Token);
+    }
+
     public Task<TaskDetails> WaitForStateAsync(Guid id, TaskState state) =>
         WaitForTaskAsync(id, task => task.State == state, state.ToString());
 
@@ -204,7 +239,7 @@ public abstract class ClusterFixtureBase : IAsyncLifetime
         await host.StartAsync();
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         Api?.Dispose();
         if (_api is not null)
@@ -225,7 +260,7 @@ public abstract class ClusterFixtureBase : IAsyncLifetime
     }
 
     /// <summary>A safety net: whatever a failed test left behind on the test's nodes is removed.</summary>
-    private async Task RemoveContainersOfNodeAsync(Guid nodeId)
+    protected async Task RemoveContainersOfNodeAsync(Guid nodeId)
     {
         var leftovers = await Docker.Containers.ListContainersAsync(new ContainersListParameters
         {

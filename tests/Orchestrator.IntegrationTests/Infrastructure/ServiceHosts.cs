@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Orchestrator.Api.Extensions;
 using Orchestrator.Scheduler.Extensions;
 using Orchestrator.StateStore.Extensions;
@@ -51,6 +52,7 @@ public static class ServiceHosts
             EnvironmentName = Environments.Development,
         });
         builder.Configuration.AddInMemoryCollection(configuration);
+        RecordLogs(builder.Logging);
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.AddServiceDefaults();
         builder.AddApiServices();
@@ -68,6 +70,14 @@ public static class ServiceHosts
             EnvironmentName = Environments.Development,
         });
         builder.Configuration.AddInMemoryCollection(configuration);
+        RecordLogs(builder.Logging);
         return builder;
+    }
+
+    /// <summary>The project's Information lines go to <see cref="LogRecorder"/>, whatever the console's level.</summary>
+    private static void RecordLogs(ILoggingBuilder logging)
+    {
+        logging.AddProvider(LogRecorder.Instance);
+        logging.AddFilter<LogRecorder>("Orchestrator", LogLevel.Information);
     }
 }

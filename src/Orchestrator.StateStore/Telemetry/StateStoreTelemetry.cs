@@ -1,4 +1,4 @@
-namespace Orchestrator.StateStore;
+namespace Orchestrator.StateStore.Telemetry;
 
 public static class StateStoreTelemetry
 {

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Checks the deployment without the AppHost, end to end, on this machine:
+#   1. builds the four images from this checkout (deploy/docker/build-images.sh);
+#   2. starts the control plane with deploy/compose/compose.yaml (Debian's
+#      docker-compose), on the local Postgres and RabbitMQ images;
+#   3. runs one worker agent from its image, as a worker host would;
+#   4. runs a task through the Api until it is Running, then stops it;
+#   5. takes everything down again (containers, volumes, the agent's tasks).
+# Prints one line per step and exits non-zero, saying why, on the first failure.
+# Uses its own project name and ports (Api 15555, AMQP 15673), so it does not
+# disturb the AppHost or the tests.
+set -euo pipefail
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+PROJECT=orchestrator-check
+API="http://127.0.0.1:15555"
+export API_PORT=15555 AMQP_PORT=15673 ORCHESTRATOR_PASSWORD="check-$RANDOM$RANDOM"
+export POSTGRES_IMAGE=orchestrator/postgres:15 RABBITMQ_IMAGE=orchestrator/rabbitmq:3
+AGENT="$PROJECT-agent"
+NODE="$PROJECT-node"
+
+log() { echo "check-compose: $*"; }
+die() { echo "check-compose: FAILED: $*" >&2; exit 1; }
+
+compose() { docker-compose --project-name "$PROJECT" --file "$REPO/deploy/compose/compose.yaml" "$@"; }
+
+cleanup() {
+	set +e
+	docker rm -f "$AGENT" >/dev/null 2>&1
+	local node_id
+	node_id="$(docker run --rm --entrypoint cat -v "$PROJECT-agent-data:/data" orchestrator/worker-agent:latest /data/node-id 2>/dev/null)"
+	[ -z "$node_id" ] || docker rm -f $(docker ps -aq --filter "label=orchestrator.node-id=$node_id") >/dev/null 2>&1
+	docker volume rm "$PROJECT-agent-data" >/dev/null 2>&1
+	compose down --volumes --timeout 10 >/dev/null 2>&1
+}
+
+# wait_for DESCRIPTION SECONDS COMMAND...: polls COMMAND once a second.
+wait_for() {
+	local what="$1" seconds="$2" i
+	shift 2
+	for ((i = 0; i < seconds; i++)); do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 1
+	done
+	die "$what: not within $seconds s"
+}
+
+node_ready() { curl -fsS "$API/api/nodes" | grep -q "\"name\":\"$NODE\",\"status\":\"Ready\""; }
+task_state_is() { curl -fsS "$API/api/tasks/$1" | grep -q "\"state\":\"$2\""; }
+
+main() {
+	[ "$(id -u)" = 0 ] || die "must run as root"
+	"$REPO/deploy/local/prepare.sh"
+	command -v docker-compose >/dev/null || {
+		log "installing docker-compose (apt)"
+		apt-get install -y --no-install-recommends docker-compose >/dev/null || {
+			apt-get update >/dev/null && apt-get install -y --no-install-recommends docker-compose >/dev/null
+		}
+	}
+	trap cleanup EXIT
+	cleanup
+
+	"$REPO/deploy/docker/build-images.sh"
+
+	log "starting the control plane (docker-compose)"
+	compose up -d --quiet-pull 2>&1 | sed 's/^/  /'
+	wait_for "the Api answering" 180 curl -fsS "$API/api/nodes"
+	log "ok: the Api answers at $API"
+
+	log "starting a worker agent from its image"
+	docker run -d --name "$AGENT" --network host \
+		-v /var/run/docker.sock:/var/run/docker.sock -v "$PROJECT-agent-data:/var/lib/orchestrator-agent" \
+		-e "ConnectionStrings__messaging=amqp://orchestrator:$ORCHESTRATOR_PASSWORD@127.0.0.1:$AMQP_PORT" \
+		-e "Agent__NodeName=$NODE" -e Agent__PullMissingImages=false \
+		orchestrator/worker-agent:latest >/dev/null
+	wait_for "node $NODE Ready" 90 node_ready
+	log "ok: node $NODE is Ready"
+
+	local task
+	task="$(curl -fsS -X POST "$API/api/tasks" -H 'Content-Type: application/json' \
+		-d '{"name":"compose-check","image":"orchestrator/busybox:latest","command":["sleep","300"],"stopTimeoutSeconds":0}' |
+		sed -n 's/.*"id":"\([0-9a-f-]*\)".*/\1/p')"
+	[ -n "$task" ] || die "the Api did not accept the task"
+	wait_for "task $task Running" 90 task_state_is "$task" Running
+	log "ok: task $task is Running on $NODE"
+	curl -fsS -X DELETE "$API/api/tasks/$task" >/dev/null
+	wait_for "task $task Completed" 60 task_state_is "$task" Completed
+	log "ok: task $task stopped (Completed)"
+	log "passed"
+}
+
+main "$@"

@@ -3,7 +3,9 @@
 # install run it: self-contained (no .NET runtime needed on the host or in the
 # image), trimmed where the framework allows it (TrimMode=partial keeps every
 # assembly of ours and of MassTransit, Npgsql and Docker.DotNet whole, since
-# they use reflection), culture-invariant.
+# they use reflection), with System.Text.Json's reflection left on (trimming
+# turns it off by default; MassTransit serializes messages with it), and
+# culture-invariant.
 #
 #   deploy/publish.sh SERVICE OUTPUT_DIR
 #   SERVICE: worker-agent | api | scheduler | statestore
@@ -34,7 +36,7 @@ publish_service() {
 	DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 dotnet publish "$REPO/$project" \
 		--configuration Release --runtime linux-x64 --self-contained \
 		-p:PublishTrimmed=true -p:TrimMode=partial -p:SuppressTrimAnalysisWarnings=true \
-		-p:InvariantGlobalization=true \
+		-p:JsonSerializerIsReflectionEnabledByDefault=true -p:InvariantGlobalization=true \
 		--output "$2" -nologo -v quiet
 }
 

@@ -54,7 +54,7 @@ public sealed class ObservabilityTests(ClusterFixture cluster)
         await cluster.WaitForStateAsync(task.Id, TaskState.Running);
         await cluster.StopAndWaitAsync(task.Id);
 
-        var aboutTask = LogRecorder.Instance.Entries.Where(e => e.Scopes.GetValueOrDefault("TaskId") is Guid id && id == task.Id).ToList();
+        var aboutTask = LogRecorder.Entries.Where(e => e.Scopes.GetValueOrDefault("TaskId") is Guid id && id == task.Id).ToList();
         // StateStore's account of each state change, from the consumer of the message that caused it.
         Assert.Contains(aboutTask, e => e.Category.StartsWith("Orchestrator.StateStore") && e.Message.Contains("is Running"));
         Assert.Contains(aboutTask, e => e.Category.StartsWith("Orchestrator.StateStore") && e.Message.Contains("is Completed"));

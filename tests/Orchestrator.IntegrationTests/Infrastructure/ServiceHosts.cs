@@ -77,7 +77,7 @@ public static class ServiceHosts
     /// <summary>The project's Information lines go to <see cref="LogRecorder"/>, whatever the console's level.</summary>
     private static void RecordLogs(ILoggingBuilder logging)
     {
-        logging.AddProvider(LogRecorder.Instance);
-        logging.AddFilter<LogRecorder>("Orchestrator", LogLevel.Information);
+        logging.AddProvider(new LogRecorder.Provider());
+        logging.AddFilter<LogRecorder.Provider>("Orchestrator", LogLevel.Information);
     }
 }

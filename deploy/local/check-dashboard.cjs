@@ -211,6 +211,16 @@ async function main() {
           `task ${TASK_ID}'s container on ${TASK_NODE}: the trace is this submission's`);
       }
     }
+    // The span grid scrolls inside the page: make the page tall enough for every span row and show it from the
+    // top, with the selected "docker start" span's details beside it.
+    const rowsHeight = (spans.length + 1) * 33;
+    await page.setViewportSize({ width: 1600, height: Math.min(4000, Math.max(1200, rowsHeight + 400)) });
+    await page.evaluate(() => {
+      for (let el = document.querySelector('tr[role=row]'); el && el !== document.body; el = el.parentElement) {
+        if (el.scrollTop > 0) el.scrollTop = 0;
+      }
+    });
+    await sleep(1000);
     await page.screenshot({ path: path.join(OUT_DIR, 'trace-detail.png'), fullPage: true });
     if (agents.length > 0 && !agents.includes(expectedAgent)) {
       fail(`the trace's agent spans come from ${agents.join(', ')}, not ${expectedAgent}`);

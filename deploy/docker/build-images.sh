@@ -36,15 +36,19 @@ build_one() {
 	local service="$1" base="$2" context start=$SECONDS
 	context="$(mktemp -d)"
 	# shellcheck disable=SC2064 # expand now: the trap must remove this context
-	trap "rm -rf '$context'" RETURN
+	trap "rm -rf '$context' '$context.log'" RETURN
 	log "publishing $service"
 	publish_service "$service" "$context"
 	local args=(--file "$(dockerfile_of "$service")" --tag "orchestrator/$service:$TAG"
 		--build-arg "EXECUTABLE=$(executable_of "$service")")
 	[ -z "$base" ] || args+=(--build-arg "BASE_IMAGE=$base")
 	log "building orchestrator/$service:$TAG${base:+ on $base}"
-	# Classic builder: Debian's Docker CLI has no buildx plugin.
-	DOCKER_BUILDKIT=0 docker build --quiet "${args[@]}" "$context" >/dev/null
+	# Classic builder: Debian's Docker CLI has no buildx plugin. Its output (and
+	# its warning that it is the legacy builder) is shown only if it fails.
+	DOCKER_BUILDKIT=0 docker build --quiet "${args[@]}" "$context" >"$context.log" 2>&1 || {
+		cat "$context.log" >&2
+		return 1
+	}
 	log "built orchestrator/$service:$TAG ($(docker image inspect -f '{{.Size}}' "orchestrator/$service:$TAG" |
 		awk '{printf "%.0f MB", $1 / 1000 / 1000}')) in $((SECONDS - start)) s"
 }

@@ -68,13 +68,14 @@ main() {
 	log "ok: the Api answers at $API"
 
 	log "starting a worker agent from its image"
+	local started=$SECONDS
 	docker run -d --name "$AGENT" --network host \
 		-v /var/run/docker.sock:/var/run/docker.sock -v "$PROJECT-agent-data:/var/lib/orchestrator-agent" \
 		-e "ConnectionStrings__messaging=amqp://orchestrator:$ORCHESTRATOR_PASSWORD@127.0.0.1:$AMQP_PORT" \
 		-e "Agent__NodeName=$NODE" -e Agent__PullMissingImages=false \
 		orchestrator/worker-agent:latest >/dev/null
 	wait_for "node $NODE Ready" 90 node_ready
-	log "ok: node $NODE is Ready"
+	log "ok: node $NODE is Ready, $((SECONDS - started)) s after docker run (polled once a second)"
 
 	local task
 	task="$(curl -fsS -X POST "$API/api/tasks" -H 'Content-Type: application/json' \

@@ -7,27 +7,13 @@ namespace Orchestrator.Scheduler.Placement;
 /// that should have woken the Scheduler was lost.
 /// </summary>
 public sealed class PendingTaskSweeper(PlacementPass pass, IOptions<SchedulerOptions> options, ILogger<PendingTaskSweeper> logger)
-    : BackgroundService
+    : PeriodicBackgroundService(TimeProvider.System)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.SweepInterval);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                try
-                {
-                    await pass.RunAsync(stoppingToken);
-                }
-                catch (Exception error) when (error is not OperationCanceledException)
-                {
-                    logger.LogWarning(error, "Placement sweep failed; trying again at the next tick");
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
+    protected override TimeSpan Interval => options.Value.SweepInterval;
+
+    protected override Task RunOnceAsync(CancellationToken cancellationToken) => pass.RunAsync(cancellationToken);
+
+    protected override void OnRunFailed(Exception error) =>
+        logger.LogWarning(error, "Placement sweep failed; trying again at the next tick");
+
 }

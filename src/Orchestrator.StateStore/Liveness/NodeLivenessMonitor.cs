@@ -16,32 +16,16 @@ public sealed class NodeLivenessMonitor(
     IServiceScopeFactory scopes,
     IOptions<LivenessOptions> options,
     TimeProvider clock,
-    ILogger<NodeLivenessMonitor> logger) : BackgroundService
+    ILogger<NodeLivenessMonitor> logger) : PeriodicBackgroundService(clock)
 {
     // An arbitrary constant that names this monitor's lock among the database's advisory locks.
     private const long AdvisoryLockKey = 0x4F52_4348_4C49_5645; // "ORCHLIVE"
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.CheckInterval, clock);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                try
-                {
-                    await SweepAsync(stoppingToken);
-                }
-                catch (Exception error) when (error is not OperationCanceledException)
-                {
-                    logger.LogWarning(error, "Node liveness sweep failed");
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
+    protected override TimeSpan Interval => options.Value.CheckInterval;
+
+    protected override Task RunOnceAsync(CancellationToken cancellationToken) => SweepAsync(cancellationToken);
+
+    protected override void OnRunFailed(Exception error) => logger.LogWarning(error, "Node liveness sweep failed");
 
     private async Task SweepAsync(CancellationToken cancellationToken)
     {
@@ -49,7 +33,7 @@ public sealed class NodeLivenessMonitor(
         var transaction = scope.ServiceProvider.GetRequiredService<StateTransaction>();
         var outbox = scope.ServiceProvider.GetRequiredService<OutboxWriter>();
         var lifecycle = scope.ServiceProvider.GetRequiredService<TaskLifecycle>();
-        var deadline = clock.GetUtcNow() - options.Value.NodeTtl;
+        var deadline = Clock.GetUtcNow() - options.Value.NodeTtl;
         await transaction.RunAsync(async db =>
         {
             var gotLock = await db.Database
@@ -63,7 +47,7 @@ public sealed class NodeLivenessMonitor(
             foreach (var node in silent)
             {
                 node.Status = NodeStatus.Down;
-                node.DownSince = clock.GetUtcNow();
+                node.DownSince = Clock.GetUtcNow();
                 var reason = $"node {node.Name} is Down: no heartbeat since {node.LastHeartbeatAt:u}";
                 var lost = await db.LiveTasks().Where(t => t.NodeId == node.Id).ToListAsync(cancellationToken);
                 foreach (var task in lost)

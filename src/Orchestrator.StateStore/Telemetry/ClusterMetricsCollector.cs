@@ -18,31 +18,17 @@ public sealed class ClusterMetricsCollector(
     ClusterMetrics metrics,
     IOptions<ClusterMetricsOptions> options,
     TimeProvider clock,
-    ILogger<ClusterMetricsCollector> logger) : BackgroundService
+    ILogger<ClusterMetricsCollector> logger) : PeriodicBackgroundService(clock)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.RefreshInterval, clock);
-        try
-        {
-            do
-            {
-                try
-                {
-                    metrics.Update(await ReadAsync(stoppingToken));
-                }
-                catch (Exception error) when (error is not OperationCanceledException)
-                {
-                    // Before the schema exists, or while the database restarts: the gauges keep their last values.
-                    logger.LogDebug(error, "Reading the cluster's metrics failed");
-                }
-            }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
+    protected override TimeSpan Interval => options.Value.RefreshInterval;
+
+    protected override bool RunsAtStart => true;
+
+    protected override async Task RunOnceAsync(CancellationToken cancellationToken) =>
+        metrics.Update(await ReadAsync(cancellationToken));
+
+    // Before the schema exists, or while the database restarts: the gauges keep their last values.
+    protected override void OnRunFailed(Exception error) => logger.LogDebug(error, "Reading the cluster's metrics failed");
 
     private async Task<ClusterSnapshot> ReadAsync(CancellationToken cancellationToken)
     {

@@ -13,40 +13,26 @@ public sealed class ExitedContainerJanitor(
     TaskSupervisor supervisor,
     IOptions<AgentOptions> options,
     TimeProvider clock,
-    ILogger<ExitedContainerJanitor> logger) : BackgroundService
+    ILogger<ExitedContainerJanitor> logger) : PeriodicBackgroundService(clock)
 {
     private readonly Dictionary<string, DateTimeOffset> _firstSeenExited = [];
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var retention = options.Value.ExitedContainerRetention;
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(Math.Clamp(retention.TotalSeconds / 10, 1, 60)), clock);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                try
-                {
-                    await SweepAsync(retention, stoppingToken);
-                }
-                catch (Exception error) when (error is not OperationCanceledException)
-                {
-                    logger.LogWarning(error, "Sweeping exited containers failed");
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
+    // A tenth of the retention, between 1 s and 1 min: a container outlives its retention by at most that.
+    protected override TimeSpan Interval =>
+        TimeSpan.FromSeconds(Math.Clamp(options.Value.ExitedContainerRetention.TotalSeconds / 10, 1, 60));
+
+    protected override Task RunOnceAsync(CancellationToken cancellationToken) =>
+        SweepAsync(options.Value.ExitedContainerRetention, cancellationToken);
+
+    protected override void OnRunFailed(Exception error) => logger.LogWarning(error, "Sweeping exited containers failed");
 
     private async Task SweepAsync(TimeSpan retention, CancellationToken cancellationToken)
     {
-        var now = clock.GetUtcNow();
+        var now = Clock.GetUtcNow();
         var exited = (await runtime.ListAsync(cancellationToken))
             .Where(c => !c.Running && !supervisor.IsSupervised(c.ContainerId))
             .ToList();
-        // The list API gives no finish time; the first sweep that sees a container exited starts its clock.
+        // The list API gives no finish time; the first sweep that sees a container exited starts its Clock.
         foreach (var gone in _firstSeenExited.Keys.Except(exited.Select(c => c.ContainerId)).ToList())
             _firstSeenExited.Remove(gone);
         foreach (var container in exited)

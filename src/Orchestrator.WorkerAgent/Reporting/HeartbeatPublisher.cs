@@ -20,30 +20,18 @@ public sealed class HeartbeatPublisher(
     NodeIdentity node,
     IOptions<AgentOptions> options,
     TimeProvider clock,
-    ILogger<HeartbeatPublisher> logger) : BackgroundService
+    ILogger<HeartbeatPublisher> logger) : PeriodicBackgroundService(clock)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.HeartbeatInterval, clock);
-        try
-        {
-            do
-            {
-                try
-                {
-                    await bus.Publish(await BuildAsync(stoppingToken), stoppingToken);
-                }
-                catch (Exception error) when (error is not OperationCanceledException)
-                {
-                    logger.LogWarning(error, "Heartbeat of node {NodeName} failed", node.Name);
-                }
-            }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
+    protected override TimeSpan Interval => options.Value.HeartbeatInterval;
+
+    // The first heartbeat registers the node: at once.
+    protected override bool RunsAtStart => true;
+
+    protected override async Task RunOnceAsync(CancellationToken cancellationToken) =>
+        await bus.Publish(await BuildAsync(cancellationToken), cancellationToken);
+
+    protected override void OnRunFailed(Exception error) =>
+        logger.LogWarning(error, "Heartbeat of node {NodeName} failed", node.Name);
 
     private async Task<NodeHeartbeat> BuildAsync(CancellationToken cancellationToken)
     {
@@ -52,7 +40,7 @@ public sealed class HeartbeatPublisher(
         supervisor.ForgetReportedExitsExcept(owned.Select(c => c.ContainerId).ToHashSet());
         var containers = owned.Select(Report).ToList();
         return new NodeHeartbeat(
-            node.Id, node.Name, capacity, resources.Allocatable(capacity), resources.Usage(), containers, clock.GetUtcNow(),
+            node.Id, node.Name, capacity, resources.Allocatable(capacity), resources.Usage(), containers, Clock.GetUtcNow(),
             options.Value.Labels);
     }
 

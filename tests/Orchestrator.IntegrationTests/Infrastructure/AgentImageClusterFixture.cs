@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Http.Json;
 using Docker.DotNet.Models;
 using Orchestrator.Contracts;
 using NodeStatus = Orchestrator.Domain.Nodes.NodeStatus;
@@ -43,7 +42,7 @@ public sealed class AgentImageClusterFixture : ClusterFixtureBase
         {
             var started = Stopwatch.StartNew();
             _containers[name] = await RunAgentAsync(name);
-            AgentNodes[name] = await WaitForNodeNamedAsync(name, NodeStatus.Ready);
+            AgentNodes[name] = await WaitForNodeAsync(node => node.Name == name && node.Status == NodeStatus.Ready);
             TimeToReady[name] = started.Elapsed;
         }
     }
@@ -59,22 +58,6 @@ public sealed class AgentImageClusterFixture : ClusterFixtureBase
     {
         await Docker.Containers.StartContainerAsync(_containers[name], new ContainerStartParameters());
         await WaitForNodeAsync(AgentNodes[name].Id, NodeStatus.Ready);
-    }
-
-    public async Task<NodeDetails> WaitForNodeNamedAsync(string name, NodeStatus status)
-    {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        while (true)
-        {
-            using var response = await Api.GetAsync("/api/nodes", deadline.Token);
-            if (response.IsSuccessStatusCode)
-            {
-                var nodes = await response.Content.ReadFromJsonAsync<List<NodeDetails>>(Json, deadline.Token);
-                if (nodes!.FirstOrDefault(n => n.Name == name && n.Status == status) is { } node)
-                    return node;
-            }
-            await Task.Delay(200, deadline.Token);
-        }
     }
 
     private async Task<string> RunAgentAsync(string name)

@@ -135,7 +135,11 @@ public abstract class ClusterFixtureBase : IAsyncLifetime
         agent.Dispose();
     }
 
-    public async Task<NodeDetails> WaitForNodeAsync(Guid nodeId, Domain.Nodes.NodeStatus status)
+    public Task<NodeDetails> WaitForNodeAsync(Guid nodeId, Domain.Nodes.NodeStatus status) =>
+        WaitForNodeAsync(node => node.Id == nodeId && node.Status == status);
+
+    /// <summary>Polls the node list until a node matches.</summary>
+    public async Task<NodeDetails> WaitForNodeAsync(Func<NodeDetails, bool> match)
     {
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         while (true)
@@ -145,7 +149,7 @@ public abstract class ClusterFixtureBase : IAsyncLifetime
             if (response.IsSuccessStatusCode)
             {
                 var nodes = await response.Content.ReadFromJsonAsync<List<NodeDetails>>(Json, deadline.Token);
-                if (nodes!.FirstOrDefault(n => n.Id == nodeId && n.Status == status) is { } node)
+                if (nodes!.FirstOrDefault(match) is { } node)
                     return node;
             }
             await Task.Delay(200, deadline.Token);

@@ -20,6 +20,12 @@ public static class Report
         AnsiConsole.Write(table);
     }
 
+    public static void Stages(LifecycleStages stages) =>
+        Latencies("submit to Running by recorded state",
+            ("POST sent to Pending committed", stages.PostToPending),
+            ("Pending to Scheduled", stages.PendingToScheduled),
+            ("Scheduled to Running", stages.ScheduledToRunning));
+
     public static void Trace(IReadOnlyList<TraceStep> steps)
     {
         var table = new Table().Title("where the time goes (medians over the traces)").AddColumns("starts at ms", "takes ms", "span", "traces");

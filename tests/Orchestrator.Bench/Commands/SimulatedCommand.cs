@@ -54,6 +54,7 @@ public sealed class SimulatedCommand : AsyncCommand<SimulatedCommand.Settings>
         Report.Latencies($"{result.Nodes} simulated nodes",
             ("POST to Running", result.SubmitToRunning),
             ("POST response", result.PostResponse));
+        Report.Stages(result.Stages);
         Report.Load();
         if (settings.Trace)
             Report.Trace(result.Trace);

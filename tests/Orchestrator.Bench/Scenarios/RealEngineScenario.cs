@@ -18,6 +18,7 @@ public sealed record RealEngineResult(
     LatencySummary BurstSubmitToRunning,
     TimeSpan BurstLastRunning,
     int BurstRunning,
+    LifecycleStages Stages,
     IReadOnlyList<TraceStep> Trace);
 
 /// <summary>
@@ -48,6 +49,7 @@ public sealed class RealEngineScenario(BenchCluster cluster, SpanCollector spans
             var steady = await submitter.SubmitAsync(settings.Tasks, settings.PerSecond, i => TaskSubmitter.SleepingTask($"steady-{i}"), cancellationToken);
             var steadyRunning = await running.WaitForAllAsync(steady.Select(s => s.TaskId).ToList(), RunningTimeout, cancellationToken);
             var trace = TraceBreakdown.Of(spans.Spans, steady.Select(s => s.TraceId).ToHashSet(), "bench submit");
+            var stages = await LifecycleStages.ReadAsync(cluster, steady, cancellationToken);
             await StopAllAsync(node, cancellationToken);
 
             progress($"bare create+start, {settings.Tasks} at {settings.PerSecond}/s");
@@ -64,6 +66,7 @@ public sealed class RealEngineScenario(BenchCluster cluster, SpanCollector spans
                 LatencySummary.Of(RunningTimes.SubmitToRunning(burst, burstRunning)),
                 burstLast,
                 burstRunning.Count,
+                stages,
                 trace);
         }
         finally

@@ -20,6 +20,7 @@ public sealed record SimulatedPlacementResult(
     LatencySummary SubmitToRunning,
     LatencySummary PostResponse,
     TimeSpan NodesReadyAfter,
+    LifecycleStages Stages,
     IReadOnlyList<TraceStep> Trace);
 
 /// <summary>
@@ -67,6 +68,7 @@ public sealed class SimulatedPlacementScenario(BenchCluster cluster, SpanCollect
             LatencySummary.Of(RunningTimes.SubmitToRunning(submissions, seen)),
             LatencySummary.Of(submissions.Select(s => s.ResponseTime)),
             nodesReadyAfter,
+            await LifecycleStages.ReadAsync(cluster, submissions, cancellationToken),
             TraceBreakdown.Of(spans.Spans, traced, "bench submit"));
     }
 }

@@ -96,8 +96,8 @@ public sealed class BenchCluster : IAsyncDisposable
         {
             ["Agent:NodeName"] = name,
             ["Agent:DataPath"] = Path.Combine(_dataRoot, name),
-            // Two real cores would hold only twenty default-sized tasks; the bench runs a hundred at once.
-            ["Agent:Capacity:Cpu"] = "64",
+            // Two real cores would hold only two of the bench's one-core tasks; it runs a hundred at once.
+            ["Agent:Capacity:Cpu"] = "1024",
             ["Agent:Capacity:MemoryMb"] = "262144",
         };
         var agent = InProcessServices.WorkerAgent(settings);

@@ -23,6 +23,7 @@ public sealed class BenchCluster : IAsyncDisposable
     private readonly string _dataRoot = Path.Combine(Path.GetTempPath(), $"orchestrator-bench-{Guid.NewGuid():N}");
     private readonly List<IHost> _hosts = [];
     private readonly List<SimulatedAgentPool> _pools = [];
+    private readonly List<NodeDownObserver> _observers = [];
     private readonly Dictionary<string, string?> _configuration;
     private readonly PostgreSqlContainer _postgres;
     private readonly RabbitMqContainer _rabbitMq;
@@ -83,6 +84,14 @@ public sealed class BenchCluster : IAsyncDisposable
         ApiAddress = new Uri(_api.Urls.First());
         Api = new HttpClient { BaseAddress = ApiAddress };
         await WaitForDatabaseAsync(cancellationToken);
+    }
+
+    /// <summary>Starts listening for NodeDown events from now on.</summary>
+    public async Task<NodeDownObserver> ObserveNodeDownAsync(CancellationToken cancellationToken)
+    {
+        var observer = await NodeDownObserver.StartAsync(_configuration, cancellationToken);
+        _observers.Add(observer);
+        return observer;
     }
 
     /// <summary>A fresh context on the cluster's database, for reading what StateStore recorded.</summary>
@@ -167,6 +176,8 @@ public sealed class BenchCluster : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Api?.Dispose();
+        foreach (var observer in _observers)
+            await observer.DisposeAsync();
         foreach (var pool in _pools)
             await pool.DisposeAsync();
         if (_api is not null)

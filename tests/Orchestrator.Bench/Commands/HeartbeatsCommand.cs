@@ -36,9 +36,15 @@ public sealed class HeartbeatsCommand : AsyncCommand<HeartbeatsCommand.Settings>
             new HeartbeatSettings(settings.Nodes, TimeSpan.FromSeconds(settings.Interval), TimeSpan.FromSeconds(settings.Duration)), ttl, cancellationToken);
 
         Report.Figure("heartbeats", $"{result.HeartbeatsConsumed} consumed in {result.RanFor.TotalSeconds:F0} s, {result.HeartbeatsPerSecond:F0}/s from {result.Nodes} nodes");
-        Report.Figure("false Down", $"{result.NodeDownEvents} NodeDown events; {result.NodesNotReadyAtEnd} nodes not Ready at the end");
+        Report.Figure("false Down", $"{result.NodeDownEvents} NodeDown decided during the run; {result.NodesNotReadyAtEnd} nodes not Ready at the end");
+        Report.Figure("false Down while the nodes were starting", $"{result.NodeDownsWhileStarting}");
         Report.Figure("oldest heartbeat seen", $"{result.WorstHeartbeatAge.TotalSeconds:F1} s (node TTL {result.NodeTtl.TotalSeconds:F0} s)");
         Report.Load();
+        if (settings.Trace)
+        {
+            Report.Trace(result.Trace);
+            Report.Counts(spans.Counts);
+        }
         return 0;
     }
 }

@@ -26,6 +26,14 @@ public static class Report
             ("Pending to Scheduled", stages.PendingToScheduled),
             ("Scheduled to Running", stages.ScheduledToRunning));
 
+    public static void Counts(IReadOnlyDictionary<string, long> counts)
+    {
+        var table = new Table().Title("spans ended, by stage (top 25)").AddColumns("stage", "count");
+        foreach (var (stage, count) in counts.OrderByDescending(c => c.Value).Take(25))
+            table.AddRow(Markup.Escape(stage), count.ToString());
+        AnsiConsole.Write(table);
+    }
+
     public static void Trace(IReadOnlyList<TraceStep> steps)
     {
         var table = new Table().Title("where the time goes (medians over the traces)").AddColumns("starts at ms", "takes ms", "span", "traces");
@@ -34,9 +42,12 @@ public static class Report
         AnsiConsole.Write(table);
     }
 
+    /// <summary>The machine is shared: the load average, and how much CPU this process (the whole cluster but its two containers) had.</summary>
     public static void Load()
     {
         var load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "unknown";
-        Figure("machine", $"{Environment.ProcessorCount} cores, load average {load}");
+        using var self = System.Diagnostics.Process.GetCurrentProcess();
+        var wall = DateTime.Now - self.StartTime;
+        Figure("machine", $"{Environment.ProcessorCount} cores, load average {load}; this process used {self.TotalProcessorTime.TotalSeconds / wall.TotalSeconds:F2} cores on average over {wall.TotalSeconds:F0} s");
     }
 }

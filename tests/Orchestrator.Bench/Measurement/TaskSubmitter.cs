@@ -27,6 +27,10 @@ public sealed class TaskSubmitter(HttpClient api, int maxInFlight = 256)
     public static readonly ActivitySource Source = new("Orchestrator.Bench");
 
     private readonly SemaphoreSlim _inFlight = new(maxInFlight, maxInFlight);
+    private int _failures;
+
+    /// <summary>POSTs of <see cref="SubmitAsync"/> that were refused or failed, e.g. a 503 when StateStore did not answer in time.</summary>
+    public int Failures => _failures;
 
     public async Task<IReadOnlyList<Submission>> SubmitAsync(int count, double perSecond, Func<int, object> spec, CancellationToken cancellationToken)
     {
@@ -43,6 +47,7 @@ public sealed class TaskSubmitter(HttpClient api, int maxInFlight = 256)
             pending.Add(Task.Run(async () =>
             {
                 try { submissions.Add(await SubmitOneAsync(body, cancellationToken)); }
+                catch (Exception error) when (error is InvalidOperationException or HttpRequestException) { Interlocked.Increment(ref _failures); }
                 finally { _inFlight.Release(); }
             }, cancellationToken));
         }

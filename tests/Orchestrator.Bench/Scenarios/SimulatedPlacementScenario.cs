@@ -13,6 +13,7 @@ public sealed record SimulatedPlacementSettings(int Nodes = 1000, double PerSeco
 public sealed record SimulatedPlacementResult(
     int Nodes,
     int Submitted,
+    int FailedPosts,
     int Running,
     TimeSpan FirstPostToLastRunning,
     double PlacementsPerSecond,
@@ -61,6 +62,7 @@ public sealed class SimulatedPlacementScenario(BenchCluster cluster, SpanCollect
         return new SimulatedPlacementResult(
             settings.Nodes,
             submissions.Count,
+            submitter.Failures,
             seen.Count,
             window,
             window > TimeSpan.Zero ? seen.Count / window.TotalSeconds : 0,

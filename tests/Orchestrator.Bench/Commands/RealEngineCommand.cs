@@ -42,6 +42,7 @@ public sealed class RealEngineCommand : AsyncCommand<RealEngineCommand.Settings>
         Report.Figure("overhead p90", $"{result.SubmitToRunning.P90 - result.BareCreateStart.P90:F0} ms (ratio {result.SubmitToRunning.P90 / result.BareCreateStart.P90:F2})");
         Report.Figure("overhead p99", $"{result.SubmitToRunning.P99 - result.BareCreateStart.P99:F0} ms (ratio {result.SubmitToRunning.P99 / result.BareCreateStart.P99:F2})");
         Report.Figure($"burst of {settings.Burst}", $"{result.BurstRunning} Running, the last {result.BurstLastRunning.TotalSeconds:F1} s after the first POST");
+        Report.Figure($"bare burst of {settings.Burst}", $"the last started {result.BareBurst.TotalSeconds:F1} s after the first create (16 at a time)");
         Report.Stages(result.Stages);
         Report.Load();
         if (settings.Trace)

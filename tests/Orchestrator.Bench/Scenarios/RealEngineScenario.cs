@@ -18,6 +18,7 @@ public sealed record RealEngineResult(
     LatencySummary BurstSubmitToRunning,
     TimeSpan BurstLastRunning,
     int BurstRunning,
+    TimeSpan BareBurst,
     LifecycleStages Stages,
     IReadOnlyList<TraceStep> Trace);
 
@@ -59,6 +60,10 @@ public sealed class RealEngineScenario(BenchCluster cluster, SpanCollector spans
             var burst = await submitter.SubmitAsync(settings.Burst, double.PositiveInfinity, i => TaskSubmitter.SleepingTask($"burst-{i}"), cancellationToken);
             var burstRunning = await running.WaitForAllAsync(burst.Select(s => s.TaskId).ToList(), RunningTimeout, cancellationToken);
             var burstLast = burstRunning.Count == 0 ? TimeSpan.Zero : burstRunning.Values.Max() - burst.Min(s => s.SentAt);
+            await StopAllAsync(node, cancellationToken);
+
+            progress($"bare burst of {settings.Burst}, {BareBurstConcurrency} at a time");
+            var bareBurst = await BareBurstAsync(settings.Burst, cancellationToken);
 
             return new RealEngineResult(
                 LatencySummary.Of(RunningTimes.SubmitToRunning(steady, steadyRunning)),
@@ -66,6 +71,7 @@ public sealed class RealEngineScenario(BenchCluster cluster, SpanCollector spans
                 LatencySummary.Of(RunningTimes.SubmitToRunning(burst, burstRunning)),
                 burstLast,
                 burstRunning.Count,
+                bareBurst,
                 stages,
                 trace);
         }
@@ -105,6 +111,33 @@ public sealed class RealEngineScenario(BenchCluster cluster, SpanCollector spans
             await RemoveContainersOfNodeAsync(cluster.Docker, bareNode.Id);
         }
         return LatencySummary.Of(durations);
+    }
+
+    /// <summary>As many create+starts at once as an agent runs StartTask consumers at once (its queue's prefetch, 16).</summary>
+    private const int BareBurstConcurrency = 16;
+
+    /// <summary>The engine's own floor for a burst: the same create+starts, 16 at a time; the time until the last has started.</summary>
+    private async Task<TimeSpan> BareBurstAsync(int count, CancellationToken cancellationToken)
+    {
+        var bareNode = new NodeIdentity(Guid.NewGuid(), "bench-bare");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        try
+        {
+            await Parallel.ForEachAsync(Enumerable.Range(0, count),
+                new ParallelOptions { MaxDegreeOfParallelism = BareBurstConcurrency, CancellationToken = cancellationToken },
+                async (i, token) =>
+                {
+                    var command = new StartTask(Guid.NewGuid(), bareNode.Id, 1, TaskSubmitter.SleepingTask($"bare-burst-{i}"));
+                    var created = await cluster.Docker.Containers.CreateContainerAsync(
+                        WorkerAgent.Runtime.ContainerSpec.From(command, bareNode, new AgentOptions()), token);
+                    await cluster.Docker.Containers.StartContainerAsync(created.ID, new ContainerStartParameters(), token);
+                });
+            return clock.Elapsed;
+        }
+        finally
+        {
+            await RemoveContainersOfNodeAsync(cluster.Docker, bareNode.Id);
+        }
     }
 
     /// <summary>Stops every task through the Api, waits for the agent to remove their containers, then removes any left.</summary>

@@ -175,11 +175,9 @@ public sealed class BenchCluster : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // The control plane goes first: simulated agents stopped before StateStore would be marked Down by it,
+        // which would read as false Downs in the log.
         Api?.Dispose();
-        foreach (var observer in _observers)
-            await observer.DisposeAsync();
-        foreach (var pool in _pools)
-            await pool.DisposeAsync();
         if (_api is not null)
             await _api.DisposeAsync();
         foreach (var host in Enumerable.Reverse(_hosts))
@@ -187,6 +185,10 @@ public sealed class BenchCluster : IAsyncDisposable
             try { await host.StopAsync(); } catch (OperationCanceledException) { }
             host.Dispose();
         }
+        foreach (var observer in _observers)
+            await observer.DisposeAsync();
+        foreach (var pool in _pools)
+            await pool.DisposeAsync();
         await Task.WhenAll(_postgres.DisposeAsync().AsTask(), _rabbitMq.DisposeAsync().AsTask());
         Docker.Dispose();
         if (Directory.Exists(_dataRoot))

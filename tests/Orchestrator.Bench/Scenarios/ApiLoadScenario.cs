@@ -16,7 +16,7 @@ public sealed record EndpointLoad(string Endpoint, int Connections, double Reque
 /// <summary>
 /// The Api under closed-loop load from this process: each of N connections sends its next request as soon as the
 /// last is answered, for a while, after a warm-up that is not counted. POST submits tasks (placed on whatever nodes
-/// the cluster has); GET reads one existing task.
+/// the cluster has); GET reads one existing task, and goes first.
 /// </summary>
 public sealed class ApiLoadScenario(BenchCluster cluster, Action<string> progress)
 {
@@ -26,15 +26,17 @@ public sealed class ApiLoadScenario(BenchCluster cluster, Action<string> progres
         {
             BaseAddress = cluster.ApiAddress,
         };
+        // Reads first, on a quiet cluster: after the POSTs, placing and starting thousands of tasks would go on
+        // during the reads and be measured with them.
         var spec = TaskSubmitter.SleepingTask("api-load");
-        Func<CancellationToken, Task<HttpResponseMessage>> post = token => client.PostAsJsonAsync("/api/tasks", spec, TaskSubmitter.Json, token);
-        progress($"POST /api/tasks with {settings.Connections} connections for {settings.RunFor.TotalSeconds:F0} s");
-        var posts = await LoadAsync("POST /api/tasks", post, settings, cancellationToken);
-
         var one = await new TaskSubmitter(client).SubmitOneAsync(spec, cancellationToken);
         var path = $"/api/tasks/{one.TaskId}";
         progress($"GET /api/tasks/{{id}} with {settings.Connections} connections for {settings.RunFor.TotalSeconds:F0} s");
         var gets = await LoadAsync("GET /api/tasks/{id}", token => client.GetAsync(path, token), settings, cancellationToken);
+
+        Func<CancellationToken, Task<HttpResponseMessage>> post = token => client.PostAsJsonAsync("/api/tasks", spec, TaskSubmitter.Json, token);
+        progress($"POST /api/tasks with {settings.Connections} connections for {settings.RunFor.TotalSeconds:F0} s");
+        var posts = await LoadAsync("POST /api/tasks", post, settings, cancellationToken);
         return [posts, gets];
     }
 

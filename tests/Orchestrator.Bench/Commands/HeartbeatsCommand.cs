@@ -42,7 +42,8 @@ public sealed class HeartbeatsCommand : AsyncCommand<HeartbeatsCommand.Settings>
         Report.Load();
         if (settings.Trace)
         {
-            Report.Trace(result.Trace);
+            if (result.Trace.Count > 0)
+                Report.Trace(result.Trace);
             Report.Counts(spans.Counts);
         }
         return 0;

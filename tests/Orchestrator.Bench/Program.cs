@@ -1,0 +1,34 @@
+using Orchestrator.Bench.Commands;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+// Redirected output has no terminal width; keep the tables whole for a log file.
+if (Console.IsOutputRedirected)
+    AnsiConsole.Console.Profile.Width = 200;
+
+var app = new CommandApp();
+app.Configure(config =>
+{
+    config.SetApplicationName("bench");
+    config.PropagateExceptions();
+    config.AddCommand<RealEngineCommand>("real")
+        .WithDescription("Submit to Running on this machine's Docker engine, beside a bare create+start, and a burst")
+        .WithExample("real", "--tasks", "30", "--rate", "2", "--burst", "100");
+    config.AddCommand<SimulatedCommand>("simulated")
+        .WithDescription("Placements per second and submit to Running across many simulated nodes")
+        .WithExample("simulated", "--nodes", "1000", "--rate", "300", "--duration", "120");
+    config.AddCommand<HeartbeatsCommand>("heartbeats")
+        .WithDescription("Many simulated nodes heartbeating; counts nodes falsely marked Down")
+        .WithExample("heartbeats", "--nodes", "1000", "--interval", "5", "--duration", "600");
+    config.AddCommand<ApiLoadCommand>("api")
+        .WithDescription("Sustained rate and latency of POST /api/tasks and GET /api/tasks/{id}")
+        .WithExample("api", "--duration", "30", "--connections", "32");
+});
+
+using var cancellation = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    cancellation.Cancel();
+};
+return await app.RunAsync(args, cancellation.Token);

@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using Orchestrator.Bench.Cluster;
+using Orchestrator.Bench.Measurement;
+
+namespace Orchestrator.Bench.Scenarios;
+
+public sealed record ApiLoadSettings(int Connections = 32, TimeSpan? Duration = null, TimeSpan? WarmUp = null)
+{
+    public TimeSpan RunFor => Duration ?? TimeSpan.FromSeconds(30);
+    public TimeSpan WarmFor => WarmUp ?? TimeSpan.FromSeconds(5);
+}
+
+public sealed record EndpointLoad(string Endpoint, int Connections, double RequestsPerSecond, long Errors, LatencySummary Latency);
+
+/// <summary>
+/// The Api under closed-loop load from this process: each of N connections sends its next request as soon as the
+/// last is answered, for a while, after a warm-up that is not counted. POST submits tasks (placed on whatever nodes
+/// the cluster has); GET reads one existing task, and goes first.
+/// </summary>
+public sealed class ApiLoadScenario(BenchCluster cluster, Action<string> progress)
+{
+    public async Task<IReadOnlyList<EndpointLoad>> RunAsync(ApiLoadSettings settings, CancellationToken cancellationToken)
+    {
+        using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = settings.Connections })
+        {
+            BaseAddress = cluster.ApiAddress,
+        };
+        // Reads first, on a quiet cluster: after the POSTs, placing and starting thousands of tasks would go on
+        // during the reads and be measured with them.
+        var spec = TaskSubmitter.SleepingTask("api-load");
+        var one = await new TaskSubmitter(client).SubmitOneAsync(spec, cancellationToken);
+        var path = $"/api/tasks/{one.TaskId}";
+        progress($"GET /api/tasks/{{id}} with {settings.Connections} connections for {settings.RunFor.TotalSeconds:F0} s");
+        var gets = await LoadAsync("GET /api/tasks/{id}", token => client.GetAsync(path, token), settings, cancellationToken);
+
+        Func<CancellationToken, Task<HttpResponseMessage>> post = token => client.PostAsJsonAsync("/api/tasks", spec, TaskSubmitter.Json, token);
+        progress($"POST /api/tasks with {settings.Connections} connections for {settings.RunFor.TotalSeconds:F0} s");
+        var posts = await LoadAsync("POST /api/tasks", post, settings, cancellationToken);
+        return [posts, gets];
+    }
+
+    private static async Task<EndpointLoad> LoadAsync(
+        string endpoint, Func<CancellationToken, Task<HttpResponseMessage>> send, ApiLoadSettings settings, CancellationToken cancellationToken)
+    {
+        await RunWorkersAsync(send, settings.Connections, settings.WarmFor, cancellationToken);
+        var clock = Stopwatch.StartNew();
+        var perWorker = await RunWorkersAsync(send, settings.Connections, settings.RunFor, cancellationToken);
+        var elapsed = clock.Elapsed;
+        var latencies = perWorker.SelectMany(w => w.Latencies).ToList();
+        return new EndpointLoad(
+            endpoint, settings.Connections, latencies.Count / elapsed.TotalSeconds, perWorker.Sum(w => w.Errors), LatencySummary.Of(latencies));
+    }
+
+    private sealed record WorkerResult(List<double> Latencies, long Errors);
+
+    private static Task<WorkerResult[]> RunWorkersAsync(
+        Func<CancellationToken, Task<HttpResponseMessage>> send, int connections, TimeSpan duration, CancellationToken cancellationToken) =>
+        Task.WhenAll(Enumerable.Range(0, connections).Select(_ => Task.Run(async () =>
+        {
+            var latencies = new List<double>();
+            long errors = 0;
+            var until = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+            while (Stopwatch.GetTimestamp() < until && !cancellationToken.IsCancellationRequested)
+            {
+                var started = Stopwatch.GetTimestamp();
+                try
+                {
+                    using var response = await send(cancellationToken);
+                    await response.Content.LoadIntoBufferAsync(cancellationToken);
+                    if (response.IsSuccessStatusCode)
+                        latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                    else
+                        errors++;
+                }
+                catch (HttpRequestException)
+                {
+                    errors++;
+                }
+            }
+            return new WorkerResult(latencies, errors);
+        }, cancellationToken)));
+}

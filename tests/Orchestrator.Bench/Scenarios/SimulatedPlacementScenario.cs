@@ -1,0 +1,76 @@
+using Orchestrator.Bench.Cluster;
+using Orchestrator.Bench.Measurement;
+using Orchestrator.Bench.Simulation;
+
+namespace Orchestrator.Bench.Scenarios;
+
+public sealed record SimulatedPlacementSettings(int Nodes = 1000, double PerSecond = 300, TimeSpan? Duration = null, SimulationSettings? Simulation = null)
+{
+    public TimeSpan RunFor => Duration ?? TimeSpan.FromMinutes(2);
+    public int Tasks => (int)Math.Round(PerSecond * RunFor.TotalSeconds);
+}
+
+public sealed record SimulatedPlacementResult(
+    int Nodes,
+    int Submitted,
+    int FailedPosts,
+    int Running,
+    TimeSpan FirstPostToLastRunning,
+    double PlacementsPerSecond,
+    double SubmittedPerSecond,
+    LatencySummary SubmitToRunning,
+    LatencySummary PostResponse,
+    TimeSpan NodesReadyAfter,
+    LifecycleStages Stages,
+    IReadOnlyList<TraceStep> Trace);
+
+/// <summary>
+/// Thousands of tasks through the real Api, bus and database to many simulated nodes: how many reach Running per
+/// second, sustained, and how long each took from its POST. Spans are kept for the first seconds only, for the
+/// breakdown; a long run would otherwise hold millions.
+/// </summary>
+public sealed class SimulatedPlacementScenario(BenchCluster cluster, SpanCollector spans, Action<string> progress)
+{
+    private static readonly TimeSpan TracedFor = TimeSpan.FromSeconds(10);
+
+    public async Task<SimulatedPlacementResult> RunAsync(SimulatedPlacementSettings settings, CancellationToken cancellationToken)
+    {
+        progress($"starting {settings.Nodes} simulated nodes");
+        var startedNodes = DateTimeOffset.UtcNow;
+        await cluster.StartSimulatedNodesAsync(settings.Nodes, settings.Simulation ?? new SimulationSettings(), cancellationToken);
+        var nodesReadyAfter = DateTimeOffset.UtcNow - startedNodes;
+
+        var submitter = new TaskSubmitter(cluster.Api);
+        var running = new RunningTimes(cluster);
+        progress("warming up with 20 tasks");
+        var warm = await submitter.SubmitAsync(20, 20, i => TaskSubmitter.SleepingTask($"warm-{i}"), cancellationToken);
+        await running.WaitForAllAsync(warm.Select(s => s.TaskId).ToList(), TimeSpan.FromSeconds(60), cancellationToken);
+        spans.Clear();
+        spans.Resume();
+
+        progress($"submitting {settings.Tasks} tasks at {settings.PerSecond}/s for {settings.RunFor.TotalSeconds:F0} s");
+        using var stopTracing = new CancellationTokenSource(TracedFor);
+        stopTracing.Token.Register(spans.Pause);
+        var submissions = await submitter.SubmitAsync(settings.Tasks, settings.PerSecond, i => TaskSubmitter.SleepingTask($"sim-{i}"), cancellationToken);
+        var submittedFor = submissions[^1].SentAt - submissions[0].SentAt;
+        progress("waiting for every task to be Running");
+        var seen = await running.WaitForAllAsync(submissions.Select(s => s.TaskId).ToList(), settings.RunFor + TimeSpan.FromMinutes(2), cancellationToken);
+        spans.Pause();
+
+        var window = seen.Count == 0 ? TimeSpan.Zero : seen.Values.Max() - submissions[0].SentAt;
+        var traced = submissions.Where(s => s.SentAt - submissions[0].SentAt < TracedFor).Select(s => s.TraceId).ToHashSet();
+        return new SimulatedPlacementResult(
+            settings.Nodes,
+            submissions.Count,
+            submitter.Failures,
+            seen.Count,
+            window,
+            window > TimeSpan.Zero ? seen.Count / window.TotalSeconds : 0,
+            submittedFor > TimeSpan.Zero ? submissions.Count / submittedFor.TotalSeconds : 0,
+            LatencySummary.Of(RunningTimes.SubmitToRunning(submissions, seen)),
+            LatencySummary.Of(submissions.Select(s => s.ResponseTime)),
+            nodesReadyAfter,
+            await LifecycleStages.ReadAsync(cluster, submissions, cancellationToken),
+            TraceBreakdown.Of(spans.Spans, traced, "bench submit"));
+    }
+}

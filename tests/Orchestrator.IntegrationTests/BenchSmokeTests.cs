@@ -1,0 +1,28 @@
+using Orchestrator.Bench.Cluster;
+using Orchestrator.Bench.Measurement;
+using Orchestrator.Bench.Scenarios;
+
+namespace Orchestrator.IntegrationTests;
+
+/// <summary>
+/// The performance harness still runs end to end: a few simulated nodes, a few dozen tasks through the real Api, bus
+/// and database. Nothing here is timed; the figures live in docs/performance.md.
+/// </summary>
+public sealed class BenchSmokeTests
+{
+    [Fact]
+    public async Task The_simulated_node_bench_places_every_task_and_reports_its_figures()
+    {
+        using var spans = new SpanCollector();
+        await using var cluster = await BenchCluster.StartAsync();
+
+        var result = await new SimulatedPlacementScenario(cluster, spans, _ => { }).RunAsync(
+            new SimulatedPlacementSettings(Nodes: 20, PerSecond: 25, Duration: TimeSpan.FromSeconds(2)), CancellationToken.None);
+
+        Assert.Equal(50, result.Submitted);
+        Assert.Equal(result.Submitted, result.Running);
+        Assert.True(result.PlacementsPerSecond > 0);
+        Assert.True(result.SubmitToRunning.P50 > 0);
+        Assert.True(result.Stages.PendingToScheduled.Count > 0);
+    }
+}

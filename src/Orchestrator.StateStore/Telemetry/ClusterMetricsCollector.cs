@@ -22,8 +22,6 @@ public sealed class ClusterMetricsCollector(
 {
     protected override TimeSpan Interval => options.Value.RefreshInterval;
 
-    protected override bool RunsAtStart => true;
-
     protected override async Task RunOnceAsync(CancellationToken cancellationToken) =>
         metrics.Update(await ReadAsync(cancellationToken));
 

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Orchestrator.Api.Extensions;
 using Orchestrator.Scheduler.Extensions;
 using Orchestrator.StateStore.Extensions;
@@ -10,23 +11,24 @@ using Orchestrator.WorkerAgent.Extensions;
 namespace Orchestrator.Bench.Cluster;
 
 /// <summary>
-/// Builds each service in-process exactly as its Program.cs does, from the same registration extensions, as the
-/// integration tests' ServiceHosts does, with configuration pointing at the bench's own Postgres and RabbitMQ.
+/// Builds each service in-process exactly as its Program.cs does, from the same registration extensions, with
+/// configuration pointing at a Postgres and RabbitMQ of the caller's. The bench and the integration tests both
+/// build their clusters here.
 /// </summary>
 public static class InProcessServices
 {
-    public static IHost StateStore(IDictionary<string, string?> configuration)
+    public static IHost StateStore(IDictionary<string, string?> configuration, InProcessHostSettings? settings = null)
     {
-        var builder = HostBuilder("Orchestrator.StateStore", configuration);
+        var builder = HostBuilder("Orchestrator.StateStore", configuration, settings ?? InProcessHostSettings.Production);
         builder.AddServiceDefaults();
         builder.AddStateStore();
         builder.AddOrchestratorBus(bus => bus.AddStateStoreConsumers());
         return builder.Build();
     }
 
-    public static IHost Scheduler(IDictionary<string, string?> configuration)
+    public static IHost Scheduler(IDictionary<string, string?> configuration, InProcessHostSettings? settings = null)
     {
-        var builder = HostBuilder("Orchestrator.Scheduler", configuration);
+        var builder = HostBuilder("Orchestrator.Scheduler", configuration, settings ?? InProcessHostSettings.Production);
         builder.AddServiceDefaults();
         builder.AddScheduler();
         builder.AddOrchestratorBus(bus => bus.AddSchedulerConsumers());
@@ -34,9 +36,9 @@ public static class InProcessServices
     }
 
     /// <summary>A real agent on this machine's Docker engine.</summary>
-    public static IHost WorkerAgent(IDictionary<string, string?> configuration)
+    public static IHost WorkerAgent(IDictionary<string, string?> configuration, InProcessHostSettings? settings = null)
     {
-        var builder = HostBuilder("Orchestrator.WorkerAgent", configuration);
+        var builder = HostBuilder("Orchestrator.WorkerAgent", configuration, settings ?? InProcessHostSettings.Production);
         builder.AddServiceDefaults();
         var node = builder.AddWorkerAgent();
         builder.AddOrchestratorBus(bus => bus.AddWorkerAgentConsumers(node));
@@ -44,14 +46,16 @@ public static class InProcessServices
     }
 
     /// <summary>The Api on a free loopback port; read the address from <see cref="WebApplication.Urls"/> after start.</summary>
-    public static WebApplication Api(IDictionary<string, string?> configuration)
+    public static WebApplication Api(IDictionary<string, string?> configuration, InProcessHostSettings? settings = null)
     {
+        settings ??= InProcessHostSettings.Production;
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             ApplicationName = "Orchestrator.Api",
-            EnvironmentName = Environments.Production,
+            EnvironmentName = settings.Environment,
         });
         builder.Configuration.AddInMemoryCollection(configuration);
+        settings.ConfigureLogging?.Invoke(builder.Logging);
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.AddServiceDefaults();
         builder.AddApiServices();
@@ -61,14 +65,22 @@ public static class InProcessServices
         return app;
     }
 
-    private static HostApplicationBuilder HostBuilder(string applicationName, IDictionary<string, string?> configuration)
+    private static HostApplicationBuilder HostBuilder(
+        string applicationName, IDictionary<string, string?> configuration, InProcessHostSettings settings)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
             ApplicationName = applicationName,
-            EnvironmentName = Environments.Production,
+            EnvironmentName = settings.Environment,
         });
         builder.Configuration.AddInMemoryCollection(configuration);
+        settings.ConfigureLogging?.Invoke(builder.Logging);
         return builder;
     }
+}
+
+/// <summary>How the in-process hosts are built beyond their configuration: the environment, and extra logging.</summary>
+public sealed record InProcessHostSettings(string Environment, Action<ILoggingBuilder>? ConfigureLogging = null)
+{
+    public static readonly InProcessHostSettings Production = new(Environments.Production);
 }

@@ -6,6 +6,7 @@ using Docker.DotNet.Models;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Orchestrator.Bench.Cluster;
 using Orchestrator.Contracts;
 using Orchestrator.Domain.Tasks;
 using Orchestrator.WorkerAgent.Host;
@@ -80,10 +81,10 @@ public abstract class ClusterFixtureBase : IAsyncLifetime
         foreach (var (key, value) in ClusterSettings())
             _configuration[key] = value;
 
-        await StartAsync(ServiceHosts.StateStore(_configuration));
+        await StartAsync(InProcessServices.StateStore(_configuration, ServiceHosts.Settings));
         for (var i = 0; i < SchedulerCount; i++)
-            await StartAsync(ServiceHosts.Scheduler(_configuration));
-        _api = ServiceHosts.Api(_configuration);
+            await StartAsync(InProcessServices.Scheduler(_configuration, ServiceHosts.Settings));
+        _api = InProcessServices.Api(_configuration, ServiceHosts.Settings);
         await _api.StartAsync();
         Api = new HttpClient { BaseAddress = new Uri(_api.Urls.First()) };
 
@@ -118,7 +119,7 @@ public abstract class ClusterFixtureBase : IAsyncLifetime
         };
         foreach (var (key, value) in AgentSettings(name))
             settings[key] = value;
-        var agent = ServiceHosts.WorkerAgent(settings);
+        var agent = InProcessServices.WorkerAgent(settings, ServiceHosts.Settings);
         await agent.StartAsync();
         _agents[name] = agent;
         var node = agent.Services.GetRequiredService<NodeIdentity>();

@@ -1,78 +1,17 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Orchestrator.Api.Extensions;
-using Orchestrator.Scheduler.Extensions;
-using Orchestrator.StateStore.Extensions;
-using Orchestrator.WorkerAgent.Extensions;
+using Orchestrator.Bench.Cluster;
 
 namespace Orchestrator.IntegrationTests.Infrastructure;
 
 /// <summary>
-/// Builds each service in-process exactly as its Program.cs does, from the same registration extensions,
-/// with configuration pointing at the test's own Postgres and RabbitMQ.
+/// How the tests' in-process services are built (by <see cref="InProcessServices"/>, exactly as each Program.cs
+/// builds them): in Development, as a developer runs them (the OpenAPI page included), with every host's log lines
+/// also kept by <see cref="LogRecorder"/>.
 /// </summary>
 public static class ServiceHosts
 {
-    public static IHost StateStore(IDictionary<string, string?> configuration)
-    {
-        var builder = HostBuilder("Orchestrator.StateStore", configuration);
-        builder.AddServiceDefaults();
-        builder.AddStateStore();
-        builder.AddOrchestratorBus(bus => bus.AddStateStoreConsumers());
-        return builder.Build();
-    }
-
-    public static IHost Scheduler(IDictionary<string, string?> configuration)
-    {
-        var builder = HostBuilder("Orchestrator.Scheduler", configuration);
-        builder.AddServiceDefaults();
-        builder.AddScheduler();
-        builder.AddOrchestratorBus(bus => bus.AddSchedulerConsumers());
-        return builder.Build();
-    }
-
-    public static IHost WorkerAgent(IDictionary<string, string?> configuration)
-    {
-        var builder = HostBuilder("Orchestrator.WorkerAgent", configuration);
-        builder.AddServiceDefaults();
-        var node = builder.AddWorkerAgent();
-        builder.AddOrchestratorBus(bus => bus.AddWorkerAgentConsumers(node));
-        return builder.Build();
-    }
-
-    /// <summary>The Api on a free loopback port; read the address from <see cref="WebApplication.Urls"/> after start.</summary>
-    public static WebApplication Api(IDictionary<string, string?> configuration)
-    {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
-        {
-            ApplicationName = "Orchestrator.Api",
-            EnvironmentName = Environments.Development,
-        });
-        builder.Configuration.AddInMemoryCollection(configuration);
-        RecordLogs(builder.Logging);
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.AddServiceDefaults();
-        builder.AddApiServices();
-        builder.AddOrchestratorBus(bus => bus.AddApiRequestClients());
-        var app = builder.Build();
-        app.MapOrchestratorApi();
-        return app;
-    }
-
-    private static HostApplicationBuilder HostBuilder(string applicationName, IDictionary<string, string?> configuration)
-    {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
-        {
-            ApplicationName = applicationName,
-            EnvironmentName = Environments.Development,
-        });
-        builder.Configuration.AddInMemoryCollection(configuration);
-        RecordLogs(builder.Logging);
-        return builder;
-    }
+    public static readonly InProcessHostSettings Settings = new(Environments.Development, RecordLogs);
 
     /// <summary>The project's Information lines go to <see cref="LogRecorder"/>, whatever the console's level.</summary>
     private static void RecordLogs(ILoggingBuilder logging)

@@ -7,9 +7,10 @@ using Orchestrator.Domain.Scheduling;
 namespace Orchestrator.Scheduler.Placement;
 
 /// <summary>
-/// One round of placement: fetch the Pending tasks and a snapshot of the nodes from StateStore, decide each
-/// task against the local view, and propose the placement. StateStore has the last word; a refusal means the
-/// view was stale, so the pass fetches a fresh one and goes on. Passes in one process run one at a time.
+/// One round of placement: fetch the Pending tasks and a snapshot of the nodes from StateStore, decide every
+/// task against the local view (each decision taking its room from the view before the next), and propose all
+/// the placements in one request. StateStore has the last word on each; a refusal means the view was stale, so
+/// the pass fetches a fresh one and goes on with what is still Pending. Passes in one process run one at a time.
 /// </summary>
 public sealed class PlacementPass(
     IBus bus,
@@ -24,7 +25,7 @@ public sealed class PlacementPass(
     private static readonly RequestTimeout StateStoreTimeout = RequestTimeout.After(s: 5);
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly IRequestClient<GetPlacementWork> _workClient = bus.CreateRequestClient<GetPlacementWork>(StateStoreTimeout);
-    private readonly IRequestClient<PlaceTask> _placeClient = bus.CreateRequestClient<PlaceTask>(StateStoreTimeout);
+    private readonly IRequestClient<PlaceTasks> _placeClient = bus.CreateRequestClient<PlaceTasks>(StateStoreTimeout);
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -47,6 +48,7 @@ public sealed class PlacementPass(
     /// <summary>Returns false when a refusal showed the view was stale.</summary>
     private async Task<bool> PlaceAllAsync(PlacementWork work, CancellationToken cancellationToken)
     {
+        var proposals = new List<PlaceTask>();
         var nodes = work.Nodes.ToList();
         foreach (var task in work.Tasks)
         {
@@ -57,20 +59,22 @@ public sealed class PlacementPass(
                     await bus.Publish(new MarkTaskUnschedulable(task.TaskId, task.Version, decision.Reason!), cancellationToken);
                 continue;
             }
-
-            var started = Stopwatch.GetTimestamp();
-            var answer = await _placeClient.GetResponse<PlacementAccepted, PlacementRefused>(
-                new PlaceTask(task.TaskId, node.Id, task.Version), cancellationToken);
-            SchedulerMetrics.PlacementLatency.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-            if (answer.Is(out Response<PlacementRefused>? refused))
-            {
-                SchedulerMetrics.RefusedPlacements.Add(1);
-                logger.LogInformation("Placement of task {TaskId} on {NodeName} refused: {Reason}", task.TaskId, node.Name, refused.Message.Reason);
-                return false;
-            }
+            proposals.Add(new PlaceTask(task.TaskId, node.Id, task.Version));
             var index = nodes.FindIndex(n => n.Id == node.Id);
             nodes[index] = node.WithTask(task.Spec.Requested, task.Spec.PortsOrEmpty.Select(p => p.HostPort).Where(p => p > 0));
         }
-        return true;
+        if (proposals.Count == 0)
+            return true;
+
+        var started = Stopwatch.GetTimestamp();
+        var answer = await _placeClient.GetResponse<PlacementResults>(new PlaceTasks(proposals), cancellationToken);
+        SchedulerMetrics.PlacementLatency.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        var refused = answer.Message.Results.Where(r => !r.Accepted).ToList();
+        if (refused.Count == 0)
+            return true;
+        SchedulerMetrics.RefusedPlacements.Add(refused.Count);
+        foreach (var refusal in refused)
+            logger.LogInformation("Placement of task {TaskId} on node {NodeId} refused: {Reason}", refusal.TaskId, refusal.NodeId, refusal.Refusal);
+        return false;
     }
 }

@@ -18,7 +18,7 @@ public sealed class GetPlacementWorkConsumer(OrchestratorDbContext db) : IConsum
             .Take(Math.Clamp(context.Message.Limit, 1, 5000))
             .Select(t => new PendingTask(t.Id, t.Version, t.Spec, t.Message))
             .ToListAsync(context.CancellationToken);
-        var nodes = pending.Count == 0 ? [] : await db.LoadSnapshotsAsync(onlyNode: null, context.CancellationToken);
+        var nodes = pending.Count == 0 ? [] : await db.LoadSnapshotsAsync(onlyNodes: null, context.CancellationToken);
         await context.RespondAsync(new PlacementWork(pending, nodes));
     }
 }

@@ -18,7 +18,7 @@ internal static class NodeAnswers
         }
         var db = context.GetServiceOrCreateInstance<OrchestratorDbContext>();
         var node = await db.Nodes.AsNoTracking().SingleAsync(n => n.Id == nodeId, context.CancellationToken);
-        var snapshot = (await db.LoadSnapshotsAsync(nodeId, context.CancellationToken))[0];
+        var snapshot = (await db.LoadSnapshotsAsync([nodeId], context.CancellationToken))[0];
         await context.RespondAsync(node.ToDetails(snapshot));
     }
 }

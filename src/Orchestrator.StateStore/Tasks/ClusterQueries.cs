@@ -18,14 +18,17 @@ public static class ClusterQueries
         db.Tasks.Where(t => t.NodeId != null && t.State != TaskState.Completed && t.State != TaskState.Failed);
 
     public static async Task<IReadOnlyList<NodeSnapshot>> LoadSnapshotsAsync(
-        this OrchestratorDbContext db, Guid? onlyNode, CancellationToken cancellationToken)
+        this OrchestratorDbContext db, IReadOnlyCollection<Guid>? onlyNodes, CancellationToken cancellationToken)
     {
-        var nodes = await db.Nodes.AsNoTracking()
-            .Where(n => onlyNode == null || n.Id == onlyNode)
-            .OrderBy(n => n.Name)
-            .ToListAsync(cancellationToken);
-        var live = await db.LiveTasks().AsNoTracking()
-            .Where(t => onlyNode == null || t.NodeId == onlyNode)
+        var nodeQuery = db.Nodes.AsNoTracking();
+        var liveQuery = db.LiveTasks().AsNoTracking();
+        if (onlyNodes is not null)
+        {
+            nodeQuery = nodeQuery.Where(n => onlyNodes.Contains(n.Id));
+            liveQuery = liveQuery.Where(t => onlyNodes.Contains(t.NodeId!.Value));
+        }
+        var nodes = await nodeQuery.OrderBy(n => n.Name).ToListAsync(cancellationToken);
+        var live = await liveQuery
             .Select(t => new { NodeId = t.NodeId!.Value, t.CpuRequest, t.MemoryMbRequest, t.DiskMbRequest, t.Ports })
             .ToListAsync(cancellationToken);
         var byNode = live.ToLookup(t => t.NodeId);

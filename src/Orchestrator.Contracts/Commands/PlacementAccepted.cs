@@ -1,3 +1,0 @@
-namespace Orchestrator.Contracts;
-
-public sealed record PlacementAccepted(Guid TaskId, Guid NodeId);

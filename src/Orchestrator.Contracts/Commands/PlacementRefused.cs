@@ -1,3 +1,0 @@
-namespace Orchestrator.Contracts;
-
-public sealed record PlacementRefused(Guid TaskId, Guid NodeId, string Reason);

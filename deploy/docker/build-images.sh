@@ -17,6 +17,9 @@ source "$HERE/../publish.sh"
 LOCAL_BASE=orchestrator/dotnet-runtime-deps:10.0
 TAG="${TAG:-latest}"
 ALL_SERVICES=(worker-agent api scheduler statestore)
+# Each service's build context (its publish) and build log, removed on any exit.
+WORK="$(mktemp -d)"
+trap 'rm -rf "$WORK"' EXIT
 
 log() { echo "build-images: $*"; }
 
@@ -33,10 +36,8 @@ dockerfile_of() {
 }
 
 build_one() {
-	local service="$1" base="$2" context start=$SECONDS
-	context="$(mktemp -d)"
-	# shellcheck disable=SC2064 # expand now: the trap must remove this context
-	trap "rm -rf '$context' '$context.log'" RETURN
+	local service="$1" base="$2" start=$SECONDS
+	local context="$WORK/$service" build_log="$WORK/$service.log"
 	log "publishing $service"
 	publish_service "$service" "$context"
 	local args=(--file "$(dockerfile_of "$service")" --tag "orchestrator/$service:$TAG"
@@ -45,8 +46,8 @@ build_one() {
 	log "building orchestrator/$service:$TAG${base:+ on $base}"
 	# Classic builder: Debian's Docker CLI has no buildx plugin. Its output (and
 	# its warning that it is the legacy builder) is shown only if it fails.
-	DOCKER_BUILDKIT=0 docker build --quiet "${args[@]}" "$context" >"$context.log" 2>&1 || {
-		cat "$context.log" >&2
+	DOCKER_BUILDKIT=0 docker build --quiet "${args[@]}" "$context" >"$build_log" 2>&1 || {
+		cat "$build_log" >&2
 		return 1
 	}
 	log "built orchestrator/$service:$TAG ($(docker image inspect -f '{{.Size}}' "orchestrator/$service:$TAG" |

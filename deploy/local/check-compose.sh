@@ -28,7 +28,8 @@ cleanup() {
 	set +e
 	docker rm -f "$AGENT" >/dev/null 2>&1
 	local node_id
-	node_id="$(docker run --rm --entrypoint cat -v "$PROJECT-agent-data:/data" orchestrator/worker-agent:latest /data/node-id 2>/dev/null)"
+	# The agent keeps its node id in its data volume; its task containers carry it as a label.
+	node_id="$(cat "$(docker volume inspect -f '{{.Mountpoint}}' "$PROJECT-agent-data" 2>/dev/null)/node-id" 2>/dev/null)"
 	[ -z "$node_id" ] || docker rm -f $(docker ps -aq --filter "label=orchestrator.node-id=$node_id") >/dev/null 2>&1
 	docker volume rm "$PROJECT-agent-data" >/dev/null 2>&1
 	compose down --volumes --timeout 10 >/dev/null 2>&1

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
+using Orchestrator.Bench.Measurement;
 using Orchestrator.Contracts;
 using Orchestrator.Domain.Tasks;
 using Orchestrator.IntegrationTests.Infrastructure;
@@ -12,7 +13,8 @@ public sealed class TracingTests(ClusterFixture cluster)
     [Fact]
     public async Task One_submission_is_one_trace_from_the_api_through_the_outbox_to_the_agents_docker_calls()
     {
-        using var spans = new SpanRecorder();
+        // The bench's collector: every span of the project's, MassTransit's and the web stack's sources in this process.
+        using var spans = new SpanCollector();
         using var root = new Activity("test submit").SetIdFormat(ActivityIdFormat.W3C).Start();
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/tasks")
         {
@@ -26,7 +28,7 @@ public sealed class TracingTests(ClusterFixture cluster)
 
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         IReadOnlyList<Activity> trace;
-        while (!Covers(trace = spans.InTrace(root.TraceId)))
+        while (!Covers(trace = spans.Spans.Where(s => s.TraceId == root.TraceId).ToList()))
             await Task.Delay(100, deadline.Token);
 
         // StateStore wrote the outbox rows; the dispatcher continued the trace; the agent's engine calls joined it.

@@ -52,13 +52,18 @@ public sealed class PlacementPass(
         var nodes = work.Nodes.ToList();
         foreach (var task in work.Tasks)
         {
+            // The pass may run in another task's trace; this task's decision is recorded in its own.
+            using var span = TaskTrace.StartSpan(SchedulerTelemetry.Source, "schedule task", task.TraceParent);
+            span?.SetTag("orchestrator.task.id", task.TaskId).SetTag("orchestrator.placement.algorithm", algorithm.Name);
             var decision = PlacementDecision.Decide(algorithm, task.Spec, nodes);
             if (decision.Node is not { } node)
             {
+                span?.SetTag("orchestrator.placement.unschedulable", decision.Reason);
                 if (decision.Reason != task.Message)
                     await bus.Publish(new MarkTaskUnschedulable(task.TaskId, task.Version, decision.Reason!), cancellationToken);
                 continue;
             }
+            span?.SetTag("orchestrator.node.id", node.Id).SetTag("orchestrator.node.name", node.Name);
             proposals.Add(new PlaceTask(task.TaskId, node.Id, task.Version));
             var index = nodes.FindIndex(n => n.Id == node.Id);
             nodes[index] = node.WithTask(task.Spec.Requested, task.Spec.PortsOrEmpty.Select(p => p.HostPort).Where(p => p > 0));
@@ -68,11 +73,11 @@ public sealed class PlacementPass(
 
         var started = Stopwatch.GetTimestamp();
         var answer = await _placeClient.GetResponse<PlacementResults>(new PlaceTasks(proposals), cancellationToken);
-        SchedulerMetrics.PlacementLatency.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        SchedulerTelemetry.PlacementLatency.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         var refused = answer.Message.Results.Where(r => !r.Accepted).ToList();
         if (refused.Count == 0)
             return true;
-        SchedulerMetrics.RefusedPlacements.Add(refused.Count);
+        SchedulerTelemetry.RefusedPlacements.Add(refused.Count);
         foreach (var refusal in refused)
             logger.LogInformation("Placement of task {TaskId} on node {NodeId} refused: {Reason}", refusal.TaskId, refusal.NodeId, refusal.Refusal);
         return false;

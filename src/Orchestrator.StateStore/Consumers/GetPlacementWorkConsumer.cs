@@ -16,7 +16,7 @@ public sealed class GetPlacementWorkConsumer(OrchestratorDbContext db) : IConsum
             .Where(t => t.State == TaskState.Pending && t.DesiredState == DesiredState.Running)
             .OrderBy(t => t.CreatedAt)
             .Take(Math.Clamp(context.Message.Limit, 1, 5000))
-            .Select(t => new PendingTask(t.Id, t.Version, t.Spec, t.Message))
+            .Select(t => new PendingTask(t.Id, t.Version, t.Spec, t.Message, t.TraceParent))
             .ToListAsync(context.CancellationToken);
         var nodes = pending.Count == 0 ? [] : await db.LoadSnapshotsAsync(onlyNodes: null, context.CancellationToken);
         await context.RespondAsync(new PlacementWork(pending, nodes));

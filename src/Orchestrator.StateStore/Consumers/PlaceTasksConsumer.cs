@@ -6,6 +6,7 @@ using Orchestrator.Domain.Tasks;
 using Orchestrator.StateStore.Outbox;
 using Orchestrator.StateStore.Persistence;
 using Orchestrator.StateStore.Tasks;
+using Orchestrator.StateStore.Telemetry;
 
 namespace Orchestrator.StateStore.Consumers;
 
@@ -65,6 +66,9 @@ public sealed class PlaceTasksConsumer(StateTransaction transaction, TaskLifecyc
 
     private void Place(Persistence.Entities.TaskRecord task, NodeSnapshot node)
     {
+        // The batch may run in another task's trace; this task's commands go out in its own.
+        using var span = TaskTrace.StartSpan(StateStoreTelemetry.Source, "place task", task.TraceParent);
+        span?.SetTag("orchestrator.task.id", task.Id).SetTag("orchestrator.node.id", node.Id);
         task.NodeId = node.Id;
         task.Attempt++;
         lifecycle.TryMove(task, TaskState.Scheduled, $"placed on node {node.Name}");

@@ -22,7 +22,6 @@ public sealed class OutboxDispatcher(
 {
     private const int BatchSize = 100;
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
-    private static readonly ActivitySource Source = new(StateStoreTelemetry.SourceName);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -69,7 +68,7 @@ public sealed class OutboxDispatcher(
 
         // Continue the trace of the transaction that wrote the row, however much later this runs.
         ActivityContext.TryParse(message.TraceParent, message.TraceState, out var parent);
-        using var activity = Source.StartActivity($"outbox {type.Name}", ActivityKind.Producer, parent);
+        using var activity = StateStoreTelemetry.Source.StartActivity($"outbox {type.Name}", ActivityKind.Producer, parent);
 
         if (message.Destination is null)
         {

@@ -1,4 +1,5 @@
 using Orchestrator.Contracts;
+using Microsoft.Extensions.Hosting;
 using Orchestrator.Domain.Tasks;
 
 namespace Orchestrator.StateStore.Persistence.Entities;
@@ -10,6 +11,9 @@ public sealed class TaskRecord
     public required string Name { get; init; }
     public required string Image { get; init; }
     public required TaskSpec Spec { get; init; }
+
+    /// <summary>The W3C traceparent of the submission, so work batched with other tasks' joins this task's trace.</summary>
+    public string? TraceParent { get; init; }
 
     // The request, in columns, so that a node's allocation is one set-based SUM.
     public decimal CpuRequest { get; init; }
@@ -56,6 +60,7 @@ public sealed class TaskRecord
             DiskMbRequest = requested.DiskMb,
             CreatedAt = now,
             Ports = RequestedPorts(spec),
+            TraceParent = TaskTrace.Capture(),
         };
     }
 

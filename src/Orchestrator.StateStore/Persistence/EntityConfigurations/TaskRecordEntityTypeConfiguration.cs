@@ -18,6 +18,7 @@ internal sealed class TaskRecordEntityTypeConfiguration : IEntityTypeConfigurati
         task.Property(t => t.State).HasConversion<string>().HasMaxLength(16);
         task.Property(t => t.DesiredState).HasConversion<string>().HasMaxLength(16);
         task.Property(t => t.ContainerId).HasMaxLength(128);
+        task.Property(t => t.TraceParent).HasMaxLength(64);
         task.Property(t => t.Message).HasMaxLength(1024);
         task.Property(t => t.Health).HasConversion<string>().HasMaxLength(16);
         task.Property(t => t.LastProbeResult).HasMaxLength(512);

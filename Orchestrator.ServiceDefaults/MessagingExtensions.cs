@@ -14,6 +14,9 @@ public static class MessagingExtensions
 {
     public const string ConnectionName = "messaging";
 
+    /// <summary>The retry for transient faults (a lost optimistic-concurrency race, a dropped connection).</summary>
+    public static void Retry(IRetryConfigurator retry) => retry.Intervals(100, 500, 1000, 2000);
+
     public static TBuilder AddOrchestratorBus<TBuilder>(
         this TBuilder builder,
         Action<IBusRegistrationConfigurator> configure,
@@ -37,7 +40,7 @@ public static class MessagingExtensions
                     host.Username(user);
                     host.Password(password);
                 });
-                rabbit.UseMessageRetry(retry => retry.Intervals(100, 500, 1000, 2000));
+                rabbit.UseMessageRetry(Retry);
                 rabbit.UseConsumeFilter(typeof(MessageLogScopeFilter<>), context);
                 configureBus?.Invoke(context, rabbit);
                 rabbit.ConfigureEndpoints(context);

@@ -1,7 +1,10 @@
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.EntityFrameworkCore;
+using MassTransit.Middleware;
+using Orchestrator.Contracts;
 using Orchestrator.StateStore.Consumers;
+using Orchestrator.StateStore.Consumers.TaskReports;
 using Orchestrator.StateStore.Liveness;
 using Orchestrator.StateStore.Outbox;
 using Orchestrator.StateStore.Persistence;
@@ -39,32 +42,46 @@ public static class StateStoreExtensions
         return builder;
     }
 
-    /// <summary>The queue of the agents' reports about their tasks, consumed one at a time.</summary>
+    /// <summary>The queue of the agents' reports about their tasks.</summary>
     public const string TaskReportsQueue = "task-reports";
 
-    // An agent reports a task's start, restarts, health and exit in order. One queue, consumed one message at
-    // a time with retries in place, applies them in that order; separate queues would race each other.
-    private static readonly Type[] TaskReportConsumers =
-    [
-        typeof(TaskProgressedConsumer),
-        typeof(TaskStartedConsumer),
-        typeof(TaskRestartedConsumer),
-        typeof(TaskHealthChangedConsumer),
-        typeof(TaskExitedConsumer),
-    ];
+    /// <summary>How many tasks' reports StateStore applies at once.</summary>
+    public const int TaskReportPartitions = 8;
 
     /// <summary>StateStore's consumers, for whichever bus the host configures.</summary>
     public static IBusRegistrationConfigurator AddStateStoreConsumers(this IBusRegistrationConfigurator bus)
     {
-        bus.AddConsumers(type => !TaskReportConsumers.Contains(type), typeof(SubmitTaskConsumer).Assembly);
-        foreach (var consumer in TaskReportConsumers)
-        {
-            bus.AddConsumer(consumer).Endpoint(endpoint =>
+        bus.AddConsumers(type => type.Namespace != typeof(TaskStartedConsumer).Namespace, typeof(SubmitTaskConsumer).Assembly);
+
+        // An agent reports a task's start, restarts, health and exit in order, and they must be applied in that
+        // order; reports about different tasks are independent. So one queue, partitioned by task id: a task's
+        // reports go through one partition one at a time, retries included, so a report being retried is never
+        // overtaken by the next one about the same task, while other tasks' reports go on in other partitions.
+        var partitioner = new Partitioner(TaskReportPartitions, new Murmur3UnsafeHashGenerator());
+        AddTaskReport<TaskProgressedConsumer, TaskProgressed>(bus, partitioner, report => report.TaskId);
+        AddTaskReport<TaskStartedConsumer, TaskStarted>(bus, partitioner, report => report.TaskId);
+        AddTaskReport<TaskRestartedConsumer, TaskRestarted>(bus, partitioner, report => report.TaskId);
+        AddTaskReport<TaskHealthChangedConsumer, TaskHealthChanged>(bus, partitioner, report => report.TaskId);
+        AddTaskReport<TaskExitedConsumer, TaskExited>(bus, partitioner, report => report.TaskId);
+        return bus;
+    }
+
+    private static void AddTaskReport<TConsumer, TReport>(
+        IBusRegistrationConfigurator bus, IPartitioner partitioner, Func<TReport, Guid> taskId)
+        where TConsumer : class, IConsumer<TReport>
+        where TReport : class
+    {
+        bus.AddConsumer<TConsumer>((_, consumer) =>
+            {
+                consumer.Message<TReport>(report => report.UsePartitioner(partitioner, context => taskId(context.Message)));
+                // MassTransit adds a consumer's retry to each message pipe after the filters configured here, so
+                // it runs inside the partition.
+                consumer.UseMessageRetry(MessagingExtensions.Retry);
+            })
+            .Endpoint(endpoint =>
             {
                 endpoint.Name = TaskReportsQueue;
-                endpoint.ConcurrentMessageLimit = 1;
+                endpoint.ConcurrentMessageLimit = TaskReportPartitions * 2;
             });
-        }
-        return bus;
     }
 }

@@ -4,7 +4,7 @@ using Orchestrator.Domain.Tasks;
 using Orchestrator.StateStore.Persistence;
 using Orchestrator.StateStore.Tasks;
 
-namespace Orchestrator.StateStore.Consumers;
+namespace Orchestrator.StateStore.Consumers.TaskReports;
 
 /// <summary>Records a step of starting the task (such as an image pull) as its own event; the task stays Scheduled.</summary>
 public sealed class TaskProgressedConsumer(StateTransaction transaction, TaskLifecycle lifecycle) : IConsumer<TaskProgressed>

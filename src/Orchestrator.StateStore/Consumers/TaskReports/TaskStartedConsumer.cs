@@ -4,7 +4,7 @@ using Orchestrator.Domain.Tasks;
 using Orchestrator.StateStore.Persistence;
 using Orchestrator.StateStore.Tasks;
 
-namespace Orchestrator.StateStore.Consumers;
+namespace Orchestrator.StateStore.Consumers.TaskReports;
 
 /// <summary>
 /// An agent runs a container. If it is the task's current attempt on that node, the task is Running with the

@@ -3,7 +3,7 @@ using Orchestrator.Contracts;
 using Orchestrator.StateStore.Persistence;
 using Orchestrator.StateStore.Tasks;
 
-namespace Orchestrator.StateStore.Consumers;
+namespace Orchestrator.StateStore.Consumers.TaskReports;
 
 /// <summary>An agent's container exited, or never started. Stale attempts and finished tasks are ignored.</summary>
 public sealed class TaskExitedConsumer(StateTransaction transaction, TaskLifecycle lifecycle) : IConsumer<TaskExited>

@@ -2,7 +2,7 @@ using MassTransit;
 using Orchestrator.Contracts;
 using Orchestrator.StateStore.Persistence;
 
-namespace Orchestrator.StateStore.Consumers;
+namespace Orchestrator.StateStore.Consumers.TaskReports;
 
 /// <summary>Records the verdict of a task's health check for the current attempt.</summary>
 public sealed class TaskHealthChangedConsumer(StateTransaction transaction) : IConsumer<TaskHealthChanged>

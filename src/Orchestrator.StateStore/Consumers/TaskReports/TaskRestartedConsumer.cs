@@ -4,7 +4,7 @@ using Orchestrator.Domain.Tasks;
 using Orchestrator.StateStore.Persistence;
 using Orchestrator.StateStore.Tasks;
 
-namespace Orchestrator.StateStore.Consumers;
+namespace Orchestrator.StateStore.Consumers.TaskReports;
 
 /// <summary>The agent restarts a container under the task's policy: the task stays Running, and its history says why.</summary>
 public sealed class TaskRestartedConsumer(StateTransaction transaction, TaskLifecycle lifecycle) : IConsumer<TaskRestarted>

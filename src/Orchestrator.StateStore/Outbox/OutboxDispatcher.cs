@@ -10,9 +10,9 @@ using Orchestrator.StateStore.Telemetry;
 namespace Orchestrator.StateStore.Outbox;
 
 /// <summary>
-/// Publishes committed outbox rows in order and deletes them in the same transaction. A crash after
-/// publishing and before the delete commits publishes again on restart: at least once, and consumers are
-/// idempotent. Rows are claimed with SKIP LOCKED, so several StateStore instances can dispatch side by side.
+/// Publishes committed outbox rows (in order for each destination queue) and deletes them in the same
+/// transaction. A crash after publishing and before the delete commits publishes again on restart: at least once,
+/// and consumers are idempotent. Rows are claimed with SKIP LOCKED, so several StateStore instances can dispatch side by side.
 /// </summary>
 public sealed class OutboxDispatcher(
     IServiceScopeFactory scopes,
@@ -21,6 +21,7 @@ public sealed class OutboxDispatcher(
     ILogger<OutboxDispatcher> logger) : BackgroundService
 {
     private const int BatchSize = 100;
+    private const int MaxConcurrentLanes = 32;
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -52,13 +53,29 @@ public sealed class OutboxDispatcher(
         var batch = await db.Outbox
             .FromSql($"""SELECT * FROM orchestrator.outbox_messages ORDER BY "Id" LIMIT {BatchSize} FOR UPDATE SKIP LOCKED""")
             .ToListAsync(cancellationToken);
-        foreach (var message in batch)
-            await DispatchAsync(message, cancellationToken);
+        await Parallel.ForEachAsync(Lanes(batch), new ParallelOptions
+        {
+            MaxDegreeOfParallelism = MaxConcurrentLanes,
+            CancellationToken = cancellationToken,
+        }, async (lane, token) =>
+        {
+            foreach (var message in lane)
+                await DispatchAsync(message, token);
+        });
         db.Outbox.RemoveRange(batch);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return batch.Count;
     }
+
+    /// <summary>
+    /// Commands to one queue (an agent's) keep their order: a task's StopTask must not overtake its StartTask. Events
+    /// have no order to keep (their consumers start a placement pass, or check versions), so each goes on its own.
+    /// Each publish waits for the broker's confirm; going side by side, a batch costs a few confirms' time, not
+    /// one per row.
+    /// </summary>
+    private static IEnumerable<IEnumerable<OutboxMessage>> Lanes(List<OutboxMessage> batch) =>
+        batch.GroupBy(message => message.Destination ?? message.MessageId.ToString());
 
     private async Task DispatchAsync(OutboxMessage message, CancellationToken cancellationToken)
     {

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Orchestrator.Contracts;
 using Orchestrator.Domain.Nodes;
 using Orchestrator.Domain.Tasks;
+using Orchestrator.StateStore.Liveness;
 using Orchestrator.StateStore.Outbox;
 using Orchestrator.StateStore.Persistence;
 using Orchestrator.StateStore.Persistence.Entities;
@@ -15,16 +16,20 @@ namespace Orchestrator.StateStore.Consumers;
 /// a container for a task that no longer belongs there is told to stop, and an exit the agent could not
 /// report is recorded from the heartbeat.
 /// </summary>
-public sealed class NodeHeartbeatConsumer(StateTransaction transaction, TaskLifecycle lifecycle, OutboxWriter outbox)
+public sealed class NodeHeartbeatConsumer(
+    StateTransaction transaction, TaskLifecycle lifecycle, OutboxWriter outbox, HeartbeatBacklog backlog)
     : IConsumer<NodeHeartbeat>
 {
-    public Task Consume(ConsumeContext<NodeHeartbeat> context) =>
-        transaction.RunAsync(async db =>
+    public async Task Consume(ConsumeContext<NodeHeartbeat> context)
+    {
+        var heartbeat = context.Message;
+        await transaction.RunAsync(async db =>
         {
-            var heartbeat = context.Message;
             await RefreshNodeAsync(db, heartbeat, context.CancellationToken);
             await ReconcileAsync(db, heartbeat, context.CancellationToken);
         }, context.CancellationToken);
+        backlog.Recorded(heartbeat.SentAt);
+    }
 
     private async Task RefreshNodeAsync(OrchestratorDbContext db, NodeHeartbeat heartbeat, CancellationToken cancellationToken)
     {

@@ -23,7 +23,8 @@ public static class StateStoreExtensions
         var connectionString = builder.Configuration.GetConnectionString(DatabaseConnectionName)
             ?? throw new InvalidOperationException(
                 $"No Postgres connection string: set ConnectionStrings:{DatabaseConnectionName}.");
-        builder.Services.AddDbContext<OrchestratorDbContext>(options => options.UseNpgsql(connectionString));
+        // Pooled: every message is a scope, and a pooled context skips building its services each time.
+        builder.Services.AddDbContextPool<OrchestratorDbContext>(options => options.UseNpgsql(connectionString));
         builder.Services.AddHostedService<DatabaseMigrator>();
 
         builder.Services.TryAddSingleton(TimeProvider.System);
@@ -34,6 +35,7 @@ public static class StateStoreExtensions
         builder.Services.AddHostedService<OutboxDispatcher>();
 
         builder.Services.Configure<LivenessOptions>(builder.Configuration.GetSection(LivenessOptions.Section));
+        builder.Services.AddSingleton<HeartbeatBacklog>();
         builder.Services.AddHostedService<NodeLivenessMonitor>();
 
         builder.Services.Configure<ClusterMetricsOptions>(builder.Configuration.GetSection(ClusterMetricsOptions.Section));

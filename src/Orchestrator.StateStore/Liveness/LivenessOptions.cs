@@ -8,4 +8,10 @@ public sealed class LivenessOptions
     public TimeSpan NodeTtl { get; set; } = TimeSpan.FromSeconds(15);
 
     public TimeSpan CheckInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// When more than this share of the Ready nodes (and more than two) fall silent at once, none is marked Down
+    /// until the silence ends: see <see cref="Orchestrator.Domain.Nodes.SilenceVerdict"/>. 1 turns the guard off.
+    /// </summary>
+    public double MassSilenceThreshold { get; set; } = Orchestrator.Domain.Nodes.SilenceVerdict.DefaultMassSilenceThreshold;
 }

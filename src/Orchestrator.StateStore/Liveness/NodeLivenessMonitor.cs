@@ -10,16 +10,21 @@ namespace Orchestrator.StateStore.Liveness;
 
 /// <summary>
 /// Marks nodes Down when their heartbeats stop. Each sweep takes a transaction-scoped Postgres advisory lock,
-/// so with several StateStore instances only one sweeps at a time.
+/// so with several StateStore instances only one sweeps at a time. A node's silence is counted from where
+/// StateStore is in the heartbeat queue, not from the wall clock (<see cref="HeartbeatBacklog"/>), and a silence
+/// of most of the cluster at once is held back rather than believed (<see cref="SilenceVerdict"/>).
 /// </summary>
 public sealed class NodeLivenessMonitor(
     IServiceScopeFactory scopes,
     IOptions<LivenessOptions> options,
+    HeartbeatBacklog backlog,
     TimeProvider clock,
     ILogger<NodeLivenessMonitor> logger) : PeriodicBackgroundService(clock)
 {
     // An arbitrary constant that names this monitor's lock among the database's advisory locks.
     private const long AdvisoryLockKey = 0x4F52_4348_4C49_5645; // "ORCHLIVE"
+
+    private bool _holdingBack;
 
     protected override TimeSpan Interval => options.Value.CheckInterval;
 
@@ -33,7 +38,7 @@ public sealed class NodeLivenessMonitor(
         var transaction = scope.ServiceProvider.GetRequiredService<StateTransaction>();
         var outbox = scope.ServiceProvider.GetRequiredService<OutboxWriter>();
         var lifecycle = scope.ServiceProvider.GetRequiredService<TaskLifecycle>();
-        var deadline = Clock.GetUtcNow() - options.Value.NodeTtl;
+        var deadline = Clock.GetUtcNow() - options.Value.NodeTtl - backlog.Current;
         await transaction.RunAsync(async db =>
         {
             var gotLock = await db.Database
@@ -44,6 +49,8 @@ public sealed class NodeLivenessMonitor(
             var silent = await db.Nodes
                 .Where(n => n.Status == NodeStatus.Ready && n.LastHeartbeatAt < deadline)
                 .ToListAsync(cancellationToken);
+            if ((silent.Count > 0 || _holdingBack) && !await BelievedAsync(db, silent.Count, cancellationToken))
+                return;
             foreach (var node in silent)
             {
                 node.Status = NodeStatus.Down;
@@ -57,5 +64,23 @@ public sealed class NodeLivenessMonitor(
                     node.Name, node.Id, node.LastHeartbeatAt, lost.Count);
             }
         }, cancellationToken);
+    }
+
+    private async Task<bool> BelievedAsync(OrchestratorDbContext db, int silent, CancellationToken cancellationToken)
+    {
+        var ready = await db.Nodes.CountAsync(n => n.Status == NodeStatus.Ready, cancellationToken);
+        var holdBack = silent > 0 && !SilenceVerdict.MarkDown(ready, silent, options.Value.MassSilenceThreshold);
+        if (holdBack != _holdingBack)
+        {
+            _holdingBack = holdBack;
+            if (holdBack)
+                logger.LogWarning(
+                    "{Silent} of {Ready} Ready nodes have sent no heartbeat for {Ttl}: too many at once to be the nodes; " +
+                    "suspecting StateStore, the broker or the network, and marking none Down until the silence ends",
+                    silent, ready, options.Value.NodeTtl);
+            else
+                logger.LogWarning("The mass silence has ended: {Silent} of {Ready} Ready nodes are silent", silent, ready);
+        }
+        return !holdBack;
     }
 }

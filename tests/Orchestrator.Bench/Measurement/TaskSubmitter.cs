@@ -32,7 +32,12 @@ public sealed class TaskSubmitter(HttpClient api, int maxInFlight = 256)
     /// <summary>POSTs of <see cref="SubmitAsync"/> that were refused or failed, e.g. a 503 when StateStore did not answer in time.</summary>
     public int Failures => _failures;
 
-    public async Task<IReadOnlyList<Submission>> SubmitAsync(int count, double perSecond, Func<int, object> spec, CancellationToken cancellationToken)
+    /// <param name="window">
+    /// When given, no POST is sent after this long: a system slower than the asked rate gets fewer tasks, and the
+    /// run keeps its length, instead of the client queueing the rest behind the cap on requests in flight.
+    /// </param>
+    public async Task<IReadOnlyList<Submission>> SubmitAsync(
+        int count, double perSecond, Func<int, object> spec, CancellationToken cancellationToken, TimeSpan? window = null)
     {
         var submissions = new ConcurrentBag<Submission>();
         var pending = new List<Task>(count);
@@ -43,6 +48,11 @@ public sealed class TaskSubmitter(HttpClient api, int maxInFlight = 256)
             if (due > clock.Elapsed)
                 await Task.Delay(due - clock.Elapsed, cancellationToken);
             await _inFlight.WaitAsync(cancellationToken);
+            if (clock.Elapsed > window)
+            {
+                _inFlight.Release();
+                break;
+            }
             var body = spec(i);
             pending.Add(Task.Run(async () =>
             {

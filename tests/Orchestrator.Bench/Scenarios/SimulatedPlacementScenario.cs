@@ -51,7 +51,8 @@ public sealed class SimulatedPlacementScenario(BenchCluster cluster, SpanCollect
         progress($"submitting {settings.Tasks} tasks at {settings.PerSecond}/s for {settings.RunFor.TotalSeconds:F0} s");
         using var stopTracing = new CancellationTokenSource(TracedFor);
         stopTracing.Token.Register(spans.Pause);
-        var submissions = await submitter.SubmitAsync(settings.Tasks, settings.PerSecond, i => TaskSubmitter.SleepingTask($"sim-{i}"), cancellationToken);
+        var submissions = await submitter.SubmitAsync(
+            settings.Tasks, settings.PerSecond, i => TaskSubmitter.SleepingTask($"sim-{i}"), cancellationToken, window: settings.RunFor);
         var submittedFor = submissions[^1].SentAt - submissions[0].SentAt;
         progress("waiting for every task to be Running");
         var seen = await running.WaitForAllAsync(submissions.Select(s => s.TaskId).ToList(), settings.RunFor + TimeSpan.FromMinutes(2), cancellationToken);

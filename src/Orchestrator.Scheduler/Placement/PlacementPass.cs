@@ -10,7 +10,8 @@ namespace Orchestrator.Scheduler.Placement;
 /// One round of placement: fetch the Pending tasks and a snapshot of the nodes from StateStore, decide every
 /// task against the local view (each decision taking its room from the view before the next), and propose all
 /// the placements in one request. StateStore has the last word on each; a refusal means the view was stale, so
-/// the pass fetches a fresh one and goes on with what is still Pending. Passes in one process run one at a time.
+/// the pass fetches a fresh one and goes on with what is still Pending. Passes in one process run one at a time,
+/// at most one waits for the running one, and a pass whose batch was full goes on to the next batch.
 /// </summary>
 public sealed class PlacementPass(
     IBus bus,
@@ -24,18 +25,39 @@ public sealed class PlacementPass(
     // must not stall every placement behind it for MassTransit's default 30 s. The sweep tries again anyway.
     private static readonly RequestTimeout StateStoreTimeout = RequestTimeout.After(s: 5);
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private int _waiting;
     private readonly IRequestClient<GetPlacementWork> _workClient = bus.CreateRequestClient<GetPlacementWork>(StateStoreTimeout);
     private readonly IRequestClient<PlaceTasks> _placeClient = bus.CreateRequestClient<PlaceTasks>(StateStoreTimeout);
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        await _gate.WaitAsync(cancellationToken);
+        // A pass waiting at the gate fetches its work only once it is through, so it will see every task committed
+        // before this wake-up: a second waiter would find nothing the first does not. Under a burst of events
+        // (a thousand nodes coming up, hundreds of submissions a second) this turns one pass per event, each
+        // reading the whole cluster, into one pass per pass's length.
+        if (Interlocked.CompareExchange(ref _waiting, 1, 0) != 0)
+            return;
         try
         {
-            for (var refresh = 0; refresh < MaxRefreshes; refresh++)
+            await _gate.WaitAsync(cancellationToken);
+        }
+        finally
+        {
+            Volatile.Write(ref _waiting, 0);
+        }
+        try
+        {
+            var refreshes = 0;
+            while (refreshes < MaxRefreshes)
             {
                 var work = await _workClient.GetResponse<PlacementWork>(new GetPlacementWork(options.Value.BatchSize), cancellationToken);
-                if (work.Message.Tasks.Count == 0 || await PlaceAllAsync(work.Message, cancellationToken))
+                if (work.Message.Tasks.Count == 0)
+                    return;
+                var outcome = await PlaceAllAsync(work.Message, cancellationToken);
+                if (outcome == PassOutcome.Stale)
+                    refreshes++;
+                // A full batch that placed something may have more behind it: no event will come for those.
+                else if (outcome == PassOutcome.NothingPlaced || work.Message.Tasks.Count < options.Value.BatchSize)
                     return;
             }
         }
@@ -45,8 +67,9 @@ public sealed class PlacementPass(
         }
     }
 
-    /// <summary>Returns false when a refusal showed the view was stale.</summary>
-    private async Task<bool> PlaceAllAsync(PlacementWork work, CancellationToken cancellationToken)
+    private enum PassOutcome { AllAccepted, NothingPlaced, Stale }
+
+    private async Task<PassOutcome> PlaceAllAsync(PlacementWork work, CancellationToken cancellationToken)
     {
         var proposals = new List<PlaceTask>();
         var nodes = work.Nodes.ToList();
@@ -69,17 +92,17 @@ public sealed class PlacementPass(
             nodes[index] = node.WithTask(task.Spec.Requested, task.Spec.PortsOrEmpty.Select(p => p.HostPort).Where(p => p > 0));
         }
         if (proposals.Count == 0)
-            return true;
+            return PassOutcome.NothingPlaced;
 
         var started = Stopwatch.GetTimestamp();
         var answer = await _placeClient.GetResponse<PlacementResults>(new PlaceTasks(proposals), cancellationToken);
         SchedulerTelemetry.PlacementLatency.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         var refused = answer.Message.Results.Where(r => !r.Accepted).ToList();
         if (refused.Count == 0)
-            return true;
+            return PassOutcome.AllAccepted;
         SchedulerTelemetry.RefusedPlacements.Add(refused.Count);
         foreach (var refusal in refused)
             logger.LogInformation("Placement of task {TaskId} on node {NodeId} refused: {Reason}", refusal.TaskId, refusal.NodeId, refusal.Refusal);
-        return false;
+        return PassOutcome.Stale;
     }
 }

@@ -33,11 +33,31 @@ public sealed class NodeHeartbeatConsumer(
 
     private async Task RefreshNodeAsync(OrchestratorDbContext db, NodeHeartbeat heartbeat, CancellationToken cancellationToken)
     {
+        // Liveness is judged by StateStore's clock, never the agent's.
+        var now = lifecycle.Now;
+        // Nearly every heartbeat is from a known node that is not Down: one UPDATE, no lock, nothing tracked. At a
+        // thousand nodes that is 200 a second, the bulk of StateStore's work.
+        var labels = new Dictionary<string, string>(heartbeat.Labels ?? new Dictionary<string, string>());
+        var refreshed = await db.Nodes
+            .Where(n => n.Id == heartbeat.NodeId && n.Status != NodeStatus.Down)
+            .ExecuteUpdateAsync(node => node
+                .SetProperty(n => n.Name, heartbeat.Name)
+                .SetProperty(n => n.Capacity, heartbeat.Capacity)
+                .SetProperty(n => n.Allocatable, heartbeat.Allocatable)
+                .SetProperty(n => n.Used, heartbeat.Used)
+                .SetProperty(n => n.Labels, labels)
+                .SetProperty(n => n.LastHeartbeatAt, now), cancellationToken);
+        if (refreshed == 0)
+            await RegisterOrReviveAsync(db, heartbeat, labels, now, cancellationToken);
+    }
+
+    /// <summary>A node's first heartbeat, or its first since it was marked Down.</summary>
+    private async Task RegisterOrReviveAsync(
+        OrchestratorDbContext db, NodeHeartbeat heartbeat, Dictionary<string, string> labels, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         // Two heartbeats of a new node may arrive together; only one may insert it.
         await db.Database.ExecuteSqlAsync(
             $"SELECT pg_advisory_xact_lock(hashtextextended({heartbeat.NodeId.ToString()}, 0))", cancellationToken);
-        // Liveness is judged by StateStore's clock, never the agent's.
-        var now = lifecycle.Now;
         var node = await db.Nodes.FindAsync([heartbeat.NodeId], cancellationToken);
         if (node is null)
         {
@@ -57,7 +77,7 @@ public sealed class NodeHeartbeatConsumer(
         node.Capacity = heartbeat.Capacity;
         node.Allocatable = heartbeat.Allocatable;
         node.Used = heartbeat.Used;
-        node.Labels = new Dictionary<string, string>(heartbeat.Labels ?? new Dictionary<string, string>());
+        node.Labels = labels;
         node.LastHeartbeatAt = now;
         // A draining node stays draining until an operator says otherwise; a Down or new one is back.
         if (node.Status == NodeStatus.Down)
@@ -73,7 +93,9 @@ public sealed class NodeHeartbeatConsumer(
         if (heartbeat.Containers.Count == 0)
             return;
         var taskIds = heartbeat.Containers.Select(c => c.TaskId).Distinct().ToList();
-        var tasks = await db.Tasks.Where(t => taskIds.Contains(t.Id)).ToDictionaryAsync(t => t.Id, cancellationToken);
+        // Read untracked: most heartbeats change none of these tasks, and tracking them costs a JSON snapshot of
+        // each one's spec. A task is attached only when this heartbeat records something on it.
+        var tasks = await db.Tasks.AsNoTracking().Where(t => taskIds.Contains(t.Id)).ToDictionaryAsync(t => t.Id, cancellationToken);
         foreach (var container in heartbeat.Containers)
         {
             tasks.TryGetValue(container.TaskId, out var task);
@@ -87,13 +109,20 @@ public sealed class NodeHeartbeatConsumer(
                 continue;
             }
             if (container.Running && container.LastProbeAt is { } probedAt && (task.LastProbeAt is null || probedAt > task.LastProbeAt))
-                task.RecordProbe(container.Health, probedAt, container.LastProbeResult);
+                Track(db, task).RecordProbe(container.Health, probedAt, container.LastProbeResult);
             if (!container.Running && !container.ExitReported && ExitIsUnreported(task))
             {
-                task.ContainerId ??= container.ContainerId;
+                Track(db, task).ContainerId ??= container.ContainerId;
                 lifecycle.RecordExit(task, container.ExitCode, oomKilled: false, error: null);
             }
         }
+    }
+
+    private static TaskRecord Track(OrchestratorDbContext db, TaskRecord task)
+    {
+        if (db.Entry(task).State == EntityState.Detached)
+            db.Tasks.Attach(task);
+        return task;
     }
 
     /// <summary>

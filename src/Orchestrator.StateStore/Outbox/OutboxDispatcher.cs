@@ -20,8 +20,8 @@ public sealed class OutboxDispatcher(
     OutboxSignal signal,
     ILogger<OutboxDispatcher> logger) : BackgroundService
 {
-    private const int BatchSize = 100;
-    private const int MaxConcurrentLanes = 32;
+    private const int BatchSize = 250;
+    private const int MaxConcurrentLanes = 64;
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -52,6 +52,7 @@ public sealed class OutboxDispatcher(
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var batch = await db.Outbox
             .FromSql($"""SELECT * FROM orchestrator.outbox_messages ORDER BY "Id" LIMIT {BatchSize} FOR UPDATE SKIP LOCKED""")
+            .AsNoTracking()
             .ToListAsync(cancellationToken);
         await Parallel.ForEachAsync(Lanes(batch), new ParallelOptions
         {
@@ -62,8 +63,8 @@ public sealed class OutboxDispatcher(
             foreach (var message in lane)
                 await DispatchAsync(message, token);
         });
-        db.Outbox.RemoveRange(batch);
-        await db.SaveChangesAsync(cancellationToken);
+        var ids = batch.Select(message => message.Id).ToList();
+        await db.Outbox.Where(message => ids.Contains(message.Id)).ExecuteDeleteAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return batch.Count;
     }

@@ -17,10 +17,10 @@ public static class TaskTrace
     /// Starts the span of one task's share of a batch: a plain child when the batch already runs in the task's
     /// trace, otherwise a span in the task's trace linked to the batch. Without a stored context, a child of the batch.
     /// </summary>
-    public static Activity? StartSpan(ActivitySource source, string name, string? traceParent, string? traceState = null)
+    public static Activity? StartSpan(ActivitySource source, string name, string? traceParent)
     {
         var batch = Activity.Current;
-        if (!ActivityContext.TryParse(traceParent, traceState, out var task) || batch?.TraceId == task.TraceId)
+        if (!ActivityContext.TryParse(traceParent, traceState: null, out var task) || batch?.TraceId == task.TraceId)
             return source.StartActivity(name);
         ActivityLink[]? links = batch is null ? null : [new ActivityLink(batch.Context)];
         return source.StartActivity(name, ActivityKind.Internal, task, links: links);

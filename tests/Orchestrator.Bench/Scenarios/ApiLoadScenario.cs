@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
 using Orchestrator.Bench.Cluster;
+using Microsoft.EntityFrameworkCore;
 using Orchestrator.Bench.Measurement;
+using Orchestrator.Domain.Tasks;
 
 namespace Orchestrator.Bench.Scenarios;
 
@@ -36,8 +38,21 @@ public sealed class ApiLoadScenario(BenchCluster cluster, Action<string> progres
 
         Func<CancellationToken, Task<HttpResponseMessage>> post = token => client.PostAsJsonAsync("/api/tasks", spec, TaskSubmitter.Json, token);
         progress($"POST /api/tasks with {settings.Connections} connections for {settings.RunFor.TotalSeconds:F0} s");
+        var measuredFrom = DateTimeOffset.UtcNow + settings.WarmFor;
         var posts = await LoadAsync("POST /api/tasks", post, settings, cancellationToken);
+        await ReportWorkDoneAsync(measuredFrom, DateTimeOffset.UtcNow, cancellationToken);
         return [posts, gets];
+    }
+
+    /// <summary>
+    /// The POSTs pay for the work they cause, and on a small machine that work competes with them; how much of it
+    /// was done inside the window says what the request rate bought.
+    /// </summary>
+    private async Task ReportWorkDoneAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        await using var db = cluster.Database();
+        var running = await db.TaskEvents.CountAsync(e => e.State == TaskState.Running && e.At >= from && e.At <= to, cancellationToken);
+        progress($"during the measured POSTs, {running} tasks reached Running ({running / (to - from).TotalSeconds:F0}/s)");
     }
 
     private static async Task<EndpointLoad> LoadAsync(

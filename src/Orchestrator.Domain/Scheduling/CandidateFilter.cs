@@ -22,7 +22,7 @@ public static class CandidateFilter
         var shortfalls = node.Free.Shortfalls(task.Requested);
         if (shortfalls.Count > 0)
             return $"short of {string.Join(" and ", shortfalls)}";
-        var takenPort = task.PortsOrEmpty.Select(p => p.HostPort).FirstOrDefault(p => p > 0 && node.UsedHostPorts.Contains(p));
+        var takenPort = task.FixedHostPorts.FirstOrDefault(node.UsedHostPorts.Contains);
         return takenPort > 0 ? $"host port {takenPort} taken" : null;
     }
 
@@ -37,7 +37,7 @@ public static class CandidateFilter
     {
         var request = task.Requested;
         var wanted = $"{request.Cpu} cpu, {request.MemoryMb} MiB memory, {request.DiskMb} MiB disk";
-        var fixedPorts = task.PortsOrEmpty.Where(p => p.HostPort > 0).Select(p => p.HostPort).ToList();
+        var fixedPorts = task.FixedHostPorts.ToList();
         if (fixedPorts.Count > 0)
             wanted += $" and host port {string.Join(", ", fixedPorts)}";
         if (nodes.Count == 0)

@@ -1,5 +1,6 @@
 using Orchestrator.Domain.Capacity;
 using Orchestrator.Domain.Nodes;
+using Orchestrator.Domain.Tasks;
 
 namespace Orchestrator.Domain.Scheduling;
 
@@ -26,4 +27,7 @@ public sealed record NodeSnapshot(
         UsedHostPorts = UsedHostPorts.Union(hostPorts).ToHashSet(),
         TaskCount = TaskCount + 1,
     };
+
+    /// <summary>The same node once <paramref name="task"/> is placed on it: its request and its fixed host ports.</summary>
+    public NodeSnapshot WithTask(TaskSpec task) => WithTask(task.Requested, task.FixedHostPorts);
 }

@@ -60,6 +60,10 @@ public sealed record TaskSpec
 
     [JsonIgnore]
     public IReadOnlyList<PortMapping> PortsOrEmpty => Ports ?? [];
+
+    /// <summary>The host ports this task claims on its node; a mapping without one takes whatever the engine gives.</summary>
+    [JsonIgnore]
+    public IEnumerable<int> FixedHostPorts => PortsOrEmpty.Select(p => p.HostPort).Where(p => p > 0);
 }
 
 /// <summary>The <c>resources</c> block of a spec: each omitted value takes its default.</summary>

@@ -89,7 +89,7 @@ public sealed class PlacementPass(
             span?.SetTag("orchestrator.node.id", node.Id).SetTag("orchestrator.node.name", node.Name);
             proposals.Add(new PlaceTask(task.TaskId, node.Id, task.Version));
             var index = nodes.FindIndex(n => n.Id == node.Id);
-            nodes[index] = node.WithTask(task.Spec.Requested, task.Spec.PortsOrEmpty.Select(p => p.HostPort).Where(p => p > 0));
+            nodes[index] = node.WithTask(task.Spec);
         }
         if (proposals.Count == 0)
             return PassOutcome.NothingPlaced;

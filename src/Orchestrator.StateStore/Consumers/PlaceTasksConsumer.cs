@@ -43,7 +43,7 @@ public sealed class PlaceTasksConsumer(StateTransaction transaction, TaskLifecyc
                     var task = tasks[placement.TaskId];
                     var node = snapshots[placement.NodeId];
                     Place(task, node);
-                    snapshots[node.Id] = node.WithTask(task.Spec.Requested, task.Spec.PortsOrEmpty.Select(p => p.HostPort).Where(p => p > 0));
+                    snapshots[node.Id] = node.WithTask(task.Spec);
                 }
                 results.Add(new PlacementResult(placement.TaskId, placement.NodeId, refusal));
             }

@@ -17,7 +17,7 @@ public sealed class SubmitTaskConsumer(StateTransaction transaction, OutboxWrite
         {
             if (await db.Tasks.FindAsync([command.TaskId], context.CancellationToken) is { } existing)
                 return existing;
-            var created = TaskRecord.Submit(command.TaskId, command.Spec, clock.GetUtcNow());
+            var created = TaskRecord.Submit(command.TaskId, command.Spec, clock.GetUtcNow(), TaskTrace.Capture());
             db.Tasks.Add(created);
             db.TaskEvents.Add(created.SubmittedEvent());
             outbox.Publish(new TaskSubmitted(created.Id));

@@ -32,7 +32,7 @@ public sealed class ExitedContainerJanitor(
         var exited = (await runtime.ListAsync(cancellationToken))
             .Where(c => !c.Running && !supervisor.IsSupervised(c.ContainerId))
             .ToList();
-        // The list API gives no finish time; the first sweep that sees a container exited starts its Clock.
+        // The list API gives no finish time; the first sweep that sees a container exited starts its clock.
         foreach (var gone in _firstSeenExited.Keys.Except(exited.Select(c => c.ContainerId)).ToList())
             _firstSeenExited.Remove(gone);
         foreach (var container in exited)

@@ -1,5 +1,4 @@
 using Orchestrator.Contracts;
-using Microsoft.Extensions.Hosting;
 using Orchestrator.Domain.Tasks;
 
 namespace Orchestrator.StateStore.Persistence.Entities;
@@ -46,7 +45,7 @@ public sealed class TaskRecord
     /// <summary>Bumped on every change of state; the optimistic concurrency token.</summary>
     public int Version { get; private set; }
 
-    public static TaskRecord Submit(Guid id, TaskSpec spec, DateTimeOffset now)
+    public static TaskRecord Submit(Guid id, TaskSpec spec, DateTimeOffset now, string? traceParent)
     {
         var requested = spec.Requested;
         return new TaskRecord
@@ -60,7 +59,7 @@ public sealed class TaskRecord
             DiskMbRequest = requested.DiskMb,
             CreatedAt = now,
             Ports = RequestedPorts(spec),
-            TraceParent = TaskTrace.Capture(),
+            TraceParent = traceParent,
         };
     }
 

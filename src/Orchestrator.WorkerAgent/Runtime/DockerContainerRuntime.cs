@@ -15,13 +15,28 @@ namespace Orchestrator.WorkerAgent.Runtime;
 public sealed class DockerContainerRuntime(IDockerClient docker, NodeIdentity node, IOptions<AgentOptions> options)
     : IContainerRuntime
 {
+    /// <summary>
+    /// Creates and starts the attempt's container. Its name is the attempt's, so a repeated command meets the
+    /// container the first one made (the engine refuses the name) and starts it only if it never ran: idempotent
+    /// without listing the node's containers first. The engine is asked about the container afterwards only when
+    /// the task publishes ports, whose host side it may have chosen.
+    /// </summary>
     public async Task<ContainerStatus> StartAsync(StartTask command, Func<string, Task> reportStep, CancellationToken cancellationToken)
     {
-        var existing = await FindAsync(command.TaskId, command.Attempt, cancellationToken);
-        var containerId = existing?.ID ?? await CreateAsync(command, reportStep, cancellationToken);
-        if (existing is null || existing.State == "created")
-            await StartContainerAsync(containerId, cancellationToken);
-        return await InspectAsync(containerId, cancellationToken);
+        var containerId = await CreateAsync(command, reportStep, cancellationToken);
+        if (containerId is null)
+        {
+            var existing = await FindAsync(command.TaskId, command.Attempt, cancellationToken)
+                ?? throw new ContainerStartException($"a container named for attempt {command.Attempt} exists but is not this node's, or is being removed");
+            if (existing.State != "created")
+                return await InspectAsync(existing.ID, cancellationToken);
+            containerId = existing.ID;
+        }
+        await StartContainerAsync(containerId, cancellationToken);
+        var started = DateTimeOffset.UtcNow;
+        return command.Spec.PortsOrEmpty.Count > 0
+            ? await InspectAsync(containerId, cancellationToken)
+            : new ContainerStatus(containerId, [], started, Exit: null);
     }
 
     public async Task<ContainerExit> WaitAsync(string containerId, CancellationToken cancellationToken)
@@ -128,7 +143,8 @@ public sealed class DockerContainerRuntime(IDockerClient docker, NodeIdentity no
         return new TaskLogs(true, text, last ?? since, latest.State == "running");
     }
 
-    private async Task<string> CreateAsync(StartTask command, Func<string, Task> reportStep, CancellationToken cancellationToken)
+    /// <summary>The new container's id, or null when the attempt's container already exists.</summary>
+    private async Task<string?> CreateAsync(StartTask command, Func<string, Task> reportStep, CancellationToken cancellationToken)
     {
         using var activity = AgentTelemetry.Source.StartActivity("docker create");
         activity?.SetTag("container.image", command.Spec.Image);
@@ -145,6 +161,10 @@ public sealed class DockerContainerRuntime(IDockerClient docker, NodeIdentity no
             var response = await docker.Containers.CreateContainerAsync(ContainerSpec.From(command, node, options.Value), cancellationToken);
             activity?.SetTag("container.id", response.ID);
             return response.ID;
+        }
+        catch (DockerApiException error) when (error.StatusCode == HttpStatusCode.Conflict)
+        {
+            return null;
         }
         catch (DockerImageNotFoundException error)
         {

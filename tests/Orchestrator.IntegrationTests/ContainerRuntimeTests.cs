@@ -1,0 +1,80 @@
+using Docker.DotNet;
+using Microsoft.Extensions.Options;
+using Orchestrator.Contracts;
+using Orchestrator.Domain.Tasks;
+using Orchestrator.IntegrationTests.Infrastructure;
+using Orchestrator.WorkerAgent;
+using Orchestrator.WorkerAgent.Host;
+using Orchestrator.WorkerAgent.Runtime;
+
+namespace Orchestrator.IntegrationTests;
+
+/// <summary>
+/// The agent's Docker runtime against the real engine, without a cluster: a start command delivered again (the
+/// broker redelivers after a crash, or the outbox publishes twice) never makes a second container.
+/// </summary>
+public sealed class ContainerRuntimeTests : IAsyncLifetime
+{
+    private readonly DockerClient _docker = new DockerClientConfiguration(new Uri("unix:///var/run/docker.sock")).CreateClient();
+    private readonly NodeIdentity _node = new(Guid.NewGuid(), "runtime-test");
+    private readonly AgentOptions _options = new() { PullMissingImages = false };
+    private DockerContainerRuntime Runtime => new(_docker, _node, Options.Create(_options));
+
+    private StartTask Command(IReadOnlyList<PortMapping>? ports = null) => new(Guid.NewGuid(), _node.Id, Attempt: 1, new TaskSpec
+    {
+        Name = "runtime-test",
+        Image = TestImages.Workload,
+        Command = ["sleep", "300"],
+        Ports = ports,
+    });
+
+    [Fact]
+    public async Task The_same_start_twice_runs_one_container()
+    {
+        var command = Command();
+
+        var first = await Runtime.StartAsync(command, _ => Task.CompletedTask, CancellationToken.None);
+        var second = await Runtime.StartAsync(command, _ => Task.CompletedTask, CancellationToken.None);
+
+        Assert.Equal(first.ContainerId, second.ContainerId);
+        var owned = await Runtime.ListAsync(CancellationToken.None);
+        var running = Assert.Single(owned, container => container.TaskId == command.TaskId);
+        Assert.True(running.Running);
+        Assert.Null(second.Exit);
+    }
+
+    [Fact]
+    public async Task A_container_created_but_never_started_is_started_by_the_repeated_command()
+    {
+        var command = Command();
+        // As if the agent died between the engine's create and start.
+        var created = await _docker.Containers.CreateContainerAsync(ContainerSpec.From(command, _node, _options));
+
+        var status = await Runtime.StartAsync(command, _ => Task.CompletedTask, CancellationToken.None);
+
+        Assert.Equal(created.ID, status.ContainerId);
+        var inspected = await _docker.Containers.InspectContainerAsync(created.ID);
+        Assert.True(inspected.State.Running);
+    }
+
+    [Fact]
+    public async Task A_published_port_is_reported_with_the_host_port_the_engine_chose()
+    {
+        var command = Command(ports: [new PortMapping { ContainerPort = 8080 }]);
+
+        var status = await Runtime.StartAsync(command, _ => Task.CompletedTask, CancellationToken.None);
+
+        var port = Assert.Single(status.Ports);
+        Assert.Equal(8080, port.ContainerPort);
+        Assert.InRange(port.HostPort, 1, 65535);
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var container in await Runtime.ListAsync(CancellationToken.None))
+            await Runtime.RemoveAsync(container.ContainerId, CancellationToken.None);
+        _docker.Dispose();
+    }
+}

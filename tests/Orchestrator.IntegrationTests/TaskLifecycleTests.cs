@@ -1,4 +1,6 @@
 using System.Net;
+using MassTransit;
+using Orchestrator.Contracts;
 using Orchestrator.Domain.Tasks;
 using Orchestrator.IntegrationTests.Infrastructure;
 using Orchestrator.WorkerAgent.Runtime;
@@ -128,6 +130,31 @@ public sealed class TaskLifecycleTests(ClusterFixture cluster)
             await cluster.Api.DeleteAsync($"/api/tasks/{task.Id}");
         foreach (var task in submitted)
             await cluster.WaitForStateAsync(task.Id, TaskState.Completed);
+    }
+
+    [Fact]
+    public async Task A_submission_delivered_twice_records_one_task()
+    {
+        var client = cluster.RequestClient<SubmitTask>();
+        var command = new SubmitTask(Guid.NewGuid(), new TaskSpec
+        {
+            Name = "twice",
+            Image = TestImages.Workload,
+            Command = ["sleep", "300"],
+            StopTimeoutSeconds = 1,
+        });
+
+        var first = await client.GetResponse<TaskDetails>(command);
+        var second = await client.GetResponse<TaskDetails>(command);
+
+        Assert.Equal(command.TaskId, first.Message.Id);
+        Assert.Equal(command.TaskId, second.Message.Id);
+        Assert.Equal(first.Message.CreatedAt, second.Message.CreatedAt, TimeSpan.FromMilliseconds(1)); // the database keeps microseconds
+        var running = await cluster.WaitForStateAsync(command.TaskId, TaskState.Running);
+        var events = await cluster.EventsAsync(command.TaskId);
+        Assert.Single(events, e => e.State == TaskState.Pending);
+        Assert.Single(await cluster.ContainersOfTaskAsync(command.TaskId));
+        await cluster.StopAndWaitAsync(running.Id);
     }
 
     [Fact]

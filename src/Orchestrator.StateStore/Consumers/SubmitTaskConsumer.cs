@@ -1,4 +1,6 @@
 using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
 using Orchestrator.Contracts;
 using Orchestrator.StateStore.Outbox;
 using Orchestrator.StateStore.Persistence;
@@ -7,22 +9,32 @@ using Orchestrator.StateStore.Persistence.Entities;
 namespace Orchestrator.StateStore.Consumers;
 
 /// <summary>Records a new task as Pending and announces it. A repeated submission of the same id changes nothing.</summary>
-public sealed class SubmitTaskConsumer(StateTransaction transaction, OutboxWriter outbox, TimeProvider clock)
+public sealed class SubmitTaskConsumer(
+    StateTransaction transaction, OutboxWriter outbox, OrchestratorDbContext db, TimeProvider clock)
     : IConsumer<SubmitTask>
 {
     public async Task Consume(ConsumeContext<SubmitTask> context)
     {
         var command = context.Message;
-        var task = await transaction.RunAsync(async db =>
+        TaskRecord task;
+        try
         {
-            if (await db.Tasks.FindAsync([command.TaskId], context.CancellationToken) is { } existing)
-                return existing;
-            var created = TaskRecord.Submit(command.TaskId, command.Spec, clock.GetUtcNow(), TaskTrace.Capture());
-            db.Tasks.Add(created);
-            db.TaskEvents.Add(created.SubmittedEvent());
-            outbox.Publish(new TaskSubmitted(created.Id));
-            return created;
-        }, context.CancellationToken);
+            // Insert first and let the primary key catch a repeat: a new task, the common case, costs one
+            // batch and a commit instead of a read before them.
+            task = await transaction.RunAsync(db =>
+            {
+                var created = TaskRecord.Submit(command.TaskId, command.Spec, clock.GetUtcNow(), TaskTrace.Capture());
+                db.Tasks.Add(created);
+                db.TaskEvents.Add(created.SubmittedEvent());
+                outbox.Publish(new TaskSubmitted(created.Id));
+                return Task.FromResult(created);
+            }, context.CancellationToken);
+        }
+        catch (DbUpdateException error) when (error.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            // The same request delivered again (the broker redelivers after a lost ack): answer with the task as recorded.
+            task = await db.Tasks.AsNoTracking().SingleAsync(t => t.Id == command.TaskId, context.CancellationToken);
+        }
         await context.RespondAsync(task.ToDetails());
     }
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Docker.DotNet;
 using Docker.DotNet.Models;
+using MassTransit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -91,6 +92,10 @@ public abstract class ClusterFixtureBase : IAsyncLifetime
         foreach (var name in AgentNames)
             _nodes.Add(await StartAgentAsync(name));
     }
+
+    /// <summary>A request client on the Api's bus, for sending StateStore a request as the Api would.</summary>
+    public IRequestClient<T> RequestClient<T>() where T : class =>
+        _api.Services.GetRequiredService<IClientFactory>().CreateRequestClient<T>();
 
     /// <summary>The test's broker as an amqp:// URI on loopback.</summary>
     protected string BrokerConnectionString => _rabbitMq.GetConnectionString();

@@ -106,10 +106,8 @@ public sealed class LogsPortsAndStopTests(ClusterFixture cluster)
             stopTimeoutSeconds = 30,
         });
         await cluster.WaitForStateAsync(submitted.Id, TaskState.Running);
-        // A SIGTERM that arrived before the shell set its trap would be ignored, as PID 1 ignores it by default.
-        using (var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
-            while (!(await cluster.Api.GetStringAsync($"/api/tasks/{submitted.Id}/logs")).Contains("trap-set"))
-                await Task.Delay(100, deadline.Token);
+        // Running means the engine started the container, not that the shell has set its trap yet.
+        await cluster.WaitForLogAsync(submitted.Id, "trap-set");
 
         var stopped = await cluster.StopAndWaitAsync(submitted.Id);
 
@@ -124,10 +122,11 @@ public sealed class LogsPortsAndStopTests(ClusterFixture cluster)
         {
             name = "stubborn",
             image = TestImages.Workload,
-            command = new[] { "sh", "-c", "trap '' TERM; while true; do sleep 0.2; done" },
+            command = new[] { "sh", "-c", "trap '' TERM; echo trap-set; while true; do sleep 0.2; done" },
             stopTimeoutSeconds = 1,
         });
         await cluster.WaitForStateAsync(submitted.Id, TaskState.Running);
+        await cluster.WaitForLogAsync(submitted.Id, "trap-set");
 
         var stopped = await cluster.StopAndWaitAsync(submitted.Id);
 

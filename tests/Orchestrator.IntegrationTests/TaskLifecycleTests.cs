@@ -118,6 +118,24 @@ public sealed class TaskLifecycleTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task Tasks_no_node_can_take_do_not_hold_up_the_placeable_ones_behind_them()
+    {
+        // More than a batch (ClusterFixture's Scheduler fetches three at a time) of tasks that fit nowhere, first.
+        var tooBig = new List<TaskDetails>();
+        for (var i = 0; i < 7; i++)
+            tooBig.Add(await cluster.SubmitAsync(new { name = $"too-big-{i}", image = TestImages.Workload, resources = new { cpu = 256 } }));
+        await cluster.WaitForAllAsync(tooBig.Select(t => t.Id).ToHashSet(), tasks => tasks.All(t => t.Message?.StartsWith("no Ready node") == true));
+
+        var placeable = await cluster.SubmitAsync(new { name = "behind", image = TestImages.Workload, command = new[] { "sleep", "300" }, stopTimeoutSeconds = 1 });
+
+        var running = await cluster.WaitForStateAsync(placeable.Id, TaskState.Running);
+        Assert.Equal(cluster.Node.Id, running.NodeId);
+        foreach (var task in tooBig)
+            Assert.Equal(TaskState.Pending, (await cluster.GetTaskAsync(task.Id)).State);
+        await cluster.StopAllAsync(tooBig.Select(t => t.Id).Append(placeable.Id));
+    }
+
+    [Fact]
     public async Task Tasks_with_the_same_name_submitted_together_each_get_a_container()
     {
         var spec = new { name = "twin", image = TestImages.Workload, command = new[] { "sleep", "300" }, stopTimeoutSeconds = 1 };

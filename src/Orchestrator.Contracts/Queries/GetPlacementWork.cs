@@ -1,4 +1,10 @@
 namespace Orchestrator.Contracts;
 
-/// <summary>Scheduler to StateStore: the Pending tasks and a snapshot of every node. Answered with <see cref="PlacementWork"/>.</summary>
-public sealed record GetPlacementWork(int Limit = 200);
+/// <summary>
+/// Scheduler to StateStore: up to <paramref name="Limit"/> Pending tasks, oldest first, starting after
+/// <paramref name="After"/> when given, and a snapshot of every node. Answered with <see cref="PlacementWork"/>.
+/// </summary>
+public sealed record GetPlacementWork(int Limit = 200, PendingCursor? After = null);
+
+/// <summary>A place in the Pending queue: the last task of a batch, in the queue's order (submitted, then id).</summary>
+public sealed record PendingCursor(DateTimeOffset CreatedAt, Guid TaskId);

@@ -3,7 +3,8 @@ using Orchestrator.Domain.Tasks;
 
 namespace Orchestrator.Contracts;
 
-public sealed record PlacementWork(IReadOnlyList<PendingTask> Tasks, IReadOnlyList<NodeSnapshot> Nodes);
+/// <param name="Next">Where the next batch starts when this one was full; null when no Pending task is behind it.</param>
+public sealed record PlacementWork(IReadOnlyList<PendingTask> Tasks, IReadOnlyList<NodeSnapshot> Nodes, PendingCursor? Next = null);
 
 /// <param name="TraceParent">The submission's trace, which the Scheduler's span for this task joins.</param>
 public sealed record PendingTask(Guid TaskId, int Version, TaskSpec Spec, string? Message, string? TraceParent = null);

@@ -11,7 +11,7 @@ namespace Orchestrator.Scheduler.Placement;
 /// task against the local view (each decision taking its room from the view before the next), and propose all
 /// the placements in one request. StateStore has the last word on each; a refusal means the view was stale, so
 /// the pass fetches a fresh one and goes on with what is still Pending. Passes in one process run one at a time,
-/// at most one waits for the running one, and a pass whose batch was full goes on to the next batch.
+/// at most one waits for the running one, and a pass goes through the Pending queue a batch at a time to its end.
 /// </summary>
 public sealed class PlacementPass(
     IBus bus,
@@ -47,18 +47,24 @@ public sealed class PlacementPass(
         }
         try
         {
+            // The pass walks the whole Pending queue a batch at a time: no event will come for the tasks behind a
+            // full batch, and a batch that placed nothing (tasks no node can take) must not hide the placeable
+            // ones behind it. A stale view fetches the same batch again with a fresh snapshot.
+            PendingCursor? after = null;
             var refreshes = 0;
             while (refreshes < MaxRefreshes)
             {
-                var work = await _workClient.GetResponse<PlacementWork>(new GetPlacementWork(options.Value.BatchSize), cancellationToken);
+                var work = await _workClient.GetResponse<PlacementWork>(new GetPlacementWork(options.Value.BatchSize, after), cancellationToken);
                 if (work.Message.Tasks.Count == 0)
                     return;
-                var outcome = await PlaceAllAsync(work.Message, cancellationToken);
-                if (outcome == PassOutcome.Stale)
+                if (!await PlaceAllAsync(work.Message, cancellationToken))
+                {
                     refreshes++;
-                // A full batch that placed something may have more behind it: no event will come for those.
-                else if (outcome == PassOutcome.NothingPlaced || work.Message.Tasks.Count < options.Value.BatchSize)
+                    continue;
+                }
+                if (work.Message.Next is null)
                     return;
+                after = work.Message.Next;
             }
         }
         finally
@@ -67,9 +73,8 @@ public sealed class PlacementPass(
         }
     }
 
-    private enum PassOutcome { AllAccepted, NothingPlaced, Stale }
-
-    private async Task<PassOutcome> PlaceAllAsync(PlacementWork work, CancellationToken cancellationToken)
+    /// <summary>Decides the batch and proposes its placements; false when StateStore refused some (the view was stale).</summary>
+    private async Task<bool> PlaceAllAsync(PlacementWork work, CancellationToken cancellationToken)
     {
         var proposals = new List<PlaceTask>();
         var nodes = work.Nodes.ToList();
@@ -92,17 +97,17 @@ public sealed class PlacementPass(
             nodes[index] = node.WithTask(task.Spec);
         }
         if (proposals.Count == 0)
-            return PassOutcome.NothingPlaced;
+            return true;
 
         var started = Stopwatch.GetTimestamp();
         var answer = await _placeClient.GetResponse<PlacementResults>(new PlaceTasks(proposals), cancellationToken);
         SchedulerTelemetry.PlacementLatency.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         var refused = answer.Message.Results.Where(r => !r.Accepted).ToList();
         if (refused.Count == 0)
-            return PassOutcome.AllAccepted;
+            return true;
         SchedulerTelemetry.RefusedPlacements.Add(refused.Count);
         foreach (var refusal in refused)
             logger.LogInformation("Placement of task {TaskId} on node {NodeId} refused: {Reason}", refusal.TaskId, refusal.NodeId, refusal.Refusal);
-        return PassOutcome.Stale;
+        return false;
     }
 }

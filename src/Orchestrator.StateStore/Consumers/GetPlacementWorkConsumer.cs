@@ -3,22 +3,31 @@ using Microsoft.EntityFrameworkCore;
 using Orchestrator.Contracts;
 using Orchestrator.Domain.Tasks;
 using Orchestrator.StateStore.Persistence;
+using Orchestrator.StateStore.Persistence.Entities;
 using Orchestrator.StateStore.Tasks;
 
 namespace Orchestrator.StateStore.Consumers;
 
-/// <summary>The Scheduler's resync: the oldest Pending tasks and a fresh snapshot of every node.</summary>
+/// <summary>The Scheduler's resync: a batch of the oldest Pending tasks and a fresh snapshot of every node.</summary>
 public sealed class GetPlacementWorkConsumer(OrchestratorDbContext db) : IConsumer<GetPlacementWork>
 {
     public async Task Consume(ConsumeContext<GetPlacementWork> context)
     {
-        var pending = await db.Tasks.AsNoTracking()
+        var limit = Math.Clamp(context.Message.Limit, 1, 5000);
+        var batch = await Behind(context.Message.After)
+            .AsNoTracking()
             .Where(t => t.State == TaskState.Pending && t.DesiredState == DesiredState.Running)
-            .OrderBy(t => t.CreatedAt)
-            .Take(Math.Clamp(context.Message.Limit, 1, 5000))
-            .Select(t => new PendingTask(t.Id, t.Version, t.Spec, t.Message, t.TraceParent))
+            .OrderBy(t => t.CreatedAt).ThenBy(t => t.Id)
+            .Take(limit)
+            .Select(t => new { Task = new PendingTask(t.Id, t.Version, t.Spec, t.Message, t.TraceParent), t.CreatedAt })
             .ToListAsync(context.CancellationToken);
-        var nodes = pending.Count == 0 ? [] : await db.LoadSnapshotsAsync(onlyNodes: null, context.CancellationToken);
-        await context.RespondAsync(new PlacementWork(pending, nodes));
+        var nodes = batch.Count == 0 ? [] : await db.LoadSnapshotsAsync(onlyNodes: null, context.CancellationToken);
+        var next = batch.Count == limit ? new PendingCursor(batch[^1].CreatedAt, batch[^1].Task.TaskId) : null;
+        await context.RespondAsync(new PlacementWork(batch.Select(b => b.Task).ToList(), nodes, next));
     }
+
+    /// <summary>Every task, or those after the cursor in the queue's order (a row comparison, exact on ties).</summary>
+    private IQueryable<TaskRecord> Behind(PendingCursor? after) => after is null
+        ? db.Tasks
+        : db.Tasks.FromSql($"""SELECT * FROM orchestrator.tasks WHERE ("CreatedAt", "Id") > ({after.CreatedAt}, {after.TaskId})""");
 }

@@ -215,6 +215,14 @@ public abstract class ClusterFixtureBase : IAsyncLifetime
         }
     }
 
+    /// <summary>Waits until the task's container has written <paramref name="text"/>, e.g. a signal handler being set.</summary>
+    public async Task WaitForLogAsync(Guid id, string text)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (!(await Api.GetStringAsync($"/api/tasks/{id}/logs", deadline.Token)).Contains(text))
+            await Task.Delay(100, deadline.Token);
+    }
+
     /// <summary>Stops the tasks and waits until every one has ended.</summary>
     public async Task StopAllAsync(IEnumerable<Guid> ids)
     {
@@ -291,6 +299,12 @@ public sealed class ClusterFixture : ClusterFixtureBase
     public NodeIdentity Node => Nodes[0];
 
     protected override IReadOnlyList<string> AgentNames { get; } = ["test-node"];
+
+    // Small batches, so that every test whose tasks queue up crosses the Scheduler's batch boundaries.
+    protected override IDictionary<string, string?> ClusterSettings() => new Dictionary<string, string?>
+    {
+        ["Scheduler:BatchSize"] = "3",
+    };
 }
 
 [CollectionDefinition(Name)]

@@ -1,4 +1,5 @@
 using MassTransit;
+using MassTransit.Transports;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -14,6 +15,9 @@ public static class MessagingExtensions
 {
     public const string ConnectionName = "messaging";
 
+    /// <summary>The most agents (each with its own queue) a StateStore sends to without reopening send endpoints.</summary>
+    public const int MaxAgentQueues = 20_000;
+
     /// <summary>The retry for transient faults (a lost optimistic-concurrency race, a dropped connection).</summary>
     public static void Retry(IRetryConfigurator retry) => retry.Intervals(100, 500, 1000, 2000);
 
@@ -28,8 +32,15 @@ public static class MessagingExtensions
                 $"No RabbitMQ connection string: set ConnectionStrings:{ConnectionName} to an amqp:// URI.");
         var address = new Uri(connectionString);
 
+        // StateStore sends to one queue per agent; MassTransit keeps 1,000 send endpoints by default, and past that
+        // it would close and reopen one (a channel and a queue declaration) for a StartTask to a node it evicted.
+        SendEndpointCacheDefaults.Capacity = Math.Max(SendEndpointCacheDefaults.Capacity, MaxAgentQueues);
+
         builder.Services.AddMassTransit(bus =>
         {
+            // MassTransit 8.4+ reports its configuration to its authors over the internet unless told not to;
+            // an orchestrator sends nothing anywhere its operator did not configure.
+            bus.ConfigureUsageTelemetryOptions(options => options.Enabled = false);
             bus.SetKebabCaseEndpointNameFormatter();
             configure(bus);
             bus.UsingRabbitMq((context, rabbit) =>

@@ -50,8 +50,12 @@ public sealed class OutboxDispatcher(
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<OrchestratorDbContext>();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // Commands to agents before events: a StartTask is what turns a placement into a running container, while
+        // the events (TaskSubmitted, TaskScheduled, NodeReady) only wake placement passes, which coalesce them and
+        // also run on a timer. Under a backlog this keeps placed tasks starting instead of queueing behind
+        // announcements. Among commands the order is the rows' order, so each agent's queue keeps its order.
         var batch = await db.Outbox
-            .FromSql($"""SELECT * FROM orchestrator.outbox_messages ORDER BY "Id" LIMIT {BatchSize} FOR UPDATE SKIP LOCKED""")
+            .FromSql($"""SELECT * FROM orchestrator.outbox_messages ORDER BY "Destination" IS NULL, "Id" LIMIT {BatchSize} FOR UPDATE SKIP LOCKED""")
             .AsNoTracking()
             .ToListAsync(cancellationToken);
         await Parallel.ForEachAsync(Lanes(batch), new ParallelOptions

@@ -9,8 +9,7 @@ using Orchestrator.StateStore.Persistence.Entities;
 namespace Orchestrator.StateStore.Consumers;
 
 /// <summary>Records a new task as Pending and announces it. A repeated submission of the same id changes nothing.</summary>
-public sealed class SubmitTaskConsumer(
-    StateTransaction transaction, OutboxWriter outbox, OrchestratorDbContext db, TimeProvider clock)
+public sealed class SubmitTaskConsumer(StateTransaction transaction, OutboxWriter outbox, TimeProvider clock)
     : IConsumer<SubmitTask>
 {
     public async Task Consume(ConsumeContext<SubmitTask> context)
@@ -33,7 +32,9 @@ public sealed class SubmitTaskConsumer(
         catch (DbUpdateException error) when (error.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
         {
             // The same request delivered again (the broker redelivers after a lost ack): answer with the task as recorded.
-            task = await db.Tasks.AsNoTracking().SingleAsync(t => t.Id == command.TaskId, context.CancellationToken);
+            task = await transaction.RunAsync(
+                db => db.Tasks.AsNoTracking().SingleAsync(t => t.Id == command.TaskId, context.CancellationToken),
+                context.CancellationToken);
         }
         await context.RespondAsync(task.ToDetails());
     }

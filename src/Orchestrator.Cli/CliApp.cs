@@ -68,6 +68,7 @@ public static class CliApp
                 .WithExample("status")
                 .WithExample("status", "3f2a9c")
                 .WithExample("status", "--watch")
+                .WithExample("status", "--state", "running")
                 .WithExample("status", "--output", "json");
             config.AddCommand<LogsCommand>("logs")
                 .WithDescription("A task's stdout and stderr")

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Orchestrator.Contracts;
 using Orchestrator.Domain.Nodes;
+using Orchestrator.Domain.Tasks;
 using Orchestrator.IntegrationTests.Infrastructure;
 
 namespace Orchestrator.IntegrationTests;
@@ -65,6 +66,46 @@ public sealed class ApiContractTests(ClusterFixture cluster)
         Assert.Contains(listed!, task => task.Id == created.Id);
         await cluster.Api.DeleteAsync(response.Headers.Location);
     }
+
+    [Fact]
+    public async Task The_task_list_filters_by_state_and_id_prefix_and_honours_its_limit()
+    {
+        var waiting = await cluster.SubmitAsync(new { name = "listed-pending", image = TestImages.Workload, resources = new { cpu = 256 } });
+        var finished = await cluster.SubmitAsync(new { name = "listed-done", image = TestImages.Workload, command = new[] { "true" } });
+        await cluster.WaitForStateAsync(finished.Id, TaskState.Completed);
+
+        var pending = await ListAsync("state=pending");
+        Assert.Contains(pending, t => t.Id == waiting.Id);
+        Assert.DoesNotContain(pending, t => t.Id == finished.Id);
+        Assert.All(pending, t => Assert.Equal(TaskState.Pending, t.State));
+        var byPrefix = await ListAsync($"idPrefix={waiting.Id.ToString()[..13]}");
+        Assert.Equal(waiting.Id, Assert.Single(byPrefix).Id);
+        var byPrefixWithoutDashes = await ListAsync($"idPrefix={waiting.Id.ToString("N")[..12]}");
+        Assert.Equal(waiting.Id, Assert.Single(byPrefixWithoutDashes).Id);
+        Assert.Single(await ListAsync("limit=1"));
+
+        await cluster.StopAllAsync([waiting.Id]);
+    }
+
+    [Theory]
+    [InlineData("limit=0", "limit")]
+    [InlineData("limit=5001", "limit")]
+    [InlineData("state=Sleeping", "state")]
+    [InlineData("state=3", "state")]
+    [InlineData("idPrefix=xyz", "idPrefix")]
+    [InlineData("idPrefix=a%25", "idPrefix")]
+    public async Task A_bad_task_list_query_gets_400_naming_the_parameter(string query, string field)
+    {
+        var response = await cluster.Api.GetAsync($"/api/tasks?{query}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var errors = problem.RootElement.GetProperty("errors");
+        Assert.True(errors.TryGetProperty(field, out _), $"expected an error for '{field}' in {errors}");
+    }
+
+    private async Task<List<TaskDetails>> ListAsync(string query) =>
+        (await cluster.Api.GetFromJsonAsync<List<TaskDetails>>($"/api/tasks?{query}", ClusterFixture.Json))!;
 
     [Fact]
     public async Task Unknown_task_id_gets_404_problem_details()

@@ -34,6 +34,14 @@ public sealed class CliTests(ClusterFixture cluster)
         using (var document = JsonDocument.Parse(json.Out))
             Assert.Equal("Running", document.RootElement.GetProperty("state").GetString());
 
+        var running = await CliAsync("status", "--state", "running", "--api", ApiAddress, "-o", "json");
+        using (var document = JsonDocument.Parse(running.Out))
+        {
+            var listed = document.RootElement.EnumerateArray().ToList();
+            Assert.Contains(listed, task => task.GetProperty("id").GetGuid() == id);
+            Assert.All(listed, task => Assert.Equal("Running", task.GetProperty("state").GetString()));
+        }
+
         await WaitForLogsAsync(prefix, "hello from cli");
         var events = await CliAsync("events", prefix, "--api", ApiAddress);
         Assert.Contains("placed on node test-node", events.Out);
@@ -64,6 +72,9 @@ public sealed class CliTests(ClusterFixture cluster)
     [InlineData(1, "invalid request: name:", "run", "--name", "bad name", "--image", "busybox")]
     [InlineData(1, "There is no task with id 00000000-0000-0000-0000-000000000001", "status", "00000000-0000-0000-0000-000000000001")]
     [InlineData(1, "no task matches 'ffffffffffff'", "stop", "ffffffffffff")]
+    [InlineData(1, "'web-1' is not a task id or a prefix of one (hex digits)", "logs", "web-1")]
+    [InlineData(1, "invalid request: state:", "status", "--state", "sleeping")]
+    [InlineData(2, "--state filters the list; it cannot be given with an ID", "status", "abc", "--state", "running")]
     public async Task Bad_input_gets_one_readable_line_and_a_non_zero_exit(int exitCode, string message, params string[] args)
     {
         var result = await CliAsync([.. args, "--api", ApiAddress]);

@@ -15,7 +15,9 @@ public static class TasksApi
             .Accepts<TaskSpec>("application/json")
             .WithSummary("Submit a task")
             .WithDescription("Validates the spec, records the task as Pending and returns 202 with its Location. Placement and start follow without further calls.");
-        tasks.MapGet("/", ListTasksAsync).WithSummary("List tasks, newest first");
+        tasks.MapGet("/", ListTasksAsync)
+            .WithSummary("List tasks, newest first")
+            .WithDescription("limit (1 to 5000, default 500) caps the answer; state keeps only the tasks in that state; idPrefix keeps only the tasks whose id starts with it (hex digits, dashes ignored).");
         tasks.MapGet("/{id:guid}", GetTaskAsync).WithSummary("Get one task");
         tasks.MapDelete("/{id:guid}", StopTaskAsync)
             .WithSummary("Stop a task")
@@ -41,10 +43,27 @@ public static class TasksApi
         return TypedResults.Accepted($"/api/tasks/{response.Message.Id}", response.Message);
     }
 
-    public static async Task<Ok<IReadOnlyList<TaskDetails>>> ListTasksAsync(
-        [AsParameters] TaskApiServices services, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<IReadOnlyList<TaskDetails>>, ValidationProblem>> ListTasksAsync(
+        int? limit, string? state, string? idPrefix, [AsParameters] TaskApiServices services, CancellationToken cancellationToken)
     {
-        var response = await services.List.GetResponse<TaskList>(new ListTasks(), cancellationToken);
+        var errors = new Dictionary<string, string[]>();
+        if (limit is < 1 or > ListTasks.MaxLimit)
+            errors["limit"] = [$"limit must be between 1 and {ListTasks.MaxLimit}."];
+        TaskState? wanted = null;
+        if (state is not null)
+        {
+            if (Enum.TryParse<TaskState>(state, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) && !int.TryParse(state, out _))
+                wanted = parsed;
+            else
+                errors["state"] = [$"state must be one of {string.Join(", ", Enum.GetNames<TaskState>())}."];
+        }
+        if (idPrefix is not null && (idPrefix.Length is 0 or > 36 || !idPrefix.All(c => char.IsAsciiHexDigit(c) || c == '-')))
+            errors["idPrefix"] = ["idPrefix must be 1 to 36 hex digits (dashes allowed)."];
+        if (errors.Count > 0)
+            return TypedResults.ValidationProblem(errors, title: "The query is not valid.");
+
+        var response = await services.List.GetResponse<TaskList>(
+            new ListTasks(limit ?? ListTasks.DefaultLimit, wanted, idPrefix), cancellationToken);
         return TypedResults.Ok(response.Message.Tasks);
     }
 

@@ -21,8 +21,10 @@ public sealed class OrchestratorClient(HttpClient http)
     public Task<TaskDetails> SubmitAsync(string specJson, CancellationToken cancellationToken) =>
         SendAsync<TaskDetails>(HttpMethod.Post, "api/tasks", new StringContent(specJson, Encoding.UTF8, "application/json"), cancellationToken);
 
-    public Task<List<TaskDetails>> ListTasksAsync(CancellationToken cancellationToken) =>
-        SendAsync<List<TaskDetails>>(HttpMethod.Get, "api/tasks", null, cancellationToken);
+    /// <summary>The newest tasks, only those in <paramref name="state"/> when given (the Api checks the name).</summary>
+    public Task<List<TaskDetails>> ListTasksAsync(string? state, CancellationToken cancellationToken) =>
+        SendAsync<List<TaskDetails>>(
+            HttpMethod.Get, state is null ? "api/tasks" : $"api/tasks?state={Uri.EscapeDataString(state)}", null, cancellationToken);
 
     public Task<TaskDetails> GetTaskAsync(Guid id, CancellationToken cancellationToken) =>
         SendAsync<TaskDetails>(HttpMethod.Get, $"api/tasks/{id}", null, cancellationToken);
@@ -64,7 +66,11 @@ public sealed class OrchestratorClient(HttpClient http)
     {
         if (Guid.TryParse(idOrPrefix, out var id))
             return id;
-        var tasks = await ListTasksAsync(cancellationToken);
+        if (idOrPrefix.Length == 0 || idOrPrefix.Length > 36 || !idOrPrefix.All(c => char.IsAsciiHexDigit(c) || c == '-'))
+            throw new CliException($"'{idOrPrefix}' is not a task id or a prefix of one (hex digits)");
+        // Asked of the whole cluster, not of the newest tasks a listing returns.
+        var tasks = await SendAsync<List<TaskDetails>>(
+            HttpMethod.Get, $"api/tasks?idPrefix={Uri.EscapeDataString(idOrPrefix)}&limit=6", null, cancellationToken);
         return Unique(idOrPrefix, "task", tasks.Select(t => (t.Id, t.Name)).ToList());
     }
 
@@ -85,7 +91,7 @@ public sealed class OrchestratorClient(HttpClient http)
         {
             1 => matches[0].Id,
             0 => throw new CliException($"no {kind} matches '{prefix}'"),
-            _ => throw new CliException($"'{prefix}' matches {matches.Count} {kind}s ({string.Join(", ", matches.Take(5).Select(m => m.Name))}); give more of the id"),
+            _ => throw new CliException($"'{prefix}' matches {(matches.Count > 5 ? "more than 5" : matches.Count)} {kind}s ({string.Join(", ", matches.Take(5).Select(m => m.Name))}); give more of the id"),
         };
     }
 

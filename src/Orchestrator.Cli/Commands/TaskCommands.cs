@@ -37,6 +37,15 @@ public sealed class StatusSettings : ApiSettings
     [CommandOption("-w|--watch")]
     [Description("Refresh in place every second until Ctrl+C")]
     public bool Watch { get; init; }
+
+    [CommandOption("-s|--state <STATE>")]
+    [Description("List only the tasks in this state: Pending, Scheduled, Running, Completed or Failed")]
+    public string? State { get; init; }
+
+    public override Spectre.Console.ValidationResult Validate() =>
+        State is not null && Id is not null
+            ? Spectre.Console.ValidationResult.Error("--state filters the list; it cannot be given with an ID")
+            : base.Validate();
 }
 
 /// <summary>orchestrator status [ID]: every task as a table, or one in detail.</summary>
@@ -60,7 +69,7 @@ public sealed class StatusCommand(IAnsiConsole console) : AsyncCommand<StatusSet
         if (settings.Json)
         {
             if (settings.Id is null)
-                Output.WriteJson(console, await client.ListTasksAsync(cancellationToken));
+                Output.WriteJson(console, await client.ListTasksAsync(settings.State, cancellationToken));
             else
                 Output.WriteJson(console, await client.GetTaskAsync(await client.ResolveTaskIdAsync(settings.Id, cancellationToken), cancellationToken));
             return 0;
@@ -73,7 +82,7 @@ public sealed class StatusCommand(IAnsiConsole console) : AsyncCommand<StatusSet
     {
         var nodes = (await client.ListNodesAsync(cancellationToken)).ToDictionary(n => n.Id, n => n.Name);
         if (settings.Id is null)
-            return Output.TaskTable(await client.ListTasksAsync(cancellationToken), nodes, DateTimeOffset.UtcNow);
+            return Output.TaskTable(await client.ListTasksAsync(settings.State, cancellationToken), nodes, DateTimeOffset.UtcNow);
         var id = await client.ResolveTaskIdAsync(settings.Id, cancellationToken);
         var task = await client.GetTaskAsync(id, cancellationToken);
         var events = await client.EventsAsync(id, cancellationToken);

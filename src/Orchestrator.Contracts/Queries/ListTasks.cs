@@ -1,4 +1,14 @@
+using Orchestrator.Domain.Tasks;
+
 namespace Orchestrator.Contracts;
 
-/// <summary>Answered with <see cref="TaskList"/>, newest first.</summary>
-public sealed record ListTasks(int Limit = 500);
+/// <summary>
+/// Answered with <see cref="TaskList"/>, newest first: at most <paramref name="Limit"/> tasks, only those in
+/// <paramref name="State"/> when given, and only those whose id (without dashes) starts with
+/// <paramref name="IdPrefix"/> when given.
+/// </summary>
+public sealed record ListTasks(int Limit = ListTasks.DefaultLimit, TaskState? State = null, string? IdPrefix = null)
+{
+    public const int DefaultLimit = 500;
+    public const int MaxLimit = 5000;
+}

@@ -21,6 +21,7 @@ public sealed record SimulatedPlacementResult(
     LatencySummary SubmitToRunning,
     LatencySummary PostResponse,
     TimeSpan NodesReadyAfter,
+    int NodeDowns,
     LifecycleStages Stages,
     IReadOnlyList<TraceStep> Trace);
 
@@ -39,6 +40,8 @@ public sealed class SimulatedPlacementScenario(BenchCluster cluster, SpanCollect
         var startedNodes = DateTimeOffset.UtcNow;
         await cluster.StartSimulatedNodesAsync(settings.Nodes, settings.Simulation ?? new SimulationSettings(), cancellationToken);
         var nodesReadyAfter = DateTimeOffset.UtcNow - startedNodes;
+        // No simulated agent stops, so every NodeDown from here on is a false one.
+        var downs = await cluster.ObserveNodeDownAsync(cancellationToken);
 
         var submitter = new TaskSubmitter(cluster.Api);
         var running = new RunningTimes(cluster);
@@ -71,6 +74,7 @@ public sealed class SimulatedPlacementScenario(BenchCluster cluster, SpanCollect
             LatencySummary.Of(RunningTimes.SubmitToRunning(submissions, seen)),
             LatencySummary.Of(submissions.Select(s => s.ResponseTime)),
             nodesReadyAfter,
+            downs.Heard.Count,
             await LifecycleStages.ReadAsync(cluster, submissions, cancellationToken),
             TraceBreakdown.Of(spans.Spans, traced, "bench submit"));
     }

@@ -51,6 +51,7 @@ public static class Extensions
                 .AddMeter("MassTransit")
                 .AddMeter(TelemetryPrefix + "*"))
             .WithTracing(tracing => tracing
+                .SetSampler(new BackgroundTraceSampler())
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource("MassTransit")
                 .AddSource(TelemetryPrefix + "*")

@@ -8,8 +8,17 @@ namespace Orchestrator.StateStore.Persistence;
 /// </summary>
 public sealed class StateTransaction(OrchestratorDbContext db, OutboxSignal signal)
 {
+    private readonly List<Action> _afterCommit = [];
+
+    /// <summary>
+    /// Runs <paramref name="action"/> once the current work has committed, and never if it rolls back: e.g. the log
+    /// line that says a task is Running, which must not claim what a failed (and retried) transaction did.
+    /// </summary>
+    public void AfterCommit(Action action) => _afterCommit.Add(action);
+
     public async Task<T> RunAsync<T>(Func<OrchestratorDbContext, Task<T>> work, CancellationToken cancellationToken)
     {
+        _afterCommit.Clear();
         try
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -17,6 +26,8 @@ public sealed class StateTransaction(OrchestratorDbContext db, OutboxSignal sign
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             signal.Notify();
+            foreach (var action in _afterCommit)
+                action();
             return result;
         }
         catch
@@ -24,6 +35,10 @@ public sealed class StateTransaction(OrchestratorDbContext db, OutboxSignal sign
             // A retry of the message starts from what the database holds, not from half-applied changes.
             db.ChangeTracker.Clear();
             throw;
+        }
+        finally
+        {
+            _afterCommit.Clear();
         }
     }
 

@@ -10,7 +10,8 @@ namespace Orchestrator.StateStore.Tasks;
 /// The state changes of a task that more than one consumer makes, each with its event and its messages.
 /// Callers run inside a <see cref="StateTransaction"/>.
 /// </summary>
-public sealed class TaskLifecycle(OrchestratorDbContext db, OutboxWriter outbox, TimeProvider clock, ILogger<TaskLifecycle> logger)
+public sealed class TaskLifecycle(
+    OrchestratorDbContext db, StateTransaction transaction, OutboxWriter outbox, TimeProvider clock, ILogger<TaskLifecycle> logger)
 {
     public DateTimeOffset Now => clock.GetUtcNow();
 
@@ -23,7 +24,8 @@ public sealed class TaskLifecycle(OrchestratorDbContext db, OutboxWriter outbox,
             return false;
         }
         db.TaskEvents.Add(task.MoveTo(next, reason, Now, exitCode));
-        logger.LogInformation("Task {TaskId} is {State}: {Reason}", task.Id, next, reason);
+        var taskId = task.Id;
+        transaction.AfterCommit(() => logger.LogInformation("Task {TaskId} is {State}: {Reason}", taskId, next, reason));
         if (task.IsTerminal)
             outbox.Publish(new TaskFinished(task.Id, task.State, task.NodeId));
         return true;

@@ -87,7 +87,7 @@ public sealed class LogsPortsAndStopTests(ClusterFixture cluster)
         var second = await cluster.SubmitAsync(Spec("port-claimant"));
         var waiting = await cluster.WaitForTaskAsync(second.Id, task => task.Message?.Contains("host port") == true, "explained");
         Assert.Equal(TaskState.Pending, waiting.State);
-        Assert.Contains($"1 host port {hostPort} taken", waiting.Message);
+        Assert.Contains($"1 host port {hostPort}/tcp taken", waiting.Message);
 
         await cluster.StopAndWaitAsync(first.Id);
         var placed = await cluster.WaitForStateAsync(second.Id, TaskState.Running);

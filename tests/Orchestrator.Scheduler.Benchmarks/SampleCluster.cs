@@ -46,7 +46,7 @@ internal static class SampleCluster
             allocated += request;
             taskCount++;
         }
-        var ports = random.Next(10) == 0 ? new HashSet<int> { 8080 } : [];
+        var ports = random.Next(10) == 0 ? new HashSet<HostPort> { HostPort.Of(8080, "tcp") } : [];
         var status = random.Next(30) == 0 ? NodeStatus.Down : NodeStatus.Ready;
         var id = new Guid(index + 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
         return new NodeSnapshot(id, $"node-{index + 1}", status, allocatable, allocated, ports, taskCount);

@@ -22,8 +22,8 @@ public static class CandidateFilter
         var shortfalls = node.Free.Shortfalls(task.Requested);
         if (shortfalls.Count > 0)
             return $"short of {string.Join(" and ", shortfalls)}";
-        var takenPort = task.FixedHostPorts.FirstOrDefault(node.UsedHostPorts.Contains);
-        return takenPort > 0 ? $"host port {takenPort} taken" : null;
+        var taken = task.FixedHostPorts.Where(node.UsedHostPorts.Contains).ToList();
+        return taken.Count > 0 ? $"host port {taken[0]} taken" : null;
     }
 
     public static IReadOnlyList<NodeSnapshot> Feasible(TaskSpec task, IReadOnlyList<NodeSnapshot> nodes) =>

@@ -14,14 +14,14 @@ public sealed record NodeSnapshot(
     NodeStatus Status,
     Resources Allocatable,
     Resources Allocated,
-    IReadOnlyCollection<int> UsedHostPorts,
+    IReadOnlyCollection<HostPort> UsedHostPorts,
     int TaskCount,
     IReadOnlyDictionary<string, string>? Labels = null)
 {
     public Resources Free => Allocatable - Allocated;
 
     /// <summary>The same node with <paramref name="request"/> and its host ports added, as after a placement.</summary>
-    public NodeSnapshot WithTask(Resources request, IEnumerable<int> hostPorts) => this with
+    public NodeSnapshot WithTask(Resources request, IEnumerable<HostPort> hostPorts) => this with
     {
         Allocated = Allocated + request,
         UsedHostPorts = UsedHostPorts.Union(hostPorts).ToHashSet(),

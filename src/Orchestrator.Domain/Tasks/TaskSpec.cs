@@ -63,7 +63,7 @@ public sealed record TaskSpec
 
     /// <summary>The host ports this task claims on its node; a mapping without one takes whatever the engine gives.</summary>
     [JsonIgnore]
-    public IEnumerable<int> FixedHostPorts => PortsOrEmpty.Select(p => p.HostPort).Where(p => p > 0);
+    public IEnumerable<HostPort> FixedHostPorts => PortsOrEmpty.Where(p => p.HostPort > 0).Select(p => HostPort.Of(p.HostPort, p.Protocol));
 }
 
 /// <summary>The <c>resources</c> block of a spec: each omitted value takes its default.</summary>

@@ -37,7 +37,7 @@ public static class ClusterQueries
             var tasks = byNode[node.Id].ToList();
             var allocated = new Resources(
                 tasks.Sum(t => t.CpuRequest), tasks.Sum(t => t.MemoryMbRequest), tasks.Sum(t => t.DiskMbRequest));
-            var ports = tasks.SelectMany(t => t.Ports).Where(p => p.HostPort > 0).Select(p => p.HostPort).ToHashSet();
+            var ports = tasks.SelectMany(t => t.Ports).Where(p => p.HostPort > 0).Select(p => HostPort.Of(p.HostPort, p.Protocol)).ToHashSet();
             return new NodeSnapshot(node.Id, node.Name, node.Status, node.Allocatable, allocated, ports, tasks.Count, node.Labels);
         }).ToList();
     }

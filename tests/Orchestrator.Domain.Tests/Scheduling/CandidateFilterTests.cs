@@ -7,12 +7,12 @@ namespace Orchestrator.Domain.Tests.Scheduling;
 
 public sealed class CandidateFilterTests
 {
-    private static TaskSpec Task(decimal cpu = 0.5m, long memoryMb = 256, int hostPort = 0) => new()
+    private static TaskSpec Task(decimal cpu = 0.5m, long memoryMb = 256, int hostPort = 0, string protocol = "tcp") => new()
     {
         Name = "t",
         Image = "busybox",
         Resources = new ResourceRequest { Cpu = cpu, MemoryMb = memoryMb, DiskMb = 10 },
-        Ports = [new PortMapping { ContainerPort = 80, HostPort = hostPort }],
+        Ports = [new PortMapping { ContainerPort = 80, HostPort = hostPort, Protocol = protocol }],
     };
 
     [Fact]
@@ -31,9 +31,20 @@ public sealed class CandidateFilterTests
     public void A_taken_fixed_host_port_rules_the_node_out()
     {
         var node = Node(1, usedPorts: [8080]);
-        Assert.Equal("host port 8080 taken", CandidateFilter.RejectionReason(Task(hostPort: 8080), node));
+        Assert.Equal("host port 8080/tcp taken", CandidateFilter.RejectionReason(Task(hostPort: 8080), node));
         Assert.Null(CandidateFilter.RejectionReason(Task(hostPort: 8081), node));
         Assert.Null(CandidateFilter.RejectionReason(Task(hostPort: 0), node));
+    }
+
+    [Fact]
+    public void The_same_port_number_for_the_other_protocol_is_free()
+    {
+        var node = Node(1, usedPorts: [53]); // 53/tcp
+
+        Assert.Null(CandidateFilter.RejectionReason(Task(hostPort: 53, protocol: "udp"), node));
+        Assert.Equal("host port 53/tcp taken", CandidateFilter.RejectionReason(Task(hostPort: 53, protocol: "tcp"), node));
+        var withUdp = node.WithTask(Task(hostPort: 53, protocol: "udp"));
+        Assert.Equal("host port 53/udp taken", CandidateFilter.RejectionReason(Task(hostPort: 53, protocol: "udp"), withUdp));
     }
 
     [Fact]

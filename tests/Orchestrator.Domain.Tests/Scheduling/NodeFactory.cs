@@ -1,6 +1,7 @@
 using Orchestrator.Domain.Capacity;
 using Orchestrator.Domain.Nodes;
 using Orchestrator.Domain.Scheduling;
+using Orchestrator.Domain.Tasks;
 
 namespace Orchestrator.Domain.Tests.Scheduling;
 
@@ -15,6 +16,6 @@ internal static class NodeFactory
             status,
             new Resources(cpu, memoryMb, 100_000),
             new Resources(allocatedCpu, allocatedMemoryMb, 0),
-            (usedPorts ?? []).ToHashSet(),
+            (usedPorts ?? []).Select(port => HostPort.Of(port, "tcp")).ToHashSet(),
             TaskCount: 0);
 }

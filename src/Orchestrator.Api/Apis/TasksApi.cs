@@ -57,7 +57,7 @@ public static class TasksApi
             else
                 errors["state"] = [$"state must be one of {string.Join(", ", Enum.GetNames<TaskState>())}."];
         }
-        if (idPrefix is not null && (idPrefix.Length is 0 or > 36 || !idPrefix.All(c => char.IsAsciiHexDigit(c) || c == '-')))
+        if (idPrefix is not null && !ListTasks.IsIdPrefix(idPrefix))
             errors["idPrefix"] = ["idPrefix must be 1 to 36 hex digits (dashes allowed)."];
         if (errors.Count > 0)
             return TypedResults.ValidationProblem(errors, title: "The query is not valid.");

@@ -66,7 +66,7 @@ public sealed class OrchestratorClient(HttpClient http)
     {
         if (Guid.TryParse(idOrPrefix, out var id))
             return id;
-        if (idOrPrefix.Length == 0 || idOrPrefix.Length > 36 || !idOrPrefix.All(c => char.IsAsciiHexDigit(c) || c == '-'))
+        if (!ListTasks.IsIdPrefix(idOrPrefix))
             throw new CliException($"'{idOrPrefix}' is not a task id or a prefix of one (hex digits)");
         // Asked of the whole cluster, not of the newest tasks a listing returns.
         var tasks = await SendAsync<List<TaskDetails>>(

@@ -11,4 +11,8 @@ public sealed record ListTasks(int Limit = ListTasks.DefaultLimit, TaskState? St
 {
     public const int DefaultLimit = 500;
     public const int MaxLimit = 5000;
+
+    /// <summary>An id prefix as the Api takes it: 1 to 36 hex digits, dashes anywhere (a task id's text form).</summary>
+    public static bool IsIdPrefix(string value) =>
+        value.Length is > 0 and <= 36 && value.All(c => char.IsAsciiHexDigit(c) || c == '-');
 }

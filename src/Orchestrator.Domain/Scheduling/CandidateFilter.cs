@@ -22,8 +22,10 @@ public static class CandidateFilter
         var shortfalls = node.Free.Shortfalls(task.Requested);
         if (shortfalls.Count > 0)
             return $"short of {string.Join(" and ", shortfalls)}";
-        var taken = task.FixedHostPorts.Where(node.UsedHostPorts.Contains).ToList();
-        return taken.Count > 0 ? $"host port {taken[0]} taken" : null;
+        foreach (var port in task.FixedHostPorts)
+            if (node.UsedHostPorts.Contains(port))
+                return $"host port {port} taken";
+        return null;
     }
 
     public static IReadOnlyList<NodeSnapshot> Feasible(TaskSpec task, IReadOnlyList<NodeSnapshot> nodes) =>

@@ -60,10 +60,9 @@ public sealed class NodeLivenessMonitor(
                 foreach (var task in lost)
                     lifecycle.ReleaseFromNode(task, reason);
                 outbox.Publish(new NodeDown(node.Id, node.Name, node.LastHeartbeatAt));
-                var (name, id, lastHeartbeat, count) = (node.Name, node.Id, node.LastHeartbeatAt, lost.Count);
                 transaction.AfterCommit(() => logger.LogWarning(
                     "Node {NodeName} ({NodeId}) is Down: last heartbeat at {LastHeartbeatAt}; {Count} tasks to place again",
-                    name, id, lastHeartbeat, count));
+                    node.Name, node.Id, node.LastHeartbeatAt, lost.Count));
             }
         }, cancellationToken);
     }

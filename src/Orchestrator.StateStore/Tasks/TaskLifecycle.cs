@@ -24,8 +24,7 @@ public sealed class TaskLifecycle(
             return false;
         }
         db.TaskEvents.Add(task.MoveTo(next, reason, Now, exitCode));
-        var taskId = task.Id;
-        transaction.AfterCommit(() => logger.LogInformation("Task {TaskId} is {State}: {Reason}", taskId, next, reason));
+        transaction.AfterCommit(() => logger.LogInformation("Task {TaskId} is {State}: {Reason}", task.Id, next, reason));
         if (task.IsTerminal)
             outbox.Publish(new TaskFinished(task.Id, task.State, task.NodeId));
         return true;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
-using Orchestrator.Bench.Cluster;
 using Microsoft.EntityFrameworkCore;
+using Orchestrator.Bench.Cluster;
 using Orchestrator.Bench.Measurement;
 using Orchestrator.Domain.Tasks;
 

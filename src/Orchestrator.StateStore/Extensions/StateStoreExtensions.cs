@@ -60,7 +60,13 @@ public static class StateStoreExtensions
     /// <summary>StateStore's consumers, for whichever bus the host configures.</summary>
     public static IBusRegistrationConfigurator AddStateStoreConsumers(this IBusRegistrationConfigurator bus)
     {
-        bus.AddConsumers(type => type.Namespace != typeof(TaskStartedConsumer).Namespace, typeof(SubmitTaskConsumer).Assembly);
+        bus.AddConsumers(
+            type => type.Namespace != typeof(TaskStartedConsumer).Namespace && type != typeof(NodeHeartbeatConsumer),
+            typeof(SubmitTaskConsumer).Assembly);
+        bus.AddConsumer<NodeHeartbeatConsumer>(consumer => consumer.Options<BatchOptions>(batch => batch
+            .SetMessageLimit(NodeHeartbeatConsumer.BatchLimit)
+            .SetTimeLimit(NodeHeartbeatConsumer.BatchWindow)
+            .SetConcurrencyLimit(1)));
 
         // An agent reports a task's start, restarts, health and exit in order, and they must be applied in that
         // order; reports about different tasks are independent. So one queue, partitioned by task id: a task's

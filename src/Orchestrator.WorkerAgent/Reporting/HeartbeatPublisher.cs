@@ -27,8 +27,10 @@ public sealed class HeartbeatPublisher(
     // The first heartbeat registers the node: at once.
     protected override bool RunsAtStart => true;
 
+    // Not written to the broker's disk: a heartbeat lost with a broker restart is replaced by the next one, and at
+    // a thousand nodes they are most of what the broker carries.
     protected override async Task RunOnceAsync(CancellationToken cancellationToken) =>
-        await bus.Publish(await BuildAsync(cancellationToken), cancellationToken);
+        await bus.Publish(await BuildAsync(cancellationToken), context => context.Durable = false, cancellationToken);
 
     protected override void OnRunFailed(Exception error) =>
         logger.LogWarning(error, "Heartbeat of node {NodeName} failed", node.Name);

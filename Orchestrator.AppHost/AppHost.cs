@@ -21,7 +21,13 @@ builder.AddProject<Projects.Orchestrator_Scheduler>("scheduler")
     .WithReference(messaging).WaitFor(messaging)
     .WaitFor(stateStore);
 
+// The key callers of the Api send (the CLI reads it from ORCHESTRATOR_API_KEY). Generated on the first run and kept
+// in this AppHost's user secrets: `dotnet user-secrets list --project Orchestrator.AppHost` shows it, and
+// `dotnet user-secrets set Parameters:api-key <key> --project Orchestrator.AppHost` replaces it.
+var apiKey = builder.AddParameter("api-key", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: true);
+
 builder.AddProject<Projects.Orchestrator_Api>("api")
+    .WithEnvironment("Api__Keys__apphost", apiKey)
     .WithReference(messaging).WaitFor(messaging)
     .WaitFor(stateStore)
     .WithHttpHealthCheck("/health");

@@ -15,12 +15,16 @@ REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 PROJECT=orchestrator-check
 API="http://127.0.0.1:15555"
 export API_PORT=15555 AMQP_PORT=15673 ORCHESTRATOR_PASSWORD="check-$RANDOM$RANDOM"
+export ORCHESTRATOR_API_KEY="check-compose-$RANDOM$RANDOM$RANDOM"
 export POSTGRES_IMAGE=orchestrator/postgres:15 RABBITMQ_IMAGE=orchestrator/rabbitmq:3
 AGENT="$PROJECT-agent"
 NODE="$PROJECT-node"
 
 log() { echo "check-compose: $*"; }
 die() { echo "check-compose: FAILED: $*" >&2; exit 1; }
+
+# The Api, with its key.
+api() { curl -fsS -H "Authorization: Bearer $ORCHESTRATOR_API_KEY" "$@"; }
 
 compose() { docker-compose --project-name "$PROJECT" --file "$REPO/deploy/compose/compose.yaml" "$@"; }
 
@@ -46,8 +50,8 @@ wait_for() {
 	die "$what: not within $seconds s"
 }
 
-node_ready() { curl -fsS "$API/api/nodes" | grep -q "\"name\":\"$NODE\",\"status\":\"Ready\""; }
-task_state_is() { curl -fsS "$API/api/tasks/$1" | grep -q "\"state\":\"$2\""; }
+node_ready() { api "$API/api/nodes" | grep -q "\"name\":\"$NODE\",\"status\":\"Ready\""; }
+task_state_is() { api "$API/api/tasks/$1" | grep -q "\"state\":\"$2\""; }
 
 main() {
 	[ "$(id -u)" = 0 ] || die "must run as root"
@@ -65,7 +69,7 @@ main() {
 
 	log "starting the control plane (docker-compose)"
 	compose up -d --quiet-pull 2>&1 | sed 's/^/  /'
-	wait_for "the Api answering" 180 curl -fsS "$API/api/nodes"
+	wait_for "the Api answering" 180 api "$API/api/nodes"
 	log "ok: the Api answers at $API"
 
 	log "starting a worker agent from its image"
@@ -79,13 +83,13 @@ main() {
 	log "ok: node $NODE is Ready, $((SECONDS - started)) s after docker run (polled once a second)"
 
 	local task
-	task="$(curl -fsS -X POST "$API/api/tasks" -H 'Content-Type: application/json' \
+	task="$(api -X POST "$API/api/tasks" -H 'Content-Type: application/json' \
 		-d '{"name":"compose-check","image":"orchestrator/busybox:latest","command":["sleep","300"],"stopTimeoutSeconds":0}' |
 		sed -n 's/.*"id":"\([0-9a-f-]*\)".*/\1/p')"
 	[ -n "$task" ] || die "the Api did not accept the task"
 	wait_for "task $task Running" 90 task_state_is "$task" Running
 	log "ok: task $task is Running on $NODE"
-	curl -fsS -X DELETE "$API/api/tasks/$task" >/dev/null
+	api -X DELETE "$API/api/tasks/$task" >/dev/null
 	wait_for "task $task Completed" 60 task_state_is "$task" Completed
 	log "ok: task $task stopped (Completed)"
 	log "passed"

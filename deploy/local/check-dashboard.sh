@@ -25,6 +25,8 @@ OUT_DIR="${CHECK_DASHBOARD_OUT:-/tmp/orchestrator-check-dashboard}"
 # service) and src/Orchestrator.Api/Properties/launchSettings.json (Api).
 DASHBOARD=http://localhost:18888
 API=http://localhost:5555
+# The Api's key for this run, given to the AppHost as its api-key parameter (instead of the one in its user secrets).
+API_KEY="check-dashboard-$RANDOM$RANDOM$RANDOM"
 PORTS=(18888 18889 18890 18891 5555)
 APPHOST_EXE="$REPO/Orchestrator.AppHost/bin/Debug/net10.0/Orchestrator.AppHost"
 IMAGE=orchestrator/busybox:latest
@@ -45,6 +47,9 @@ die() { fail "$*"; exit 1; }
 
 # json EXPR: evaluates EXPR on the JSON document on stdin (as `o`) with Node, printing the result.
 json() { node -e "const o = JSON.parse(require('fs').readFileSync(0, 'utf8')); const r = ($1); process.stdout.write(r == null ? '' : String(r));"; }
+
+# api_curl ARGS...: curl with the Api's key.
+api_curl() { curl -H "Authorization: Bearer $API_KEY" "$@"; }
 
 # wait_until SECONDS WHAT CMD...: runs CMD every second until it succeeds; dies after SECONDS.
 wait_until() {
@@ -79,20 +84,20 @@ find_apphost() {
 
 alive() { [ -n "$1" ] && kill -0 "$1" 2>/dev/null; }
 
-task_state() { curl -sf -m 5 "$API/api/tasks/$TASK_ID" | json 'o.state'; }
+task_state() { api_curl -sf -m 5 "$API/api/tasks/$TASK_ID" | json 'o.state'; }
 
 stop_task() {
 	[ -n "$TASK_ID" ] || return 0
 	local state="" i
 	# DELETE stops it (SIGTERM, then SIGKILL after its 1 s stop timeout); a DELETE of a finished task removes
 	# the container the agent keeps for its logs.
-	curl -sf -m 10 -o /dev/null -X DELETE "$API/api/tasks/$TASK_ID" || true
+	api_curl -sf -m 10 -o /dev/null -X DELETE "$API/api/tasks/$TASK_ID" || true
 	for ((i = 0; i < 30; i++)); do
 		state="$(task_state || true)"
 		case "$state" in Completed | Failed | "") break ;; esac
 		sleep 1
 	done
-	curl -sf -m 10 -o /dev/null -X DELETE "$API/api/tasks/$TASK_ID" || true
+	api_curl -sf -m 10 -o /dev/null -X DELETE "$API/api/tasks/$TASK_ID" || true
 	for ((i = 0; i < 30; i++)); do
 		[ -z "$(docker ps -aq --filter "label=orchestrator.task-id=$TASK_ID")" ] && break
 		sleep 1
@@ -225,7 +230,7 @@ ports_free() {
 
 nodes_ready() {
 	local nodes
-	nodes="$(curl -sf -m 5 "$API/api/nodes")" || return 1
+	nodes="$(api_curl -sf -m 5 "$API/api/nodes")" || return 1
 	READY_NODES="$(json 'o.filter(n => n.status === "Ready").map(n => n.name).join(", ")' <<<"$nodes")"
 	[ -n "$READY_NODES" ]
 }
@@ -238,7 +243,7 @@ $(tail -n 20 "$OUT_DIR/apphost.log")"
 }
 
 task_running() {
-	TASK_JSON="$(curl -sf -m 5 "$API/api/tasks/$TASK_ID")" || return 1
+	TASK_JSON="$(api_curl -sf -m 5 "$API/api/tasks/$TASK_ID")" || return 1
 	local state
 	state="$(json 'o.state' <<<"$TASK_JSON")"
 	case "$state" in
@@ -274,7 +279,7 @@ $(tail -n 20 "$OUT_DIR/build.log")"
 	start=$SECONDS
 	cd "$REPO"
 	# setsid: a Ctrl-C at the terminal reaches this script, whose cleanup stops the AppHost, not the AppHost directly.
-	setsid dotnet run --project Orchestrator.AppHost --launch-profile http --no-build \
+	setsid env "Parameters__api-key=$API_KEY" dotnet run --project Orchestrator.AppHost --launch-profile http --no-build \
 		>"$OUT_DIR/apphost.log" 2>&1 </dev/null 8>&- &
 	RUN_PID=$!
 	wait_until "$START_TIMEOUT" "the Api ($API/api/nodes) to list a Ready node" apphost_up
@@ -283,7 +288,7 @@ $(tail -n 20 "$OUT_DIR/build.log")"
 
 	local body created
 	body='{"name":"check-dashboard","image":"'"$IMAGE"'","command":["sleep","600"],"stopTimeoutSeconds":1}'
-	created="$(curl -sf -m 30 -X POST "$API/api/tasks" -H 'Content-Type: application/json' -d "$body")" ||
+	created="$(api_curl -sf -m 30 -X POST "$API/api/tasks" -H 'Content-Type: application/json' -d "$body")" ||
 		die "POST $API/api/tasks failed"
 	TASK_ID="$(json 'o.id' <<<"$created")"
 	[ -n "$TASK_ID" ] || die "POST $API/api/tasks answered without an id: $created"
@@ -292,7 +297,7 @@ $(tail -n 20 "$OUT_DIR/build.log")"
 	local container node_id node
 	container="$(json 'o.containerId' <<<"$TASK_JSON")"
 	node_id="$(json 'o.nodeId' <<<"$TASK_JSON")"
-	node="$(curl -sf -m 5 "$API/api/nodes" | json "o.find(n => n.id === '$node_id')?.name")"
+	node="$(api_curl -sf -m 5 "$API/api/nodes" | json "o.find(n => n.id === '$node_id')?.name")"
 	[ -n "$container" ] && [ -n "$node" ] || die "task $TASK_ID is Running but names no container or node: $TASK_JSON"
 	pass "submitted task $TASK_ID ($IMAGE, sleep 600); Running on $node in container ${container:0:12} after $((SECONDS - start)) s"
 

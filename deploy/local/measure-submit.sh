@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Measures, on a running system (dotnet run --project Orchestrator.AppHost), the time from POST /api/tasks to
 # the task being Running as a client sees it, beside a bare create+start of the same image on the Docker socket.
-# Usage: deploy/local/measure-submit.sh [N] [API]. Traffic goes to loopback and the local engine only.
+# Usage: ORCHESTRATOR_API_KEY=... deploy/local/measure-submit.sh [N] [API]. The key is the AppHost's
+# (dotnet user-secrets list --project Orchestrator.AppHost). Traffic goes to loopback and the local engine only.
 set -euo pipefail
 N=${1:-20}
 API=${2:-http://localhost:5555}
+KEY=${ORCHESTRATOR_API_KEY:?set ORCHESTRATOR_API_KEY to the key of the Api}
 IMAGE=orchestrator/busybox:latest
 SOCKET=/var/run/docker.sock
 
@@ -21,11 +23,11 @@ orchestrated() {
   for _ in $(seq 1 "$N"); do
     local t0 id
     t0=$(now_ms)
-    id=$(curl -sf -X POST "$API/api/tasks" -H 'Content-Type: application/json' \
+    id=$(curl -sf -H "Authorization: Bearer $KEY" -X POST "$API/api/tasks" -H 'Content-Type: application/json' \
       -d "{\"name\":\"measure\",\"image\":\"$IMAGE\",\"command\":[\"sleep\",\"60\"]}" | field id)
-    until curl -sf "$API/api/tasks/$id" | grep -q '"state":"Running"'; do sleep 0.01; done
+    until curl -sf -H "Authorization: Bearer $KEY" "$API/api/tasks/$id" | grep -q '"state":"Running"'; do sleep 0.01; done
     echo $(($(now_ms) - t0))
-    curl -sf -X DELETE "$API/api/tasks/$id" >/dev/null
+    curl -sf -H "Authorization: Bearer $KEY" -X DELETE "$API/api/tasks/$id" >/dev/null
   done
 }
 

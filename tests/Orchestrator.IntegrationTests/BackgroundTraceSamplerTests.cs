@@ -18,7 +18,7 @@ public sealed class BackgroundTraceSamplerTests
         Assert.Equal(SamplingDecision.Drop, Decide(rootName, parent: default));
 
     [Theory]
-    [InlineData("POST /api/tasks/")]
+    [InlineData("POST /api/tasks")]
     [InlineData("Orchestrator.Contracts:SubmitTask send")]
     [InlineData("outbox NodeReady")]
     [InlineData("outbox StartTask")]

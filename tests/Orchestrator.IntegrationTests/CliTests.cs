@@ -117,6 +117,27 @@ public sealed class CliTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task A_missing_or_wrong_api_key_is_one_line_and_exit_1()
+    {
+        var missing = await RawCliAsync("status", "--api", ApiAddress);
+        var wrong = await RawCliAsync("status", "--api", ApiAddress, "--api-key", "not-the-key-at-all");
+
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Equal("error: the Api needs an API key (set --api-key or ORCHESTRATOR_API_KEY)", missing.Err.Trim());
+        Assert.Equal(1, wrong.ExitCode);
+        Assert.Equal("error: the Api refused the API key (check --api-key or ORCHESTRATOR_API_KEY)", wrong.Err.Trim());
+    }
+
+    [Fact]
+    public async Task A_manager_without_a_key_is_refused_before_it_starts()
+    {
+        var result = await RawCliAsync("manager", "--postgres", "Host=127.0.0.1;Port=9", "--rabbitmq", "amqp://127.0.0.1:9");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("error: manager needs --api-key (or ORCHESTRATOR_API_KEY), or --allow-anonymous", result.Err.Trim());
+    }
+
+    [Fact]
     public async Task Manager_and_worker_started_as_processes_form_a_cluster_that_runs_a_task()
     {
         var rabbit = await cluster.CreateVirtualHostAsync("cli-cluster");
@@ -155,7 +176,14 @@ public sealed class CliTests(ClusterFixture cluster)
     private async Task WaitForLogsAsync(string prefix, string expected) =>
         await ClusterFixtureBase.WaitUntilAsync(async () => (await CliAsync("logs", prefix, "--api", ApiAddress, "--tail", "10")).Out.Contains(expected));
 
-    private static async Task<(int ExitCode, string Out, string Err)> CliAsync(params string[] args)
+    /// <summary>The CLI as a user who has set ORCHESTRATOR_API_KEY: a command that names the Api also sends its key.</summary>
+    private static Task<(int ExitCode, string Out, string Err)> CliAsync(params string[] args) =>
+        args.Contains("--api") && !args.Contains("--api-key")
+            ? RawCliAsync([args[0], "--api-key", ClusterFixtureBase.ApiKey, .. args[1..]])
+            : RawCliAsync(args);
+
+    /// <summary>The CLI with exactly these arguments.</summary>
+    private static async Task<(int ExitCode, string Out, string Err)> RawCliAsync(params string[] args)
     {
         var output = new StringWriter();
         var errors = new StringWriter();
@@ -179,6 +207,8 @@ public sealed class CliTests(ClusterFixture cluster)
         foreach (var arg in args)
             start.ArgumentList.Add(arg);
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        // The manager takes its key from here, as the CLI would.
+        start.Environment["ORCHESTRATOR_API_KEY"] = ClusterFixtureBase.ApiKey;
         var process = Process.Start(start)!;
         // Drain the pipes so a chatty child never blocks on a full buffer.
         process.OutputDataReceived += (_, _) => { };

@@ -9,8 +9,8 @@ public static class NodesApi
 {
     public static RouteGroupBuilder MapNodesApi(this IEndpointRouteBuilder app)
     {
-        var nodes = app.MapGroup("/api/nodes").WithTags("Nodes");
-        nodes.MapGet("/", ListNodesAsync)
+        var nodes = app.MapGroup("/nodes").WithTags("Nodes");
+        nodes.MapGet("", ListNodesAsync)
             .WithSummary("List worker nodes")
             .WithDescription("Each node's status, and its capacity, allocatable, allocated and used cpu, memory and disk.");
         nodes.MapPost("/{id:guid}/drain", DrainNodeAsync)

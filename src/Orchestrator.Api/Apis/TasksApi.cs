@@ -10,12 +10,12 @@ public static class TasksApi
 {
     public static RouteGroupBuilder MapTasksApi(this IEndpointRouteBuilder app)
     {
-        var tasks = app.MapGroup("/api/tasks").WithTags("Tasks");
-        tasks.MapPost("/", SubmitTaskAsync)
+        var tasks = app.MapGroup("/tasks").WithTags("Tasks");
+        tasks.MapPost("", SubmitTaskAsync)
             .Accepts<TaskSpec>("application/json")
             .WithSummary("Submit a task")
             .WithDescription("Validates the spec, records the task as Pending and returns 202 with its Location. Placement and start follow without further calls.");
-        tasks.MapGet("/", ListTasksAsync)
+        tasks.MapGet("", ListTasksAsync)
             .WithSummary("List tasks, newest first")
             .WithDescription("limit (1 to 5000, default 500) caps the answer; state keeps only the tasks in that state; idPrefix keeps only the tasks whose id starts with it (hex digits, dashes ignored).");
         tasks.MapGet("/{id:guid}", GetTaskAsync).WithSummary("Get one task");

@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using MassTransit;
 using Orchestrator.Api.Apis;
 using Orchestrator.Contracts;
+using Orchestrator.Api.Security;
 using Scalar.AspNetCore;
 
 namespace Orchestrator.Api.Extensions;
@@ -17,7 +18,8 @@ public static class ApiExtensions
         builder.Services.AddExceptionHandler<StateStoreUnavailableHandler>();
         builder.Services.ConfigureHttpJsonOptions(options =>
             options.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
-        builder.Services.AddOpenApi();
+        builder.AddApiKeyAuthentication();
+        builder.Services.AddOpenApi(options => options.AddDocumentTransformer<ApiKeySecuritySchemeTransformer>());
         builder.Services.AddSingleton<Apis.TaskSpecReader>();
         builder.Services.AddScoped<Apis.TaskLogStreamer>();
         return builder;
@@ -37,16 +39,22 @@ public static class ApiExtensions
         return bus;
     }
 
-    /// <summary>The whole HTTP surface: error handling, health, OpenAPI and its page, tasks and nodes.</summary>
+    /// <summary>
+    /// The whole HTTP surface: error handling, health, OpenAPI and its page (open, so a caller can learn how to
+    /// authenticate), and tasks and nodes under /api, which need an API key.
+    /// </summary>
     public static WebApplication MapOrchestratorApi(this WebApplication app)
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapOpenApi();
         app.MapScalarApiReference();
         app.MapDefaultEndpoints();
-        app.MapTasksApi();
-        app.MapNodesApi();
+        var api = app.MapGroup("/api").RequireApiKey();
+        api.MapTasksApi();
+        api.MapNodesApi();
         return app;
     }
 }

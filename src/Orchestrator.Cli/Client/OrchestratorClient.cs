@@ -119,10 +119,14 @@ public sealed class OrchestratorClient(HttpClient http)
         }
     }
 
-    private static async Task EnsureSuccessAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    private async Task EnsureSuccessAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         if (response.IsSuccessStatusCode)
             return;
+        if (response.StatusCode == HttpStatusCode.Unauthorized)
+            throw new CliException(http.DefaultRequestHeaders.Authorization is null
+                ? "the Api needs an API key (set --api-key or ORCHESTRATOR_API_KEY)"
+                : "the Api refused the API key (check --api-key or ORCHESTRATOR_API_KEY)");
         var problem = await ReadProblemAsync(response, cancellationToken);
         throw response.StatusCode switch
         {

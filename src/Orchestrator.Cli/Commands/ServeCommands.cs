@@ -31,6 +31,16 @@ public sealed class ManagerSettings : CommandSettings
     [DefaultValue(5555)]
     public int Port { get; init; } = 5555;
 
+    [CommandOption("--api-key <KEY>")]
+    [Description("The key callers must send (the CLI sends $ORCHESTRATOR_API_KEY). Default: $ORCHESTRATOR_API_KEY")]
+    public string? ApiKey { get; init; }
+
+    [CommandOption("--allow-anonymous")]
+    [Description("Serve the Api without a key: only where no one else can reach it")]
+    public bool AllowAnonymous { get; init; }
+
+    public string? EffectiveApiKey => ApiKey ?? Environment.GetEnvironmentVariable(ApiSettings.ApiKeyVariable);
+
     [CommandOption("--algorithm <NAME>")]
     [Description("Spread, RoundRobin, Epvm or BinPack")]
     [DefaultValue("Spread")]
@@ -39,6 +49,8 @@ public sealed class ManagerSettings : CommandSettings
     public override Spectre.Console.ValidationResult Validate() =>
         string.IsNullOrWhiteSpace(Postgres) || string.IsNullOrWhiteSpace(RabbitMq)
             ? Spectre.Console.ValidationResult.Error("manager needs --postgres and --rabbitmq")
+            : string.IsNullOrWhiteSpace(EffectiveApiKey) && !AllowAnonymous
+                ? Spectre.Console.ValidationResult.Error("manager needs --api-key (or ORCHESTRATOR_API_KEY), or --allow-anonymous")
             : Domain.Scheduling.PlacementAlgorithms.Names.Contains(Algorithm, StringComparer.OrdinalIgnoreCase)
                 ? Spectre.Console.ValidationResult.Success()
                 : Spectre.Console.ValidationResult.Error($"--algorithm must be one of {string.Join(", ", Domain.Scheduling.PlacementAlgorithms.Names)}");
@@ -58,6 +70,8 @@ public sealed class ManagerCommand : AsyncCommand<ManagerSettings>
             [$"ConnectionStrings:{StateStoreExtensions.DatabaseConnectionName}"] = settings.Postgres,
             [$"ConnectionStrings:{MessagingExtensions.ConnectionName}"] = settings.RabbitMq,
             ["Scheduler:Algorithm"] = settings.Algorithm,
+            ["Api:Keys:manager"] = settings.EffectiveApiKey,
+            ["Api:AllowAnonymous"] = settings.AllowAnonymous ? "true" : null,
         });
         builder.WebHost.UseUrls($"http://{settings.Host}:{settings.Port}");
         builder.AddServiceDefaults();
@@ -71,7 +85,15 @@ public sealed class ManagerCommand : AsyncCommand<ManagerSettings>
             bus.AddApiRequestClients();
         });
         var app = builder.Build();
-        app.MapOrchestratorApi();
+        try
+        {
+            app.MapOrchestratorApi();
+        }
+        catch (Microsoft.Extensions.Options.OptionsValidationException error)
+        {
+            // e.g. a key too short to be one
+            throw new CliException(error.Message, CliApp.UsageError);
+        }
         await ServeAsync(app, cancellationToken);
         return 0;
     }
@@ -82,7 +104,8 @@ public sealed class ManagerCommand : AsyncCommand<ManagerSettings>
         {
             await host.RunAsync(cancellationToken);
         }
-        catch (Exception error) when (error is Npgsql.NpgsqlException or RabbitMQ.Client.Exceptions.BrokerUnreachableException or IOException)
+        catch (Exception error) when (error is Npgsql.NpgsqlException or RabbitMQ.Client.Exceptions.BrokerUnreachableException or IOException
+            or Microsoft.Extensions.Options.OptionsValidationException)
         {
             throw new CliException($"could not start: {error.Message}");
         }

@@ -1,3 +1,4 @@
+using System.Net.Http.Headers;
 using Docker.DotNet;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.EntityFrameworkCore;
@@ -30,6 +31,12 @@ public sealed class BenchCluster : IAsyncDisposable
     private readonly RabbitMqContainer _rabbitMq;
     private WebApplication? _api;
 
+    /// <summary>The Api's key in a bench cluster, which nothing outside this process can reach.</summary>
+    public const string ApiKey = "bench-only-api-key-0000";
+
+    /// <summary>What every request of the bench to the Api carries.</summary>
+    public static AuthenticationHeaderValue Authorization => new("Bearer", ApiKey);
+
     private BenchCluster(PostgreSqlContainer postgres, RabbitMqContainer rabbitMq, IDictionary<string, string?> settings)
     {
         _postgres = postgres;
@@ -41,6 +48,7 @@ public sealed class BenchCluster : IAsyncDisposable
             // No registry is reachable, and the bench sends no traffic off this machine.
             ["Agent:PullMissingImages"] = "false",
             ["Logging:LogLevel:Default"] = "Warning",
+            ["Api:Keys:bench"] = ApiKey,
             // The migrator's first look for its history table fails by design on a new database.
             ["Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command"] = "None",
         };
@@ -96,6 +104,7 @@ public sealed class BenchCluster : IAsyncDisposable
         await _api.StartAsync(cancellationToken);
         ApiAddress = new Uri(_api.Urls.First());
         Api = new HttpClient { BaseAddress = ApiAddress };
+        Api.DefaultRequestHeaders.Authorization = Authorization;
         await WaitForDatabaseAsync(cancellationToken);
     }
 

@@ -27,6 +27,7 @@ public sealed class ApiLoadScenario(BenchCluster cluster, Action<string> progres
         using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = settings.Connections })
         {
             BaseAddress = cluster.ApiAddress,
+            DefaultRequestHeaders = { Authorization = BenchCluster.Authorization },
         };
         // Reads first, on a quiet cluster: after the POSTs, placing and starting thousands of tasks would go on
         // during the reads and be measured with them.

@@ -31,6 +31,9 @@ public abstract class ClusterFixtureBase : IAsyncLifetime
     };
 
     private const string BrokerUser = "orchestrator";
+
+    /// <summary>The Api's one key in a test cluster, under the name "tests".</summary>
+    public const string ApiKey = "integration-tests-api-key";
     private readonly string _dataRoot = Path.Combine(Path.GetTempPath(), $"orchestrator-test-{Guid.NewGuid():N}");
     private readonly List<IHost> _hosts = [];
     private readonly Dictionary<string, IHost> _agents = [];
@@ -78,6 +81,7 @@ public abstract class ClusterFixtureBase : IAsyncLifetime
             ["Scheduler:SweepInterval"] = "00:00:01",
             ["StateStore:Metrics:RefreshInterval"] = "00:00:01",
             ["Logging:LogLevel:Default"] = "Warning",
+            ["Api:Keys:tests"] = ApiKey,
         };
         foreach (var (key, value) in ClusterSettings())
             _configuration[key] = value;
@@ -88,10 +92,14 @@ public abstract class ClusterFixtureBase : IAsyncLifetime
         _api = InProcessServices.Api(_configuration, ServiceHosts.Settings);
         await _api.StartAsync();
         Api = new HttpClient { BaseAddress = new Uri(_api.Urls.First()) };
+        Api.DefaultRequestHeaders.Authorization = new("Bearer", ApiKey);
 
         foreach (var name in AgentNames)
             _nodes.Add(await StartAgentAsync(name));
     }
+
+    /// <summary>Every service's settings, e.g. to build one more host against the same broker and database.</summary>
+    public IReadOnlyDictionary<string, string?> Configuration => _configuration;
 
     /// <summary>A request client on the Api's bus, for sending StateStore a request as the Api would.</summary>
     public IRequestClient<T> RequestClient<T>() where T : class =>

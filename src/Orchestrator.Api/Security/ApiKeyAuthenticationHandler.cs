@@ -1,0 +1,77 @@
+using System.Diagnostics;
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace Orchestrator.Api.Security;
+
+/// <summary>
+/// An API key, sent as <c>Authorization: Bearer &lt;key&gt;</c> (what curl, the CLI and the OpenAPI page send) or as
+/// <c>X-Api-Key: &lt;key&gt;</c>. The caller's identity is the key's name. A missing or wrong key is a 401
+/// ProblemDetails that says how to send one; the request changes nothing.
+/// </summary>
+public sealed class ApiKeyAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    IOptionsMonitor<ApiKeyOptions> keys,
+    IProblemDetailsService problems,
+    ILoggerFactory logger,
+    UrlEncoder encoder) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "ApiKey";
+    public const string HeaderName = "X-Api-Key";
+
+    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        if (PresentedKey() is not { } presented)
+            return Task.FromResult(AuthenticateResult.NoResult());
+        if (KeyName(presented) is not { } name)
+            return Task.FromResult(AuthenticateResult.Fail("The API key is not valid."));
+        // Who made the request, in its trace: OpenTelemetry's name for the caller's identity.
+        Activity.Current?.SetTag("enduser.id", name);
+        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, name)], SchemeName);
+        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
+    }
+
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status401Unauthorized;
+        Response.Headers.WWWAuthenticate = "Bearer";
+        var presented = PresentedKey() is not null;
+        await problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = Context,
+            ProblemDetails =
+            {
+                Status = StatusCodes.Status401Unauthorized,
+                Title = presented ? "The API key is not valid." : "An API key is required.",
+                Detail = $"Send it as 'Authorization: Bearer <key>' or '{HeaderName}: <key>'. Nothing was changed by this request.",
+            },
+        });
+    }
+
+    private string? PresentedKey()
+    {
+        if (Request.Headers.TryGetValue(HeaderName, out var header) && !string.IsNullOrWhiteSpace(header))
+            return header.ToString().Trim();
+        var authorization = Request.Headers.Authorization.ToString();
+        const string bearer = "Bearer ";
+        return authorization.StartsWith(bearer, StringComparison.OrdinalIgnoreCase) && authorization.Length > bearer.Length
+            ? authorization[bearer.Length..].Trim()
+            : null;
+    }
+
+    /// <summary>The name of the configured key equal to <paramref name="presented"/>, compared in constant time.</summary>
+    private string? KeyName(string presented)
+    {
+        var presentedHash = SHA256.HashData(Encoding.UTF8.GetBytes(presented));
+        string? match = null;
+        // Every key is compared, so the time taken does not tell how many keys come before the right one.
+        foreach (var (name, key) in keys.CurrentValue.Keys)
+            if (CryptographicOperations.FixedTimeEquals(presentedHash, SHA256.HashData(Encoding.UTF8.GetBytes(key.Trim()))))
+                match = name;
+        return match;
+    }
+}

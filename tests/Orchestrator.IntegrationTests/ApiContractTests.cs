@@ -90,6 +90,7 @@ public sealed class ApiContractTests(ClusterFixture cluster)
     [Theory]
     [InlineData("limit=0", "limit")]
     [InlineData("limit=5001", "limit")]
+    [InlineData("limit=abc", "limit")]
     [InlineData("state=Sleeping", "state")]
     [InlineData("state=3", "state")]
     [InlineData("idPrefix=xyz", "idPrefix")]
@@ -97,6 +98,20 @@ public sealed class ApiContractTests(ClusterFixture cluster)
     public async Task A_bad_task_list_query_gets_400_naming_the_parameter(string query, string field)
     {
         var response = await cluster.Api.GetAsync($"/api/tasks?{query}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var errors = problem.RootElement.GetProperty("errors");
+        Assert.True(errors.TryGetProperty(field, out _), $"expected an error for '{field}' in {errors}");
+    }
+
+    [Theory]
+    [InlineData("tail=lots", "tail")]
+    [InlineData("tail=-1", "tail")]
+    [InlineData("follow=maybe", "follow")]
+    public async Task A_bad_logs_query_gets_400_naming_the_parameter(string query, string field)
+    {
+        var response = await cluster.Api.GetAsync($"/api/tasks/{Guid.NewGuid()}/logs?{query}");
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());

@@ -35,6 +35,7 @@ public sealed class TracingTests(ClusterFixture cluster)
                 return Task.FromResult(Expected.All(name => trace.Any(s => s.OperationName == name)));
             });
 
+            Assert.Contains(trace, s => s.DisplayName == "POST /api/tasks");
             Assert.Contains(trace, s => s.Source.Name == "MassTransit" && s.DisplayName.Contains("SubmitTask"));
             Assert.Equal(task.Id, trace.Single(s => s.OperationName == "schedule task").GetTagItem("orchestrator.task.id"));
             Assert.Equal(task.Id, trace.Single(s => s.OperationName == "place task").GetTagItem("orchestrator.task.id"));

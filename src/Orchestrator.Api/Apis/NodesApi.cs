@@ -9,10 +9,12 @@ public static class NodesApi
 {
     public static RouteGroupBuilder MapNodesApi(this IEndpointRouteBuilder app)
     {
-        var nodes = app.MapGroup("/nodes").WithTags("Nodes");
-        nodes.MapGet("", ListNodesAsync)
+        // On the parent, so that the route (and the span's name) is "/api/nodes", not "/api/nodes/".
+        app.MapGet("/nodes", ListNodesAsync)
+            .WithTags("Nodes")
             .WithSummary("List worker nodes")
             .WithDescription("Each node's status, and its capacity, allocatable, allocated and used cpu, memory and disk.");
+        var nodes = app.MapGroup("/nodes").WithTags("Nodes");
         nodes.MapPost("/{id:guid}/drain", DrainNodeAsync)
             .WithSummary("Drain a node")
             .WithDescription("Nothing new is placed on the node, and its tasks move to other nodes.");

@@ -10,14 +10,18 @@ public static class TasksApi
 {
     public static RouteGroupBuilder MapTasksApi(this IEndpointRouteBuilder app)
     {
-        var tasks = app.MapGroup("/tasks").WithTags("Tasks");
-        tasks.MapPost("", SubmitTaskAsync)
+        // The collection's own routes are mapped on the parent: inside the group they would read "/api/tasks/",
+        // which is also what their spans would be named.
+        app.MapPost("/tasks", SubmitTaskAsync)
+            .WithTags("Tasks")
             .Accepts<TaskSpec>("application/json")
             .WithSummary("Submit a task")
             .WithDescription("Validates the spec, records the task as Pending and returns 202 with its Location. Placement and start follow without further calls.");
-        tasks.MapGet("", ListTasksAsync)
+        app.MapGet("/tasks", ListTasksAsync)
+            .WithTags("Tasks")
             .WithSummary("List tasks, newest first")
             .WithDescription("limit (1 to 5000, default 500) caps the answer; state keeps only the tasks in that state; idPrefix keeps only the tasks whose id starts with it (hex digits, dashes ignored).");
+        var tasks = app.MapGroup("/tasks").WithTags("Tasks");
         tasks.MapGet("/{id:guid}", GetTaskAsync).WithSummary("Get one task");
         tasks.MapDelete("/{id:guid}", StopTaskAsync)
             .WithSummary("Stop a task")

@@ -16,6 +16,9 @@ public static class ApiExtensions
     {
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<StateStoreUnavailableHandler>();
+        // A value that cannot be bound (?limit=abc) is thrown, so BadRequestHandler can name it in a ValidationProblem.
+        builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        builder.Services.AddExceptionHandler<BadRequestHandler>();
         builder.Services.ConfigureHttpJsonOptions(options =>
             options.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         builder.AddApiKeyAuthentication();

@@ -88,7 +88,11 @@ public static class StateStoreExtensions
     {
         bus.AddConsumer<TConsumer>((_, consumer) =>
             {
-                consumer.Message<TReport>(report => report.UsePartitioner(partitioner, context => taskId(context.Message)));
+                consumer.Message<TReport>(report =>
+                {
+                    report.UsePartitioner(partitioner, context => taskId(context.Message));
+                    report.UseFilter(new DatabaseOutageFilter<TReport>());
+                });
                 // MassTransit adds a consumer's retry to each message pipe after the filters configured here, so
                 // it runs inside the partition.
                 consumer.UseMessageRetry(MessagingExtensions.Retry);

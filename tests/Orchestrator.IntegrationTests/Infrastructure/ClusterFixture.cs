@@ -65,10 +65,23 @@ public abstract class ClusterFixtureBase : IAsyncLifetime
     /// <summary>Settings for every service, e.g. the liveness TTL.</summary>
     protected virtual IDictionary<string, string?> ClusterSettings() => new Dictionary<string, string?>();
 
+    /// <summary>
+    /// Postgres and RabbitMQ on loopback ports chosen once, so that they keep their addresses across a restart
+    /// (<see cref="RestartBrokerAsync"/>, <see cref="RestartDatabaseAsync"/>); otherwise the engine picks new ones.
+    /// </summary>
+    protected virtual bool KeepsPortsAcrossRestarts => false;
+
     public virtual async Task InitializeAsync()
     {
-        _postgres = new PostgreSqlBuilder().WithImage(TestImages.Postgres).Build();
-        _rabbitMq = new RabbitMqBuilder().WithImage(TestImages.RabbitMq).WithUsername(BrokerUser).WithPassword(BrokerUser).Build();
+        var postgres = new PostgreSqlBuilder().WithImage(TestImages.Postgres);
+        var rabbitMq = new RabbitMqBuilder().WithImage(TestImages.RabbitMq).WithUsername(BrokerUser).WithPassword(BrokerUser);
+        if (KeepsPortsAcrossRestarts)
+        {
+            postgres = postgres.WithPortBinding(FreeLoopbackPort(), PostgreSqlBuilder.PostgreSqlPort);
+            rabbitMq = rabbitMq.WithPortBinding(FreeLoopbackPort(), RabbitMqBuilder.RabbitMqPort);
+        }
+        _postgres = postgres.Build();
+        _rabbitMq = rabbitMq.Build();
         await Task.WhenAll(_postgres.StartAsync(), _rabbitMq.StartAsync());
 
         _configuration = new Dictionary<string, string?>
@@ -258,6 +271,40 @@ public abstract class ClusterFixtureBase : IAsyncLifetime
                 ["label"] = new Dictionary<string, bool> { [$"{ContainerLabels.TaskId}={taskId}"] = true },
             },
         });
+
+    /// <summary>Restarts the broker's container (a clean stop, as an upgrade would) and waits until it serves again.</summary>
+    public async Task RestartBrokerAsync()
+    {
+        await Docker.Containers.RestartContainerAsync(_rabbitMq.Id, new ContainerRestartParameters { WaitBeforeKillSeconds = 30 });
+        await WaitUntilAsync(async () => (await _rabbitMq.ExecAsync(["rabbitmqctl", "await_startup"])).ExitCode == 0);
+    }
+
+    /// <summary>Restarts the database's container and waits until it accepts connections again.</summary>
+    public async Task RestartDatabaseAsync()
+    {
+        await Docker.Containers.RestartContainerAsync(_postgres.Id, new ContainerRestartParameters { WaitBeforeKillSeconds = 30 });
+        await WaitForDatabaseAsync();
+    }
+
+    /// <summary>Stops the database's container (a fast shutdown), leaving it down until <see cref="StartDatabaseAsync"/>.</summary>
+    public Task StopDatabaseAsync() =>
+        Docker.Containers.StopContainerAsync(_postgres.Id, new ContainerStopParameters { WaitBeforeKillSeconds = 30 });
+
+    public async Task StartDatabaseAsync()
+    {
+        await Docker.Containers.StartContainerAsync(_postgres.Id, new ContainerStartParameters());
+        await WaitForDatabaseAsync();
+    }
+
+    private Task WaitForDatabaseAsync() =>
+        WaitUntilAsync(async () => (await _postgres.ExecAsync(["pg_isready", "--host", "localhost"])).ExitCode == 0);
+
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
 
     private async Task StartAsync(IHost host)
     {

@@ -1,0 +1,84 @@
+using Orchestrator.Contracts;
+using Orchestrator.Domain.Nodes;
+using Orchestrator.Domain.Tasks;
+using Orchestrator.IntegrationTests.Infrastructure;
+
+namespace Orchestrator.IntegrationTests;
+
+/// <summary>
+/// The broker or the database goes away and comes back under a running cluster: no task is lost or moved, the
+/// node is not blamed, the cluster takes new work afterwards, and stopping everything leaves no container behind.
+/// </summary>
+[Collection(FaultClusterCollection.Name)]
+public sealed class FaultToleranceTests(FaultClusterFixture cluster)
+{
+    [Fact]
+    public Task A_broker_restart_loses_no_task_and_the_cluster_goes_on_working() =>
+        SurvivesAsync("broker", cluster.RestartBrokerAsync);
+
+    [Fact]
+    public Task A_database_restart_loses_no_task_and_the_cluster_goes_on_working() =>
+        SurvivesAsync("database", cluster.RestartDatabaseAsync);
+
+    [Fact]
+    public async Task An_exit_reported_while_the_database_is_down_is_recorded_once_it_is_back()
+    {
+        var task = await cluster.SubmitAsync(Sleeper("exits-during-outage", restart: "Never"));
+        var running = await cluster.WaitForStateAsync(task.Id, TaskState.Running);
+
+        await cluster.StopDatabaseAsync();
+        try
+        {
+            // The agent sees the exit and reports it at once; StateStore cannot record it until the database is back,
+            // which here is longer than the bus's short retries (4 tries of up to 2 s, each tried 5 times: about 22 s) would wait.
+            await cluster.Docker.Containers.KillContainerAsync(running.ContainerId, new Docker.DotNet.Models.ContainerKillParameters());
+            await Task.Delay(TimeSpan.FromSeconds(30));
+        }
+        finally
+        {
+            await cluster.StartDatabaseAsync();
+        }
+
+        var ended = await cluster.WaitForStateAsync(task.Id, TaskState.Failed);
+        Assert.Equal(137L, ended.ExitCode);
+        Assert.DoesNotContain(await cluster.ContainersOfTaskAsync(task.Id), container => container.State == "running");
+    }
+
+    private async Task SurvivesAsync(string what, Func<Task> restart)
+    {
+        var submitted = await Task.WhenAll(Enumerable.Range(0, 2).Select(i => cluster.SubmitAsync(Sleeper($"{what}-before-{i}"))));
+        var running = await Task.WhenAll(submitted.Select(task => cluster.WaitForStateAsync(task.Id, TaskState.Running)));
+
+        await restart();
+        var restartedAt = DateTimeOffset.UtcNow;
+        // Back in service: StateStore records the node's heartbeats again.
+        await cluster.WaitForNodeAsync(node => node.Id == cluster.Node.Id && node.LastHeartbeatAt > restartedAt);
+        var after = await cluster.SubmitAsync(Sleeper($"{what}-after"));
+        await cluster.WaitForStateAsync(after.Id, TaskState.Running);
+
+        foreach (var task in running)
+        {
+            var now = await cluster.GetTaskAsync(task.Id);
+            Assert.Equal(TaskState.Running, now.State);
+            // Never released from the node and started again elsewhere: the same container throughout.
+            Assert.Equal(task.ContainerId, now.ContainerId);
+            Assert.Single(await cluster.EventsAsync(task.Id), e => e.State == TaskState.Running);
+        }
+        var node = await cluster.WaitForNodeAsync(n => n.Id == cluster.Node.Id);
+        Assert.Equal(NodeStatus.Ready, node.Status);
+        Assert.Null(node.DownSince);
+
+        foreach (var id in running.Select(task => task.Id).Append(after.Id))
+            Assert.Equal(TaskState.Completed, (await cluster.StopAndWaitAsync(id)).State);
+    }
+
+    private static object Sleeper(string name, string restart = "OnFailure") => new
+    {
+        name,
+        image = TestImages.Workload,
+        command = new[] { "sleep", "600" },
+        resources = new { cpu = 0.1m, memoryMb = 16 },
+        restartPolicy = new { mode = restart },
+        stopTimeoutSeconds = 1,
+    };
+}

@@ -1,0 +1,29 @@
+using Orchestrator.WorkerAgent.Host;
+
+namespace Orchestrator.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// One agent, node "fault-node", on a broker and a database that tests restart under it: their ports survive a
+/// restart, and the node TTL is short (4 s), so that a cluster that blamed the node for its own outage would say so
+/// within the test.
+/// </summary>
+public sealed class FaultClusterFixture : ClusterFixtureBase
+{
+    public NodeIdentity Node => Nodes[0];
+
+    protected override IReadOnlyList<string> AgentNames { get; } = ["fault-node"];
+
+    protected override bool KeepsPortsAcrossRestarts => true;
+
+    protected override IDictionary<string, string?> ClusterSettings() => new Dictionary<string, string?>
+    {
+        ["StateStore:Liveness:NodeTtl"] = "00:00:04",
+        ["StateStore:Liveness:CheckInterval"] = "00:00:01",
+    };
+}
+
+[CollectionDefinition(Name)]
+public sealed class FaultClusterCollection : ICollectionFixture<FaultClusterFixture>
+{
+    public const string Name = "fault cluster";
+}

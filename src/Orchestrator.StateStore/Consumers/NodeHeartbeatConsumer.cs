@@ -38,10 +38,11 @@ public sealed class NodeHeartbeatConsumer(
             .ToList();
         await transaction.RunAsync(async db =>
         {
+            // Reads first: the node rows stay locked from the UPDATE to the commit, and PlaceTasks waits for them.
+            await ReconcileAsync(db, heartbeats, context.CancellationToken);
             var refreshed = await RefreshKnownNodesAsync(db, heartbeats, context.CancellationToken);
             foreach (var heartbeat in heartbeats.Where(h => !refreshed.Contains(h.NodeId)))
                 await RegisterOrReviveAsync(db, heartbeat, context.CancellationToken);
-            await ReconcileAsync(db, heartbeats, context.CancellationToken);
         }, context.CancellationToken);
         foreach (var message in context.Message)
             backlog.Recorded(message.Message.SentAt);

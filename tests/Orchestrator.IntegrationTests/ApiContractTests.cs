@@ -95,24 +95,19 @@ public sealed class ApiContractTests(ClusterFixture cluster)
     [InlineData("state=3", "state")]
     [InlineData("idPrefix=xyz", "idPrefix")]
     [InlineData("idPrefix=a%25", "idPrefix")]
-    public async Task A_bad_task_list_query_gets_400_naming_the_parameter(string query, string field)
-    {
-        var response = await cluster.Api.GetAsync($"/api/tasks?{query}");
-
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        var errors = problem.RootElement.GetProperty("errors");
-        Assert.True(errors.TryGetProperty(field, out _), $"expected an error for '{field}' in {errors}");
-    }
+    public async Task A_bad_task_list_query_gets_400_naming_the_parameter(string query, string field) =>
+        await AssertNamesParameterAsync(await cluster.Api.GetAsync($"/api/tasks?{query}"), field);
 
     [Theory]
     [InlineData("tail=lots", "tail")]
     [InlineData("tail=-1", "tail")]
     [InlineData("follow=maybe", "follow")]
-    public async Task A_bad_logs_query_gets_400_naming_the_parameter(string query, string field)
-    {
-        var response = await cluster.Api.GetAsync($"/api/tasks/{Guid.NewGuid()}/logs?{query}");
+    public async Task A_bad_logs_query_gets_400_naming_the_parameter(string query, string field) =>
+        await AssertNamesParameterAsync(await cluster.Api.GetAsync($"/api/tasks/{Guid.NewGuid()}/logs?{query}"), field);
 
+    /// <summary>A 400 ValidationProblem whose errors name <paramref name="field"/>.</summary>
+    private static async Task AssertNamesParameterAsync(HttpResponseMessage response, string field)
+    {
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         var errors = problem.RootElement.GetProperty("errors");

@@ -141,7 +141,7 @@ public sealed class CliTests(ClusterFixture cluster)
     public async Task Manager_and_worker_started_as_processes_form_a_cluster_that_runs_a_task()
     {
         var rabbit = await cluster.CreateVirtualHostAsync("cli-cluster");
-        var port = FreePort();
+        var port = ClusterFixtureBase.FreeLoopbackPort();
         var api = $"http://127.0.0.1:{port}";
         var dataPath = Path.Combine(Path.GetTempPath(), $"orchestrator-cli-worker-{Guid.NewGuid():N}");
         using var manager = StartCli("manager", "--postgres", cluster.PostgresConnectionString("cli_cluster"), "--rabbitmq", rabbit, "--host", "127.0.0.1", "--port", port.ToString());
@@ -216,12 +216,5 @@ public sealed class CliTests(ClusterFixture cluster)
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

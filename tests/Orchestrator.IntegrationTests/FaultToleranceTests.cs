@@ -1,3 +1,6 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Orchestrator.Contracts;
 using Orchestrator.Domain.Nodes;
 using Orchestrator.Domain.Tasks;
@@ -42,6 +45,34 @@ public sealed class FaultToleranceTests(FaultClusterFixture cluster)
         var ended = await cluster.WaitForStateAsync(task.Id, TaskState.Failed);
         Assert.Equal(137L, ended.ExitCode);
         Assert.DoesNotContain(await cluster.ContainersOfTaskAsync(task.Id), container => container.State == "running");
+    }
+
+    [Fact]
+    public async Task A_submission_while_the_database_is_down_gets_503_and_records_nothing()
+    {
+        var name = $"while-down-{Guid.NewGuid():N}"[..24];
+        HttpResponseMessage response;
+        await cluster.StopDatabaseAsync();
+        try
+        {
+            response = await cluster.Api.PostAsJsonAsync("/api/tasks", Sleeper(name), ClusterFixtureBase.Json);
+        }
+        finally
+        {
+            await cluster.StartDatabaseAsync();
+        }
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        using (var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()))
+            Assert.Contains("Nothing was changed", problem.RootElement.GetProperty("detail").GetString());
+        List<TaskDetails>? tasks = null;
+        await ClusterFixtureBase.WaitUntilAsync(async () =>
+        {
+            using var list = await cluster.Api.GetAsync("/api/tasks");
+            tasks = list.IsSuccessStatusCode ? await list.Content.ReadFromJsonAsync<List<TaskDetails>>(ClusterFixtureBase.Json) : null;
+            return tasks is not null;
+        });
+        Assert.DoesNotContain(tasks!, task => task.Name == name);
     }
 
     private async Task SurvivesAsync(string what, Func<Task> restart)

@@ -3,12 +3,22 @@ using Microsoft.AspNetCore.Diagnostics;
 
 namespace Orchestrator.Api.Extensions;
 
-/// <summary>StateStore, or a node's agent asked for logs, did not answer in time: a 503 ProblemDetails, not a stack trace.</summary>
+/// <summary>
+/// StateStore (or a node's agent asked for logs) did not answer in time, or StateStore answered that it could not
+/// reach its database: a 503 ProblemDetails saying nothing was changed, not a 500 with a stack trace. Either way
+/// StateStore's transaction did not commit; any other fault is a 500, as a bug should be.
+/// </summary>
 internal sealed class StateStoreUnavailableHandler(IProblemDetailsService problems) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
-        if (exception is not RequestTimeoutException)
+        var title = exception switch
+        {
+            RequestTimeoutException => "A service behind the Api did not answer in time.",
+            RequestFaultException fault when IsDatabaseOutage(fault) => "StateStore cannot reach its database.",
+            _ => null,
+        };
+        if (title is null)
             return false;
         context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         return await problems.TryWriteAsync(new ProblemDetailsContext
@@ -18,9 +28,13 @@ internal sealed class StateStoreUnavailableHandler(IProblemDetailsService proble
             ProblemDetails =
             {
                 Status = StatusCodes.Status503ServiceUnavailable,
-                Title = "A service behind the Api did not answer in time.",
+                Title = title,
                 Detail = "Nothing was changed by this request. Try again shortly.",
             },
         });
     }
+
+    // The fault names the exception types StateStore met; the Api does not reference Npgsql to compare types.
+    private static bool IsDatabaseOutage(RequestFaultException fault) =>
+        fault.Fault?.Exceptions.Any(error => error.ExceptionType.StartsWith("Npgsql.", StringComparison.Ordinal)) == true;
 }

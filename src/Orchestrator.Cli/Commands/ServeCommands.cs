@@ -65,14 +65,17 @@ public sealed class ManagerCommand : AsyncCommand<ManagerSettings>
     public override async Task<int> ExecuteAsync(CommandContext context, ManagerSettings settings, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateBuilder();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        var configuration = new Dictionary<string, string?>
         {
             [$"ConnectionStrings:{StateStoreExtensions.DatabaseConnectionName}"] = settings.Postgres,
             [$"ConnectionStrings:{MessagingExtensions.ConnectionName}"] = settings.RabbitMq,
             ["Scheduler:Algorithm"] = settings.Algorithm,
-            ["Api:Keys:manager"] = settings.EffectiveApiKey,
-            ["Api:AllowAnonymous"] = settings.AllowAnonymous ? "true" : null,
-        });
+            ["Api:AllowAnonymous"] = settings.AllowAnonymous ? "true" : "false",
+        };
+        // Only a key that was given: an empty entry would be a key, and too short a one.
+        if (settings.EffectiveApiKey is { Length: > 0 } key)
+            configuration["Api:Keys:manager"] = key;
+        builder.Configuration.AddInMemoryCollection(configuration);
         builder.WebHost.UseUrls($"http://{settings.Host}:{settings.Port}");
         builder.AddServiceDefaults();
         builder.AddStateStore();

@@ -15,7 +15,7 @@ namespace Orchestrator.StateStore.Consumers;
 /// Registers or refreshes nodes, and compares the containers each reports with what StateStore believes: a
 /// container for a task that no longer belongs there is told to stop, and an exit the agent could not report is
 /// recorded from the heartbeat. Heartbeats come in batches: at a thousand nodes they are 200 a second, and one
-/// transaction per heartbeat was most of StateStore's work and a fifth of a core of Postgres's.
+/// transaction per heartbeat was most of StateStore's work and a quarter of a core of Postgres's.
 /// </summary>
 public sealed class NodeHeartbeatConsumer(
     StateTransaction transaction, TaskLifecycle lifecycle, OutboxWriter outbox, HeartbeatBacklog backlog)

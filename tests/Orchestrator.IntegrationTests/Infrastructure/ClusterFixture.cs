@@ -299,7 +299,8 @@ public abstract class ClusterFixtureBase : IAsyncLifetime
     private Task WaitForDatabaseAsync() =>
         WaitUntilAsync(async () => (await _postgres.ExecAsync(["pg_isready", "--host", "localhost"])).ExitCode == 0);
 
-    private static int FreeLoopbackPort()
+    /// <summary>A port nothing listens on at the moment, on 127.0.0.1.</summary>
+    public static int FreeLoopbackPort()
     {
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         listener.Start();

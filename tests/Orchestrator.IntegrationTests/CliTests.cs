@@ -11,6 +11,9 @@ namespace Orchestrator.IntegrationTests;
 [Collection(ClusterCollection.Name)]
 public sealed class CliTests(ClusterFixture cluster)
 {
+    // Every test says which key it sends; a key the developer exported for their own cluster must not stand in.
+    static CliTests() => Environment.SetEnvironmentVariable(Orchestrator.Cli.Commands.ApiSettings.ApiKeyVariable, null);
+
     private string ApiAddress => cluster.Api.BaseAddress!.ToString();
 
     [Fact]

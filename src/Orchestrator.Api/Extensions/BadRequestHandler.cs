@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Orchestrator.Api.Extensions;
 
@@ -15,18 +16,17 @@ internal sealed partial class BadRequestHandler(IProblemDetailsService problems)
         if (exception is not BadHttpRequestException bad)
             return false;
         context.Response.StatusCode = bad.StatusCode;
-        var problem = new HttpValidationProblemDetails { Status = bad.StatusCode, Title = "The request is not valid." };
         // ASP.NET Core's words for a value it could not convert: Failed to bind parameter "int? limit" from "abc".
-        if (BindingFailure().Match(bad.Message) is { Success: true } failure)
-        {
-            var (name, value) = (failure.Groups["name"].Value, failure.Groups["value"].Value);
-            problem.Title = "The query is not valid.";
-            problem.Errors[name] = [$"'{value}' is not a valid {name}."];
-        }
-        else
-        {
-            problem.Detail = bad.Message;
-        }
+        ProblemDetails problem = BindingFailure().Match(bad.Message) is { Success: true } failure
+            ? new HttpValidationProblemDetails(new Dictionary<string, string[]>
+            {
+                [failure.Groups["name"].Value] = [$"'{failure.Groups["value"].Value}' is not a valid {failure.Groups["name"].Value}."],
+            })
+            {
+                Title = "The query is not valid.",
+            }
+            : new ProblemDetails { Title = "The request is not valid.", Detail = bad.Message };
+        problem.Status = bad.StatusCode;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, Exception = exception, ProblemDetails = problem });
     }
 

@@ -34,7 +34,15 @@ internal sealed class StateStoreUnavailableHandler(IProblemDetailsService proble
         });
     }
 
-    // The fault names the exception types StateStore met; the Api does not reference Npgsql to compare types.
+    // The fault names the exception types StateStore met (the Api does not reference Npgsql to compare types).
+    // NpgsqlException itself is the connection failing; its subclass PostgresException is the server refusing a
+    // statement, which is a bug and stays a 500.
     private static bool IsDatabaseOutage(RequestFaultException fault) =>
-        fault.Fault?.Exceptions.Any(error => error.ExceptionType.StartsWith("Npgsql.", StringComparison.Ordinal)) == true;
+        fault.Fault?.Exceptions.Any(error => Causes(error).Any(cause => cause.ExceptionType == "Npgsql.NpgsqlException")) == true;
+
+    private static IEnumerable<ExceptionInfo> Causes(ExceptionInfo? error)
+    {
+        for (; error is not null; error = error.InnerException)
+            yield return error;
+    }
 }

@@ -32,8 +32,9 @@ public sealed class FaultToleranceTests(FaultClusterFixture cluster)
         await cluster.StopDatabaseAsync();
         try
         {
-            // The agent sees the exit and reports it at once; StateStore cannot record it until the database is back,
-            // which here is longer than the bus's short retries (4 tries of up to 2 s, each tried 5 times: about 22 s) would wait.
+            // The agent sees the exit and reports it at once; StateStore cannot record it until the database is
+            // back, which here is later than the bus's short retries (4 tries of up to 2 s, each tried 5 times:
+            // about 22 s) would wait.
             await cluster.Docker.Containers.KillContainerAsync(running.ContainerId, new Docker.DotNet.Models.ContainerKillParameters());
             await Task.Delay(TimeSpan.FromSeconds(30));
         }

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Security.Claims;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
@@ -15,7 +13,7 @@ namespace Orchestrator.Api.Security;
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
-    IOptionsMonitor<ApiKeyOptions> keys,
+    ApiKeyRing keys,
     IProblemDetailsService problems,
     ILoggerFactory logger,
     UrlEncoder encoder) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
@@ -27,7 +25,7 @@ public sealed class ApiKeyAuthenticationHandler(
     {
         if (PresentedKey() is not { } presented)
             return Task.FromResult(AuthenticateResult.NoResult());
-        if (KeyName(presented) is not { } name)
+        if (keys.NameOf(presented) is not { } name)
             return Task.FromResult(AuthenticateResult.Fail("The API key is not valid."));
         // Who made the request, in its trace: OpenTelemetry's name for the caller's identity.
         Activity.Current?.SetTag("enduser.id", name);
@@ -61,17 +59,5 @@ public sealed class ApiKeyAuthenticationHandler(
         return authorization.StartsWith(bearer, StringComparison.OrdinalIgnoreCase) && authorization.Length > bearer.Length
             ? authorization[bearer.Length..].Trim()
             : null;
-    }
-
-    /// <summary>The name of the configured key equal to <paramref name="presented"/>, compared in constant time.</summary>
-    private string? KeyName(string presented)
-    {
-        var presentedHash = SHA256.HashData(Encoding.UTF8.GetBytes(presented));
-        string? match = null;
-        // Every key is compared, so the time taken does not tell how many keys come before the right one.
-        foreach (var (name, key) in keys.CurrentValue.Keys)
-            if (CryptographicOperations.FixedTimeEquals(presentedHash, SHA256.HashData(Encoding.UTF8.GetBytes(key.Trim()))))
-                match = name;
-        return match;
     }
 }

@@ -193,19 +193,27 @@ public abstract class ClusterFixtureBase : IAsyncLifetime
     public async Task<TaskDetails> GetTaskAsync(Guid id) =>
         (await Api.GetFromJsonAsync<TaskDetails>($"/api/tasks/{id}", Json))!;
 
-    /// <summary>Polls the Api until the task satisfies <paramref name="condition"/>; fails with the last state seen.</summary>
+    /// <summary>
+    /// Polls the Api until the task satisfies <paramref name="condition"/>; fails with the last state seen. A 503
+    /// (StateStore not answering yet, e.g. while its endpoints reconnect after a broker restart) is "not yet", too.
+    /// </summary>
     public async Task<TaskDetails> WaitForTaskAsync(Guid id, Func<TaskDetails, bool> condition, string description)
     {
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        TaskDetails task = await GetTaskAsync(id);
-        while (!condition(task))
+        TaskDetails? task = null;
+        while (true)
         {
+            using (var response = await Api.GetAsync($"/api/tasks/{id}"))
+            {
+                if (response.StatusCode != System.Net.HttpStatusCode.ServiceUnavailable)
+                    task = (await response.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<TaskDetails>(Json))!;
+            }
+            if (task is not null && condition(task))
+                return task;
             if (deadline.IsCancellationRequested)
-                Assert.Fail($"Task {id} never became {description}; last seen {task.State}: {task.Message}");
+                Assert.Fail($"Task {id} never became {description}; last seen {task?.State.ToString() ?? "nothing (503)"}: {task?.Message}");
             await Task.Delay(200);
-            task = await GetTaskAsync(id);
         }
-        return task;
     }
 
     public async Task<IReadOnlyList<TaskEventDetails>> EventsAsync(Guid id) =>

@@ -3,6 +3,7 @@ using Orchestrator.Domain.Tasks;
 
 namespace Orchestrator.Contracts;
 
+/// <param name="Nodes">Every node, when asked for and when there are tasks to place; otherwise empty.</param>
 /// <param name="Next">Where the next batch starts when this one was full; null when no Pending task is behind it.</param>
 public sealed record PlacementWork(IReadOnlyList<PendingTask> Tasks, IReadOnlyList<NodeSnapshot> Nodes, PendingCursor? Next = null);
 

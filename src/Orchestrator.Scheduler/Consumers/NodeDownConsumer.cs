@@ -1,11 +1,16 @@
 using MassTransit;
 using Orchestrator.Contracts;
+using Orchestrator.Domain.Scheduling;
 using Orchestrator.Scheduler.Placement;
 
 namespace Orchestrator.Scheduler.Consumers;
 
 /// <summary>A node was lost and its tasks are Pending again: place them elsewhere now.</summary>
-public sealed class NodeDownConsumer(PlacementPass pass) : IConsumer<NodeDown>
+public sealed class NodeDownConsumer(ClusterView view, PlacementPass pass) : IConsumer<NodeDown>
 {
-    public Task Consume(ConsumeContext<NodeDown> context) => pass.RunAsync(context.CancellationToken);
+    public Task Consume(ConsumeContext<NodeDown> context)
+    {
+        view.Invalidate();
+        return pass.RunAsync(context.CancellationToken);
+    }
 }

@@ -1,11 +1,16 @@
 using MassTransit;
 using Orchestrator.Contracts;
+using Orchestrator.Domain.Scheduling;
 using Orchestrator.Scheduler.Placement;
 
 namespace Orchestrator.Scheduler.Consumers;
 
 /// <summary>A node joined or came back: Pending tasks may fit now.</summary>
-public sealed class NodeReadyConsumer(PlacementPass pass) : IConsumer<NodeReady>
+public sealed class NodeReadyConsumer(ClusterView view, PlacementPass pass) : IConsumer<NodeReady>
 {
-    public Task Consume(ConsumeContext<NodeReady> context) => pass.RunAsync(context.CancellationToken);
+    public Task Consume(ConsumeContext<NodeReady> context)
+    {
+        view.Invalidate();
+        return pass.RunAsync(context.CancellationToken);
+    }
 }

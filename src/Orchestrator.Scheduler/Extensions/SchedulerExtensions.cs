@@ -14,6 +14,8 @@ public static class SchedulerExtensions
         builder.Services.Configure<SchedulerOptions>(builder.Configuration.GetSection(SchedulerOptions.Section));
         builder.Services.AddSingleton(services =>
             PlacementAlgorithms.Create(services.GetRequiredService<IOptions<SchedulerOptions>>().Value.Algorithm));
+        builder.Services.AddSingleton(services =>
+            new ClusterView(TimeProvider.System, services.GetRequiredService<IOptions<SchedulerOptions>>().Value.ViewMaxAge));
         builder.Services.AddSingleton<PlacementPass>();
         builder.Services.AddHostedService<PendingTaskSweeper>();
         return builder;

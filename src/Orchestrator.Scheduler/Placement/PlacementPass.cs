@@ -7,15 +7,17 @@ using Orchestrator.Domain.Scheduling;
 namespace Orchestrator.Scheduler.Placement;
 
 /// <summary>
-/// One round of placement: fetch the Pending tasks and a snapshot of the nodes from StateStore, decide every
-/// task against the local view (each decision taking its room from the view before the next), and propose all
-/// the placements in one request. StateStore has the last word on each; a refusal means the view was stale, so
-/// the pass fetches a fresh one and goes on with what is still Pending. Passes in one process run one at a time,
-/// at most one waits for the running one, and a pass goes through the Pending queue a batch at a time to its end.
+/// One round of placement: fetch the Pending tasks from StateStore (with a snapshot of the nodes when the
+/// Scheduler's <see cref="ClusterView"/> is stale), decide every task against the view (each decision taking its
+/// room from the view before the next), and propose all the placements in one request. StateStore has the last
+/// word on each; a refusal means the view was stale, so the pass fetches a fresh one and goes on with what is still
+/// Pending. Passes in one process run one at a time, at most one waits for the running one, and a pass goes through
+/// the Pending queue a batch at a time to its end.
 /// </summary>
 public sealed class PlacementPass(
     IBus bus,
     IPlacementAlgorithm algorithm,
+    ClusterView view,
     IOptions<SchedulerOptions> options,
     ILogger<PlacementPass> logger)
 {
@@ -54,17 +56,25 @@ public sealed class PlacementPass(
             var refreshes = 0;
             while (refreshes < MaxRefreshes)
             {
-                var work = await _workClient.GetResponse<PlacementWork>(new GetPlacementWork(options.Value.BatchSize, after), cancellationToken);
-                if (work.Message.Tasks.Count == 0)
+                var fresh = view.TryGet(out var nodes, out var generation);
+                var request = new GetPlacementWork(options.Value.BatchSize, after, IncludeNodes: !fresh);
+                var work = (await _workClient.GetResponse<PlacementWork>(request, cancellationToken)).Message;
+                if (work.Tasks.Count == 0)
                     return;
-                if (!await PlaceAllAsync(work.Message, cancellationToken))
+                if (!fresh)
                 {
+                    nodes = work.Nodes;
+                    view.Load(nodes, generation);
+                }
+                if (!await PlaceAllAsync(work.Tasks, nodes, cancellationToken))
+                {
+                    view.Invalidate();
                     refreshes++;
                     continue;
                 }
-                if (work.Message.Next is null)
+                if (work.Next is null)
                     return;
-                after = work.Message.Next;
+                after = work.Next;
             }
         }
         finally
@@ -73,12 +83,15 @@ public sealed class PlacementPass(
         }
     }
 
-    /// <summary>Decides the batch and proposes its placements; false when StateStore refused some (the view was stale).</summary>
-    private async Task<bool> PlaceAllAsync(PlacementWork work, CancellationToken cancellationToken)
+    /// <summary>
+    /// Decides the batch against the view's nodes and proposes its placements. True when StateStore accepted them
+    /// all, and the view has moved on by them; false when it refused some (the view was stale).
+    /// </summary>
+    private async Task<bool> PlaceAllAsync(IReadOnlyList<PendingTask> tasks, IReadOnlyList<NodeSnapshot> viewNodes, CancellationToken cancellationToken)
     {
         var proposals = new List<PlaceTask>();
-        var nodes = work.Nodes.ToList();
-        foreach (var task in work.Tasks)
+        var nodes = viewNodes.ToList();
+        foreach (var task in tasks)
         {
             // The pass may run in another task's trace; this task's decision is recorded in its own.
             using var span = TaskTrace.StartSpan(SchedulerTelemetry.Source, "schedule task", task.TraceParent);
@@ -104,7 +117,10 @@ public sealed class PlacementPass(
         SchedulerTelemetry.PlacementLatency.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         var refused = answer.Message.Results.Where(r => !r.Accepted).ToList();
         if (refused.Count == 0)
+        {
+            view.Advance(nodes);
             return true;
+        }
         SchedulerTelemetry.RefusedPlacements.Add(refused.Count);
         foreach (var refusal in refused)
             logger.LogInformation("Placement of task {TaskId} on node {NodeId} refused: {Reason}", refusal.TaskId, refusal.NodeId, refusal.Refusal);

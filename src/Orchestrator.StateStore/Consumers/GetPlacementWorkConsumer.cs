@@ -8,7 +8,7 @@ using Orchestrator.StateStore.Tasks;
 
 namespace Orchestrator.StateStore.Consumers;
 
-/// <summary>The Scheduler's resync: a batch of the oldest Pending tasks and a fresh snapshot of every node.</summary>
+/// <summary>The Scheduler's work: a batch of the oldest Pending tasks and, if it asks, a fresh snapshot of every node.</summary>
 public sealed class GetPlacementWorkConsumer(OrchestratorDbContext db) : IConsumer<GetPlacementWork>
 {
     public async Task Consume(ConsumeContext<GetPlacementWork> context)
@@ -21,7 +21,7 @@ public sealed class GetPlacementWorkConsumer(OrchestratorDbContext db) : IConsum
             .Take(limit)
             .Select(t => new { Task = new PendingTask(t.Id, t.Version, t.Spec, t.Message, t.TraceParent), t.CreatedAt })
             .ToListAsync(context.CancellationToken);
-        var nodes = batch.Count == 0 ? [] : await db.LoadSnapshotsAsync(onlyNodes: null, context.CancellationToken);
+        var nodes = batch.Count == 0 || !context.Message.IncludeNodes ? [] : await db.LoadSnapshotsAsync(onlyNodes: null, context.CancellationToken);
         var next = batch.Count == limit ? new PendingCursor(batch[^1].CreatedAt, batch[^1].Task.TaskId) : null;
         await context.RespondAsync(new PlacementWork(batch.Select(b => b.Task).ToList(), nodes, next));
     }

@@ -30,6 +30,11 @@ public sealed class SimulatedCommand : AsyncCommand<SimulatedCommand.Settings>
         [DefaultValue(0)]
         public int StartDelay { get; init; }
 
+        [CommandOption("--warm-up")]
+        [Description("Tasks run (at up to 40/s) before the measurement, so it sees the services warm")]
+        [DefaultValue(20)]
+        public int WarmUp { get; init; } = 20;
+
         [CommandOption("--agents-per-connection")]
         [DefaultValue(250)]
         public int AgentsPerConnection { get; init; } = 250;
@@ -46,7 +51,7 @@ public sealed class SimulatedCommand : AsyncCommand<SimulatedCommand.Settings>
             AgentsPerPool = settings.AgentsPerConnection,
         };
         var result = await new SimulatedPlacementScenario(cluster, spans, Report.Progress).RunAsync(
-            new SimulatedPlacementSettings(settings.Nodes, settings.Rate, TimeSpan.FromSeconds(settings.Duration), simulation), cancellationToken);
+            new SimulatedPlacementSettings(settings.Nodes, settings.Rate, TimeSpan.FromSeconds(settings.Duration), simulation, settings.WarmUp), cancellationToken);
 
         Report.Figure("nodes", $"{result.Nodes} simulated, all Ready {result.NodesReadyAfter.TotalSeconds:F1} s after starting");
         Report.Figure("submitted", $"{result.Submitted} at {result.SubmittedPerSecond:F0}/s achieved (asked {settings.Rate}/s); {result.FailedPosts} POSTs failed");

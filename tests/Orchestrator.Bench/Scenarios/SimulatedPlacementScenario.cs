@@ -4,10 +4,18 @@ using Orchestrator.Bench.Simulation;
 
 namespace Orchestrator.Bench.Scenarios;
 
-public sealed record SimulatedPlacementSettings(int Nodes = 1000, double PerSecond = 300, TimeSpan? Duration = null, SimulationSettings? Simulation = null)
+/// <param name="WarmUpTasks">
+/// Tasks run before the measurement, at <see cref="WarmUpPerSecond"/>, so that it measures the services' steady
+/// state rather than their start: .NET compiles hot code again, optimised, only after it has run a while.
+/// </param>
+public sealed record SimulatedPlacementSettings(
+    int Nodes = 1000, double PerSecond = 300, TimeSpan? Duration = null, SimulationSettings? Simulation = null, int WarmUpTasks = 20)
 {
     public TimeSpan RunFor => Duration ?? TimeSpan.FromMinutes(2);
     public int Tasks => (int)Math.Round(PerSecond * RunFor.TotalSeconds);
+
+    /// <summary>A rate every run so far has kept up with, so the warm-up leaves no backlog behind it.</summary>
+    public double WarmUpPerSecond => Math.Min(PerSecond, 40);
 }
 
 public sealed record SimulatedPlacementResult(
@@ -45,9 +53,10 @@ public sealed class SimulatedPlacementScenario(BenchCluster cluster, SpanCollect
 
         var submitter = new TaskSubmitter(cluster.Api);
         var running = new RunningTimes(cluster);
-        progress("warming up with 20 tasks");
-        var warm = await submitter.SubmitAsync(20, 20, i => TaskSubmitter.SleepingTask($"warm-{i}"), cancellationToken);
-        await running.WaitForAllAsync(warm.Select(s => s.TaskId).ToList(), TimeSpan.FromSeconds(60), cancellationToken);
+        progress($"warming up with {settings.WarmUpTasks} tasks at {settings.WarmUpPerSecond}/s");
+        var warm = await submitter.SubmitAsync(
+            settings.WarmUpTasks, settings.WarmUpPerSecond, i => TaskSubmitter.SleepingTask($"warm-{i}"), cancellationToken);
+        await running.WaitForAllAsync(warm.Select(s => s.TaskId).ToList(), TimeSpan.FromMinutes(2), cancellationToken);
         spans.Clear();
         spans.Resume();
 

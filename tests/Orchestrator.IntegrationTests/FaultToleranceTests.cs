@@ -76,6 +76,33 @@ public sealed class FaultToleranceTests(FaultClusterFixture cluster)
         Assert.DoesNotContain(tasks!, task => task.Name == name);
     }
 
+    [Fact]
+    public async Task A_submission_while_the_broker_is_frozen_gets_503_instead_of_waiting()
+    {
+        HttpResponseMessage response;
+        await cluster.PauseBrokerAsync();
+        try
+        {
+            // The client's own timeout (100 s) is far longer than the Api's: an Api that waited on the frozen
+            // broker would fail this call, not answer it.
+            response = await cluster.Api.PostAsJsonAsync("/api/tasks", Sleeper($"frozen-{Guid.NewGuid():N}"[..20]), ClusterFixtureBase.Json);
+        }
+        finally
+        {
+            await cluster.UnpauseBrokerAsync();
+        }
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(503, problem.RootElement.GetProperty("status").GetInt32());
+        Assert.False(string.IsNullOrEmpty(problem.RootElement.GetProperty("detail").GetString()));
+
+        // And the cluster works once the broker does.
+        var after = await cluster.SubmitAsync(Sleeper($"after-frozen-{Guid.NewGuid():N}"[..24]));
+        await cluster.WaitForStateAsync(after.Id, TaskState.Running);
+        await cluster.StopAndWaitAsync(after.Id);
+    }
+
     private async Task SurvivesAsync(string what, Func<Task> restart)
     {
         var submitted = await Task.WhenAll(Enumerable.Range(0, 2).Select(i => cluster.SubmitAsync(Sleeper($"{what}-before-{i}"))));

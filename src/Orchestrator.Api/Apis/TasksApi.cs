@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.Timeouts;
 using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -30,7 +31,9 @@ public static class TasksApi
         tasks.MapGet("/{id:guid}/logs", GetTaskLogsAsync)
             .Produces<string>(StatusCodes.Status200OK, "text/plain")
             .WithSummary("A task's container output")
-            .WithDescription("stdout and stderr in the order written. tail limits the lines; follow=true streams new lines until the task ends or the client leaves.");
+            .WithDescription("stdout and stderr in the order written. tail limits the lines; follow=true streams new lines until the task ends or the client leaves.")
+            // A followed log lasts as long as the task; each request inside it has its own timeout.
+            .DisableRequestTimeout();
         return tasks;
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using MassTransit;
+using Microsoft.AspNetCore.Http.Timeouts;
 using Orchestrator.Api.Apis;
 using Orchestrator.Contracts;
 using Orchestrator.Api.Security;
@@ -12,6 +13,14 @@ public static class ApiExtensions
     /// <summary>How long the Api waits for StateStore before answering 503.</summary>
     public static readonly RequestTimeout StateStoreTimeout = RequestTimeout.After(s: 10);
 
+    /// <summary>
+    /// The deadline of a whole request under /api, longer than <see cref="StateStoreTimeout"/>: that timeout counts
+    /// from the request's send, and a send the broker never confirms would otherwise hold the caller indefinitely.
+    /// </summary>
+    public static readonly TimeSpan RequestDeadline = TimeSpan.FromSeconds(15);
+
+    public const string DeadlinePolicy = "api-deadline";
+
     public static TBuilder AddApiServices<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.Services.AddProblemDetails();
@@ -19,6 +28,12 @@ public static class ApiExtensions
         // A value that cannot be bound (?limit=abc) is thrown, so BadRequestHandler can name it in a ValidationProblem.
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.AddExceptionHandler<BadRequestHandler>();
+        builder.Services.AddRequestTimeouts(options => options.AddPolicy(DeadlinePolicy, new RequestTimeoutPolicy
+        {
+            Timeout = RequestDeadline,
+            TimeoutStatusCode = StatusCodes.Status503ServiceUnavailable,
+            WriteTimeoutResponse = StateStoreUnavailableHandler.WriteDeadlinePassedAsync,
+        }));
         builder.Services.ConfigureHttpJsonOptions(options =>
             options.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         builder.AddApiKeyAuthentication();
@@ -52,10 +67,12 @@ public static class ApiExtensions
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRequestTimeouts();
         app.MapOpenApi();
         app.MapScalarApiReference();
         app.MapDefaultEndpoints();
         var api = app.MapGroup("/api").RequireApiKey();
+        api.WithRequestTimeout(DeadlinePolicy);
         api.MapTasksApi();
         api.MapNodesApi();
         return app;

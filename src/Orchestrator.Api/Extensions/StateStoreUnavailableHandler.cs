@@ -5,32 +5,51 @@ namespace Orchestrator.Api.Extensions;
 
 /// <summary>
 /// StateStore (or a node's agent asked for logs) did not answer in time, or StateStore answered that it could not
-/// reach its database: a 503 ProblemDetails saying nothing was changed, not a 500 with a stack trace. Either way
-/// StateStore's transaction did not commit; any other fault is a 500, as a bug should be.
+/// reach its database: a 503 ProblemDetails saying nothing was changed, not a 500 with a stack trace; either way
+/// StateStore's transaction did not commit. The broker not taking the request (its send was cancelled, e.g. a
+/// frozen broker that never confirms) is a 503 too, which says the request may still arrive. Any other fault is a
+/// 500, as a bug should be.
 /// </summary>
 internal sealed class StateStoreUnavailableHandler(IProblemDetailsService problems) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
-        var title = exception switch
+        var (title, detail) = exception switch
         {
-            RequestTimeoutException => "A service behind the Api did not answer in time.",
-            RequestFaultException fault when IsDatabaseOutage(fault) => "StateStore cannot reach its database.",
-            _ => null,
+            RequestTimeoutException => ("A service behind the Api did not answer in time.", NothingChanged),
+            RequestFaultException fault when IsDatabaseOutage(fault) => ("StateStore cannot reach its database.", NothingChanged),
+            RequestCanceledException => (BrokerDidNotTakeIt, MayStillApply),
+            _ => (null, null),
         };
         if (title is null)
             return false;
+        return await WriteAsync(context, title, detail!, exception);
+    }
+
+    private const string NothingChanged = "Nothing was changed by this request. Try again shortly.";
+    private const string BrokerDidNotTakeIt = "The message broker did not take the request in time.";
+    private const string MayStillApply =
+        "The request may still be applied once the broker recovers: check before repeating a change.";
+
+    /// <summary>
+    /// The answer when the Api's own deadline for a request passes first (the request timeouts middleware): the
+    /// message to StateStore never left, e.g. because the broker stopped confirming publishes.
+    /// </summary>
+    public static Task WriteDeadlinePassedAsync(HttpContext context) =>
+        WriteAsync(context.RequestServices.GetRequiredService<IProblemDetailsService>(), context, BrokerDidNotTakeIt, MayStillApply, exception: null).AsTask();
+
+    private ValueTask<bool> WriteAsync(HttpContext context, string title, string detail, Exception exception) =>
+        WriteAsync(problems, context, title, detail, exception);
+
+    private static ValueTask<bool> WriteAsync(
+        IProblemDetailsService problems, HttpContext context, string title, string detail, Exception? exception)
+    {
         context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-        return await problems.TryWriteAsync(new ProblemDetailsContext
+        return problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = context,
             Exception = exception,
-            ProblemDetails =
-            {
-                Status = StatusCodes.Status503ServiceUnavailable,
-                Title = title,
-                Detail = "Nothing was changed by this request. Try again shortly.",
-            },
+            ProblemDetails = { Status = StatusCodes.Status503ServiceUnavailable, Title = title, Detail = detail },
         });
     }
 

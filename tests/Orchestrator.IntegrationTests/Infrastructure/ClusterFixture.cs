@@ -287,6 +287,14 @@ public abstract class ClusterFixtureBase : IAsyncLifetime
         await WaitUntilAsync(async () => (await _rabbitMq.ExecAsync(["rabbitmqctl", "await_startup"])).ExitCode == 0);
     }
 
+    /// <summary>
+    /// Freezes the broker's container: its connections stay open but nothing is answered, as when a broker stops
+    /// reading from publishers (a memory or disk alarm) or its host stalls.
+    /// </summary>
+    public Task PauseBrokerAsync() => Docker.Containers.PauseContainerAsync(_rabbitMq.Id);
+
+    public Task UnpauseBrokerAsync() => Docker.Containers.UnpauseContainerAsync(_rabbitMq.Id);
+
     /// <summary>Restarts the database's container and waits until it accepts connections again.</summary>
     public async Task RestartDatabaseAsync()
     {

@@ -29,7 +29,10 @@ public sealed class TaskSubmitter(HttpClient api, int maxInFlight = 256)
     private readonly SemaphoreSlim _inFlight = new(maxInFlight, maxInFlight);
     private int _failures;
 
-    /// <summary>POSTs of <see cref="SubmitAsync"/> that were refused or failed, e.g. a 503 when StateStore did not answer in time.</summary>
+    /// <summary>
+    /// POSTs of <see cref="SubmitAsync"/> that were refused, failed or went unanswered (the client's timeout), e.g. a
+    /// 503 when StateStore did not answer in time.
+    /// </summary>
     public int Failures => _failures;
 
     /// <param name="window">
@@ -57,7 +60,11 @@ public sealed class TaskSubmitter(HttpClient api, int maxInFlight = 256)
             pending.Add(Task.Run(async () =>
             {
                 try { submissions.Add(await SubmitOneAsync(body, cancellationToken)); }
-                catch (Exception error) when (error is InvalidOperationException or HttpRequestException) { Interlocked.Increment(ref _failures); }
+                catch (Exception error) when (error is InvalidOperationException or HttpRequestException
+                    || (error is TaskCanceledException && !cancellationToken.IsCancellationRequested))
+                {
+                    Interlocked.Increment(ref _failures);
+                }
                 finally { _inFlight.Release(); }
             }, cancellationToken));
         }

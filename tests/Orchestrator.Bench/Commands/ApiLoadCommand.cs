@@ -16,9 +16,14 @@ public sealed class ApiLoadCommand : AsyncCommand<ApiLoadCommand.Settings>
         public int Connections { get; init; } = 32;
 
         [CommandOption("--duration")]
-        [Description("Seconds of load per endpoint, after a 5 s warm-up")]
+        [Description("Seconds of load per endpoint, after the warm-up")]
         [DefaultValue(30)]
         public int Duration { get; init; } = 30;
+
+        [CommandOption("--warm-up")]
+        [Description("Seconds of uncounted load per endpoint before the measurement")]
+        [DefaultValue(5)]
+        public int WarmUp { get; init; } = 5;
 
         [CommandOption("--nodes")]
         [Description("Simulated nodes the submitted tasks are placed on (0: they stay Pending)")]
@@ -33,7 +38,7 @@ public sealed class ApiLoadCommand : AsyncCommand<ApiLoadCommand.Settings>
         if (settings.Nodes > 0)
             await cluster.StartSimulatedNodesAsync(settings.Nodes, new SimulationSettings(), cancellationToken);
         var results = await new ApiLoadScenario(cluster, Report.Progress).RunAsync(
-            new ApiLoadSettings(settings.Connections, TimeSpan.FromSeconds(settings.Duration)), cancellationToken);
+            new ApiLoadSettings(settings.Connections, TimeSpan.FromSeconds(settings.Duration), TimeSpan.FromSeconds(settings.WarmUp)), cancellationToken);
 
         var table = new Table().Title($"the Api at {cluster.ApiAddress}").AddColumns("endpoint", "connections", "req/s", "p50 ms", "p90 ms", "p99 ms", "max ms", "errors");
         foreach (var r in results)

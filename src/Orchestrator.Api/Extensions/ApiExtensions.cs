@@ -73,6 +73,7 @@ public static class ApiExtensions
         app.MapDefaultEndpoints();
         var api = app.MapGroup("/api").RequireApiKey();
         api.WithRequestTimeout(DeadlinePolicy);
+        api.AddEndpointFilter<RequestDeadlineFilter>();
         api.MapTasksApi();
         api.MapNodesApi();
         return app;

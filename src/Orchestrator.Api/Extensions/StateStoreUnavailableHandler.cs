@@ -23,7 +23,7 @@ internal sealed class StateStoreUnavailableHandler(IProblemDetailsService proble
         };
         if (title is null)
             return false;
-        return await WriteAsync(context, title, detail!, exception);
+        return await WriteAsync(problems, context, title, detail!, exception);
     }
 
     private const string NothingChanged = "Nothing was changed by this request. Try again shortly.";
@@ -37,9 +37,6 @@ internal sealed class StateStoreUnavailableHandler(IProblemDetailsService proble
     /// </summary>
     public static Task WriteDeadlinePassedAsync(HttpContext context) =>
         WriteAsync(context.RequestServices.GetRequiredService<IProblemDetailsService>(), context, BrokerDidNotTakeIt, MayStillApply, exception: null).AsTask();
-
-    private ValueTask<bool> WriteAsync(HttpContext context, string title, string detail, Exception exception) =>
-        WriteAsync(problems, context, title, detail, exception);
 
     private static ValueTask<bool> WriteAsync(
         IProblemDetailsService problems, HttpContext context, string title, string detail, Exception? exception)

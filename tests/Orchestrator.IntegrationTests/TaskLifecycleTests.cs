@@ -11,6 +11,37 @@ namespace Orchestrator.IntegrationTests;
 public sealed class TaskLifecycleTests(ClusterFixture cluster)
 {
     [Fact]
+    public async Task A_container_whose_start_report_was_lost_is_recorded_Running_from_the_heartbeat()
+    {
+        var submitted = await cluster.SubmitAsync(new
+        {
+            name = "start-report-lost",
+            image = TestImages.Workload,
+            command = new[] { "sh", "-c", "exec httpd -f -p 8080 -h /" },
+            resources = new { cpu = 0.1, memoryMb = 32, diskMb = 10 },
+            ports = new[] { new { containerPort = 8080, hostPort = 0 } },
+            stopTimeoutSeconds = 1,
+        });
+        var running = await cluster.WaitForStateAsync(submitted.Id, TaskState.Running);
+
+        // What StateStore holds when the agent's TaskStarted never reached it: the task placed two minutes ago,
+        // still Scheduled, with no container. The container runs on, and the agent lists it in every heartbeat.
+        await cluster.ExecuteSqlAsync($"""
+            UPDATE orchestrator.tasks
+            SET "State" = 'Scheduled', "ContainerId" = NULL, "Ports" = '[]', "ScheduledAt" = now() - interval '2 minutes'
+            WHERE "Id" = '{submitted.Id}'
+            """);
+        Assert.Equal(TaskState.Scheduled, (await cluster.GetTaskAsync(submitted.Id)).State);
+
+        var repaired = await cluster.WaitForStateAsync(submitted.Id, TaskState.Running);
+        Assert.Equal(running.ContainerId, repaired.ContainerId);
+        Assert.Equal(running.Ports.Single().HostPort, Assert.Single(repaired.Ports).HostPort);
+        Assert.Contains(await cluster.EventsAsync(submitted.Id), e => e.Reason.Contains("start report never arrived"));
+
+        await cluster.StopAndWaitAsync(submitted.Id);
+    }
+
+    [Fact]
     public async Task Submitted_task_runs_as_a_real_container_serves_its_port_and_ends_Completed_when_deleted()
     {
         var submitted = await cluster.SubmitAsync(new

@@ -5,7 +5,9 @@ namespace Orchestrator.Contracts;
 /// <summary>
 /// One container an agent runs for a task, as listed in every heartbeat, with its last probe.
 /// <paramref name="ExitReported"/> says the agent has already sent this exit as a TaskExited, so StateStore
-/// leaves it to that report (which carries what the heartbeat cannot, such as the OOM flag).
+/// leaves it to that report (which carries what the heartbeat cannot, such as the OOM flag). <paramref name="Ports"/>
+/// are the host ports the engine bound for a running container, so a start whose report was lost can be recorded
+/// from the heartbeat.
 /// </summary>
 public sealed record ContainerReport(
     Guid TaskId,
@@ -16,4 +18,5 @@ public sealed record ContainerReport(
     HealthStatus Health = HealthStatus.Unknown,
     DateTimeOffset? LastProbeAt = null,
     string? LastProbeResult = null,
-    bool ExitReported = false);
+    bool ExitReported = false,
+    IReadOnlyList<PortBinding>? Ports = null);

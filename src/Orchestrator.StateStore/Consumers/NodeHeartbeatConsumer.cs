@@ -160,6 +160,8 @@ public sealed class NodeHeartbeatConsumer(
                     lifecycle.SendStop(task!, heartbeat.NodeId, container.Attempt);
                 continue;
             }
+            if (container.Running && StartIsUnreported(task))
+                RecordLostStart(Track(db, task), container);
             if (container.Running && container.LastProbeAt is { } probedAt && (task.LastProbeAt is null || probedAt > task.LastProbeAt))
                 Track(db, task).RecordProbe(container.Health, probedAt, container.LastProbeResult);
             if (!container.Running && !container.ExitReported && ExitIsUnreported(task))
@@ -183,8 +185,27 @@ public sealed class NodeHeartbeatConsumer(
     /// they are long overdue, as after an agent that crashed in between.
     /// </summary>
     private bool ExitIsUnreported(TaskRecord task) =>
-        task.State == TaskState.Running
-        || (task.State == TaskState.Scheduled && task.ScheduledAt < lifecycle.Now - StartReportGrace);
+        task.State == TaskState.Running || StartIsUnreported(task);
+
+    /// <summary>
+    /// A task still Scheduled long after its placement, whose container the agent lists: the agent started it, and
+    /// its TaskStarted never reached StateStore (it faulted past every retry, e.g. in a long database outage).
+    /// </summary>
+    private bool StartIsUnreported(TaskRecord task) =>
+        task.State == TaskState.Scheduled && task.ScheduledAt < lifecycle.Now - StartReportGrace;
+
+    /// <summary>
+    /// What TaskStarted would have recorded, as far as the heartbeat knows it: the container and its host ports, but
+    /// not the start's time (the move to Running stamps this moment).
+    /// </summary>
+    private void RecordLostStart(TaskRecord task, ContainerReport container)
+    {
+        task.ContainerId = container.ContainerId;
+        if (container.Ports is { } ports)
+            task.Ports = ports.ToList();
+        lifecycle.TryMove(task, TaskState.Running,
+            $"container {container.ContainerId[..Math.Min(12, container.ContainerId.Length)]} found running by the node's heartbeat; its start report never arrived");
+    }
 
     private static readonly TimeSpan StartReportGrace = TimeSpan.FromMinutes(1);
 }

@@ -54,6 +54,7 @@ public sealed class HeartbeatPublisher(
         return new ContainerReport(
             container.TaskId, container.Attempt, container.ContainerId, running, running ? null : container.ExitCode,
             supervision?.Health ?? HealthStatus.Unknown, supervision?.LastProbeAt, supervision?.LastProbeResult,
-            ExitReported: !running && supervisor.HasReportedExit(container.ContainerId));
+            ExitReported: !running && supervisor.HasReportedExit(container.ContainerId),
+            Ports: running ? container.Ports : null);
     }
 }

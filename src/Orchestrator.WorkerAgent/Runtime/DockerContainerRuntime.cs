@@ -103,7 +103,7 @@ public sealed class DockerContainerRuntime(IDockerClient docker, NodeIdentity no
             var running = container.State is "running" or "created" or "restarting";
             owned.Add(new OwnedContainer(
                 taskId, attempt, container.ID, running, running ? null : ExitCodeOf(container.Status),
-                ContainerLabels.ReadSpec(container.Labels)));
+                ContainerLabels.ReadSpec(container.Labels), BoundPorts(container)));
         }
         return owned;
     }
@@ -218,7 +218,7 @@ public sealed class DockerContainerRuntime(IDockerClient docker, NodeIdentity no
     {
         var inspected = await docker.Containers.InspectContainerAsync(containerId, cancellationToken);
         var ports = (inspected.NetworkSettings?.Ports ?? new Dictionary<string, IList<DockerPortBinding>>())
-            .SelectMany(pair => (pair.Value ?? []).Take(1).Select(binding => ToBinding(pair.Key, binding)))
+            .SelectMany(pair => (pair.Value ?? []).OrderBy(IsIPv6).Take(1).Select(binding => ToBinding(pair.Key, binding)))
             .ToList();
         var state = inspected.State;
         var exit = state.Running || state.Status == "created"
@@ -263,6 +263,14 @@ public sealed class DockerContainerRuntime(IDockerClient docker, NodeIdentity no
         return colon > image.LastIndexOf('/') && !image.Contains('@') ? (image[..colon], image[(colon + 1)..]) : (image, "latest");
     }
 
+    /// <summary>
+    /// The engine binds a published port on IPv4 and on IPv6 separately, and a port it picks may differ between
+    /// the two: the IPv4 one is the task's host port, wherever it is read.
+    /// </summary>
+    private static bool IsIPv6(string? address) => address?.Contains(':') == true;
+
+    private static bool IsIPv6(DockerPortBinding binding) => IsIPv6(binding.HostIP);
+
     private static ContractPortBinding ToBinding(string key, DockerPortBinding binding)
     {
         var parts = key.Split('/');
@@ -271,6 +279,18 @@ public sealed class DockerContainerRuntime(IDockerClient docker, NodeIdentity no
             int.TryParse(binding.HostPort, CultureInfo.InvariantCulture, out var hostPort) ? hostPort : 0,
             parts.Length > 1 ? parts[1] : "tcp");
     }
+
+    /// <summary>
+    /// The host port the list API shows for each published container port, the IPv4 one as a start reports it (the
+    /// two differed, 32834 and 32772, in a test).
+    /// </summary>
+    private static IReadOnlyList<ContractPortBinding> BoundPorts(ContainerListResponse container) =>
+        (container.Ports ?? [])
+            .Where(port => port.PublicPort > 0)
+            .GroupBy(port => (port.PrivatePort, Type: port.Type ?? "tcp"))
+            .Select(bound => bound.OrderBy(port => IsIPv6(port.IP)).First())
+            .Select(port => new ContractPortBinding(port.PrivatePort, port.PublicPort, port.Type ?? "tcp"))
+            .ToList();
 
     private static DateTimeOffset ParseTime(string? value) =>
         DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time) && time.Year > 1

@@ -44,9 +44,13 @@ public sealed record ContainerStatus(string ContainerId, IReadOnlyList<PortBindi
 
 public sealed record ContainerExit(string ContainerId, long ExitCode, bool OomKilled, DateTimeOffset FinishedAt);
 
-/// <summary>A container found by its labels, with the spec it was started with when the labels carry it.</summary>
+/// <summary>
+/// A container found by its labels, with the spec it was started with when the labels carry it, and the host ports
+/// the engine bound for it.
+/// </summary>
 public sealed record OwnedContainer(
-    Guid TaskId, int Attempt, string ContainerId, bool Running, long? ExitCode, TaskSpec? Spec);
+    Guid TaskId, int Attempt, string ContainerId, bool Running, long? ExitCode, TaskSpec? Spec,
+    IReadOnlyList<PortBinding>? Ports = null);
 
 /// <summary>A container could not be created or started; the message says why, for the task's history.</summary>
 public sealed class ContainerStartException(string message, Exception? inner = null) : Exception(message, inner);

@@ -315,6 +315,18 @@ public abstract class ClusterFixtureBase : IAsyncLifetime
     private Task WaitForDatabaseAsync() =>
         WaitUntilAsync(async () => (await _postgres.ExecAsync(["pg_isready", "--host", "localhost"])).ExitCode == 0);
 
+    /// <summary>
+    /// Runs a statement on the cluster's database behind StateStore's back, to stage what only a fault would
+    /// otherwise leave behind (a report that never arrived).
+    /// </summary>
+    public async Task ExecuteSqlAsync(string sql)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(_postgres.GetConnectionString());
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
     /// <summary>A port nothing listens on at the moment, on 127.0.0.1.</summary>
     public static int FreeLoopbackPort()
     {

@@ -12,6 +12,13 @@ public sealed class ClusterViewTests
 
     public ClusterViewTests() => _view = new ClusterView(_clock, MaxAge);
 
+    /// <summary>A snapshot fetched because the view was stale, as a placement pass loads it.</summary>
+    private void LoadSnapshot(params NodeSnapshot[] nodes)
+    {
+        _view.TryGet(out _, out var generation);
+        _view.Load(nodes, generation);
+    }
+
     [Fact]
     public void A_view_never_loaded_is_stale()
     {
@@ -22,8 +29,7 @@ public sealed class ClusterViewTests
     [Fact]
     public void A_loaded_view_is_trusted_until_it_is_older_than_its_maximum_age()
     {
-        _view.TryGet(out _, out var generation);
-        _view.Load([Node(1), Node(2)], generation);
+        LoadSnapshot(Node(1), Node(2));
 
         _clock.Advance(MaxAge);
         Assert.True(_view.TryGet(out var nodes, out _));
@@ -36,13 +42,12 @@ public sealed class ClusterViewTests
     [Fact]
     public void An_invalidated_view_is_stale_until_the_next_load()
     {
-        _view.TryGet(out _, out var generation);
-        _view.Load([Node(1)], generation);
+        LoadSnapshot(Node(1));
 
         _view.Invalidate();
-        Assert.False(_view.TryGet(out _, out var next));
+        Assert.False(_view.TryGet(out _, out _));
 
-        _view.Load([Node(1), Node(2)], next);
+        LoadSnapshot(Node(1), Node(2));
         Assert.True(_view.TryGet(out var nodes, out _));
         Assert.Equal(2, nodes.Count);
     }
@@ -61,8 +66,7 @@ public sealed class ClusterViewTests
     [Fact]
     public void Accepted_placements_move_the_view_on_without_making_it_younger()
     {
-        _view.TryGet(out _, out var generation);
-        _view.Load([Node(1, allocatedCpu: 0m)], generation);
+        LoadSnapshot(Node(1, allocatedCpu: 0m));
         _clock.Advance(TimeSpan.FromSeconds(3));
 
         _view.Advance([Node(1, allocatedCpu: 2m)]);
@@ -76,8 +80,7 @@ public sealed class ClusterViewTests
     [Fact]
     public void Advancing_an_invalidated_view_leaves_it_stale()
     {
-        _view.TryGet(out _, out var generation);
-        _view.Load([Node(1)], generation);
+        LoadSnapshot(Node(1));
         _view.Invalidate();
 
         _view.Advance([Node(1, allocatedCpu: 1m)]);

@@ -49,6 +49,28 @@ public sealed class FaultToleranceTests(FaultClusterFixture cluster)
     }
 
     [Fact]
+    public async Task An_exit_whose_report_was_lost_is_recorded_from_the_heartbeat()
+    {
+        var task = await cluster.SubmitAsync(Sleeper("exit-report-lost", restart: "Never"));
+        var running = await cluster.WaitForStateAsync(task.Id, TaskState.Running);
+        await cluster.Docker.Containers.KillContainerAsync(running.ContainerId, new Docker.DotNet.Models.ContainerKillParameters());
+        await cluster.WaitForStateAsync(task.Id, TaskState.Failed);
+
+        // What StateStore holds when the agent's TaskExited faulted past every retry: the task still Running. The
+        // agent has sent its report and will not send it again; its heartbeats list the container as exited and
+        // reported, and once the report is overdue they stand in for it.
+        await cluster.ExecuteSqlAsync($"""
+            UPDATE orchestrator.tasks SET "State" = 'Running', "ExitCode" = NULL, "FinishedAt" = NULL WHERE "Id" = '{task.Id}'
+            """);
+        Assert.Equal(TaskState.Running, (await cluster.GetTaskAsync(task.Id)).State);
+
+        var ended = await cluster.WaitForStateAsync(task.Id, TaskState.Failed);
+        Assert.Equal(137L, ended.ExitCode);
+        // Failed twice in its history: once from the agent's report, once from the heartbeat.
+        Assert.Equal(2, (await cluster.EventsAsync(task.Id)).Count(e => e.State == TaskState.Failed));
+    }
+
+    [Fact]
     public async Task A_submission_while_the_database_is_down_gets_503_and_records_nothing()
     {
         var name = $"while-down-{Guid.NewGuid():N}"[..24];

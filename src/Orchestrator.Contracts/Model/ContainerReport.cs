@@ -4,8 +4,9 @@ namespace Orchestrator.Contracts;
 
 /// <summary>
 /// One container an agent runs for a task, as listed in every heartbeat, with its last probe.
-/// <paramref name="ExitReported"/> says the agent has already sent this exit as a TaskExited, so StateStore
-/// leaves it to that report (which carries what the heartbeat cannot, such as the OOM flag). <paramref name="Ports"/>
+/// <paramref name="ExitReported"/> says the agent has already sent this exit as a TaskExited (at
+/// <paramref name="ExitReportedAt"/>, by the agent's clock), so StateStore leaves it to that report (which carries
+/// what the heartbeat cannot, such as the OOM flag) unless the report is long overdue. <paramref name="Ports"/>
 /// are the host ports the engine bound for a running container, so a start whose report was lost can be recorded
 /// from the heartbeat.
 /// </summary>
@@ -19,4 +20,5 @@ public sealed record ContainerReport(
     DateTimeOffset? LastProbeAt = null,
     string? LastProbeResult = null,
     bool ExitReported = false,
-    IReadOnlyList<PortBinding>? Ports = null);
+    IReadOnlyList<PortBinding>? Ports = null,
+    DateTimeOffset? ExitReportedAt = null);

@@ -1,5 +1,6 @@
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Orchestrator.Contracts;
 using Orchestrator.Domain.Nodes;
 using Orchestrator.Domain.Tasks;
@@ -18,7 +19,7 @@ namespace Orchestrator.StateStore.Consumers;
 /// transaction per heartbeat was most of StateStore's work and a quarter of a core of Postgres's.
 /// </summary>
 public sealed class NodeHeartbeatConsumer(
-    StateTransaction transaction, TaskLifecycle lifecycle, OutboxWriter outbox, HeartbeatBacklog backlog)
+    StateTransaction transaction, TaskLifecycle lifecycle, OutboxWriter outbox, HeartbeatBacklog backlog, IOptions<LivenessOptions> liveness)
     : IConsumer<Batch<NodeHeartbeat>>
 {
     /// <summary>The most heartbeats applied in one transaction.</summary>
@@ -164,7 +165,7 @@ public sealed class NodeHeartbeatConsumer(
                 RecordLostStart(Track(db, task), container);
             if (container.Running && container.LastProbeAt is { } probedAt && (task.LastProbeAt is null || probedAt > task.LastProbeAt))
                 Track(db, task).RecordProbe(container.Health, probedAt, container.LastProbeResult);
-            if (!container.Running && !container.ExitReported && ExitIsUnreported(task))
+            if (!container.Running && ExitIsUnrecorded(task, container))
             {
                 Track(db, task).ContainerId ??= container.ContainerId;
                 lifecycle.RecordExit(task, container.ExitCode, oomKilled: false, error: null);
@@ -180,19 +181,22 @@ public sealed class NodeHeartbeatConsumer(
     }
 
     /// <summary>
-    /// A heartbeat may list a container that died the instant it started before the agent has sent TaskStarted
-    /// and TaskExited for it; those reports say more (the OOM flag), so a Scheduled task is left to them unless
-    /// they are long overdue, as after an agent that crashed in between.
+    /// An exit StateStore has not recorded. If the agent has not reported it (it crashed in between, or restarted
+    /// and forgot), the heartbeat records it at once for a Running task, and for a Scheduled one once its start
+    /// report is overdue (a container that died the instant it started has its TaskStarted and TaskExited on the
+    /// way; they say more, such as the OOM flag). If the agent reported it and StateStore still holds the task as
+    /// live a grace later, the report was lost (it faulted past every retry): the heartbeat stands in for it.
     /// </summary>
-    private bool ExitIsUnreported(TaskRecord task) =>
-        task.State == TaskState.Running || StartIsUnreported(task);
+    private bool ExitIsUnrecorded(TaskRecord task, ContainerReport container) => container.ExitReported
+        ? task.State is TaskState.Running or TaskState.Scheduled && container.ExitReportedAt < lifecycle.Now - ReportGrace
+        : task.State == TaskState.Running || StartIsUnreported(task);
 
     /// <summary>
     /// A task still Scheduled long after its placement, whose container the agent lists: the agent started it, and
     /// its TaskStarted never reached StateStore (it faulted past every retry, e.g. in a long database outage).
     /// </summary>
     private bool StartIsUnreported(TaskRecord task) =>
-        task.State == TaskState.Scheduled && task.ScheduledAt < lifecycle.Now - StartReportGrace;
+        task.State == TaskState.Scheduled && task.ScheduledAt < lifecycle.Now - ReportGrace;
 
     /// <summary>
     /// What TaskStarted would have recorded, as far as the heartbeat knows it: the container and its host ports, but
@@ -207,5 +211,5 @@ public sealed class NodeHeartbeatConsumer(
             $"container {container.ContainerId[..Math.Min(12, container.ContainerId.Length)]} found running by the node's heartbeat; its start report never arrived");
     }
 
-    private static readonly TimeSpan StartReportGrace = TimeSpan.FromMinutes(1);
+    private TimeSpan ReportGrace => liveness.Value.ReportGrace;
 }

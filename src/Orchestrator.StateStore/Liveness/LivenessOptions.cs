@@ -10,6 +10,12 @@ public sealed class LivenessOptions
     public TimeSpan CheckInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
+    /// How long an agent's start or exit report is given to arrive before a heartbeat that shows the container
+    /// started or ended stands in for it (the report says more, such as the OOM flag, so it is waited for first).
+    /// </summary>
+    public TimeSpan ReportGrace { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
     /// When more than this share of the Ready nodes (and more than two) fall silent at once, none is marked Down
     /// until the silence ends: see <see cref="Orchestrator.Domain.Nodes.SilenceVerdict"/>. 1 turns the guard off.
     /// </summary>

@@ -51,10 +51,12 @@ public sealed class HeartbeatPublisher(
     {
         var supervision = supervisor.Find(container.ContainerId);
         var running = container.Running || supervision is not null || supervisor.IsStarting(container.TaskId, container.Attempt);
+        var exitReportedAt = running ? null : supervisor.ReportedExitAt(container.ContainerId);
         return new ContainerReport(
             container.TaskId, container.Attempt, container.ContainerId, running, running ? null : container.ExitCode,
             supervision?.Health ?? HealthStatus.Unknown, supervision?.LastProbeAt, supervision?.LastProbeResult,
-            ExitReported: !running && supervisor.HasReportedExit(container.ContainerId),
-            Ports: running ? container.Ports : null);
+            ExitReported: exitReportedAt is not null,
+            Ports: running ? container.Ports : null,
+            ExitReportedAt: exitReportedAt);
     }
 }

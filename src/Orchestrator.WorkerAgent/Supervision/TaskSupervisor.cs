@@ -22,7 +22,7 @@ public sealed class TaskSupervisor(
 {
     private readonly ConcurrentDictionary<string, ContainerSupervision> _supervised = new();
     private readonly ConcurrentDictionary<(Guid TaskId, int Attempt), bool> _stopping = new();
-    private readonly ConcurrentDictionary<string, bool> _reportedExits = new();
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _reportedExits = new();
     private readonly ConcurrentDictionary<(Guid TaskId, int Attempt), bool> _starting = new();
 
     /// <summary>
@@ -74,10 +74,11 @@ public sealed class TaskSupervisor(
 
     public ContainerSupervision? Find(string containerId) => _supervised.GetValueOrDefault(containerId);
 
-    /// <summary>The final exit of this container was sent as a TaskExited.</summary>
-    public bool HasReportedExit(string containerId) => _reportedExits.ContainsKey(containerId);
+    /// <summary>When the final exit of this container was sent as a TaskExited; null if it was not.</summary>
+    public DateTimeOffset? ReportedExitAt(string containerId) =>
+        _reportedExits.TryGetValue(containerId, out var at) ? at : null;
 
-    internal void RecordReportedExit(string containerId) => _reportedExits[containerId] = true;
+    internal void RecordReportedExit(string containerId) => _reportedExits[containerId] = clock.GetUtcNow();
 
     /// <summary>Forgets containers that no longer exist.</summary>
     public void ForgetReportedExitsExcept(IReadOnlySet<string> existing)

@@ -19,6 +19,8 @@ public sealed class FaultClusterFixture : ClusterFixtureBase
     {
         ["StateStore:Liveness:NodeTtl"] = "00:00:04",
         ["StateStore:Liveness:CheckInterval"] = "00:00:01",
+        // A lost report is stood in for by the heartbeat after this long (a minute by default).
+        ["StateStore:Liveness:ReportGrace"] = "00:00:10",
     };
 }
 

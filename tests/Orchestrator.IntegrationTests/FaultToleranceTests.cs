@@ -46,6 +46,8 @@ public sealed class FaultToleranceTests(FaultClusterFixture cluster)
         var ended = await cluster.WaitForStateAsync(task.Id, TaskState.Failed);
         Assert.Equal(137L, ended.ExitCode);
         Assert.DoesNotContain(await cluster.ContainersOfTaskAsync(task.Id), container => container.State == "running");
+        // The heartbeats that failed through the outage were dropped, not parked: the next ones replaced them.
+        Assert.Equal(0, await cluster.QueueDepthAsync("node-heartbeat_error"));
     }
 
     [Fact]

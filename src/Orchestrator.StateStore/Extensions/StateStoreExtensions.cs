@@ -64,9 +64,12 @@ public static class StateStoreExtensions
             type => type.Namespace != typeof(TaskStartedConsumer).Namespace && type != typeof(NodeHeartbeatConsumer),
             typeof(SubmitTaskConsumer).Assembly);
         bus.AddConsumer<NodeHeartbeatConsumer>(consumer => consumer.Options<BatchOptions>(batch => batch
-            .SetMessageLimit(NodeHeartbeatConsumer.BatchLimit)
-            .SetTimeLimit(NodeHeartbeatConsumer.BatchWindow)
-            .SetConcurrencyLimit(1)));
+                .SetMessageLimit(NodeHeartbeatConsumer.BatchLimit)
+                .SetTimeLimit(NodeHeartbeatConsumer.BatchWindow)
+                .SetConcurrencyLimit(1)))
+            // A heartbeat that still fails after its retries (the database is down) is not kept in an error queue:
+            // the node's next heartbeat, seconds later, says everything it did.
+            .Endpoint(endpoint => endpoint.AddConfigureEndpointCallback((_, receive) => receive.DiscardFaultedMessages()));
 
         // An agent reports a task's start, restarts, health and exit in order, and they must be applied in that
         // order; reports about different tasks are independent. So one queue, partitioned by task id: a task's

@@ -295,6 +295,17 @@ public abstract class ClusterFixtureBase : IAsyncLifetime
 
     public Task UnpauseBrokerAsync() => Docker.Containers.UnpauseContainerAsync(_rabbitMq.Id);
 
+    /// <summary>Messages waiting in a queue of the broker, 0 for a queue that does not exist.</summary>
+    public async Task<int> QueueDepthAsync(string queue)
+    {
+        var listed = await _rabbitMq.ExecAsync(["rabbitmqctl", "--quiet", "list_queues", "name", "messages"]);
+        return listed.Stdout.Split('\n')
+            .Select(line => line.Split('\t'))
+            .Where(columns => columns.Length == 2 && columns[0] == queue)
+            .Select(columns => int.Parse(columns[1], System.Globalization.CultureInfo.InvariantCulture))
+            .SingleOrDefault();
+    }
+
     /// <summary>Restarts the database's container and waits until it accepts connections again.</summary>
     public async Task RestartDatabaseAsync()
     {

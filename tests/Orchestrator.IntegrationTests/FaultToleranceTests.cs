@@ -155,6 +155,63 @@ public sealed class FaultToleranceTests(FaultClusterFixture cluster)
             Assert.Equal(TaskState.Completed, (await cluster.StopAndWaitAsync(id)).State);
     }
 
+    [Fact]
+    public async Task Submissions_get_429_while_the_backlog_is_full_and_are_taken_again_once_it_drains()
+    {
+        // Tasks no node can take stay Pending; this cluster allows three. The count is read every second, so
+        // submissions go on until one is refused, and every one accepted is cancelled at the end.
+        var waiting = new List<Guid>();
+        HttpResponseMessage? refused = null;
+        try
+        {
+            await ClusterFixtureBase.WaitUntilAsync(async () =>
+            {
+                var response = await cluster.Api.PostAsJsonAsync("/api/tasks", Unplaceable($"backlog-{waiting.Count}"), ClusterFixtureBase.Json);
+                if (response.StatusCode == HttpStatusCode.TooManyRequests)
+                {
+                    refused = response;
+                    return true;
+                }
+                response.EnsureSuccessStatusCode();
+                waiting.Add((await response.Content.ReadFromJsonAsync<TaskDetails>(ClusterFixtureBase.Json))!.Id);
+                return false;
+            });
+
+            Assert.True(waiting.Count >= 3);
+            Assert.Equal("2", refused!.Headers.GetValues("Retry-After").Single());
+            using var problem = JsonDocument.Parse(await refused.Content.ReadAsStringAsync());
+            Assert.Equal(429, problem.RootElement.GetProperty("status").GetInt32());
+            Assert.Contains("waiting to be placed", problem.RootElement.GetProperty("detail").GetString());
+            var recorded = await cluster.Api.GetFromJsonAsync<List<TaskDetails>>("/api/tasks?state=Pending", ClusterFixtureBase.Json);
+            Assert.Equal(waiting.Order(), recorded!.Select(task => task.Id).Order());
+        }
+        finally
+        {
+            foreach (var id in waiting)
+                await cluster.StopAndWaitAsync(id);
+        }
+
+        // With the backlog drained, a submission is taken again.
+        TaskDetails? after = null;
+        await ClusterFixtureBase.WaitUntilAsync(async () =>
+        {
+            using var response = await cluster.Api.PostAsJsonAsync("/api/tasks", Sleeper("after-backlog"), ClusterFixtureBase.Json);
+            after = response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<TaskDetails>(ClusterFixtureBase.Json) : null;
+            return after is not null;
+        });
+        await cluster.WaitForStateAsync(after!.Id, TaskState.Running);
+        await cluster.StopAndWaitAsync(after.Id);
+    }
+
+    /// <summary>More cores than any node has: placement leaves it Pending.</summary>
+    private static object Unplaceable(string name) => new
+    {
+        name,
+        image = TestImages.Workload,
+        command = new[] { "sleep", "600" },
+        resources = new { cpu = 200m, memoryMb = 16 },
+    };
+
     private static object Sleeper(string name, string restart = "OnFailure") => new
     {
         name,

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Http.Timeouts;
 using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -17,7 +18,8 @@ public static class TasksApi
             .WithTags("Tasks")
             .Accepts<TaskSpec>("application/json")
             .WithSummary("Submit a task")
-            .WithDescription("Validates the spec, records the task as Pending and returns 202 with its Location. Placement and start follow without further calls.");
+            .WithDescription("Validates the spec, records the task as Pending and returns 202 with its Location. Placement and start follow without further calls. While too many tasks wait to be placed, answers 429 with Retry-After and records nothing.")
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
         app.MapGet("/tasks", ListTasksAsync)
             .WithTags("Tasks")
             .WithSummary("List tasks, newest first")
@@ -39,15 +41,21 @@ public static class TasksApi
 
     public const int MaxTail = 10_000;
 
-    public static async Task<Results<Accepted<TaskDetails>, ValidationProblem>> SubmitTaskAsync(
+    public static async Task<Results<Accepted<TaskDetails>, ValidationProblem, ProblemHttpResult>> SubmitTaskAsync(
         HttpRequest request, [AsParameters] TaskApiServices services, CancellationToken cancellationToken)
     {
         var (spec, errors) = await services.Reader.ReadAsync(request, cancellationToken);
         if (spec is null)
             return TypedResults.ValidationProblem(errors, title: "The task spec is not valid.");
         // Random rather than sequential ids, so that a short prefix tells tasks apart, as docker's do.
-        var response = await services.Submit.GetResponse<TaskDetails>(new SubmitTask(Guid.NewGuid(), spec), cancellationToken);
-        return TypedResults.Accepted($"/api/tasks/{response.Message.Id}", response.Message);
+        var response = await services.Submit.GetResponse<TaskDetails, SubmissionRefused>(new SubmitTask(Guid.NewGuid(), spec), cancellationToken);
+        if (response.Is(out Response<TaskDetails>? accepted))
+            return TypedResults.Accepted($"/api/tasks/{accepted.Message.Id}", accepted.Message);
+        response.Is(out Response<SubmissionRefused>? refusal);
+        var refused = refusal!.Message;
+        request.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(refused.RetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        return TypedResults.Problem(
+            statusCode: StatusCodes.Status429TooManyRequests, title: "The cluster is not taking new tasks now.", detail: refused.Reason);
     }
 
     public static async Task<Results<Ok<IReadOnlyList<TaskDetails>>, ValidationProblem>> ListTasksAsync(

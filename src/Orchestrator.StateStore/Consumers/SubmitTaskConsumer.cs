@@ -2,19 +2,28 @@ using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Orchestrator.Contracts;
+using Orchestrator.StateStore.Admission;
 using Orchestrator.StateStore.Outbox;
 using Orchestrator.StateStore.Persistence;
 using Orchestrator.StateStore.Persistence.Entities;
 
 namespace Orchestrator.StateStore.Consumers;
 
-/// <summary>Records a new task as Pending and announces it. A repeated submission of the same id changes nothing.</summary>
-public sealed class SubmitTaskConsumer(StateTransaction transaction, OutboxWriter outbox, TimeProvider clock)
+/// <summary>
+/// Records a new task as Pending and announces it, unless the backlog is too deep (<see cref="AdmissionControl"/>).
+/// A repeated submission of the same id changes nothing.
+/// </summary>
+public sealed class SubmitTaskConsumer(StateTransaction transaction, OutboxWriter outbox, AdmissionControl admission, TimeProvider clock)
     : IConsumer<SubmitTask>
 {
     public async Task Consume(ConsumeContext<SubmitTask> context)
     {
         var command = context.Message;
+        if (admission.Refusal() is { } refusal)
+        {
+            await context.RespondAsync(new SubmissionRefused(refusal, admission.RetryAfter));
+            return;
+        }
         TaskRecord task;
         try
         {

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.EntityFrameworkCore;
 using MassTransit.Middleware;
 using Orchestrator.Contracts;
+using Orchestrator.StateStore.Admission;
 using Orchestrator.StateStore.Consumers;
 using Orchestrator.StateStore.Consumers.TaskReports;
 using Orchestrator.StateStore.Liveness;
@@ -42,6 +43,8 @@ public static class StateStoreExtensions
         builder.Services.AddHostedService<OutboxDispatcher>();
 
         builder.Services.Configure<LivenessOptions>(builder.Configuration.GetSection(LivenessOptions.Section));
+        builder.Services.Configure<AdmissionOptions>(builder.Configuration.GetSection(AdmissionOptions.Section));
+        builder.Services.AddSingleton<AdmissionControl>();
         builder.Services.AddSingleton<HeartbeatBacklog>();
         builder.Services.AddHostedService<NodeLivenessMonitor>();
 

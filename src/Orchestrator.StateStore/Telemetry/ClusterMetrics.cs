@@ -29,6 +29,9 @@ public sealed class ClusterMetrics
 
     public void Update(ClusterSnapshot snapshot) => _snapshot = snapshot;
 
+    /// <summary>The latest snapshot read, null before the first.</summary>
+    public ClusterSnapshot? Current => _snapshot;
+
     private IEnumerable<Measurement<long>> ObserveTasks()
     {
         if (_snapshot is not { } snapshot)

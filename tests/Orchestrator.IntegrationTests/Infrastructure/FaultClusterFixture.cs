@@ -21,6 +21,9 @@ public sealed class FaultClusterFixture : ClusterFixtureBase
         ["StateStore:Liveness:CheckInterval"] = "00:00:01",
         // A lost report is stood in for by the heartbeat after this long (a minute by default).
         ["StateStore:Liveness:ReportGrace"] = "00:00:10",
+        // A backlog small enough for a test to fill with tasks no node can take.
+        ["StateStore:Admission:MaxPending"] = "3",
+        ["StateStore:Admission:RetryAfter"] = "00:00:02",
     };
 }
 

@@ -49,6 +49,9 @@ public sealed class BenchCluster : IAsyncDisposable
             ["Agent:PullMissingImages"] = "false",
             ["Logging:LogLevel:Default"] = "Warning",
             ["Api:Keys:bench"] = ApiKey,
+            // The harness measures how fast the system takes and places work; refusing submissions while the
+            // backlog is deep (the product's default) would make the long runs measure refusals instead.
+            ["StateStore:Admission:MaxPending"] = "0",
             // The migrator's first look for its history table fails by design on a new database.
             ["Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command"] = "None",
         };

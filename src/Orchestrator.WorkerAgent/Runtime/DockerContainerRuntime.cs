@@ -265,7 +265,7 @@ public sealed class DockerContainerRuntime(IDockerClient docker, NodeIdentity no
 
     /// <summary>
     /// The engine binds a published port on IPv4 and on IPv6 separately, and a port it picks may differ between
-    /// the two: the IPv4 one is the task's host port, wherever it is read.
+    /// the two (32834 and 32772 in a test): the IPv4 one is the task's host port, wherever it is read.
     /// </summary>
     private static bool IsIPv6(string? address) => address?.Contains(':') == true;
 
@@ -280,10 +280,7 @@ public sealed class DockerContainerRuntime(IDockerClient docker, NodeIdentity no
             parts.Length > 1 ? parts[1] : "tcp");
     }
 
-    /// <summary>
-    /// The host port the list API shows for each published container port, the IPv4 one as a start reports it (the
-    /// two differed, 32834 and 32772, in a test).
-    /// </summary>
+    /// <summary>The host port the list API shows for each published container port: the IPv4 one, as a start reads it.</summary>
     private static IReadOnlyList<ContractPortBinding> BoundPorts(ContainerListResponse container) =>
         (container.Ports ?? [])
             .Where(port => port.PublicPort > 0)

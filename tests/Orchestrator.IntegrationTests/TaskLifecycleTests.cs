@@ -24,11 +24,13 @@ public sealed class TaskLifecycleTests(ClusterFixture cluster)
         });
         var running = await cluster.WaitForStateAsync(submitted.Id, TaskState.Running);
 
-        // What StateStore holds when the agent's TaskStarted never reached it: the task placed two minutes ago,
-        // still Scheduled, with no container. The container runs on, and the agent lists it in every heartbeat.
+        // What StateStore holds when the agent's TaskStarted never reached it: the task still Scheduled, with no
+        // container. The container runs on, and the agent lists it in every heartbeat. The placement is put 50 s in
+        // the past, so the minute's grace for the report ends 10 s from now: the check just below reads the task
+        // before any heartbeat may stand in for the report.
         await cluster.ExecuteSqlAsync($"""
             UPDATE orchestrator.tasks
-            SET "State" = 'Scheduled', "ContainerId" = NULL, "Ports" = '[]', "ScheduledAt" = now() - interval '2 minutes'
+            SET "State" = 'Scheduled', "ContainerId" = NULL, "Ports" = '[]', "ScheduledAt" = now() - interval '50 seconds'
             WHERE "Id" = '{submitted.Id}'
             """);
         Assert.Equal(TaskState.Scheduled, (await cluster.GetTaskAsync(submitted.Id)).State);

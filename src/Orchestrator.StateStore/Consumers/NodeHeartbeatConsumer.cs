@@ -51,8 +51,10 @@ public sealed class NodeHeartbeatConsumer(
 
     /// <summary>
     /// Nearly every heartbeat is from a known node that is not Down: one UPDATE for all of them, no advisory lock,
-    /// nothing tracked. Rows are locked in id order, the order PlaceTasks locks nodes in, so the two cannot deadlock.
-    /// Answers the nodes it refreshed.
+    /// nothing tracked. Every known node of the batch is locked here, in id order, the order PlaceTasks locks nodes
+    /// in, Down ones included: <see cref="RegisterOrReviveAsync"/> updates those later in the transaction, and
+    /// locking them only then (after the others, out of order) let a placement that holds one and waits for another
+    /// deadlock with the batch. Answers the nodes it refreshed.
     /// </summary>
     private async Task<HashSet<Guid>> RefreshKnownNodesAsync(
         OrchestratorDbContext db, IReadOnlyList<NodeHeartbeat> heartbeats, CancellationToken cancellationToken)
@@ -78,9 +80,9 @@ public sealed class NodeHeartbeatConsumer(
                     {allocatableCpu}, {allocatableMemory}, {allocatableDisk}, {usedCpu}, {usedMemory}, {usedDisk})
                     AS b(id, name, labels, capacity_cpu, capacity_memory, capacity_disk,
                         allocatable_cpu, allocatable_memory, allocatable_disk, used_cpu, used_memory, used_disk)),
-            live AS MATERIALIZED (
+            locked AS MATERIALIZED (
                 SELECT n."Id" FROM orchestrator.nodes n JOIN beat ON n."Id" = beat.id
-                WHERE n."Status" <> {down} ORDER BY n."Id" FOR UPDATE OF n)
+                ORDER BY n."Id" FOR UPDATE OF n)
             UPDATE orchestrator.nodes n SET
                 "Name" = beat.name, "Labels" = beat.labels::jsonb,
                 "Capacity_Cpu" = beat.capacity_cpu, "Capacity_MemoryMb" = beat.capacity_memory, "Capacity_DiskMb" = beat.capacity_disk,
@@ -88,8 +90,8 @@ public sealed class NodeHeartbeatConsumer(
                 "Allocatable_DiskMb" = beat.allocatable_disk,
                 "Used_Cpu" = beat.used_cpu, "Used_MemoryMb" = beat.used_memory, "Used_DiskMb" = beat.used_disk,
                 "LastHeartbeatAt" = {now}
-            FROM beat, live
-            WHERE n."Id" = beat.id AND n."Id" = live."Id" AND n."Status" <> {down}
+            FROM beat, locked
+            WHERE n."Id" = beat.id AND n."Id" = locked."Id" AND n."Status" <> {down}
             RETURNING n."Id" AS "Value"
             """).ToListAsync(cancellationToken);
         return [.. refreshed];

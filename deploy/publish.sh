@@ -4,8 +4,10 @@
 # image), trimmed where the framework allows it (TrimMode=partial keeps every
 # assembly of ours and of MassTransit, Npgsql and Docker.DotNet whole, since
 # they use reflection), with System.Text.Json's reflection left on (trimming
-# turns it off by default; MassTransit serializes messages with it), and
-# culture-invariant.
+# turns it off by default; MassTransit serializes messages with it),
+# culture-invariant, and ReadyToRun: every assembly is compiled ahead of time,
+# so a service starts on machine code instead of JIT-compiling MassTransit, EF
+# Core and Npgsql first (the JIT still recompiles the hottest methods later).
 #
 #   deploy/publish.sh SERVICE OUTPUT_DIR
 #   SERVICE: worker-agent | api | scheduler | statestore
@@ -37,6 +39,7 @@ publish_service() {
 		--configuration Release --runtime linux-x64 --self-contained \
 		-p:PublishTrimmed=true -p:TrimMode=partial -p:SuppressTrimAnalysisWarnings=true \
 		-p:JsonSerializerIsReflectionEnabledByDefault=true -p:InvariantGlobalization=true \
+		-p:PublishReadyToRun=true \
 		--output "$2" -nologo -v quiet
 }
 

@@ -51,7 +51,7 @@ public static class Extensions
                 .AddMeter("MassTransit")
                 .AddMeter(TelemetryPrefix + "*"))
             .WithTracing(tracing => tracing
-                .SetSampler(new BackgroundTraceSampler())
+                .SetSampler(new BackgroundTraceSampler(BackgroundTraceSampler.RatioFrom(builder.Configuration)))
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource("MassTransit")
                 .AddSource(TelemetryPrefix + "*")

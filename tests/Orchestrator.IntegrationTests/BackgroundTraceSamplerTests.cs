@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using OpenTelemetry.Trace;
 
@@ -34,6 +35,54 @@ public sealed class BackgroundTraceSamplerTests
         Assert.Equal(SamplingDecision.RecordAndSample, Decide("Orchestrator.Contracts:GetPlacementWork send", submission));
     }
 
-    private SamplingDecision Decide(string name, ActivityContext parent) =>
-        _sampler.ShouldSample(new SamplingParameters(parent, ActivityTraceId.CreateRandom(), name, ActivityKind.Producer)).Decision;
+    [Fact]
+    public void A_sampled_cluster_records_no_new_trace_at_ratio_zero_but_finishes_the_ones_it_began()
+    {
+        var sampled = new BackgroundTraceSampler(ratio: 0);
+        var recorded = new ActivityContext(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded);
+
+        Assert.Equal(SamplingDecision.Drop, Decide("POST /api/tasks", parent: default, sampled));
+        Assert.Equal(SamplingDecision.RecordAndSample, Decide("Orchestrator.Contracts:SubmitTask send", recorded, sampled));
+    }
+
+    [Fact]
+    public void A_ratio_records_about_that_share_of_new_traces()
+    {
+        var sampled = new BackgroundTraceSampler(ratio: 0.25);
+
+        var recorded = Enumerable.Range(0, 4000).Count(_ => Decide("POST /api/tasks", parent: default, sampled) == SamplingDecision.RecordAndSample);
+
+        Assert.InRange(recorded, 800, 1200);
+    }
+
+    [Theory]
+    [InlineData(null, null, 1.0)]
+    [InlineData("always_on", null, 1.0)]
+    [InlineData("parentbased_always_off", null, 0.0)]
+    [InlineData("parentbased_traceidratio", "0.01", 0.01)]
+    [InlineData("TraceIdRatio", " 0.5 ", 0.5)]
+    [InlineData("traceidratio", null, 1.0)]
+    public void The_ratio_comes_from_OpenTelemetrys_own_variables(string? sampler, string? argument, double expected) =>
+        Assert.Equal(expected, BackgroundTraceSampler.RatioFrom(Configuration(sampler, argument)));
+
+    [Theory]
+    [InlineData("jaeger_remote", null, "OTEL_TRACES_SAMPLER")]
+    [InlineData("traceidratio", "1.5", "OTEL_TRACES_SAMPLER_ARG")]
+    [InlineData("parentbased_traceidratio", "half", "OTEL_TRACES_SAMPLER_ARG")]
+    public void A_sampler_it_cannot_honour_stops_the_service_naming_the_variable(string sampler, string? argument, string variable)
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => BackgroundTraceSampler.RatioFrom(Configuration(sampler, argument)));
+
+        Assert.StartsWith(variable + " is ", error.Message);
+    }
+
+    private static IConfiguration Configuration(string? sampler, string? argument) =>
+        new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["OTEL_TRACES_SAMPLER"] = sampler,
+            ["OTEL_TRACES_SAMPLER_ARG"] = argument,
+        }).Build();
+
+    private SamplingDecision Decide(string name, ActivityContext parent, BackgroundTraceSampler? sampler = null) =>
+        (sampler ?? _sampler).ShouldSample(new SamplingParameters(parent, ActivityTraceId.CreateRandom(), name, ActivityKind.Producer)).Decision;
 }

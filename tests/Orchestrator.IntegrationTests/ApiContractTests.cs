@@ -87,7 +87,41 @@ public sealed class ApiContractTests(ClusterFixture cluster)
         await cluster.StopAllAsync([waiting.Id]);
     }
 
+    [Fact]
+    public async Task The_task_list_pages_through_its_Link_header_unmoved_by_newer_tasks()
+    {
+        var submitted = new List<Guid>();
+        for (var i = 0; i < 5; i++)
+            submitted.Add((await cluster.SubmitAsync(new { name = $"paged-{i}", image = TestImages.Workload, resources = new { cpu = 256 } })).Id);
+        var whole = await ListAsync("state=pending&limit=5000");
+
+        var first = await cluster.Api.GetAsync("/api/tasks?state=pending&limit=2");
+        var newer = await cluster.SubmitAsync(new { name = "paged-later", image = TestImages.Workload, resources = new { cpu = 256 } });
+        var second = await cluster.Api.GetAsync(NextLink(first));
+        var third = await cluster.Api.GetAsync(NextLink(second));
+
+        var pages = new List<TaskDetails>();
+        foreach (var page in new[] { first, second, third })
+            pages.AddRange((await page.Content.ReadFromJsonAsync<List<TaskDetails>>(ClusterFixture.Json))!);
+        Assert.Equal(whole.Take(6).Select(t => t.Id), pages.Select(t => t.Id));
+        Assert.DoesNotContain(newer.Id, pages.Select(t => t.Id));
+        Assert.All(submitted, id => Assert.Contains(id, whole.Select(t => t.Id)));
+        await cluster.StopAllAsync([.. submitted, newer.Id]);
+    }
+
+    [Fact]
+    public async Task A_list_continued_after_an_unknown_task_gets_400_naming_before() =>
+        await AssertNamesParameterAsync(await cluster.Api.GetAsync($"/api/tasks?before={Guid.NewGuid()}"), "before");
+
+    private static string NextLink(HttpResponseMessage page)
+    {
+        var link = Assert.Single(page.Headers.GetValues("Link"));
+        Assert.EndsWith(">; rel=\"next\"", link);
+        return link[1..link.IndexOf('>')];
+    }
+
     [Theory]
+    [InlineData("before=yesterday", "before")]
     [InlineData("limit=0", "limit")]
     [InlineData("limit=5001", "limit")]
     [InlineData("limit=abc", "limit")]

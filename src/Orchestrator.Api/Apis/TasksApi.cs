@@ -23,7 +23,7 @@ public static class TasksApi
         app.MapGet("/tasks", ListTasksAsync)
             .WithTags("Tasks")
             .WithSummary("List tasks, newest first")
-            .WithDescription("limit (1 to 5000, default 500) caps the answer; state keeps only the tasks in that state; idPrefix keeps only the tasks whose id starts with it (hex digits, dashes ignored).");
+            .WithDescription("limit (1 to 5000, default 500) caps the answer; state keeps only the tasks in that state; idPrefix keeps only the tasks whose id starts with it (hex digits, dashes ignored); before continues the list after that task. A full page carries a Link header (rel=\"next\") to the next one.");
         var tasks = app.MapGroup("/tasks").WithTags("Tasks");
         tasks.MapGet("/{id:guid}", GetTaskAsync).WithSummary("Get one task");
         tasks.MapDelete("/{id:guid}", StopTaskAsync)
@@ -59,7 +59,8 @@ public static class TasksApi
     }
 
     public static async Task<Results<Ok<IReadOnlyList<TaskDetails>>, ValidationProblem>> ListTasksAsync(
-        int? limit, string? state, string? idPrefix, [AsParameters] TaskApiServices services, CancellationToken cancellationToken)
+        int? limit, string? state, string? idPrefix, Guid? before, HttpResponse http,
+        [AsParameters] TaskApiServices services, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         if (limit is < 1 or > ListTasks.MaxLimit)
@@ -77,9 +78,26 @@ public static class TasksApi
         if (errors.Count > 0)
             return TypedResults.ValidationProblem(errors, title: "The query is not valid.");
 
-        var response = await services.List.GetResponse<TaskList>(
-            new ListTasks(limit ?? ListTasks.DefaultLimit, wanted, idPrefix), cancellationToken);
-        return TypedResults.Ok(response.Message.Tasks);
+        var query = new ListTasks(limit ?? ListTasks.DefaultLimit, wanted, idPrefix, before);
+        var response = await services.List.GetResponse<TaskList, TaskNotFound>(query, cancellationToken);
+        if (!response.Is(out Response<TaskList>? listed))
+            return TypedResults.ValidationProblem(
+                new Dictionary<string, string[]> { ["before"] = [$"No task has the id {before}."] }, title: "The query is not valid.");
+        var page = listed.Message.Tasks;
+        if (page.Count == query.Limit)
+            http.Headers.Link = $"<{NextPage(query, page[^1].Id)}>; rel=\"next\"";
+        return TypedResults.Ok(page);
+    }
+
+    /// <summary>The same query, continued after the last task of a full page.</summary>
+    private static string NextPage(ListTasks query, Guid last)
+    {
+        var next = $"/api/tasks?limit={query.Limit}&before={last}";
+        if (query.State is { } state)
+            next += $"&state={state}";
+        if (query.IdPrefix is { } prefix)
+            next += $"&idPrefix={Uri.EscapeDataString(prefix)}";
+        return next;
     }
 
     public static async Task<Results<Ok<TaskDetails>, NotFound<ProblemDetails>>> GetTaskAsync(

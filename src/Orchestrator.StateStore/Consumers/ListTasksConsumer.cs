@@ -11,6 +11,20 @@ public sealed class ListTasksConsumer(OrchestratorDbContext db) : IConsumer<List
     {
         var query = context.Message;
         var tasks = db.Tasks.AsNoTracking();
+        if (query.Before is { } before)
+        {
+            if (!await db.Tasks.AnyAsync(t => t.Id == before, context.CancellationToken))
+            {
+                await context.RespondAsync(new TaskNotFound(before));
+                return;
+            }
+            // The list's own order, (CreatedAt, Id) descending, continued past the given task: a row comparison, so
+            // tasks created in the same microsecond are neither skipped nor repeated.
+            tasks = db.Tasks.FromSql($"""
+                SELECT * FROM orchestrator.tasks
+                WHERE ("CreatedAt", "Id") < (SELECT "CreatedAt", "Id" FROM orchestrator.tasks WHERE "Id" = {before})
+                """).AsNoTracking();
+        }
         if (query.State is { } state)
             tasks = tasks.Where(t => t.State == state);
         if (!string.IsNullOrEmpty(query.IdPrefix))
@@ -21,6 +35,7 @@ public sealed class ListTasksConsumer(OrchestratorDbContext db) : IConsumer<List
         }
         var page = await tasks
             .OrderByDescending(t => t.CreatedAt)
+            .ThenByDescending(t => t.Id)
             .Take(Math.Clamp(query.Limit, 1, ListTasks.MaxLimit))
             .ToListAsync(context.CancellationToken);
         await context.RespondAsync(new TaskList(page.Select(t => t.ToDetails()).ToList()));

@@ -178,4 +178,34 @@ public sealed class MultiNodeTests(MultiNodeClusterFixture cluster, ITestOutputH
         var stopped = await cluster.StopAndWaitAsync(task.Id);
         Assert.Equal(TaskState.Completed, stopped.State);
     }
+
+    [Fact]
+    public async Task An_agent_restarted_during_a_restart_backoff_carries_on_the_count_and_restarts_the_container()
+    {
+        var node = cluster.Nodes[1];
+        // Exits at once, and waits 6 s before each restart: the agent is restarted inside the first wait.
+        var task = await cluster.SubmitAsync(new
+        {
+            name = "crash-looping",
+            image = TestImages.Workload,
+            command = new[] { "sh", "-c", "exit 3" },
+            resources = new { cpu = 0.25m, memoryMb = 32 },
+            restartPolicy = new { mode = "OnFailure", maxRestarts = 2, backoffSeconds = 6, maxBackoffSeconds = 6 },
+            nodeId = node.Id,
+        });
+        var backingOff = await cluster.WaitForTaskAsync(task.Id, t => t.RestartCount == 1, "restarted once");
+
+        await cluster.StopAgentAsync(node.Name);
+        await cluster.StartAgentAsync(node.Name);
+
+        var failed = await cluster.WaitForStateAsync(task.Id, TaskState.Failed);
+        Assert.Equal("exited with code 3; gave up after 2 restarts", failed.Message);
+        Assert.Equal(2, failed.RestartCount);
+        Assert.Equal(backingOff.ContainerId, failed.ContainerId);
+        var history = await cluster.EventsAsync(task.Id);
+        Assert.Equal(
+            ["exited with code 3; restart 1 of 2", "exited with code 3; restart 2 of 2"],
+            history.Where(e => e.State == TaskState.Running && e.ExitCode is not null).Select(e => e.Reason));
+        Assert.Single(history, e => e.State == TaskState.Failed);
+    }
 }

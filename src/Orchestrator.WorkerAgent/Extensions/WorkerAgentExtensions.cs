@@ -30,6 +30,7 @@ public static class WorkerAgentExtensions
         builder.Services.AddSingleton<NodeResources>();
         builder.Services.AddHttpClient(HealthProber.HttpClientName);
         builder.Services.AddSingleton<HealthProber>();
+        builder.Services.AddSingleton(RestartLedger.In(options.DataPath));
         builder.Services.AddSingleton<TaskSupervisor>();
         builder.Services.AddHostedService<ContainerAdoption>();
         builder.Services.AddHostedService<HeartbeatPublisher>();

@@ -39,7 +39,7 @@ public sealed class HeartbeatPublisher(
     {
         var capacity = resources.Capacity();
         var owned = await runtime.ListAsync(cancellationToken);
-        supervisor.ForgetReportedExitsExcept(owned.Select(c => c.ContainerId).ToHashSet());
+        supervisor.ForgetContainersExcept(owned.Select(c => c.ContainerId).ToHashSet());
         var containers = owned.Select(Report).ToList();
         return new NodeHeartbeat(
             node.Id, node.Name, capacity, resources.Allocatable(capacity), resources.Usage(), containers, Clock.GetUtcNow(),

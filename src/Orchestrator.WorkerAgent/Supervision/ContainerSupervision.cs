@@ -13,7 +13,7 @@ public sealed class ContainerSupervision(Guid taskId, int attempt, string contai
     public int Attempt { get; } = attempt;
     public string ContainerId { get; } = containerId;
 
-    public int RestartCount { get; private set; }
+    public int RestartCount { get; private set; } = supervisor.Restarts.CountOf(containerId);
     public HealthStatus Health => _health?.Status ?? HealthStatus.Unknown;
     public DateTimeOffset? LastProbeAt { get; private set; }
     public string? LastProbeResult => _health?.LastResult;
@@ -25,6 +25,7 @@ public sealed class ContainerSupervision(Guid taskId, int attempt, string contai
     {
         var runtime = supervisor.Runtime;
         var policy = spec.RestartPolicyOrDefault;
+        supervisor.Restarts.Record(ContainerId, RestartCount);
         while (true)
         {
             var startedAt = supervisor.Clock.GetUtcNow();
@@ -37,7 +38,10 @@ public sealed class ContainerSupervision(Guid taskId, int attempt, string contai
             await probing.CancelAsync();
             await prober.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             if (supervisor.IsStopping(TaskId, Attempt))
+            {
+                supervisor.Restarts.Forget(ContainerId);
                 return;
+            }
 
             var unhealthy = _unhealthyBecause is not null;
             var cause = unhealthy
@@ -53,15 +57,20 @@ public sealed class ContainerSupervision(Guid taskId, int attempt, string contai
                 await supervisor.Bus.Publish(new TaskExited(
                     TaskId, supervisor.Node.Id, Attempt, ContainerId, exit.ExitCode, exit.OomKilled, null, exit.FinishedAt, detail, unhealthy), stopping);
                 supervisor.RecordReportedExit(ContainerId);
+                supervisor.Restarts.Forget(ContainerId);
                 return;
             }
 
             RestartCount = decision.RestartCount;
+            supervisor.Restarts.Record(ContainerId, RestartCount);
             await supervisor.Bus.Publish(new TaskRestarted(
                 TaskId, supervisor.Node.Id, Attempt, RestartCount, exit.ExitCode, $"{cause}; {decision.Reason}", supervisor.Clock.GetUtcNow()), stopping);
             await Task.Delay(decision.Delay, supervisor.Clock, stopping);
             if (supervisor.IsStopping(TaskId, Attempt))
+            {
+                supervisor.Restarts.Forget(ContainerId);
                 return;
+            }
             await runtime.RestartAsync(ContainerId, stopping);
         }
     }

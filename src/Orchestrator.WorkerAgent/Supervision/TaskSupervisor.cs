@@ -9,10 +9,12 @@ namespace Orchestrator.WorkerAgent.Supervision;
 /// <summary>
 /// Keeps the node's running containers under supervision: each one is watched for its exit, probed if it has
 /// a health check, and restarted per its policy. Each container is supervised once, however often it is
-/// started or adopted; supervision ends with the agent, and the next agent adopts the container.
+/// started or adopted; supervision ends with the agent, and the next agent adopts the container, with its restart
+/// count (<see cref="RestartLedger"/>).
 /// </summary>
 public sealed class TaskSupervisor(
     IContainerRuntime runtime,
+    RestartLedger restarts,
     HealthProber prober,
     IBus bus,
     NodeIdentity node,
@@ -80,14 +82,22 @@ public sealed class TaskSupervisor(
 
     internal void RecordReportedExit(string containerId) => _reportedExits[containerId] = clock.GetUtcNow();
 
+    /// <summary>
+    /// Whether an exited container was still under supervision when the last agent stopped (waiting out a backoff,
+    /// or its exit not yet judged): it is adopted, and its restart policy decides.
+    /// </summary>
+    public bool WasSupervised(string containerId) => restarts.Holds(containerId);
+
     /// <summary>Forgets containers that no longer exist.</summary>
-    public void ForgetReportedExitsExcept(IReadOnlySet<string> existing)
+    public void ForgetContainersExcept(IReadOnlySet<string> existing)
     {
         foreach (var id in _reportedExits.Keys.Where(id => !existing.Contains(id)))
             _reportedExits.TryRemove(id, out _);
+        restarts.ForgetAllExcept(existing);
     }
 
     internal IContainerRuntime Runtime => runtime;
+    internal RestartLedger Restarts => restarts;
     internal HealthProber Prober => prober;
     internal IBus Bus => bus;
     internal NodeIdentity Node => node;

@@ -25,7 +25,7 @@ public sealed class SimulatedAgent
         _loggers = services.Loggers;
         Runtime = new SimulatedContainerRuntime(services.StartDelay, services.Clock);
         Supervisor = new TaskSupervisor(
-            Runtime, services.Prober, services.Bus, node, services.Clock, services.Lifetime, _loggers.CreateLogger<TaskSupervisor>());
+            Runtime, RestartLedger.InMemory(), services.Prober, services.Bus, node, services.Clock, services.Lifetime, _loggers.CreateLogger<TaskSupervisor>());
         // The real host's resources are read, then replaced by the node's configured capacity.
         var resources = new NodeResources(new HostResourceReader(services.DataPath), services.Options);
         _heartbeat = new HeartbeatPublisher(

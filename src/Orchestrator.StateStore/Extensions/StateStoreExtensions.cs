@@ -58,10 +58,10 @@ public static class StateStoreExtensions
     /// <summary>
     /// StateStore runs a few dozen statements, each with the same text every time. Without prepared statements
     /// Postgres parses and plans each one on every call (a profile of the task reads showed its parser and planner
-    /// in the top of its samples); Npgsql prepares a statement on a connection once it has run it there a few times (five, by default).
-    /// A connection string that sets its own limit keeps it. StateStore changes no session state (its advisory locks
-    /// are transaction-scoped), so a pooled connection is not reset before its next use: the reset is a statement of
-    /// its own, parsed each time.
+    /// in the top of its samples); Npgsql prepares a statement on a connection once it has run it there a few times
+    /// (five, by default). A connection string that sets its own limit keeps it. StateStore changes no session state
+    /// (its advisory locks are transaction-scoped), so a pooled connection is not reset before its next use: the
+    /// reset is a statement of its own, parsed each time.
     /// </summary>
     private static string WithPreparedStatements(string connectionString)
     {

@@ -62,9 +62,9 @@ public sealed class RestartLedger
     }
 
     /// <summary>Forgets containers that no longer exist (removed by hand, or by a stop the agent did not live to see).</summary>
-    public void ForgetAllExcept(IReadOnlySet<string> existing)
+    public void ForgetAllBut(Func<string, bool> keep)
     {
-        foreach (var containerId in _counts.Keys.Where(id => !existing.Contains(id)))
+        foreach (var containerId in _counts.Keys.Where(id => !keep(id)))
             Forget(containerId);
     }
 

@@ -88,12 +88,15 @@ public sealed class TaskSupervisor(
     /// </summary>
     public bool WasSupervised(string containerId) => restarts.Holds(containerId);
 
-    /// <summary>Forgets containers that no longer exist.</summary>
+    /// <summary>
+    /// Forgets containers that no longer exist. <paramref name="existing"/> was listed a moment ago: a container
+    /// supervised since then is not in it, and is kept.
+    /// </summary>
     public void ForgetContainersExcept(IReadOnlySet<string> existing)
     {
         foreach (var id in _reportedExits.Keys.Where(id => !existing.Contains(id)))
             _reportedExits.TryRemove(id, out _);
-        restarts.ForgetAllExcept(existing);
+        restarts.ForgetAllBut(id => existing.Contains(id) || _supervised.ContainsKey(id));
     }
 
     internal IContainerRuntime Runtime => runtime;

@@ -1,4 +1,7 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 using Polly;
 using Polly.Retry;
@@ -26,6 +29,11 @@ public sealed class DatabaseMigrator(IServiceScopeFactory scopes, ILogger<Databa
         {
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<OrchestratorDbContext>();
+            // On a new database EF reads its history table before creating it, and logs the failed read as an
+            // error (dotnet/efcore#37328): every first start said "fail". Created first, there is nothing to fail.
+            if (!await db.Database.CanConnectAsync(token))
+                await db.GetService<IRelationalDatabaseCreator>().CreateAsync(token);
+            await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(token);
             await db.Database.MigrateAsync(token);
         }, cancellationToken);
         logger.LogInformation("Database schema is up to date");

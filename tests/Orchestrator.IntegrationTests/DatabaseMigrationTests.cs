@@ -1,0 +1,63 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Orchestrator.Bench.Cluster;
+using Orchestrator.IntegrationTests.Infrastructure;
+
+namespace Orchestrator.IntegrationTests;
+
+/// <summary>StateStore's first start on a server with no database yet, as on a fresh install.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class DatabaseMigrationTests(ClusterFixture cluster)
+{
+    [Fact]
+    public async Task A_first_start_creates_the_database_and_its_schema_and_logs_no_error()
+    {
+        var database = $"fresh_{Guid.NewGuid():N}";
+        var errors = new ErrorRecorder();
+        var configuration = new Dictionary<string, string?>(cluster.Configuration)
+        {
+            ["ConnectionStrings:orchestratordb"] = cluster.PostgresConnectionString(database),
+            // A broker of its own, so this StateStore takes none of the cluster's messages.
+            ["ConnectionStrings:messaging"] = await cluster.CreateVirtualHostAsync(database),
+        };
+        using var stateStore = InProcessServices.StateStore(
+            configuration, new InProcessHostSettings(Environments.Production, logging => logging.AddProvider(errors)));
+
+        await stateStore.StartAsync();
+        await stateStore.StopAsync();
+
+        Assert.Empty(errors.Lines);
+        await using var connection = new NpgsqlConnection(cluster.PostgresConnectionString(database));
+        await connection.OpenAsync();
+        await using var count = new NpgsqlCommand("SELECT count(*) FROM orchestrator.tasks", connection);
+        Assert.Equal(0L, await count.ExecuteScalarAsync());
+    }
+
+    /// <summary>Every line at Error or above, from any category: EF Core's and Npgsql's as well as the project's.</summary>
+    private sealed class ErrorRecorder : ILoggerProvider
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<string> _lines = new();
+
+        public IReadOnlyCollection<string> Lines => _lines;
+
+        public ILogger CreateLogger(string categoryName) => new Recorder(this, categoryName);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Recorder(ErrorRecorder owner, string category) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Error;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                if (IsEnabled(logLevel))
+                    owner._lines.Enqueue($"{category}: {formatter(state, exception)}");
+            }
+        }
+    }
+}

@@ -1,6 +1,8 @@
 using System.Diagnostics;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Orchestrator.Cli;
+using Orchestrator.Contracts;
 using Orchestrator.Domain.Tasks;
 using Orchestrator.IntegrationTests.Infrastructure;
 using Spectre.Console;
@@ -66,6 +68,29 @@ public sealed class CliTests(ClusterFixture cluster)
         Assert.Contains(document.RootElement.EnumerateArray(), node => node.GetProperty("name").GetString() == "test-node");
     }
 
+    [Fact]
+    public async Task Status_lists_the_newest_n_or_every_task_page_after_page()
+    {
+        var submitted = new List<Guid>();
+        for (var i = 0; i < 3; i++)
+            submitted.Add((await cluster.SubmitAsync(new { name = $"cli-listed-{i}", image = TestImages.Workload, resources = new { cpu = 256 } })).Id);
+        var everything = (await cluster.Api.GetFromJsonAsync<List<TaskDetails>>("/api/tasks?limit=5000", ClusterFixture.Json))!;
+
+        var newest = await CliAsync("status", "--limit", "2", "--api", ApiAddress, "-o", "json");
+        var all = await CliAsync("status", "--all", "--limit", "2", "--api", ApiAddress, "-o", "json");
+
+        Assert.Equal(everything.Take(2).Select(t => t.Id), Ids(newest.Out));
+        Assert.True(everything.Count > 2, "more tasks than one page of two");
+        Assert.Equal(everything.Select(t => t.Id), Ids(all.Out));
+        await cluster.StopAllAsync(submitted);
+    }
+
+    private static List<Guid> Ids(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.EnumerateArray().Select(task => task.GetProperty("id").GetGuid()).ToList();
+    }
+
     [Theory]
     [InlineData(2, "run needs --name and --image", "run", "--name", "x")]
     [InlineData(2, "-p 'eighty'", "run", "--name", "x", "--image", "busybox", "-p", "eighty")]
@@ -77,7 +102,9 @@ public sealed class CliTests(ClusterFixture cluster)
     [InlineData(1, "no task matches 'ffffffffffff'", "stop", "ffffffffffff")]
     [InlineData(1, "'web-1' is not a task id or a prefix of one (hex digits)", "logs", "web-1")]
     [InlineData(1, "invalid request: state:", "status", "--state", "sleeping")]
-    [InlineData(2, "--state filters the list; it cannot be given with an ID", "status", "abc", "--state", "running")]
+    [InlineData(2, "--state, --limit and --all shape the list; they cannot be given with an ID", "status", "abc", "--state", "running")]
+    [InlineData(2, "--state, --limit and --all shape the list; they cannot be given with an ID", "status", "abc", "--all")]
+    [InlineData(1, "invalid request: limit:", "status", "--limit", "0")]
     public async Task Bad_input_gets_one_readable_line_and_a_non_zero_exit(int exitCode, string message, params string[] args)
     {
         var result = await CliAsync([.. args, "--api", ApiAddress]);

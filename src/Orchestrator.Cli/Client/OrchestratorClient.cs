@@ -21,10 +21,41 @@ public sealed class OrchestratorClient(HttpClient http)
     public Task<TaskDetails> SubmitAsync(string specJson, CancellationToken cancellationToken) =>
         SendAsync<TaskDetails>(HttpMethod.Post, "api/tasks", new StringContent(specJson, Encoding.UTF8, "application/json"), cancellationToken);
 
-    /// <summary>The newest tasks, only those in <paramref name="state"/> when given (the Api checks the name).</summary>
-    public Task<List<TaskDetails>> ListTasksAsync(string? state, CancellationToken cancellationToken) =>
-        SendAsync<List<TaskDetails>>(
-            HttpMethod.Get, state is null ? "api/tasks" : $"api/tasks?state={Uri.EscapeDataString(state)}", null, cancellationToken);
+    /// <summary>
+    /// The newest tasks, only those in <paramref name="state"/> when given (the Api checks the name and the
+    /// limit), at most <paramref name="limit"/> (the Api's default when null); with <paramref name="all"/>, page
+    /// after page as the Api's Link headers lead, each of that size.
+    /// </summary>
+    public async Task<List<TaskDetails>> ListTasksAsync(string? state, int? limit, bool all, CancellationToken cancellationToken)
+    {
+        var query = new List<string>();
+        if (state is not null)
+            query.Add($"state={Uri.EscapeDataString(state)}");
+        if (limit is not null)
+            query.Add($"limit={limit}");
+        string? path = query.Count == 0 ? "api/tasks" : $"api/tasks?{string.Join('&', query)}";
+        var tasks = new List<TaskDetails>();
+        while (path is not null)
+        {
+            using var response = await CallAsync(() => http.GetAsync(path, cancellationToken));
+            await EnsureSuccessAsync(response, cancellationToken);
+            tasks.AddRange((await response.Content.ReadFromJsonAsync<List<TaskDetails>>(Json, cancellationToken))!);
+            path = all ? NextPage(response) : null;
+        }
+        return tasks;
+    }
+
+    /// <summary>
+    /// The target of a <c>Link: &lt;/api/tasks?...&gt;; rel="next"</c> header, relative to the Api's address (which
+    /// may have a path of its own, behind a proxy); null on the last page.
+    /// </summary>
+    private static string? NextPage(HttpResponseMessage response)
+    {
+        if (!response.Headers.TryGetValues("Link", out var links))
+            return null;
+        var next = links.FirstOrDefault(link => link.EndsWith("rel=\"next\"", StringComparison.Ordinal));
+        return next is null ? null : next[1..next.IndexOf('>')].TrimStart('/');
+    }
 
     public Task<TaskDetails> GetTaskAsync(Guid id, CancellationToken cancellationToken) =>
         SendAsync<TaskDetails>(HttpMethod.Get, $"api/tasks/{id}", null, cancellationToken);

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using Orchestrator.Cli.Client;
+using Orchestrator.Contracts;
 using Orchestrator.Cli.Rendering;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -42,10 +43,21 @@ public sealed class StatusSettings : ApiSettings
     [Description("List only the tasks in this state: Pending, Scheduled, Running, Completed or Failed")]
     public string? State { get; init; }
 
+    [CommandOption("-n|--limit <N>")]
+    [Description("List at most the newest N tasks (1 to 5000; default 500)")]
+    public int? Limit { get; init; }
+
+    [CommandOption("-a|--all")]
+    [Description("List every task, fetched page after page (--limit tasks a page, 5000 by default)")]
+    public bool All { get; init; }
+
     public override Spectre.Console.ValidationResult Validate() =>
-        State is not null && Id is not null
-            ? Spectre.Console.ValidationResult.Error("--state filters the list; it cannot be given with an ID")
+        Id is not null && (State is not null || Limit is not null || All)
+            ? Spectre.Console.ValidationResult.Error("--state, --limit and --all shape the list; they cannot be given with an ID")
             : base.Validate();
+
+    /// <summary>The size of each page asked of the Api.</summary>
+    public int? PageSize => All ? Limit ?? ListTasks.MaxLimit : Limit;
 }
 
 /// <summary>orchestrator status [ID]: every task as a table, or one in detail.</summary>
@@ -69,7 +81,7 @@ public sealed class StatusCommand(IAnsiConsole console) : AsyncCommand<StatusSet
         if (settings.Json)
         {
             if (settings.Id is null)
-                Output.WriteJson(console, await client.ListTasksAsync(settings.State, cancellationToken));
+                Output.WriteJson(console, await client.ListTasksAsync(settings.State, settings.PageSize, settings.All, cancellationToken));
             else
                 Output.WriteJson(console, await client.GetTaskAsync(await client.ResolveTaskIdAsync(settings.Id, cancellationToken), cancellationToken));
             return 0;
@@ -82,7 +94,7 @@ public sealed class StatusCommand(IAnsiConsole console) : AsyncCommand<StatusSet
     {
         var nodes = (await client.ListNodesAsync(cancellationToken)).ToDictionary(n => n.Id, n => n.Name);
         if (settings.Id is null)
-            return Output.TaskTable(await client.ListTasksAsync(settings.State, cancellationToken), nodes, DateTimeOffset.UtcNow);
+            return Output.TaskTable(await client.ListTasksAsync(settings.State, settings.PageSize, settings.All, cancellationToken), nodes, DateTimeOffset.UtcNow);
         var id = await client.ResolveTaskIdAsync(settings.Id, cancellationToken);
         var task = await client.GetTaskAsync(id, cancellationToken);
         var events = await client.EventsAsync(id, cancellationToken);

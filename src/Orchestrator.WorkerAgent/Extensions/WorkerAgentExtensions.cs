@@ -30,7 +30,7 @@ public static class WorkerAgentExtensions
         builder.Services.AddSingleton<NodeResources>();
         builder.Services.AddHttpClient(HealthProber.HttpClientName);
         builder.Services.AddSingleton<HealthProber>();
-        builder.Services.AddSingleton(RestartLedger.In(options.DataPath));
+        builder.Services.AddSingleton(services => RestartLedger.In(options.DataPath, services.GetRequiredService<ILogger<RestartLedger>>()));
         builder.Services.AddSingleton<TaskSupervisor>();
         builder.Services.AddHostedService<ContainerAdoption>();
         builder.Services.AddHostedService<HeartbeatPublisher>();

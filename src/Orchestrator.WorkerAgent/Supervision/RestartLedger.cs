@@ -14,11 +14,13 @@ namespace Orchestrator.WorkerAgent.Supervision;
 public sealed class RestartLedger
 {
     private readonly string? _directory;
+    private readonly ILogger? _logger;
     private readonly ConcurrentDictionary<string, int> _counts = new();
 
-    private RestartLedger(string? directory)
+    private RestartLedger(string? directory, ILogger? logger)
     {
         _directory = directory;
+        _logger = logger;
         if (directory is null)
             return;
         Directory.CreateDirectory(directory);
@@ -31,10 +33,10 @@ public sealed class RestartLedger
     }
 
     /// <summary>Kept under <paramref name="dataPath"/>, where the node's id is.</summary>
-    public static RestartLedger In(string dataPath) => new(Path.Combine(dataPath, "restarts"));
+    public static RestartLedger In(string dataPath, ILogger? logger = null) => new(Path.Combine(dataPath, "restarts"), logger);
 
     /// <summary>Kept only for the life of this process: for agents whose containers die with them (simulated ones).</summary>
-    public static RestartLedger InMemory() => new(null);
+    public static RestartLedger InMemory() => new(null, null);
 
     /// <summary>Whether the container was under supervision and its supervision has not ended.</summary>
     public bool Holds(string containerId) => _counts.ContainsKey(containerId);
@@ -49,8 +51,11 @@ public sealed class RestartLedger
         {
             // Written aside and moved into place, so a crash mid-write never leaves a half-written count.
             var path = PathOf(containerId);
-            File.WriteAllText(path + ".tmp", count.ToString(CultureInfo.InvariantCulture));
-            File.Move(path + ".tmp", path, overwrite: true);
+            OnDisk(containerId, () =>
+            {
+                File.WriteAllText(path + ".tmp", count.ToString(CultureInfo.InvariantCulture));
+                File.Move(path + ".tmp", path, overwrite: true);
+            });
         }
         _counts[containerId] = count;
     }
@@ -58,7 +63,27 @@ public sealed class RestartLedger
     public void Forget(string containerId)
     {
         if (_counts.TryRemove(containerId, out _) && _directory is not null)
-            File.Delete(PathOf(containerId));
+        {
+            var path = PathOf(containerId);
+            OnDisk(containerId, () => File.Delete(path));
+        }
+    }
+
+    /// <summary>
+    /// A full or read-only disk costs only what the file is for, the count across an agent restart: supervision
+    /// goes on with the count in memory.
+    /// </summary>
+    private void OnDisk(string containerId, Action write)
+    {
+        try
+        {
+            write();
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            _logger?.LogWarning(error, "Could not keep the restart count of container {ContainerId} in {Directory}; " +
+                "an agent restarted now would count its restarts afresh", containerId, _directory);
+        }
     }
 
     /// <summary>Forgets containers that no longer exist (removed by hand, or by a stop the agent did not live to see).</summary>

@@ -25,7 +25,6 @@ public sealed class ContainerSupervision(Guid taskId, int attempt, string contai
     {
         var runtime = supervisor.Runtime;
         var policy = spec.RestartPolicyOrDefault;
-        supervisor.Restarts.Record(ContainerId, RestartCount);
         while (true)
         {
             var startedAt = supervisor.Clock.GetUtcNow();
@@ -38,10 +37,7 @@ public sealed class ContainerSupervision(Guid taskId, int attempt, string contai
             await probing.CancelAsync();
             await prober.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             if (supervisor.IsStopping(TaskId, Attempt))
-            {
-                supervisor.Restarts.Forget(ContainerId);
                 return;
-            }
 
             var unhealthy = _unhealthyBecause is not null;
             var cause = unhealthy
@@ -57,7 +53,6 @@ public sealed class ContainerSupervision(Guid taskId, int attempt, string contai
                 await supervisor.Bus.Publish(new TaskExited(
                     TaskId, supervisor.Node.Id, Attempt, ContainerId, exit.ExitCode, exit.OomKilled, null, exit.FinishedAt, detail, unhealthy), stopping);
                 supervisor.RecordReportedExit(ContainerId);
-                supervisor.Restarts.Forget(ContainerId);
                 return;
             }
 
@@ -67,10 +62,7 @@ public sealed class ContainerSupervision(Guid taskId, int attempt, string contai
                 TaskId, supervisor.Node.Id, Attempt, RestartCount, exit.ExitCode, $"{cause}; {decision.Reason}", supervisor.Clock.GetUtcNow()), stopping);
             await Task.Delay(decision.Delay, supervisor.Clock, stopping);
             if (supervisor.IsStopping(TaskId, Attempt))
-            {
-                supervisor.Restarts.Forget(ContainerId);
                 return;
-            }
             await runtime.RestartAsync(ContainerId, stopping);
         }
     }

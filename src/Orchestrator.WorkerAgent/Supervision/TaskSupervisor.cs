@@ -114,7 +114,11 @@ public sealed class TaskSupervisor(
         try
         {
             await Task.Yield();
+            restarts.Record(supervision.ContainerId, supervision.RestartCount);
             await supervision.RunAsync(stopping);
+            // It ended on its own terms (the final exit reported, or the task stopped): nothing to carry over. The
+            // agent stopping ends it by cancellation instead, and the entry stays for the next agent.
+            restarts.Forget(supervision.ContainerId);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {

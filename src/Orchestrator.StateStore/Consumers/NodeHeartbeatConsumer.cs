@@ -40,10 +40,12 @@ public sealed class NodeHeartbeatConsumer(
         await transaction.RunAsync(async db =>
         {
             // Reads first: the node rows stay locked from the UPDATE to the commit, and PlaceTasks waits for them.
-            await ReconcileAsync(db, heartbeats, context.CancellationToken);
+            // Task rows are written after the nodes, the order PlaceTasks locks them in.
+            var probes = await ReconcileAsync(db, heartbeats, context.CancellationToken);
             var refreshed = await RefreshKnownNodesAsync(db, heartbeats, context.CancellationToken);
             foreach (var heartbeat in heartbeats.Where(h => !refreshed.Contains(h.NodeId)))
                 await RegisterOrReviveAsync(db, heartbeat, context.CancellationToken);
+            await TaskProbes.RecordNewestAsync(db, probes, context.CancellationToken);
         }, context.CancellationToken);
         foreach (var message in context.Message)
             backlog.Recorded(message.Message.SentAt);
@@ -137,19 +139,26 @@ public sealed class NodeHeartbeatConsumer(
         }
     }
 
-    private async Task ReconcileAsync(OrchestratorDbContext db, IReadOnlyList<NodeHeartbeat> heartbeats, CancellationToken cancellationToken)
+    /// <summary>
+    /// Compares the reported containers with the tasks; answers the probes newer than those read, which
+    /// <see cref="TaskProbes"/> records only if they are still newer when written.
+    /// </summary>
+    private async Task<List<ProbeReport>> ReconcileAsync(
+        OrchestratorDbContext db, IReadOnlyList<NodeHeartbeat> heartbeats, CancellationToken cancellationToken)
     {
+        var probes = new List<ProbeReport>();
         var taskIds = heartbeats.SelectMany(h => h.Containers).Select(c => c.TaskId).Distinct().ToList();
         if (taskIds.Count == 0)
-            return;
+            return probes;
         // Read untracked: most heartbeats change none of these tasks, and tracking them costs a JSON snapshot of
         // each one's spec. A task is attached only when a heartbeat records something on it.
         var tasks = await db.Tasks.AsNoTracking().Where(t => taskIds.Contains(t.Id)).ToDictionaryAsync(t => t.Id, cancellationToken);
         foreach (var heartbeat in heartbeats)
-            Reconcile(db, heartbeat, tasks);
+            Reconcile(db, heartbeat, tasks, probes);
+        return probes;
     }
 
-    private void Reconcile(OrchestratorDbContext db, NodeHeartbeat heartbeat, IReadOnlyDictionary<Guid, TaskRecord> tasks)
+    private void Reconcile(OrchestratorDbContext db, NodeHeartbeat heartbeat, IReadOnlyDictionary<Guid, TaskRecord> tasks, List<ProbeReport> probes)
     {
         foreach (var container in heartbeat.Containers)
         {
@@ -166,7 +175,7 @@ public sealed class NodeHeartbeatConsumer(
             if (container.Running && StartIsUnreported(task))
                 RecordLostStart(Track(db, task), container);
             if (container.Running && container.LastProbeAt is { } probedAt && (task.LastProbeAt is null || probedAt > task.LastProbeAt))
-                Track(db, task).RecordProbe(container.Health, probedAt, container.LastProbeResult);
+                probes.Add(new ProbeReport(task.Id, heartbeat.NodeId, container.Attempt, container.Health, probedAt, container.LastProbeResult));
             if (!container.Running && ExitIsUnrecorded(task, container))
             {
                 Track(db, task).ContainerId ??= container.ContainerId;

@@ -52,9 +52,10 @@ public sealed class HeartbeatPublisher(
         var supervision = supervisor.Find(container.ContainerId);
         var running = container.Running || supervision is not null || supervisor.IsStarting(container.TaskId, container.Attempt);
         var exitReportedAt = running ? null : supervisor.ReportedExitAt(container.ContainerId);
+        var probe = supervision?.LastProbe;
         return new ContainerReport(
             container.TaskId, container.Attempt, container.ContainerId, running, running ? null : container.ExitCode,
-            supervision?.Health ?? HealthStatus.Unknown, supervision?.LastProbeAt, supervision?.LastProbeResult,
+            probe?.Health ?? HealthStatus.Unknown, probe?.At, probe?.Result,
             ExitReported: exitReportedAt is not null,
             Ports: running ? container.Ports : null,
             ExitReportedAt: exitReportedAt);

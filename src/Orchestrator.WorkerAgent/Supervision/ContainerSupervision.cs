@@ -14,9 +14,12 @@ public sealed class ContainerSupervision(Guid taskId, int attempt, string contai
     public string ContainerId { get; } = containerId;
 
     public int RestartCount { get; private set; } = supervisor.Restarts.CountOf(containerId);
-    public HealthStatus Health => _health?.Status ?? HealthStatus.Unknown;
-    public DateTimeOffset? LastProbeAt { get; private set; }
-    public string? LastProbeResult => _health?.LastResult;
+
+    /// <summary>
+    /// The health verdict with the probe that led to it, replaced whole after each probe, so a heartbeat built while
+    /// a probe is recorded never pairs one probe's time with another's result.
+    /// </summary>
+    public ProbeReading? LastProbe { get; private set; }
 
     private HealthTracker? _health;
     private string? _unhealthyBecause;
@@ -29,6 +32,7 @@ public sealed class ContainerSupervision(Guid taskId, int attempt, string contai
         {
             var startedAt = supervisor.Clock.GetUtcNow();
             _unhealthyBecause = null;
+            LastProbe = LastProbe is null ? null : LastProbe with { Health = HealthStatus.Unknown };
             _health = spec.HealthCheck is { } check ? new HealthTracker(check) : null;
             using var probing = CancellationTokenSource.CreateLinkedTokenSource(stopping);
             var prober = spec.HealthCheck is { } healthCheck ? ProbeUntilUnhealthyAsync(healthCheck, probing.Token) : Task.CompletedTask;
@@ -75,10 +79,12 @@ public sealed class ContainerSupervision(Guid taskId, int attempt, string contai
         do
         {
             var (healthy, result) = await supervisor.Prober.ProbeAsync(check, address, cancellationToken);
-            LastProbeAt = supervisor.Clock.GetUtcNow();
-            if (_health!.Record(healthy, result))
+            var probedAt = supervisor.Clock.GetUtcNow();
+            var changed = _health!.Record(healthy, result);
+            LastProbe = new ProbeReading(_health.Status, probedAt, result);
+            if (changed)
                 await supervisor.Bus.Publish(
-                    new TaskHealthChanged(TaskId, supervisor.Node.Id, Attempt, _health.Status, LastProbeAt.Value, result), cancellationToken);
+                    new TaskHealthChanged(TaskId, supervisor.Node.Id, Attempt, _health.Status, probedAt, result), cancellationToken);
             if (_health.Status == HealthStatus.Unhealthy)
             {
                 _unhealthyBecause = $"{result} ({check.FailureThreshold} failures in a row)";
@@ -90,3 +96,6 @@ public sealed class ContainerSupervision(Guid taskId, int attempt, string contai
         while (await timer.WaitForNextTickAsync(cancellationToken));
     }
 }
+
+/// <summary>A container's health as of one probe.</summary>
+public sealed record ProbeReading(HealthStatus Health, DateTimeOffset At, string Result);

@@ -81,12 +81,31 @@ public static class StateStoreExtensions
     /// <summary>How many tasks' reports StateStore applies at once.</summary>
     public const int TaskReportPartitions = 8;
 
+    /// <summary>How many of the Api's requests of one kind StateStore answers at once.</summary>
+    public const int ApiRequestConcurrency = 32;
+
+    private static readonly Type[] ApiRequestConsumers =
+    [
+        typeof(SubmitTaskConsumer), typeof(CancelTaskConsumer), typeof(GetTaskConsumer), typeof(ListTasksConsumer),
+        typeof(GetTaskEventsConsumer), typeof(ListNodesConsumer), typeof(DrainNodeConsumer), typeof(MarkNodeReadyConsumer),
+    ];
+
     /// <summary>StateStore's consumers, for whichever bus the host configures.</summary>
     public static IBusRegistrationConfigurator AddStateStoreConsumers(this IBusRegistrationConfigurator bus)
     {
         bus.AddConsumers(
-            type => type.Namespace != typeof(TaskStartedConsumer).Namespace && type != typeof(NodeHeartbeatConsumer),
+            type => type.Namespace != typeof(TaskStartedConsumer).Namespace && type != typeof(NodeHeartbeatConsumer)
+                && !ApiRequestConsumers.Contains(type),
             typeof(SubmitTaskConsumer).Assembly);
+        // A caller of the Api waits on each of these, and each waits mostly on Postgres (a commit, a read), not on a
+        // core: MassTransit's default of twice the cores at once (4 here) left requests queued in the broker while
+        // the database had room, and kept commits from sharing a flush.
+        foreach (var consumer in ApiRequestConsumers)
+            bus.AddConsumer(consumer).Endpoint(endpoint =>
+            {
+                endpoint.PrefetchCount = ApiRequestConcurrency;
+                endpoint.ConcurrentMessageLimit = ApiRequestConcurrency;
+            });
         bus.AddConsumer<NodeHeartbeatConsumer>(consumer => consumer.Options<BatchOptions>(batch => batch
                 .SetMessageLimit(NodeHeartbeatConsumer.BatchLimit)
                 .SetTimeLimit(NodeHeartbeatConsumer.BatchWindow)

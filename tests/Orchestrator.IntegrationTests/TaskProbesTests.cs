@@ -72,6 +72,28 @@ public sealed class TaskProbesTests(ClusterFixture cluster) : IAsyncLifetime
         Assert.Equal((HealthStatus.Unknown, (DateTimeOffset?)null, (string?)null), (task.Health, task.LastProbeAt, task.LastProbeResult));
     }
 
+    [Fact]
+    public async Task A_restart_voids_the_verdict_of_earlier_probes_but_not_of_a_probe_after_it()
+    {
+        var probedBefore = await InsertTaskAsync(attempt: 1);
+        var probedAfter = await InsertTaskAsync(attempt: 1);
+        var restartedAt = Earlier.AddMilliseconds(500);
+        await using (var db = Context())
+        {
+            await TaskProbes.RecordNewestAsync(db, [
+                Probe(probedBefore, 1, HealthStatus.Healthy, Earlier, "HTTP 200"),
+                Probe(probedAfter, 1, HealthStatus.Healthy, Later, "HTTP 200"),
+            ], default);
+            await TaskProbes.ForgetVerdictBeforeAsync(db, probedBefore, restartedAt, default);
+            await TaskProbes.ForgetVerdictBeforeAsync(db, probedAfter, restartedAt, default);
+        }
+
+        var before = await ReadAsync(probedBefore);
+        var after = await ReadAsync(probedAfter);
+        Assert.Equal((HealthStatus.Unknown, Earlier, "HTTP 200"), (before.Health, before.LastProbeAt, before.LastProbeResult));
+        Assert.Equal((HealthStatus.Healthy, Later), (after.Health, after.LastProbeAt));
+    }
+
     private ProbeReport Probe(Guid taskId, int attempt, HealthStatus health, DateTimeOffset at, string result) =>
         new(taskId, _node, attempt, health, at, result);
 

@@ -68,7 +68,7 @@ public sealed class TaskLifecycle(
         task.ContainerId = null;
         task.StartedAt = null;
         task.RestartCount = 0;
-        task.RecordProbe(HealthStatus.Unknown, null, null);
+        task.ClearProbe();
         task.Ports = TaskRecord.RequestedPorts(task.Spec);
     }
 

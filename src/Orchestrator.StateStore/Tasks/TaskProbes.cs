@@ -47,4 +47,18 @@ public static class TaskProbes
             WHERE t."Id" = p.id AND t."Id" = newer."Id" AND (t."LastProbeAt" IS NULL OR t."LastProbeAt" < p.at)
             """, cancellationToken);
     }
+
+    /// <summary>
+    /// A restart voids the verdict of the probes before it: the task's health is Unknown until the restarted
+    /// container is probed. A probe of the restarted container already recorded (its report overtook the restart's)
+    /// keeps its verdict. The time and result of the last probe stay, as what was last seen.
+    /// </summary>
+    public static async Task ForgetVerdictBeforeAsync(OrchestratorDbContext db, Guid taskId, DateTimeOffset restartedAt, CancellationToken cancellationToken)
+    {
+        var unknown = nameof(HealthStatus.Unknown);
+        await db.Database.ExecuteSqlAsync($"""
+            UPDATE orchestrator.tasks SET "Health" = {unknown}
+            WHERE "Id" = {taskId} AND ("LastProbeAt" IS NULL OR "LastProbeAt" <= {restartedAt.ToUniversalTime()})
+            """, cancellationToken);
+    }
 }

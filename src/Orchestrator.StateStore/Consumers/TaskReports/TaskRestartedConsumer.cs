@@ -18,7 +18,7 @@ public sealed class TaskRestartedConsumer(StateTransaction transaction, TaskLife
             if (!isCurrent || report.RestartCount <= task!.RestartCount)
                 return; // stale, finished, or a duplicate
             task.RestartCount = report.RestartCount;
-            task.RecordProbe(HealthStatus.Unknown, task.LastProbeAt, task.LastProbeResult);
+            await TaskProbes.ForgetVerdictBeforeAsync(db, task.Id, report.At, context.CancellationToken);
             lifecycle.TryMove(task, TaskState.Running, report.Reason, report.ExitCode);
         }, context.CancellationToken);
 }

@@ -104,12 +104,15 @@ public sealed class TaskRecord
         };
     }
 
-    /// <summary>Keeps what the agent last saw of the task's health.</summary>
-    public void RecordProbe(HealthStatus health, DateTimeOffset? probedAt, string? result)
+    /// <summary>
+    /// Forgets the probes of a placement the task has left. Probes are recorded by
+    /// <see cref="Tasks.TaskProbes"/>, newest first, in the database.
+    /// </summary>
+    public void ClearProbe()
     {
-        Health = health;
-        LastProbeAt = probedAt;
-        LastProbeResult = result;
+        Health = HealthStatus.Unknown;
+        LastProbeAt = null;
+        LastProbeResult = null;
     }
 
     /// <summary>The first record of a task's history.</summary>

@@ -29,8 +29,20 @@ public sealed class HeartbeatPublisher(
 
     // Not written to the broker's disk: a heartbeat lost with a broker restart is replaced by the next one, and at
     // a thousand nodes they are most of what the broker carries.
-    protected override async Task RunOnceAsync(CancellationToken cancellationToken) =>
-        await bus.Publish(await BuildAsync(cancellationToken), context => context.Durable = false, cancellationToken);
+    protected override async Task RunOnceAsync(CancellationToken cancellationToken)
+    {
+        var started = Clock.GetTimestamp();
+        var heartbeat = await BuildAsync(cancellationToken);
+        var built = Clock.GetElapsedTime(started);
+        await bus.Publish(heartbeat, context => context.Durable = false, cancellationToken);
+        var took = Clock.GetElapsedTime(started);
+        // The next heartbeat waits for this one, so StateStore has heard nothing from the node meanwhile: worth a
+        // line, since a silence of the node's TTL gets it marked Down.
+        if (took > Interval)
+            logger.LogWarning(
+                "Heartbeat of node {NodeName} took {Seconds:F1} s ({BuildSeconds:F1} s to build, the rest to publish), more than its interval",
+                node.Name, took.TotalSeconds, built.TotalSeconds);
+    }
 
     protected override void OnRunFailed(Exception error) =>
         logger.LogWarning(error, "Heartbeat of node {NodeName} failed", node.Name);

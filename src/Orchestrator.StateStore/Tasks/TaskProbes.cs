@@ -32,7 +32,7 @@ public static class TaskProbes
         var results = probes.Select(p => p.Result).ToArray();
         var completed = nameof(TaskState.Completed);
         var failed = nameof(TaskState.Failed);
-        // Rows are locked in id order, as every statement that locks several tasks does.
+        // Rows are locked in id order, so two of these statements over overlapping tasks take them in the same order.
         await db.Database.ExecuteSqlAsync($"""
             WITH probe AS (
                 SELECT * FROM unnest({ids}, {nodes}, {attempts}, {health}, {at}, {results})

@@ -69,7 +69,9 @@ public sealed class OutboxDispatcher(
         });
         var ids = batch.Select(message => message.Id).ToList();
         await db.Outbox.Where(message => ids.Contains(message.Id)).ExecuteDeleteAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        // Not cancelled by a shutdown: the batch is published, and dropping the delete now would only publish it
+        // again at the next start (and have EF Core log the cancelled commit as an error).
+        await transaction.CommitAsync(CancellationToken.None);
         return batch.Count;
     }
 

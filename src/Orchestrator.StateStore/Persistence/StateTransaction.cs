@@ -24,7 +24,9 @@ public sealed class StateTransaction(OrchestratorDbContext db, OutboxSignal sign
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             var result = await work(db);
             await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
+            // Once the work is written, a shutdown does not undo it at the last step (nor gets the cancelled commit
+            // logged by EF Core as an error).
+            await transaction.CommitAsync(CancellationToken.None);
             signal.Notify();
             foreach (var action in _afterCommit)
                 action();

@@ -37,10 +37,9 @@ public sealed class OrchestratorClient(HttpClient http)
         var tasks = new List<TaskDetails>();
         while (path is not null)
         {
-            using var response = await CallAsync(() => http.GetAsync(path, cancellationToken));
-            await EnsureSuccessAsync(response, cancellationToken);
-            tasks.AddRange((await response.Content.ReadFromJsonAsync<List<TaskDetails>>(Json, cancellationToken))!);
-            path = all ? NextPage(response) : null;
+            var (page, next) = await SendForPageAsync<List<TaskDetails>>(HttpMethod.Get, path, null, cancellationToken);
+            tasks.AddRange(page);
+            path = all ? next : null;
         }
         return tasks;
     }
@@ -126,12 +125,17 @@ public sealed class OrchestratorClient(HttpClient http)
         };
     }
 
-    private async Task<T> SendAsync<T>(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
+    private async Task<T> SendAsync<T>(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken) =>
+        (await SendForPageAsync<T>(method, path, content, cancellationToken)).Body;
+
+    /// <summary>The answer's body, and the path of the next page when the Api's Link header names one.</summary>
+    private async Task<(T Body, string? NextPage)> SendForPageAsync<T>(
+        HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(method, path) { Content = content };
         using var response = await CallAsync(() => http.SendAsync(request, cancellationToken));
         await EnsureSuccessAsync(response, cancellationToken);
-        return (await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken))!;
+        return ((await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken))!, NextPage(response));
     }
 
     private async Task<HttpResponseMessage> CallAsync(Func<Task<HttpResponseMessage>> call)

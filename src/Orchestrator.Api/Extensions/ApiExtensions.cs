@@ -40,6 +40,8 @@ public static class ApiExtensions
         builder.Services.AddOpenApi(options => options.AddDocumentTransformer<ApiKeySecuritySchemeTransformer>());
         builder.Services.AddSingleton<Apis.TaskSpecReader>();
         builder.Services.AddScoped<Apis.TaskLogStreamer>();
+        builder.Services.AddSingleton<ReplyEndpoint>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<ReplyEndpoint>());
         return builder;
     }
 
@@ -74,6 +76,7 @@ public static class ApiExtensions
         var api = app.MapGroup("/api").RequireApiKey();
         api.WithRequestTimeout(DeadlinePolicy);
         api.AddEndpointFilter<RequestDeadlineFilter>();
+        api.AddEndpointFilter<ReplyEndpointFilter>();
         api.MapTasksApi();
         api.MapNodesApi();
         return app;

@@ -296,9 +296,14 @@ public abstract class ClusterFixtureBase : IAsyncLifetime
     public Task UnpauseBrokerAsync() => Docker.Containers.UnpauseContainerAsync(_rabbitMq.Id);
 
     /// <summary>Messages waiting in a queue of the broker, 0 for a queue that does not exist.</summary>
-    public async Task<int> QueueDepthAsync(string queue)
+    public Task<int> QueueDepthAsync(string queue) => QueueColumnAsync(queue, "messages");
+
+    /// <summary>Consumers the broker has on a queue, 0 for a queue that does not exist.</summary>
+    public Task<int> QueueConsumersAsync(string queue) => QueueColumnAsync(queue, "consumers");
+
+    private async Task<int> QueueColumnAsync(string queue, string column)
     {
-        var listed = await _rabbitMq.ExecAsync(["rabbitmqctl", "--quiet", "list_queues", "name", "messages"]);
+        var listed = await _rabbitMq.ExecAsync(["rabbitmqctl", "--quiet", "list_queues", "name", column]);
         return listed.Stdout.Split('\n')
             .Select(line => line.Split('\t'))
             .Where(columns => columns.Length == 2 && columns[0] == queue)

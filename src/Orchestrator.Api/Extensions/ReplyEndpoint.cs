@@ -50,18 +50,19 @@ public sealed class ReplyEndpoint(IBus bus, ILogger<ReplyEndpoint> logger) : IHo
         return Task.CompletedTask;
     }
 
-    Task IReceiveEndpointObserver.Stopping(ReceiveEndpointStopping stopping) => Stopped(stopping.InputAddress);
+    // Stopping and Completed come with the Api's own shutdown; a fault (the broker went away) is worth a warning.
+    Task IReceiveEndpointObserver.Stopping(ReceiveEndpointStopping stopping) => Stopped(stopping.InputAddress, LogLevel.Debug);
 
-    Task IReceiveEndpointObserver.Completed(ReceiveEndpointCompleted completed) => Stopped(completed.InputAddress);
+    Task IReceiveEndpointObserver.Completed(ReceiveEndpointCompleted completed) => Stopped(completed.InputAddress, LogLevel.Debug);
 
-    Task IReceiveEndpointObserver.Faulted(ReceiveEndpointFaulted faulted) => Stopped(faulted.InputAddress);
+    Task IReceiveEndpointObserver.Faulted(ReceiveEndpointFaulted faulted) => Stopped(faulted.InputAddress, LogLevel.Warning);
 
-    private Task Stopped(Uri address)
+    private Task Stopped(Uri address, LogLevel level)
     {
         var consuming = Volatile.Read(ref _consuming);
         if (IsReplyEndpoint(address) && consuming.Task.IsCompleted
             && Interlocked.CompareExchange(ref _consuming, NewSignal(), consuming) == consuming)
-            logger.LogWarning("The reply endpoint {Address} stopped consuming; requests wait for it", address);
+            logger.Log(level, "The reply endpoint {Address} stopped consuming; requests wait for it", address);
         return Task.CompletedTask;
     }
 

@@ -58,11 +58,17 @@ public sealed class HeartbeatPublisher(
             options.Value.Labels);
     }
 
-    /// <summary>A container waiting out a restart backoff is still the task's: it is reported as running.</summary>
+    /// <summary>
+    /// A container waiting out a restart backoff is still the task's: it is reported as running. So is one being
+    /// stopped: the stop reports its exit with the code the engine recorded, and until then a listing can catch the
+    /// container exited or half removed, whose status carries no exit code ("Removal In Progress"). StateStore would
+    /// take that for the exit and end the task without its code before the stop's report arrived.
+    /// </summary>
     private ContainerReport Report(OwnedContainer container)
     {
         var supervision = supervisor.Find(container.ContainerId);
-        var running = container.Running || supervision is not null || supervisor.IsStarting(container.TaskId, container.Attempt);
+        var running = container.Running || supervision is not null || supervisor.IsStarting(container.TaskId, container.Attempt)
+            || supervisor.IsStopping(container.TaskId, container.Attempt);
         var exitReportedAt = running ? null : supervisor.ReportedExitAt(container.ContainerId);
         var probe = supervision?.LastProbe;
         return new ContainerReport(

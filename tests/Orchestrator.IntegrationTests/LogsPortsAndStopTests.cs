@@ -1,7 +1,10 @@
 using System.Net;
 using System.Text;
+using ContainerKillParameters = Docker.DotNet.Models.ContainerKillParameters;
+using Microsoft.Extensions.DependencyInjection;
 using Orchestrator.Domain.Tasks;
 using Orchestrator.IntegrationTests.Infrastructure;
+using Orchestrator.WorkerAgent.Supervision;
 
 namespace Orchestrator.IntegrationTests;
 
@@ -114,6 +117,41 @@ public sealed class LogsPortsAndStopTests(ClusterFixture cluster)
         Assert.Equal(TaskState.Completed, stopped.State);
         var history = string.Join("; ", (await cluster.EventsAsync(submitted.Id)).Select(e => $"{e.State} {e.ExitCode} {e.Reason}"));
         Assert.True(stopped.ExitCode == 0, $"exit code {stopped.ExitCode?.ToString() ?? "null"}, history: {history}, message: {stopped.Message}");
+    }
+
+    /// <summary>
+    /// A stop reports the exit with the code the engine recorded. Between the container's end and that report the
+    /// agent's heartbeat used to list the container as exited and unreported (as "Removal In Progress", with no
+    /// code, while the stop removed it), and StateStore took that for the exit. Staged here: a stop under way (the
+    /// agent's own mark) and the container killed under it.
+    /// </summary>
+    [Fact]
+    public async Task While_a_stop_is_under_way_the_heartbeat_leaves_the_exit_to_the_stop()
+    {
+        var submitted = await cluster.SubmitAsync(new { name = "stopping", image = TestImages.Workload, command = new[] { "sleep", "300" } });
+        var running = await cluster.WaitForStateAsync(submitted.Id, TaskState.Running);
+        var supervisor = cluster.AgentServices(cluster.Node.Name).GetRequiredService<TaskSupervisor>();
+        Assert.True(supervisor.TryMarkStopping(submitted.Id, running.Attempt));
+
+        await cluster.Docker.Containers.KillContainerAsync(running.ContainerId!, new ContainerKillParameters());
+        await WaitForHeartbeatsAsync(3);
+        var meanwhile = await cluster.GetTaskAsync(submitted.Id);
+        supervisor.FinishStopping(submitted.Id, running.Attempt);
+        var ended = await cluster.WaitForTaskAsync(submitted.Id, task => task.State is TaskState.Failed or TaskState.Completed, "ended");
+
+        Assert.Equal(TaskState.Running, meanwhile.State);
+        Assert.Equal(137, ended.ExitCode);
+    }
+
+    /// <summary>Waits until StateStore has recorded this many more heartbeats of the test's node.</summary>
+    private async Task WaitForHeartbeatsAsync(int count)
+    {
+        var seen = (await cluster.WaitForNodeAsync(node => node.Id == cluster.Node.Id)).LastHeartbeatAt;
+        for (var i = 0; i < count; i++)
+        {
+            var previous = seen;
+            seen = (await cluster.WaitForNodeAsync(node => node.Id == cluster.Node.Id && node.LastHeartbeatAt > previous)).LastHeartbeatAt;
+        }
     }
 
     [Fact]

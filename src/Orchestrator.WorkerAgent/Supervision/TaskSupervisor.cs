@@ -23,7 +23,9 @@ public sealed class TaskSupervisor(
     ILogger<TaskSupervisor> logger)
 {
     private readonly ConcurrentDictionary<string, ContainerSupervision> _supervised = new();
+    // A stop under way, and whether it has finished (its mark then waits for the supervision to see the exit).
     private readonly ConcurrentDictionary<(Guid TaskId, int Attempt), bool> _stopping = new();
+    private readonly Lock _stopEnds = new();
     private readonly ConcurrentDictionary<string, DateTimeOffset> _reportedExits = new();
     private readonly ConcurrentDictionary<(Guid TaskId, int Attempt), bool> _starting = new();
 
@@ -60,13 +62,32 @@ public sealed class TaskSupervisor(
     /// The user stops the task: its next exit is final and is reported by the stop itself. Returns false when a
     /// stop of the same attempt is already under way, so a repeated command does not race the first.
     /// </summary>
-    public bool TryMarkStopping(Guid taskId, int attempt) => _stopping.TryAdd((taskId, attempt), true);
+    public bool TryMarkStopping(Guid taskId, int attempt) => _stopping.TryAdd((taskId, attempt), false);
 
-    /// <summary>Forgets a finished stop, unless a supervision still has to see it (its own end clears it).</summary>
+    /// <summary>
+    /// Forgets a finished stop, unless a supervision still has to see the exit: then the supervision's end does.
+    /// Until one of them, the container counts as the task's (the heartbeat reports it running), so the stop's own
+    /// report, with the exit code the engine recorded, is the one StateStore gets.
+    /// </summary>
     public void FinishStopping(Guid taskId, int attempt)
     {
-        if (!_supervised.Values.Any(s => s.TaskId == taskId && s.Attempt == attempt))
-            _stopping.TryRemove((taskId, attempt), out _);
+        lock (_stopEnds)
+        {
+            if (_supervised.Values.Any(s => s.TaskId == taskId && s.Attempt == attempt))
+                _stopping[(taskId, attempt)] = true;
+            else
+                _stopping.TryRemove((taskId, attempt), out _);
+        }
+    }
+
+    /// <summary>A supervision ended: it forgets the stop only if the stop has finished too.</summary>
+    private void SupervisionEnded(Guid taskId, int attempt)
+    {
+        lock (_stopEnds)
+        {
+            if (_stopping.TryGetValue((taskId, attempt), out var finished) && finished)
+                _stopping.TryRemove((taskId, attempt), out _);
+        }
     }
 
     public bool IsStopping(Guid taskId, int attempt) => _stopping.ContainsKey((taskId, attempt));
@@ -131,7 +152,7 @@ public sealed class TaskSupervisor(
         finally
         {
             _supervised.TryRemove(supervision.ContainerId, out _);
-            _stopping.TryRemove((supervision.TaskId, supervision.Attempt), out _);
+            SupervisionEnded(supervision.TaskId, supervision.Attempt);
         }
     }
 }

@@ -153,6 +153,9 @@ public abstract class ClusterFixtureBase : IAsyncLifetime
         return node;
     }
 
+    /// <summary>The named agent's services, to reach into it where a test stages what only a race would.</summary>
+    public IServiceProvider AgentServices(string name) => _agents[name].Services;
+
     /// <summary>Ends the named agent as a crash would for the cluster: no more heartbeats, and its containers keep running.</summary>
     public async Task StopAgentAsync(string name)
     {

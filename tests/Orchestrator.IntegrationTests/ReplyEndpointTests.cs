@@ -27,6 +27,7 @@ public sealed class ReplyEndpointTests(ClusterFixture cluster)
         var consumers = await cluster.QueueConsumersAsync(queue);
 
         Assert.Equal(1, consumers);
+        Assert.True(replies.HasStarted(), "the bus's health does not show its reply endpoint started");
         using var client = new HttpClient { BaseAddress = new Uri(api.Urls.First()) };
         client.DefaultRequestHeaders.Authorization = new("Bearer", ClusterFixtureBase.ApiKey);
         using var nodes = await client.GetAsync("/api/nodes");

@@ -14,7 +14,7 @@ namespace Orchestrator.Api.Extensions;
 /// stops or faults (the broker restarted), requests wait again until it is back or their deadline passes.
 /// </para>
 /// </summary>
-public sealed class ReplyEndpoint(IBus bus, ILogger<ReplyEndpoint> logger) : IHostedService, IReceiveEndpointObserver
+public sealed class ReplyEndpoint(IBusControl bus, ILogger<ReplyEndpoint> logger) : IHostedService, IReceiveEndpointObserver
 {
     private TaskCompletionSource _consuming = NewSignal();
     private ConnectHandle? _observer;
@@ -31,10 +31,21 @@ public sealed class ReplyEndpoint(IBus bus, ILogger<ReplyEndpoint> logger) : IHo
         _observer = bus.ConnectReceiveEndpointObserver(this);
         // A request pipe for an id nobody answers is what a request client connects; it makes the endpoint start.
         // The connect waits synchronously once the bus runs, so it is left to a pool thread of its own.
-        _ = Task.Run(() => _keepConsuming = bus.ConnectRequestPipe(Guid.NewGuid(), Pipe.Empty<ConsumeContext<KeepConsuming>>()),
-            CancellationToken.None);
+        _ = Task.Run(() =>
+        {
+            _keepConsuming = bus.ConnectRequestPipe(Guid.NewGuid(), Pipe.Empty<ConsumeContext<KeepConsuming>>());
+            // Had the bus started the endpoint before this observer was connected (a host that registers the bus
+            // first), its Ready would have been missed; the connect returns once it has started, so look.
+            if (HasStarted())
+                Volatile.Read(ref _consuming).TrySetResult();
+        }, CancellationToken.None);
         return Task.CompletedTask;
     }
+
+    /// <summary>Whether the bus reports its reply endpoint started, as MassTransit's own wait judges it.</summary>
+    public bool HasStarted() =>
+        bus.CheckHealth().Endpoints.Values.Any(endpoint =>
+            endpoint.ReceiveEndpoint is { } receive && IsReplyEndpoint(receive.InputAddress) && receive.Started.IsCompletedSuccessfully);
 
     public Task StopAsync(CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Orchestrator.Bench.Commands;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -25,10 +26,25 @@ app.Configure(config =>
         .WithExample("api", "--duration", "30", "--connections", "32");
 });
 
+// Ctrl+C and `kill <pid>` (SIGTERM) alike end the run the same way: it removes every container it made.
 using var cancellation = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {
     e.Cancel = true;
     cancellation.Cancel();
 };
-return await app.RunAsync(args, cancellation.Token);
+using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal =>
+{
+    signal.Cancel = true;
+    cancellation.Cancel();
+});
+try
+{
+    return await app.RunAsync(args, cancellation.Token);
+}
+catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+{
+    // The cluster is disposed on the way out, so its containers are gone by now.
+    Console.Error.WriteLine("bench: stopped before the run finished; nothing was reported");
+    return 130;
+}

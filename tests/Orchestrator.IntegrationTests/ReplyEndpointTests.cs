@@ -20,11 +20,9 @@ public sealed class ReplyEndpointTests(ClusterFixture cluster)
         await using var api = InProcessServices.Api(new Dictionary<string, string?>(cluster.Configuration), ServiceHosts.Settings);
         await api.StartAsync();
         var replies = api.Services.GetRequiredService<ReplyEndpoint>();
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
 
         // Without a request: MassTransit would start the endpoint only for the first one.
-        while (!replies.HasStarted())
-            await Task.Delay(100, deadline.Token);
+        await ClusterFixtureBase.WaitUntilAsync(() => Task.FromResult(replies.HasStarted()));
         var queue = api.Services.GetRequiredService<IBus>().Address.Segments[^1];
         var consumers = await cluster.QueueConsumersAsync(queue);
 

@@ -39,12 +39,12 @@ public sealed class ReplyEndpoint(IBusControl bus) : IHostedService
 
     /// <summary>
     /// Completes when a request would not block: at once if the endpoint has started, or if the bus has not (a
-    /// bus that is still starting does not block a request either). Until this Api has connected to the endpoint,
-    /// nothing else would start it but a request, so none is held.
+    /// bus that is still starting does not block a request either). Unless this Api has connected to the endpoint
+    /// (not yet, or the connect failed), nothing else would start it but a request, so none is held.
     /// </summary>
     public async Task WhenStartedAsync(CancellationToken cancellationToken)
     {
-        if (_starting is null || Endpoint()?.Started is not { IsCompletedSuccessfully: false } started)
+        if (_starting is null or { IsFaulted: true } || Endpoint()?.Started is not { IsCompletedSuccessfully: false } started)
             return;
         try
         {

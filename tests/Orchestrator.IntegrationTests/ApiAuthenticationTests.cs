@@ -5,6 +5,8 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Orchestrator.Bench.Cluster;
 using Orchestrator.Contracts;
+using Orchestrator.Domain.Nodes;
+using Orchestrator.Domain.Tasks;
 using Orchestrator.IntegrationTests.Infrastructure;
 
 namespace Orchestrator.IntegrationTests;
@@ -45,6 +47,55 @@ public sealed class ApiAuthenticationTests(ClusterFixture cluster)
 
         Assert.Equal(HttpStatusCode.OK, viaBearer.StatusCode);
         Assert.Equal(HttpStatusCode.OK, viaHeader.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_read_only_key_reads_everything_and_every_change_it_asks_for_gets_403_and_changes_nothing()
+    {
+        var running = await cluster.SubmitAsync(new { name = $"watched-{Guid.NewGuid():N}"[..20], image = TestImages.Workload, command = new[] { "sleep", "300" } });
+        await cluster.WaitForStateAsync(running.Id, TaskState.Running);
+        var name = $"read-only-{Guid.NewGuid():N}"[..30];
+        using var viewer = Client(new AuthenticationHeaderValue("Bearer", ClusterFixtureBase.ReadOnlyApiKey));
+
+        using var list = await viewer.GetAsync("/api/tasks");
+        using var one = await viewer.GetAsync($"/api/tasks/{running.Id}");
+        using var events = await viewer.GetAsync($"/api/tasks/{running.Id}/events");
+        using var nodes = await viewer.GetAsync("/api/nodes");
+        using var submit = await viewer.PostAsJsonAsync("/api/tasks", new { name, image = TestImages.Workload });
+        using var stop = await viewer.DeleteAsync($"/api/tasks/{running.Id}");
+        using var drain = await viewer.PostAsync($"/api/nodes/{cluster.Node.Id}/drain", null);
+
+        Assert.All([list, one, events, nodes], read => Assert.Equal(HttpStatusCode.OK, read.StatusCode));
+        foreach (var change in new[] { submit, stop, drain })
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, change.StatusCode);
+            Assert.Equal("application/problem+json", change.Content.Headers.ContentType?.MediaType);
+            Assert.Equal("This API key may only read.", await TitleAsync(change));
+        }
+        var tasks = await cluster.Api.GetFromJsonAsync<List<TaskDetails>>("/api/tasks", ClusterFixtureBase.Json);
+        Assert.DoesNotContain(tasks!, task => task.Name == name);
+        var after = await cluster.GetTaskAsync(running.Id);
+        Assert.Equal((TaskState.Running, DesiredState.Running), (after.State, after.DesiredState));
+        var node = (await cluster.Api.GetFromJsonAsync<List<NodeDetails>>("/api/nodes", ClusterFixtureBase.Json))!.Single(n => n.Id == cluster.Node.Id);
+        Assert.Equal(NodeStatus.Ready, node.Status);
+        await cluster.StopAndWaitAsync(running.Id);
+    }
+
+    [Theory]
+    [InlineData("Api:ReadOnlyKeys:tests", "integration-tests-another-key", "API key name 'tests' is in both Api:Keys and Api:ReadOnlyKeys")]
+    [InlineData("Api:ReadOnlyKeys:other", ClusterFixtureBase.ApiKey, "API keys 'tests', 'other' are the same key")]
+    [InlineData("Api:ReadOnlyKeys:short", "too-short", "API key 'short' is shorter than 16 characters")]
+    public async Task An_Api_whose_keys_are_ambiguous_or_short_refuses_to_start_and_says_which(string setting, string key, string message)
+    {
+        var configuration = new Dictionary<string, string?>(cluster.Configuration) { [setting] = key };
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(async () =>
+        {
+            await using var api = InProcessServices.Api(configuration, ServiceHosts.Settings);
+            await api.StartAsync();
+        });
+
+        Assert.Contains(message, error.Message);
     }
 
     [Fact]

@@ -159,6 +159,21 @@ public sealed class CliTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task A_read_only_key_lists_tasks_but_run_is_one_line_and_exit_1()
+    {
+        var name = $"cli-viewer-{Guid.NewGuid():N}"[..24];
+
+        var status = await RawCliAsync("status", "--api", ApiAddress, "--api-key", ClusterFixtureBase.ReadOnlyApiKey);
+        var run = await RawCliAsync("run", "--name", name, "--image", TestImages.Workload, "--api", ApiAddress, "--api-key", ClusterFixtureBase.ReadOnlyApiKey);
+
+        Assert.Equal(0, status.ExitCode);
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal("error: the API key may only read; running, stopping and draining need one of the Api's Api:Keys", run.Err.Trim());
+        var tasks = await cluster.Api.GetFromJsonAsync<List<TaskDetails>>("/api/tasks", ClusterFixtureBase.Json);
+        Assert.DoesNotContain(tasks!, task => task.Name == name);
+    }
+
+    [Fact]
     public async Task A_manager_without_a_key_is_refused_before_it_starts()
     {
         var result = await RawCliAsync("manager", "--postgres", "Host=127.0.0.1;Port=9", "--rabbitmq", "amqp://127.0.0.1:9");

@@ -10,7 +10,7 @@ namespace Orchestrator.Api.Security;
 /// </summary>
 public sealed class ApiKeyRing
 {
-    private volatile NamedHash[] _keys;
+    private volatile CallerHash[] _keys;
 
     public ApiKeyRing(IOptionsMonitor<ApiKeyOptions> options)
     {
@@ -18,22 +18,22 @@ public sealed class ApiKeyRing
         options.OnChange(changed => _keys = Hash(changed));
     }
 
-    /// <summary>The name of the configured key equal to <paramref name="presented"/>, compared in constant time.</summary>
-    public string? NameOf(string presented)
+    /// <summary>The caller whose configured key equals <paramref name="presented"/>, compared in constant time.</summary>
+    public ApiCaller? CallerOf(string presented)
     {
         var presentedHash = Sha256(presented);
-        string? match = null;
+        ApiCaller? match = null;
         // Every key is compared, so the time taken does not tell how many keys come before the right one.
         foreach (var key in _keys)
             if (CryptographicOperations.FixedTimeEquals(presentedHash, key.Hash))
-                match = key.Name;
+                match = key.Caller;
         return match;
     }
 
-    private static NamedHash[] Hash(ApiKeyOptions options) =>
-        options.Keys.Select(key => new NamedHash(key.Key, Sha256(key.Value.Trim()))).ToArray();
+    private static CallerHash[] Hash(ApiKeyOptions options) =>
+        options.KeysByCaller().Select(entry => new CallerHash(entry.Caller, Sha256(entry.Key.Trim()))).ToArray();
 
     private static byte[] Sha256(string text) => SHA256.HashData(Encoding.UTF8.GetBytes(text));
 
-    private sealed record NamedHash(string Name, byte[] Hash);
+    private sealed record CallerHash(ApiCaller Caller, byte[] Hash);
 }

@@ -20,14 +20,14 @@ public static class ApiSecurityExtensions
     }
 
     /// <summary>
-    /// Every endpoint of <paramref name="api"/> needs a key, unless the operator made the Api open; then this says
-    /// so in the log once, at start-up.
+    /// Every endpoint of <paramref name="api"/> needs a key, and one that changes anything needs a key that may write
+    /// (<see cref="WriteAccess"/>), unless the operator made the Api open; then this says so in the log once, at start-up.
     /// </summary>
     public static RouteGroupBuilder RequireApiKey(this RouteGroupBuilder api)
     {
         var services = ((IEndpointRouteBuilder)api).ServiceProvider;
         if (!services.GetRequiredService<IOptions<ApiKeyOptions>>().Value.AllowAnonymous)
-            return api.RequireAuthorization();
+            return api.RequireAuthorization(policy => policy.RequireAuthenticatedUser().AddRequirements(new WriteAccess()));
         services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ApiSecurityExtensions))
             .LogWarning("The Api is open: Api:AllowAnonymous is set, so anyone who can reach it can run containers on every node");
         return api;

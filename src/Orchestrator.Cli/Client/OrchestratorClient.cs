@@ -162,6 +162,8 @@ public sealed class OrchestratorClient(HttpClient http)
             throw new CliException(http.DefaultRequestHeaders.Authorization is null
                 ? "the Api needs an API key (set --api-key or ORCHESTRATOR_API_KEY)"
                 : "the Api refused the API key (check --api-key or ORCHESTRATOR_API_KEY)");
+        if (response.StatusCode == HttpStatusCode.Forbidden)
+            throw new CliException("the API key may only read; running, stopping and draining need one of the Api's Api:Keys");
         var problem = await ReadProblemAsync(response, cancellationToken);
         throw response.StatusCode switch
         {

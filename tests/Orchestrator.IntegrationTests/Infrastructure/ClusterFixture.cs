@@ -34,6 +34,9 @@ public abstract class ClusterFixtureBase : IAsyncLifetime
 
     /// <summary>The Api's one key in a test cluster, under the name "tests".</summary>
     public const string ApiKey = "integration-tests-api-key";
+
+    /// <summary>A key that may only read, under the name "viewer".</summary>
+    public const string ReadOnlyApiKey = "integration-tests-read-only-key";
     private readonly string _dataRoot = Path.Combine(Path.GetTempPath(), $"orchestrator-test-{Guid.NewGuid():N}");
     private readonly List<IHost> _hosts = [];
     private readonly Dictionary<string, IHost> _agents = [];
@@ -95,6 +98,7 @@ public abstract class ClusterFixtureBase : IAsyncLifetime
             ["StateStore:Metrics:RefreshInterval"] = "00:00:01",
             ["Logging:LogLevel:Default"] = "Warning",
             ["Api:Keys:tests"] = ApiKey,
+            ["Api:ReadOnlyKeys:viewer"] = ReadOnlyApiKey,
         };
         foreach (var (key, value) in ClusterSettings())
             _configuration[key] = value;

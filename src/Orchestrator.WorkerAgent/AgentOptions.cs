@@ -8,6 +8,13 @@ public sealed class AgentOptions
     /// <summary>The node's name as users see it; the host name when unset.</summary>
     public string? NodeName { get; set; }
 
+    /// <summary>
+    /// The node's id, when it was assigned before the agent first ran: e.g. by <c>deploy/rabbitmq/add-agent-user.sh</c>,
+    /// which gives the node broker credentials that reach only its own queue. Unset, the agent makes one up on its
+    /// first start. Either way the id is kept under <see cref="DataPath"/>.
+    /// </summary>
+    public Guid? NodeId { get; set; }
+
     /// <summary>Where the agent keeps its node id; the disk under it is the disk the node reports.</summary>
     public string DataPath { get; set; } = "/var/lib/orchestrator-agent";
 

@@ -8,6 +8,7 @@ using Orchestrator.Cli.Client;
 using Orchestrator.Scheduler.Extensions;
 using Orchestrator.StateStore.Extensions;
 using Orchestrator.WorkerAgent.Extensions;
+using Orchestrator.WorkerAgent.Host;
 using Spectre.Console.Cli;
 
 namespace Orchestrator.Cli.Commands;
@@ -125,6 +126,10 @@ public sealed class WorkerSettings : CommandSettings
     [Description("The node's name. Default: the host name")]
     public string? Name { get; init; }
 
+    [CommandOption("--node-id <ID>")]
+    [Description("The node's id, when it was assigned with its broker user (deploy/rabbitmq/add-agent-user.sh). Default: kept under --data-path, made up on the first start")]
+    public Guid? NodeId { get; init; }
+
     [CommandOption("--label <KEY=VALUE>")]
     [Description("A node label that tasks can require. Repeatable")]
     public string[] Labels { get; init; } = [];
@@ -160,6 +165,7 @@ public sealed class WorkerCommand : AsyncCommand<WorkerSettings>
         {
             [$"ConnectionStrings:{MessagingExtensions.ConnectionName}"] = settings.RabbitMq,
             ["Agent:NodeName"] = settings.Name,
+            ["Agent:NodeId"] = settings.NodeId?.ToString(),
             ["Agent:DataPath"] = settings.DataPath,
             ["Agent:Reserved:Cpu"] = settings.ReserveCpu?.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Agent:Reserved:MemoryMb"] = settings.ReserveMemory?.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -171,7 +177,15 @@ public sealed class WorkerCommand : AsyncCommand<WorkerSettings>
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(configuration);
         builder.AddServiceDefaults();
-        var node = builder.AddWorkerAgent();
+        NodeIdentity node;
+        try
+        {
+            node = builder.AddWorkerAgent();
+        }
+        catch (InvalidOperationException error)
+        {
+            throw new CliException($"could not start: {error.Message}");
+        }
         builder.AddOrchestratorBus(bus => bus.AddWorkerAgentConsumers(node));
         await ManagerCommand.ServeAsync(builder.Build(), cancellationToken);
         return 0;

@@ -38,13 +38,26 @@ public static class WorkerAgentExtensions
         return node;
     }
 
-    /// <summary>The agent's consumers, on the node's own queue, where StateStore sends its commands.</summary>
+    /// <summary>
+    /// The agent's consumers, on the node's own queue, where StateStore and the Api send its commands. Commands are
+    /// sent to that queue, never published, so the queue is bound to nothing but its own exchange: a published
+    /// <c>StartTask</c> would otherwise reach every node. Its faults are not published either (nothing subscribes to
+    /// them; a failed command stays in <c>agent-{node}_error</c>). So the agent's broker user needs no rights beyond
+    /// its own queues, the events it publishes and the reply queues it answers (<c>deploy/rabbitmq/add-agent-user.sh</c>).
+    /// </summary>
     public static IBusRegistrationConfigurator AddWorkerAgentConsumers(this IBusRegistrationConfigurator bus, NodeIdentity node)
     {
         var queue = AgentQueue.Name(node.Id);
-        bus.AddConsumer<StartTaskConsumer>().Endpoint(endpoint => endpoint.Name = queue);
-        bus.AddConsumer<StopTaskConsumer>().Endpoint(endpoint => endpoint.Name = queue);
-        bus.AddConsumer<GetTaskLogsConsumer>().Endpoint(endpoint => endpoint.Name = queue);
+        bus.AddConsumer<StartTaskConsumer>().Endpoint(endpoint => OnNodeQueue(endpoint, queue));
+        bus.AddConsumer<StopTaskConsumer>().Endpoint(endpoint => OnNodeQueue(endpoint, queue));
+        bus.AddConsumer<GetTaskLogsConsumer>().Endpoint(endpoint => OnNodeQueue(endpoint, queue));
         return bus;
+    }
+
+    private static void OnNodeQueue(IEndpointRegistrationConfigurator endpoint, string queue)
+    {
+        endpoint.Name = queue;
+        endpoint.ConfigureConsumeTopology = false;
+        endpoint.AddConfigureEndpointCallback((_, receive) => receive.PublishFaults = false);
     }
 }

@@ -49,6 +49,10 @@ public sealed class SimulatedAgentPool : IAsyncDisposable
                 rabbit.ReceiveEndpoint(AgentQueue.Name(node.Id), endpoint =>
                 {
                     endpoint.PrefetchCount = settings.PrefetchPerAgent;
+                    // As the real agent's queue (WorkerAgentExtensions.AddWorkerAgentConsumers): bound to nothing but
+                    // its own exchange, and no faults published.
+                    endpoint.ConfigureConsumeTopology = false;
+                    endpoint.PublishFaults = false;
                     endpoint.Consumer(() => AgentOf(node.Id).NewStartTaskConsumer());
                     endpoint.Consumer(() => AgentOf(node.Id).NewStopTaskConsumer());
                     endpoint.Consumer(() => AgentOf(node.Id).NewGetTaskLogsConsumer());

@@ -139,15 +139,18 @@ public abstract class ClusterFixtureBase : IAsyncLifetime
         return new UriBuilder(_rabbitMq.GetConnectionString()) { Path = "/" + name }.Uri.ToString();
     }
 
-    /// <summary>Starts the named agent (again), with the same data directory and so the same node id, and waits until its node is Ready.</summary>
-    public async Task<NodeIdentity> StartAgentAsync(string name)
+    /// <summary>
+    /// Starts the named agent (again), with the same data directory and so the same node id, and waits until its node
+    /// is Ready. <paramref name="overrides"/> come last, e.g. the agent's own broker credentials.
+    /// </summary>
+    public async Task<NodeIdentity> StartAgentAsync(string name, IDictionary<string, string?>? overrides = null)
     {
         var settings = new Dictionary<string, string?>(_configuration)
         {
             ["Agent:NodeName"] = name,
             ["Agent:DataPath"] = Path.Combine(_dataRoot, name),
         };
-        foreach (var (key, value) in AgentSettings(name))
+        foreach (var (key, value) in AgentSettings(name).Concat(overrides ?? new Dictionary<string, string?>()))
             settings[key] = value;
         var agent = InProcessServices.WorkerAgent(settings, ServiceHosts.Settings);
         await agent.StartAsync();
@@ -298,6 +301,9 @@ public abstract class ClusterFixtureBase : IAsyncLifetime
     /// Freezes the broker's container: its connections stay open but nothing is answered, as when a broker stops
     /// reading from publishers (a memory or disk alarm) or its host stalls.
     /// </summary>
+    /// <summary>How to run rabbitmqctl against the test broker from this machine's shell.</summary>
+    public string BrokerCtl => $"docker exec {_rabbitMq.Id} rabbitmqctl";
+
     public Task PauseBrokerAsync() => Docker.Containers.PauseContainerAsync(_rabbitMq.Id);
 
     public Task UnpauseBrokerAsync() => Docker.Containers.UnpauseContainerAsync(_rabbitMq.Id);

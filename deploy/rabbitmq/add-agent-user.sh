@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Gives one worker host its own RabbitMQ user, which reaches only that node's
+# queue, the reports agents publish and the reply queues of the Api's requests.
+# Run it where rabbitmqctl reaches the cluster's broker (on the broker's host,
+# or with --rabbitmqctl 'docker exec BROKER-CONTAINER rabbitmqctl').
+#
+#   deploy/rabbitmq/add-agent-user.sh NODE-NAME [--node-id ID] [--vhost VHOST] [--rabbitmqctl CMD]
+#   deploy/rabbitmq/add-agent-user.sh --remove NODE-NAME [--rabbitmqctl CMD]
+#
+# It prints the node's settings, as KEY=VALUE lines for the agent's environment:
+#   Agent__NodeId=...            the node's id, which its queue is named after
+#   Agent__NodeName=NODE-NAME
+#   AGENT_BROKER_USER=agent-NODE-NAME
+#   AGENT_BROKER_PASSWORD=...    put both in ConnectionStrings__messaging
+# A new node gets a new id. For a host already in the cluster, pass its id with
+# --node-id (the file node-id in the agent's data directory). Run it again for
+# the same name to rotate the password.
+set -euo pipefail
+
+die() { echo "add-agent-user: error: $*" >&2; exit 1; }
+usage() { sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+
+NAME="" NODE_ID="" VHOST="/" RABBITMQCTL="rabbitmqctl" REMOVE=0
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--node-id) NODE_ID="${2:?}"; shift 2 ;;
+	--vhost) VHOST="${2:?}"; shift 2 ;;
+	--rabbitmqctl) RABBITMQCTL="${2:?}"; shift 2 ;;
+	--remove) REMOVE=1; shift ;;
+	-h | --help) usage ;;
+	-*) echo "add-agent-user: unknown option '$1'" >&2; usage ;;
+	*) [ -z "$NAME" ] || die "one node name, got '$NAME' and '$1'"; NAME="$1"; shift ;;
+	esac
+done
+[ -n "$NAME" ] || usage
+[[ "$NAME" =~ ^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$ ]] || die "a node name is letters, digits, '.', '_' and '-', got '$NAME'"
+USER="agent-$NAME"
+ctl() { $RABBITMQCTL --quiet "$@"; }
+
+if [ "$REMOVE" = 1 ]; then
+	ctl delete_user "$USER" >/dev/null
+	echo "add-agent-user: removed $USER" >&2
+	exit 0
+fi
+
+if [ -z "$NODE_ID" ]; then
+	NODE_ID="$(cat /proc/sys/kernel/random/uuid)"
+fi
+NODE_ID="$(echo "$NODE_ID" | tr 'A-F' 'a-f')"
+[[ "$NODE_ID" =~ ^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$ ]] || die "--node-id wants a UUID, got '$NODE_ID'"
+QUEUE="agent-${NODE_ID//-/}"   # AgentQueue.Name: the id without dashes
+PASSWORD="$(head -c 24 /dev/urandom | base64 | tr -d '/+=' | head -c 32)"
+
+# What the agent declares, binds and writes to:
+#  - its own queue and exchange, and the error and skipped queues MassTransit adds beside them;
+#  - the exchanges of the events it publishes (MassTransit names them Namespace:Type);
+#  - the Api's reply queues (*_bus_*), where it answers a request for a task's logs.
+# It reads only its own queues: another node's commands, StateStore's queues and every reply queue stay closed.
+OWN="$QUEUE(_error|_skipped)?"
+EVENTS='Orchestrator\.Contracts:(NodeHeartbeat|TaskStarted|TaskExited|TaskRestarted|TaskHealthChanged|TaskProgressed)'
+REPLIES='.+_bus_.+'
+CONFIGURE="^($OWN|$EVENTS|$REPLIES)\$"
+WRITE="$CONFIGURE"
+READ="^$OWN\$"
+
+if ctl list_users | cut -f1 | grep -qx "$USER"; then
+	ctl change_password "$USER" "$PASSWORD" >/dev/null
+else
+	ctl add_user "$USER" "$PASSWORD" >/dev/null
+fi
+ctl set_permissions -p "$VHOST" "$USER" "$CONFIGURE" "$WRITE" "$READ" >/dev/null
+
+echo "Agent__NodeId=$NODE_ID"
+echo "Agent__NodeName=$NAME"
+echo "AGENT_BROKER_USER=$USER"
+echo "AGENT_BROKER_PASSWORD=$PASSWORD"
+echo "add-agent-user: $USER may use queue $QUEUE; start the agent with Agent__NodeId=$NODE_ID and" \
+	"ConnectionStrings__messaging=amqp://$USER:<password>@BROKER-HOST:5672" >&2

@@ -1,0 +1,115 @@
+using System.Text;
+using Orchestrator.Contracts;
+using Orchestrator.Domain.Tasks;
+using Orchestrator.IntegrationTests.Infrastructure;
+using Orchestrator.WorkerAgent;
+using Orchestrator.WorkerAgent.Host;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Events;
+using RabbitMQ.Client.Exceptions;
+
+namespace Orchestrator.IntegrationTests;
+
+/// <summary>
+/// A worker host with its own broker user (<c>deploy/rabbitmq/add-agent-user.sh</c>) runs its tasks as any agent
+/// does, and its credentials open nothing else: not another node's commands, not StateStore's requests.
+/// </summary>
+[Collection(MultiNodeClusterCollection.Name)]
+public sealed class AgentBrokerCredentialsTests(MultiNodeClusterFixture cluster)
+{
+    private const string NodeName = "node-own-user";
+    private const int AccessRefused = 403;
+
+    [Fact]
+    public async Task An_agent_with_its_own_broker_user_runs_logs_and_stops_a_task_and_can_reach_nothing_else()
+    {
+        var issued = await AddAgentUserAsync(NodeName);
+        var nodeId = Guid.Parse(issued["Agent__NodeId"]);
+        var broker = new UriBuilder(cluster.Configuration["ConnectionStrings:messaging"]!)
+        {
+            UserName = issued["AGENT_BROKER_USER"],
+            Password = issued["AGENT_BROKER_PASSWORD"],
+        }.Uri;
+
+        var node = await cluster.StartAgentAsync(NodeName, new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:messaging"] = broker.ToString(),
+            ["Agent:NodeId"] = nodeId.ToString(),
+        });
+        try
+        {
+            Assert.Equal(nodeId, node.Id);
+            var task = await cluster.SubmitAsync(new
+            {
+                name = "own-user-task",
+                image = TestImages.Workload,
+                command = new[] { "sh", "-c", "echo reached through its own user; sleep 600" },
+                resources = new { cpu = 0.25m, memoryMb = 32 },
+                stopTimeoutSeconds = 0,
+                nodeId,
+            });
+            await cluster.WaitForStateAsync(task.Id, TaskState.Running);
+            await cluster.WaitForLogAsync(task.Id, "reached through its own user");
+            Assert.Equal(TaskState.Completed, (await cluster.StopAndWaitAsync(task.Id)).State);
+
+            await using var connection = await new ConnectionFactory { Uri = broker }.CreateConnectionAsync();
+            Assert.Equal(AccessRefused, await RefusalOfConsumingAsync(connection, AgentQueue.Name(cluster.Nodes[0].Id)));
+            Assert.Equal(AccessRefused, await RefusalOfPublishingAsync(connection, "Orchestrator.Contracts:SubmitTask"));
+        }
+        finally
+        {
+            await cluster.StopAgentAsync(NodeName);
+            await RepositoryScripts.RunAsync("deploy/rabbitmq/add-agent-user.sh", TimeSpan.FromMinutes(1), "--remove", NodeName, "--rabbitmqctl", cluster.BrokerCtl);
+        }
+    }
+
+    [Fact]
+    public void An_assigned_node_id_is_kept_and_one_that_contradicts_the_kept_id_stops_the_start()
+    {
+        var dataPath = Path.Combine(Path.GetTempPath(), $"orchestrator-node-id-{Guid.NewGuid():N}");
+        try
+        {
+            var assigned = Guid.NewGuid();
+
+            var first = NodeIdentity.LoadOrCreate(new AgentOptions { DataPath = dataPath, NodeId = assigned });
+            var again = NodeIdentity.LoadOrCreate(new AgentOptions { DataPath = dataPath });
+            var error = Assert.Throws<InvalidOperationException>(() =>
+                NodeIdentity.LoadOrCreate(new AgentOptions { DataPath = dataPath, NodeId = Guid.NewGuid() }));
+
+            Assert.Equal(assigned, first.Id);
+            Assert.Equal(assigned, again.Id);
+            Assert.Contains($"says this host is node {assigned}", error.Message);
+            Assert.Equal(assigned, NodeIdentity.LoadOrCreate(new AgentOptions { DataPath = dataPath }).Id);
+        }
+        finally
+        {
+            Directory.Delete(dataPath, recursive: true);
+        }
+    }
+
+    private async Task<Dictionary<string, string>> AddAgentUserAsync(string name)
+    {
+        var output = await RepositoryScripts.RunAsync("deploy/rabbitmq/add-agent-user.sh", TimeSpan.FromMinutes(1), name, "--rabbitmqctl", cluster.BrokerCtl);
+        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => line.Split('=', 2))
+            .ToDictionary(pair => pair[0], pair => pair[1]);
+    }
+
+    private static async Task<int?> RefusalOfConsumingAsync(IConnection connection, string queue)
+    {
+        await using var channel = await connection.CreateChannelAsync();
+        var error = await Assert.ThrowsAsync<OperationInterruptedException>(() =>
+            channel.BasicConsumeAsync(queue, autoAck: false, new AsyncEventingBasicConsumer(channel)));
+        return error.ShutdownReason?.ReplyCode;
+    }
+
+    /// <summary>The broker refuses the write by closing the channel; with confirms on, the publish sees it.</summary>
+    private static async Task<int?> RefusalOfPublishingAsync(IConnection connection, string exchange)
+    {
+        await using var channel = await connection.CreateChannelAsync(
+            new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
+        await Assert.ThrowsAnyAsync<Exception>(async () =>
+            await channel.BasicPublishAsync(exchange, "", Encoding.UTF8.GetBytes("{}")));
+        return channel.CloseReason?.ReplyCode;
+    }
+}

@@ -18,7 +18,7 @@
 set -euo pipefail
 
 die() { echo "add-agent-user: error: $*" >&2; exit 1; }
-usage() { sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 NAME="" NODE_ID="" VHOST="/" RABBITMQCTL="rabbitmqctl" REMOVE=0
 while [ $# -gt 0 ]; do
@@ -63,7 +63,8 @@ CONFIGURE="^($OWN|$EVENTS|$REPLIES)\$"
 WRITE="$CONFIGURE"
 READ="^$OWN\$"
 
-if ctl list_users | cut -f1 | grep -qx "$USER"; then
+USERS="$(ctl list_users | cut -f1)"
+if grep -qx "$USER" <<<"$USERS"; then
 	ctl change_password "$USER" "$PASSWORD" >/dev/null
 else
 	ctl add_user "$USER" "$PASSWORD" >/dev/null

@@ -22,7 +22,7 @@ internal sealed class ApiKeySecuritySchemeTransformer(IOptions<ApiKeyOptions> op
             Scheme = "bearer",
             Description = $"An API key from the Api's configuration (Api__Keys__<name>), as 'Authorization: Bearer <key>' " +
                 $"or '{ApiKeyAuthenticationHandler.HeaderName}: <key>'. A key from Api__ReadOnlyKeys__<name> may only read: " +
-                "every method but GET gets 403 with it.",
+                "every method but GET and HEAD gets 403 with it.",
         };
         var requirement = new OpenApiSecurityRequirement
         {

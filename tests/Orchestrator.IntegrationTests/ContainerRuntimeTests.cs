@@ -20,13 +20,14 @@ public sealed class ContainerRuntimeTests : IAsyncLifetime
     private readonly AgentOptions _options = new() { PullMissingImages = false };
     private DockerContainerRuntime Runtime => new(_docker, _node, Options.Create(_options));
 
-    private StartTask Command(IReadOnlyList<PortMapping>? ports = null) => new(Guid.NewGuid(), _node.Id, Attempt: 1, new TaskSpec
-    {
-        Name = "runtime-test",
-        Image = TestImages.Workload,
-        Command = ["sleep", "300"],
-        Ports = ports,
-    });
+    private StartTask Command(IReadOnlyList<PortMapping>? ports = null, IReadOnlyList<string>? command = null) =>
+        new(Guid.NewGuid(), _node.Id, Attempt: 1, new TaskSpec
+        {
+            Name = "runtime-test",
+            Image = TestImages.Workload,
+            Command = command ?? ["sleep", "300"],
+            Ports = ports,
+        });
 
     [Fact]
     public async Task The_same_start_twice_runs_one_container()
@@ -67,6 +68,20 @@ public sealed class ContainerRuntimeTests : IAsyncLifetime
         var port = Assert.Single(status.Ports);
         Assert.Equal(8080, port.ContainerPort);
         Assert.InRange(port.HostPort, 1, 65535);
+    }
+
+    [Fact]
+    public async Task An_exit_watched_only_after_it_happened_says_how_long_the_run_lasted_by_the_engines_clock()
+    {
+        // As an agent restarted mid-run sees it: the restart policy's count resets after a long run, measured from
+        // the container's start, not from when this agent began to watch it.
+        var status = await Runtime.StartAsync(Command(command: ["sh", "-c", "sleep 2; exit 3"]), _ => Task.CompletedTask, CancellationToken.None);
+        await _docker.Containers.WaitContainerAsync(status.ContainerId);
+
+        var exit = await Runtime.WaitAsync(status.ContainerId, CancellationToken.None);
+
+        Assert.Equal(3, exit.ExitCode);
+        Assert.True(exit.RanFor >= TimeSpan.FromSeconds(2), $"ran for {exit.RanFor}, though the container slept 2 s");
     }
 
     public Task InitializeAsync() => Task.CompletedTask;

@@ -223,7 +223,7 @@ public sealed class DockerContainerRuntime(IDockerClient docker, NodeIdentity no
         var state = inspected.State;
         var exit = state.Running || state.Status == "created"
             ? null
-            : new ContainerExit(containerId, state.ExitCode, state.OOMKilled, ParseTime(state.FinishedAt));
+            : new ContainerExit(containerId, state.ExitCode, state.OOMKilled, ParseTime(state.StartedAt), ParseTime(state.FinishedAt));
         return new ContainerStatus(containerId, ports, ParseTime(state.StartedAt), exit);
     }
 

@@ -42,7 +42,12 @@ public interface IContainerRuntime
 
 public sealed record ContainerStatus(string ContainerId, IReadOnlyList<PortBinding> Ports, DateTimeOffset StartedAt, ContainerExit? Exit);
 
-public sealed record ContainerExit(string ContainerId, long ExitCode, bool OomKilled, DateTimeOffset FinishedAt);
+/// <param name="StartedAt">When the run that ended began, as the engine recorded it (each restart begins a new run).</param>
+public sealed record ContainerExit(string ContainerId, long ExitCode, bool OomKilled, DateTimeOffset StartedAt, DateTimeOffset FinishedAt)
+{
+    /// <summary>How long the container ran before this exit: the engine's own times, so also right for a container adopted mid-run.</summary>
+    public TimeSpan RanFor => FinishedAt - StartedAt;
+}
 
 /// <summary>
 /// A container found by its labels, with the spec it was started with when the labels carry it, and the host ports

@@ -30,7 +30,6 @@ public sealed class ContainerSupervision(Guid taskId, int attempt, string contai
         var policy = spec.RestartPolicyOrDefault;
         while (true)
         {
-            var startedAt = supervisor.Clock.GetUtcNow();
             _unhealthyBecause = null;
             LastProbe = LastProbe is null ? null : LastProbe with { Health = HealthStatus.Unknown };
             _health = spec.HealthCheck is { } check ? new HealthTracker(check) : null;
@@ -48,7 +47,9 @@ public sealed class ContainerSupervision(Guid taskId, int attempt, string contai
                 ? $"health check failed: {_unhealthyBecause}"
                 : exit.OomKilled ? $"OOMKilled: exited with code {exit.ExitCode}" : $"exited with code {exit.ExitCode}";
             var failed = unhealthy || exit.OomKilled || exit.ExitCode != 0;
-            var decision = RestartDecision.Decide(policy, failed, RestartCount, exit.FinishedAt - startedAt, Random.Shared.NextDouble());
+            // How long it ran by the engine's clock, not since this supervision began: after an agent restart the
+            // supervision of an adopted container begins mid-run, and a run of an hour must still reset the count.
+            var decision = RestartDecision.Decide(policy, failed, RestartCount, exit.RanFor, Random.Shared.NextDouble());
             if (!decision.Restart)
             {
                 var detail = unhealthy ? cause : null;

@@ -117,7 +117,7 @@ public sealed class SimulatedContainerRuntime(TimeSpan startDelay, TimeProvider 
             lock (_gate)
             {
                 _exitCode ??= exitCode;
-                _exit.TrySetResult(new ContainerExit(Id, _exitCode.Value, OomKilled: false, now));
+                _exit.TrySetResult(new ContainerExit(Id, _exitCode.Value, OomKilled: false, _startedAt, now));
                 return _exit.Task.Result;
             }
         }

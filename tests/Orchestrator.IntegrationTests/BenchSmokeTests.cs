@@ -24,5 +24,6 @@ public sealed class BenchSmokeTests
         Assert.True(result.PlacementsPerSecond > 0);
         Assert.True(result.SubmitToRunning.P50 > 0);
         Assert.True(result.Stages.PendingToScheduled.Count > 0);
+        Assert.All([result.Cpu.Process, result.Cpu.RabbitMq, result.Cpu.Postgres], cpu => Assert.True(cpu > TimeSpan.Zero));
     }
 }

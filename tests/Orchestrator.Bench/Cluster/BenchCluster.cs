@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
+using Orchestrator.Bench.Measurement;
 using Orchestrator.Bench.Simulation;
 using Orchestrator.Domain.Nodes;
 using Orchestrator.StateStore.Persistence;
@@ -112,6 +113,10 @@ public sealed class BenchCluster : IAsyncDisposable
     }
 
     /// <summary>Starts listening for NodeDown events from now on.</summary>
+    /// <summary>The CPU time the cluster has used so far: this process, Postgres and RabbitMQ.</summary>
+    public Task<ClusterCpu> CpuAsync(CancellationToken cancellationToken) =>
+        ClusterCpu.ReadAsync(Docker, _postgres.Id, _rabbitMq.Id, cancellationToken);
+
     public async Task<NodeDownObserver> ObserveNodeDownAsync(CancellationToken cancellationToken)
     {
         var observer = await NodeDownObserver.StartAsync(_configuration, cancellationToken);

@@ -56,6 +56,7 @@ public sealed class SimulatedCommand : AsyncCommand<SimulatedCommand.Settings>
         Report.Figure("nodes", $"{result.Nodes} simulated, all Ready {result.NodesReadyAfter.TotalSeconds:F1} s after starting");
         Report.Figure("submitted", $"{result.Submitted} at {result.SubmittedPerSecond:F0}/s achieved (asked {settings.Rate}/s); {result.FailedPosts} POSTs failed");
         Report.Figure("placements", $"{result.Running} Running, {result.PlacementsPerSecond:F0}/s sustained (first POST to last Running: {result.FirstPostToLastRunning.TotalSeconds:F1} s)");
+        Report.Figure("CPU", $"{result.Cpu.PerTask(result.Running)}; {result.Cpu.Total / result.FirstPostToLastRunning:F2} of {Environment.ProcessorCount} cores from the first POST to the last Running");
         Report.Figure("false Down", $"{result.NodeDowns} NodeDown heard between the nodes being Ready and the last task Running");
         Report.Latencies($"{result.Nodes} simulated nodes",
             ("POST to Running", result.SubmitToRunning),

@@ -31,11 +31,12 @@ public sealed record SimulatedPlacementResult(
     TimeSpan NodesReadyAfter,
     int NodeDowns,
     LifecycleStages Stages,
-    IReadOnlyList<TraceStep> Trace);
+    IReadOnlyList<TraceStep> Trace,
+    ClusterCpu Cpu);
 
 /// <summary>
 /// Thousands of tasks through the real Api, bus and database to many simulated nodes: how many reach Running per
-/// second, sustained, and how long each took from its POST. Spans are kept for the first seconds only, for the
+/// second, sustained, how long each took from its POST, and how much CPU each cost the cluster. Spans are kept for the first seconds only, for the
 /// breakdown; a long run would otherwise hold millions.
 /// </summary>
 public sealed class SimulatedPlacementScenario(BenchCluster cluster, SpanCollector spans, Action<string> progress)
@@ -61,6 +62,7 @@ public sealed class SimulatedPlacementScenario(BenchCluster cluster, SpanCollect
         spans.Resume();
 
         progress($"submitting {settings.Tasks} tasks at {settings.PerSecond}/s for {settings.RunFor.TotalSeconds:F0} s");
+        var cpuBefore = await cluster.CpuAsync(cancellationToken);
         using var stopTracing = new CancellationTokenSource(TracedFor);
         stopTracing.Token.Register(spans.Pause);
         var submissions = await submitter.SubmitAsync(
@@ -69,6 +71,8 @@ public sealed class SimulatedPlacementScenario(BenchCluster cluster, SpanCollect
         progress("waiting for every task to be Running");
         var seen = await running.WaitForAllAsync(submissions.Select(s => s.TaskId).ToList(), settings.RunFor + TimeSpan.FromMinutes(2), cancellationToken);
         spans.Pause();
+        // From the first measured POST to the last task Running: everything those tasks cost, heartbeats included.
+        var cpu = await cluster.CpuAsync(cancellationToken) - cpuBefore;
 
         var window = seen.Count == 0 ? TimeSpan.Zero : seen.Values.Max() - submissions[0].SentAt;
         var traced = submissions.Where(s => s.SentAt - submissions[0].SentAt < TracedFor).Select(s => s.TraceId).ToHashSet();
@@ -85,6 +89,7 @@ public sealed class SimulatedPlacementScenario(BenchCluster cluster, SpanCollect
             nodesReadyAfter,
             downs.Heard.Count,
             await LifecycleStages.ReadAsync(cluster, submissions, cancellationToken),
-            TraceBreakdown.Of(spans.Spans, traced, "bench submit"));
+            TraceBreakdown.Of(spans.Spans, traced, "bench submit"),
+            cpu);
     }
 }

@@ -73,6 +73,35 @@ public sealed class FaultToleranceTests(FaultClusterFixture cluster)
     }
 
     [Fact]
+    public async Task A_lost_exit_report_recorded_from_the_heartbeat_keeps_what_only_the_report_knew()
+    {
+        var task = await cluster.SubmitAsync(new
+        {
+            name = "oom-report-lost",
+            image = TestImages.Workload,
+            command = new[] { "dd", "if=/dev/zero", "of=/dev/null", "bs=64M", "count=1" },
+            resources = new { memoryMb = 8 },
+            restartPolicy = new { mode = "Never" },
+        });
+        var reported = await cluster.WaitForStateAsync(task.Id, TaskState.Failed);
+        Assert.StartsWith("OOMKilled", reported.Message);
+
+        // As in the test above: the agent's TaskExited faulted past every retry, so StateStore still holds the task
+        // as Running. The engine's listing, all the heartbeat sees of the container, says only "Exited (137)".
+        await cluster.ExecuteSqlAsync($"""
+            UPDATE orchestrator.tasks SET "State" = 'Running', "ExitCode" = NULL, "FinishedAt" = NULL WHERE "Id" = '{task.Id}'
+            """);
+        Assert.Equal(TaskState.Running, (await cluster.GetTaskAsync(task.Id)).State);
+
+        var repaired = await cluster.WaitForStateAsync(task.Id, TaskState.Failed);
+        Assert.Equal(137L, repaired.ExitCode);
+        Assert.StartsWith("OOMKilled", repaired.Message);
+        var failures = (await cluster.EventsAsync(task.Id)).Where(e => e.State == TaskState.Failed).ToList();
+        Assert.Equal(2, failures.Count);
+        Assert.All(failures, failure => Assert.StartsWith("OOMKilled", failure.Reason));
+    }
+
+    [Fact]
     public async Task A_submission_while_the_database_is_down_gets_503_and_records_nothing()
     {
         var name = $"while-down-{Guid.NewGuid():N}"[..24];

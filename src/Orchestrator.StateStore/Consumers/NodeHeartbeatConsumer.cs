@@ -179,7 +179,11 @@ public sealed class NodeHeartbeatConsumer(
             if (!container.Running && ExitIsUnrecorded(task, container))
             {
                 Track(db, task).ContainerId ??= container.ContainerId;
-                lifecycle.RecordExit(task, container.ExitCode, oomKilled: false, error: null);
+                // The agent's own report when it sent one (it was lost): all it said, the OOM flag included.
+                if (container.ExitReport is { } report && report.TaskId == task.Id && report.Attempt == container.Attempt)
+                    lifecycle.RecordExit(task, report.ExitCode, report.OomKilled, report.Error, report.Detail, report.Unhealthy);
+                else
+                    lifecycle.RecordExit(task, container.ExitCode, oomKilled: false, error: null);
             }
         }
     }

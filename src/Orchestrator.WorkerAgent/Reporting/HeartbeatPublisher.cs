@@ -69,13 +69,14 @@ public sealed class HeartbeatPublisher(
         var supervision = supervisor.Find(container.ContainerId);
         var running = container.Running || supervision is not null || supervisor.IsStarting(container.TaskId, container.Attempt)
             || supervisor.IsStopping(container.TaskId, container.Attempt);
-        var exitReportedAt = running ? null : supervisor.ReportedExitAt(container.ContainerId);
+        var reported = running ? null : supervisor.ReportedExitOf(container.ContainerId);
         var probe = supervision?.LastProbe;
         return new ContainerReport(
             container.TaskId, container.Attempt, container.ContainerId, running, running ? null : container.ExitCode,
             probe?.Health ?? HealthStatus.Unknown, probe?.At, probe?.Result,
-            ExitReported: exitReportedAt is not null,
+            ExitReported: reported is not null,
             Ports: running ? container.Ports : null,
-            ExitReportedAt: exitReportedAt);
+            ExitReportedAt: reported?.At,
+            ExitReport: reported?.Report);
     }
 }

@@ -55,9 +55,10 @@ public sealed class ContainerSupervision(Guid taskId, int attempt, string contai
                 var detail = unhealthy ? cause : null;
                 if (decision.Reason.StartsWith("gave up", StringComparison.Ordinal))
                     detail = detail is null ? decision.Reason : $"{detail}; {decision.Reason}";
-                await supervisor.Bus.Publish(new TaskExited(
-                    TaskId, supervisor.Node.Id, Attempt, ContainerId, exit.ExitCode, exit.OomKilled, null, exit.FinishedAt, detail, unhealthy), stopping);
-                supervisor.RecordReportedExit(ContainerId);
+                var report = new TaskExited(
+                    TaskId, supervisor.Node.Id, Attempt, ContainerId, exit.ExitCode, exit.OomKilled, null, exit.FinishedAt, detail, unhealthy);
+                await supervisor.Bus.Publish(report, stopping);
+                supervisor.RecordReportedExit(ContainerId, report);
                 return;
             }
 

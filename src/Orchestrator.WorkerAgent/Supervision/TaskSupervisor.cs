@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using MassTransit;
+using Orchestrator.Contracts;
 using Orchestrator.Domain.Tasks;
 using Orchestrator.WorkerAgent.Host;
 using Orchestrator.WorkerAgent.Runtime;
@@ -26,7 +27,7 @@ public sealed class TaskSupervisor(
     // A stop under way, and whether it has finished (its mark then waits for the supervision to see the exit).
     private readonly ConcurrentDictionary<(Guid TaskId, int Attempt), bool> _stopping = new();
     private readonly Lock _stopEnds = new();
-    private readonly ConcurrentDictionary<string, DateTimeOffset> _reportedExits = new();
+    private readonly ConcurrentDictionary<string, ReportedExit> _reportedExits = new();
     private readonly ConcurrentDictionary<(Guid TaskId, int Attempt), bool> _starting = new();
 
     /// <summary>
@@ -98,10 +99,12 @@ public sealed class TaskSupervisor(
     public ContainerSupervision? Find(string containerId) => _supervised.GetValueOrDefault(containerId);
 
     /// <summary>When the final exit of this container was sent as a TaskExited; null if it was not.</summary>
-    public DateTimeOffset? ReportedExitAt(string containerId) =>
-        _reportedExits.TryGetValue(containerId, out var at) ? at : null;
+    /// <summary>The exit this agent reported for the container, and when; null if it has reported none.</summary>
+    public ReportedExit? ReportedExitOf(string containerId) =>
+        _reportedExits.TryGetValue(containerId, out var reported) ? reported : null;
 
-    internal void RecordReportedExit(string containerId) => _reportedExits[containerId] = clock.GetUtcNow();
+    internal void RecordReportedExit(string containerId, TaskExited report) =>
+        _reportedExits[containerId] = new ReportedExit(clock.GetUtcNow(), report);
 
     /// <summary>
     /// Whether an exited container was still under supervision when the last agent stopped (waiting out a backoff,
@@ -156,3 +159,6 @@ public sealed class TaskSupervisor(
         }
     }
 }
+
+/// <summary>An exit the agent has sent as <see cref="TaskExited"/>, kept so its heartbeats can stand in for a report that was lost.</summary>
+public sealed record ReportedExit(DateTimeOffset At, TaskExited Report);

@@ -350,7 +350,10 @@ public abstract class ClusterFixtureBase : IAsyncLifetime
     /// </summary>
     public async Task ExecuteSqlAsync(string sql)
     {
-        await using var connection = new Npgsql.NpgsqlConnection(_postgres.GetConnectionString());
+        // A connection of its own, not a pooled one: a pooled connection left from an earlier statement would have
+        // died with a database restart staged by another test in between.
+        var unpooled = new Npgsql.NpgsqlConnectionStringBuilder(_postgres.GetConnectionString()) { Pooling = false };
+        await using var connection = new Npgsql.NpgsqlConnection(unpooled.ConnectionString);
         await connection.OpenAsync();
         await using var command = new Npgsql.NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync();

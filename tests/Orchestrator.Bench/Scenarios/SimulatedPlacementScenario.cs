@@ -36,8 +36,8 @@ public sealed record SimulatedPlacementResult(
 
 /// <summary>
 /// Thousands of tasks through the real Api, bus and database to many simulated nodes: how many reach Running per
-/// second, sustained, how long each took from its POST, and how much CPU each cost the cluster. Spans are kept for the first seconds only, for the
-/// breakdown; a long run would otherwise hold millions.
+/// second, sustained, how long each took from its POST, and how much CPU each cost the cluster. Spans are kept for
+/// the first seconds only, for the breakdown; a long run would otherwise hold millions.
 /// </summary>
 public sealed class SimulatedPlacementScenario(BenchCluster cluster, SpanCollector spans, Action<string> progress)
 {

@@ -1,3 +1,4 @@
+using Orchestrator.Domain.Capacity;
 using Orchestrator.Domain.Nodes;
 using Orchestrator.Domain.Tasks;
 
@@ -11,25 +12,49 @@ namespace Orchestrator.Domain.Scheduling;
 public static class CandidateFilter
 {
     /// <summary>Why <paramref name="node"/> cannot take <paramref name="task"/>, or null when it can.</summary>
-    public static string? RejectionReason(TaskSpec task, NodeSnapshot node)
+    public static string? RejectionReason(TaskSpec task, NodeSnapshot node) => Check(task, new Request(task), node, explain: true);
+
+    /// <summary>
+    /// The nodes that can take <paramref name="task"/>. It runs once per node of the cluster for every placement, so
+    /// the task's request is worked out once, and a node is turned down without building the reason.
+    /// </summary>
+    public static IReadOnlyList<NodeSnapshot> Feasible(TaskSpec task, IReadOnlyList<NodeSnapshot> nodes)
     {
-        if (node.Status != NodeStatus.Ready)
-            return node.Status.ToString();
-        if (task.NodeId is { } pinned && pinned != node.Id)
-            return "not the pinned node";
-        if (task.Constraints?.FirstOrDefault(c => !c.IsMetBy(node.Labels)) is { } unmet)
-            return $"without label {unmet}";
-        var shortfalls = node.Free.Shortfalls(task.Requested);
-        if (shortfalls.Count > 0)
-            return $"short of {string.Join(" and ", shortfalls)}";
-        foreach (var port in task.FixedHostPorts)
-            if (node.UsedHostPorts.Contains(port))
-                return $"host port {port} taken";
-        return null;
+        var request = new Request(task);
+        var feasible = new List<NodeSnapshot>();
+        foreach (var node in nodes)
+            if (Check(task, request, node, explain: false) is null)
+                feasible.Add(node);
+        return feasible;
     }
 
-    public static IReadOnlyList<NodeSnapshot> Feasible(TaskSpec task, IReadOnlyList<NodeSnapshot> nodes) =>
-        nodes.Where(node => RejectionReason(task, node) is null).ToList();
+    /// <summary>What the task asks of a node, worked out once for a whole cluster.</summary>
+    private readonly struct Request(TaskSpec task)
+    {
+        public Resources Resources { get; } = task.Requested;
+        public HostPort[] FixedHostPorts { get; } = task.FixedHostPorts.ToArray();
+    }
+
+    /// <summary>Stands for a reason not spelled out (<c>explain: false</c>).</summary>
+    private const string Rejected = "";
+
+    private static string? Check(TaskSpec task, Request request, NodeSnapshot node, bool explain)
+    {
+        if (node.Status != NodeStatus.Ready)
+            return explain ? node.Status.ToString() : Rejected;
+        if (task.NodeId is { } pinned && pinned != node.Id)
+            return "not the pinned node";
+        if (task.Constraints is { } constraints)
+            foreach (var constraint in constraints)
+                if (!constraint.IsMetBy(node.Labels))
+                    return explain ? $"without label {constraint}" : Rejected;
+        if (!node.HasRoomFor(request.Resources))
+            return explain ? $"short of {string.Join(" and ", node.Free.Shortfalls(request.Resources))}" : Rejected;
+        foreach (var port in request.FixedHostPorts)
+            if (node.UsedHostPorts.Contains(port))
+                return explain ? $"host port {port} taken" : Rejected;
+        return null;
+    }
 
     /// <summary>
     /// Says why nothing fits, e.g. "no Ready node has room for 0.5 cpu, 65536 MiB memory, 100 MiB disk;

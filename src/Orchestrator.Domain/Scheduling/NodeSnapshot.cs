@@ -20,6 +20,12 @@ public sealed record NodeSnapshot(
 {
     public Resources Free => Allocatable - Allocated;
 
+    /// <summary>Whether <paramref name="request"/> fits in <see cref="Free"/>, worked out without building it.</summary>
+    public bool HasRoomFor(Resources request) =>
+        request.Cpu <= Allocatable.Cpu - Allocated.Cpu
+        && request.MemoryMb <= Allocatable.MemoryMb - Allocated.MemoryMb
+        && request.DiskMb <= Allocatable.DiskMb - Allocated.DiskMb;
+
     /// <summary>The same node with <paramref name="request"/> and its host ports added, as after a placement.</summary>
     public NodeSnapshot WithTask(Resources request, IEnumerable<HostPort> hostPorts) => this with
     {

@@ -6,8 +6,9 @@ namespace Orchestrator.Bench.Measurement;
 /// <summary>
 /// CPU time the cluster has used: this process (the services, the simulated agents and the harness) and the
 /// Postgres and RabbitMQ containers (the engine's own count for each). Two readings apart give what a window cost.
-/// It counts only the cluster's own processes, so it compares changes where the rate, which moves with whatever
-/// else the machine runs, cannot. It includes the heartbeats' steady cost, spread over the window's tasks.
+/// It counts only the cluster's own processes, where the rate also moves with whatever else the machine runs; it
+/// still varies from run to run with how the work batches, and includes the heartbeats' steady cost, spread over
+/// the window's tasks.
 /// </summary>
 public sealed record ClusterCpu(TimeSpan Process, TimeSpan Postgres, TimeSpan RabbitMq)
 {

@@ -59,6 +59,9 @@ public sealed class AgentBrokerCredentialsTests(MultiNodeClusterFixture cluster)
         finally
         {
             await cluster.StopAgentAsync(NodeName);
+            // Down before the next test of the collection, which may expect its tasks spread over the fixture's
+            // three nodes only (an empty Ready node would draw them).
+            await cluster.WaitForNodeAsync(nodeId, Domain.Nodes.NodeStatus.Down);
             await RepositoryScripts.RunAsync("deploy/rabbitmq/add-agent-user.sh", TimeSpan.FromMinutes(1), "--remove", NodeName, "--rabbitmqctl", cluster.BrokerCtl);
         }
     }

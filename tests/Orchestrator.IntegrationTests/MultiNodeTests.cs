@@ -158,6 +158,8 @@ public sealed class MultiNodeTests(MultiNodeClusterFixture cluster, ITestOutputH
         Assert.Equal(gpu.Id, placed.NodeId);
         await cluster.StopAllAsync([task.Id]);
         await cluster.StopAgentAsync(MultiNodeClusterFixture.Gpu);
+        // Down before the next test, which expects its tasks spread over the fixture's three nodes only.
+        await cluster.WaitForNodeAsync(gpu.Id, NodeStatus.Down);
     }
 
     [Fact]

@@ -75,14 +75,7 @@ public sealed class FaultToleranceTests(FaultClusterFixture cluster)
     [Fact]
     public async Task A_lost_exit_report_recorded_from_the_heartbeat_keeps_what_only_the_report_knew()
     {
-        var task = await cluster.SubmitAsync(new
-        {
-            name = "oom-report-lost",
-            image = TestImages.Workload,
-            command = new[] { "dd", "if=/dev/zero", "of=/dev/null", "bs=64M", "count=1" },
-            resources = new { memoryMb = 8 },
-            restartPolicy = new { mode = "Never" },
-        });
+        var task = await cluster.SubmitAsync(TestTasks.MemoryHog("oom-report-lost"));
         var reported = await cluster.WaitForStateAsync(task.Id, TaskState.Failed);
         Assert.StartsWith("OOMKilled", reported.Message);
 

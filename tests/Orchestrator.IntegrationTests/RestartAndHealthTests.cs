@@ -138,14 +138,7 @@ public sealed class RestartAndHealthTests(ClusterFixture cluster)
     [Fact]
     public async Task Task_that_goes_over_its_memory_is_OOM_killed_and_says_so()
     {
-        var submitted = await cluster.SubmitAsync(new
-        {
-            name = "memory-hog",
-            image = TestImages.Workload,
-            command = new[] { "dd", "if=/dev/zero", "of=/dev/null", "bs=64M", "count=1" },
-            resources = new { memoryMb = 8 },
-            restartPolicy = new { mode = "Never" },
-        });
+        var submitted = await cluster.SubmitAsync(TestTasks.MemoryHog("memory-hog"));
 
         var failed = await cluster.WaitForStateAsync(submitted.Id, TaskState.Failed);
 

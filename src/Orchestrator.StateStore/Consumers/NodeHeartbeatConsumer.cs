@@ -181,7 +181,7 @@ public sealed class NodeHeartbeatConsumer(
                 Track(db, task).ContainerId ??= container.ContainerId;
                 // The agent's own report when it sent one (it was lost): all it said, the OOM flag included.
                 if (container.ExitReport is { } report && report.TaskId == task.Id && report.Attempt == container.Attempt)
-                    lifecycle.RecordExit(task, report.ExitCode, report.OomKilled, report.Error, report.Detail, report.Unhealthy);
+                    lifecycle.RecordExit(task, report);
                 else
                     lifecycle.RecordExit(task, container.ExitCode, oomKilled: false, error: null);
             }

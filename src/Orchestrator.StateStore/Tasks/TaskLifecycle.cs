@@ -31,6 +31,16 @@ public sealed class TaskLifecycle(
     }
 
     /// <summary>
+    /// What an agent's <see cref="TaskExited"/> says, applied to the task: from the report itself, or from a heartbeat
+    /// standing in for a report that was lost.
+    /// </summary>
+    public void RecordExit(TaskRecord task, TaskExited report)
+    {
+        task.ContainerId ??= report.ContainerId;
+        RecordExit(task, report.ExitCode, report.OomKilled, report.Error, report.Detail, report.Unhealthy);
+    }
+
+    /// <summary>
     /// What a final exit means: Completed when the user stopped it or it exited 0 on its own, otherwise Failed.
     /// <paramref name="detail"/> says why the agent did not restart it, e.g. "gave up after 3 restarts".
     /// </summary>

@@ -57,7 +57,16 @@ public static class WorkerAgentExtensions
     private static void OnNodeQueue(IEndpointRegistrationConfigurator endpoint, string queue)
     {
         endpoint.Name = queue;
+        endpoint.AddConfigureEndpointCallback((_, receive) => ConfigureNodeQueue(receive));
+    }
+
+    /// <summary>
+    /// A node queue binds nothing but its own exchange and publishes no faults (see
+    /// <see cref="AddWorkerAgentConsumers"/>); the bench's simulated agents set up their queues the same way.
+    /// </summary>
+    public static void ConfigureNodeQueue(IReceiveEndpointConfigurator endpoint)
+    {
         endpoint.ConfigureConsumeTopology = false;
-        endpoint.AddConfigureEndpointCallback((_, receive) => receive.PublishFaults = false);
+        endpoint.PublishFaults = false;
     }
 }

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orchestrator.Contracts;
 using Orchestrator.WorkerAgent;
+using Orchestrator.WorkerAgent.Extensions;
 using Orchestrator.WorkerAgent.Host;
 using Orchestrator.WorkerAgent.Supervision;
 
@@ -49,10 +50,7 @@ public sealed class SimulatedAgentPool : IAsyncDisposable
                 rabbit.ReceiveEndpoint(AgentQueue.Name(node.Id), endpoint =>
                 {
                     endpoint.PrefetchCount = settings.PrefetchPerAgent;
-                    // As the real agent's queue (WorkerAgentExtensions.AddWorkerAgentConsumers): bound to nothing but
-                    // its own exchange, and no faults published.
-                    endpoint.ConfigureConsumeTopology = false;
-                    endpoint.PublishFaults = false;
+                    WorkerAgentExtensions.ConfigureNodeQueue(endpoint);
                     endpoint.Consumer(() => AgentOf(node.Id).NewStartTaskConsumer());
                     endpoint.Consumer(() => AgentOf(node.Id).NewStopTaskConsumer());
                     endpoint.Consumer(() => AgentOf(node.Id).NewGetTaskLogsConsumer());

@@ -15,7 +15,6 @@ public sealed class TaskExitedConsumer(StateTransaction transaction, TaskLifecyc
             var task = await db.Tasks.FindAsync([report.TaskId], context.CancellationToken);
             if (task is null || task.IsTerminal || !task.IsCurrentAttempt(report.NodeId, report.Attempt))
                 return;
-            task.ContainerId ??= report.ContainerId;
-            lifecycle.RecordExit(task, report.ExitCode, report.OomKilled, report.Error, report.Detail, report.Unhealthy);
+            lifecycle.RecordExit(task, report);
         }, context.CancellationToken);
 }

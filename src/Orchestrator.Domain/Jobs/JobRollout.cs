@@ -1,0 +1,71 @@
+namespace Orchestrator.Domain.Jobs;
+
+/// <summary>One of a job's live tasks as the rollout sees it: which revision of the job's spec it runs, and whether it is Running.</summary>
+public readonly record struct JobTask(Guid Id, int Revision, bool Running, DateTimeOffset CreatedAt);
+
+/// <summary>What a reconciliation does: start this many tasks of the current revision, and stop these.</summary>
+public sealed record JobPlan(int Start, IReadOnlyList<Guid> Stop)
+{
+    public bool IsEmpty => Start == 0 && Stop.Count == 0;
+}
+
+/// <summary>
+/// Works out how a job gets from the tasks it has to the tasks it wants: <c>count</c> live tasks of its current
+/// revision. A live task is one not finished and not being stopped.
+/// <list type="bullet">
+/// <item>Too few tasks: start the missing ones (the replacements of tasks that ended, or a scale-up).</item>
+/// <item>Too many: stop the extra ones, those not Running first, then the newest.</item>
+/// <item>A new revision rolls out one task at a time: one task more than the count is started, and a task of the old
+/// revision is stopped only once enough tasks are Running without it. So the job never has fewer Running tasks than it
+/// wants because of the rollout, and a new revision that never runs leaves the old tasks in place. Old tasks that are
+/// not Running serve nobody, and are replaced at once.</item>
+/// </list>
+/// Pure: the caller reads the tasks, applies the plan and calls again later.
+/// </summary>
+public static class JobRollout
+{
+    /// <summary>How many tasks above the count a rollout may run at once.</summary>
+    public const int MaxSurge = 1;
+
+    public static JobPlan Plan(int count, int revision, IReadOnlyList<JobTask> live)
+    {
+        var stop = new List<Guid>();
+        var outdated = live.Where(t => t.Revision != revision).ToList();
+        var current = live.Where(t => t.Revision == revision).ToList();
+
+        stop.AddRange(outdated.Where(t => !t.Running).Select(t => t.Id));
+
+        var runningOutdated = outdated.Where(t => t.Running).OrderBy(t => t.CreatedAt).ToList();
+        var running = runningOutdated.Count + current.Count(t => t.Running);
+        var spare = Math.Max(0, running - count);
+        stop.AddRange(runningOutdated.Take(spare).Select(t => t.Id));
+
+        var extra = current.Count - count;
+        if (extra > 0)
+            stop.AddRange(current.OrderBy(t => t.Running).ThenByDescending(t => t.CreatedAt).Take(extra).Select(t => t.Id));
+
+        var currentLeft = Math.Min(current.Count, count);
+        var liveLeft = live.Count - stop.Count;
+        var start = Math.Max(0, Math.Min(count - currentLeft, count + MaxSurge - liveLeft));
+        return new JobPlan(start, stop);
+    }
+
+    /// <summary>The window in which a job's failed tasks slow down their replacement.</summary>
+    public static readonly TimeSpan FailureWindow = TimeSpan.FromMinutes(10);
+
+    public static readonly TimeSpan MaxReplacementDelay = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// How long after its latest failure a job waits before starting tasks again, given how many of its tasks failed
+    /// within <see cref="FailureWindow"/>: none for the first, then 10 s doubling up to five minutes. A task's own
+    /// restart policy has already retried it on its node; this keeps a job whose tasks cannot run (a bad image, a
+    /// crashing command) from filling the cluster's history with replacements.
+    /// </summary>
+    public static TimeSpan ReplacementDelay(int recentFailures)
+    {
+        if (recentFailures <= 1)
+            return TimeSpan.Zero;
+        var seconds = 10 * Math.Pow(2, Math.Min(recentFailures - 2, 10));
+        return TimeSpan.FromSeconds(Math.Min(seconds, MaxReplacementDelay.TotalSeconds));
+    }
+}

@@ -1,0 +1,31 @@
+using System.Text.Json.Serialization;
+using Orchestrator.Domain.Tasks;
+
+namespace Orchestrator.Domain.Jobs;
+
+/// <summary>
+/// What a user asks to keep running: the body of <c>PUT /api/jobs/{name}</c>. The job keeps <see cref="Count"/>
+/// tasks of <see cref="Task"/> alive, replacing any that end, and rolls them over one at a time when the task
+/// changes. The tasks are named after the job (<c>web-1</c>, <c>web-2</c>, ...).
+/// </summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed record JobSpec
+{
+    public const int DefaultCount = 1;
+
+    /// <summary>How many tasks to keep alive; 1 when omitted, 0 keeps the job with none.</summary>
+    public int? Count { get; init; }
+
+    /// <summary>The spec of every task; its name, if given, must be the job's.</summary>
+    public TaskSpec? Task { get; init; }
+
+    [JsonIgnore]
+    public int CountOrDefault => Count ?? DefaultCount;
+}
+
+/// <summary>The body of <c>PUT /api/jobs/{name}/scale</c>.</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed record JobScale
+{
+    public int? Count { get; init; }
+}

@@ -1,0 +1,138 @@
+using Orchestrator.Domain.Jobs;
+
+namespace Orchestrator.Domain.Tests.Jobs;
+
+public sealed class JobRolloutTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
+    private int _created;
+
+    private JobTask Task(int revision, bool running) => new(Guid.NewGuid(), revision, running, T0.AddSeconds(_created++));
+
+    [Fact]
+    public void A_new_job_starts_all_its_tasks_at_once()
+    {
+        var plan = JobRollout.Plan(count: 3, revision: 1, live: []);
+        Assert.Equal(3, plan.Start);
+        Assert.Empty(plan.Stop);
+    }
+
+    [Fact]
+    public void A_job_with_what_it_wants_does_nothing_whether_or_not_its_tasks_run_yet()
+    {
+        Assert.True(JobRollout.Plan(2, 1, [Task(1, true), Task(1, false)]).IsEmpty);
+    }
+
+    [Fact]
+    public void A_task_that_ended_is_replaced()
+    {
+        // The ended task is no longer live; two remain of three.
+        var plan = JobRollout.Plan(3, 1, [Task(1, true), Task(1, true)]);
+        Assert.Equal(1, plan.Start);
+        Assert.Empty(plan.Stop);
+    }
+
+    [Fact]
+    public void Scaling_down_stops_the_tasks_not_running_first_then_the_newest()
+    {
+        var oldRunning = Task(1, true);
+        var pending = Task(1, false);
+        var newRunning = Task(1, true);
+        var plan = JobRollout.Plan(1, 1, [oldRunning, pending, newRunning]);
+        Assert.Equal(0, plan.Start);
+        Assert.Equal([pending.Id, newRunning.Id], plan.Stop);
+    }
+
+    [Fact]
+    public void Scaling_to_zero_stops_everything_of_every_revision()
+    {
+        var tasks = new[] { Task(1, true), Task(2, true), Task(2, false) };
+        var plan = JobRollout.Plan(0, 2, tasks);
+        Assert.Equal(0, plan.Start);
+        Assert.Equal(tasks.Select(t => t.Id).Order(), plan.Stop.Order());
+    }
+
+    [Fact]
+    public void A_rollout_first_starts_one_task_above_the_count_and_stops_nothing()
+    {
+        var plan = JobRollout.Plan(3, 2, [Task(1, true), Task(1, true), Task(1, true)]);
+        Assert.Equal(1, plan.Start);
+        Assert.Empty(plan.Stop);
+    }
+
+    [Fact]
+    public void A_rollout_waits_while_its_new_task_is_not_running()
+    {
+        Assert.True(JobRollout.Plan(3, 2, [Task(1, true), Task(1, true), Task(1, true), Task(2, false)]).IsEmpty);
+    }
+
+    [Fact]
+    public void Once_the_new_task_runs_the_oldest_old_task_is_stopped_and_the_next_new_one_started()
+    {
+        var oldest = Task(1, true);
+        var plan = JobRollout.Plan(3, 2, [oldest, Task(1, true), Task(1, true), Task(2, true)]);
+        Assert.Equal([oldest.Id], plan.Stop);
+        Assert.Equal(1, plan.Start);
+    }
+
+    [Fact]
+    public void A_rollout_run_to_its_end_leaves_count_tasks_of_the_new_revision_and_never_fewer_running_than_wanted()
+    {
+        // Simulated: each pass applies the plan, and a started task runs by the next pass.
+        const int count = 4;
+        var live = Enumerable.Range(0, count).Select(_ => Task(1, true)).ToList();
+        var passes = 0;
+        while (true)
+        {
+            live = live.Select(t => t with { Running = true }).ToList();
+            var plan = JobRollout.Plan(count, 2, live);
+            if (plan.IsEmpty)
+                break;
+            live.RemoveAll(t => plan.Stop.Contains(t.Id));
+            Assert.True(live.Count(t => t.Running) >= count, $"pass {passes}: {live.Count(t => t.Running)} running");
+            live.AddRange(Enumerable.Range(0, plan.Start).Select(_ => Task(2, false)));
+            Assert.True(++passes <= count + 1, "the rollout does not end");
+        }
+        Assert.Equal(count, live.Count);
+        Assert.All(live, t => Assert.Equal(2, t.Revision));
+    }
+
+    [Fact]
+    public void Old_tasks_that_are_not_running_are_replaced_at_once()
+    {
+        var stuck = Task(1, false);
+        var plan = JobRollout.Plan(2, 2, [stuck, Task(1, true)]);
+        Assert.Equal([stuck.Id], plan.Stop);
+        Assert.Equal(2, plan.Start);
+    }
+
+    [Fact]
+    public void A_new_revision_that_never_runs_leaves_the_old_tasks_serving()
+    {
+        var plan = JobRollout.Plan(2, 2, [Task(1, true), Task(1, true), Task(2, false)]);
+        Assert.True(plan.IsEmpty);
+    }
+
+    [Fact]
+    public void Scaling_down_during_a_rollout_stops_old_tasks_before_new_ones()
+    {
+        var old1 = Task(1, true);
+        var old2 = Task(1, true);
+        var plan = JobRollout.Plan(1, 2, [old1, old2, Task(2, true)]);
+        Assert.Equal([old1.Id, old2.Id], plan.Stop);
+        Assert.Equal(0, plan.Start);
+    }
+
+    [Theory]
+    [InlineData(0, 0)]
+    [InlineData(1, 0)]
+    [InlineData(2, 10)]
+    [InlineData(3, 20)]
+    [InlineData(5, 80)]
+    [InlineData(7, 300)]
+    [InlineData(1000, 300)]
+    public void Failed_tasks_slow_their_replacement_down_doubling_to_five_minutes(int failures, int seconds)
+    {
+        Assert.Equal(TimeSpan.FromSeconds(seconds), JobRollout.ReplacementDelay(failures));
+    }
+}

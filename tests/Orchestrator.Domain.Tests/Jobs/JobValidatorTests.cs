@@ -1,0 +1,72 @@
+using Orchestrator.Domain.Jobs;
+using Orchestrator.Domain.Tasks;
+
+namespace Orchestrator.Domain.Tests.Jobs;
+
+public sealed class JobValidatorTests
+{
+    private static readonly TaskSpec Web = new() { Image = "nginx:1.27" };
+
+    [Fact]
+    public void A_job_of_a_valid_task_is_valid_and_its_count_defaults_to_one()
+    {
+        var spec = new JobSpec { Task = Web };
+        Assert.Empty(JobValidator.Validate("web", spec));
+        Assert.Equal(1, spec.CountOrDefault);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("-web")]
+    [InlineData("web server")]
+    [InlineData("a-name-that-is-far-too-long-for-a-job-because-tasks-add-numbers")]
+    public void A_bad_name_is_named(string name)
+    {
+        var errors = JobValidator.Validate(name, new JobSpec { Task = Web });
+        Assert.Equal(["name"], errors.Keys);
+    }
+
+    [Fact]
+    public void The_longest_name_leaves_room_for_a_task_number()
+    {
+        var name = new string('a', JobValidator.MaxNameLength);
+        Assert.Empty(JobValidator.Validate(name, new JobSpec { Task = Web }));
+        Assert.Empty(TaskSpecValidator.Validate(Web with { Name = $"{name}-999999" }));
+    }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(JobValidator.MaxCount + 1)]
+    public void A_count_out_of_range_is_named(int count)
+    {
+        Assert.Equal(["count"], JobValidator.Validate("web", new JobSpec { Count = count, Task = Web }).Keys);
+    }
+
+    [Fact]
+    public void A_missing_task_is_named()
+    {
+        Assert.Equal(["task"], JobValidator.Validate("web", new JobSpec { Count = 2 }).Keys);
+    }
+
+    [Fact]
+    public void The_task_specs_errors_are_keyed_under_task()
+    {
+        var errors = JobValidator.Validate("web", new JobSpec { Task = new TaskSpec { Image = "", Resources = new ResourceRequest { Cpu = -1 } } });
+        Assert.Equal(["task.image", "task.resources.cpu"], errors.Keys.Order());
+    }
+
+    [Fact]
+    public void A_task_name_other_than_the_jobs_is_refused_and_the_jobs_own_is_allowed()
+    {
+        Assert.Equal(["task.name"], JobValidator.Validate("web", new JobSpec { Task = Web with { Name = "api" } }).Keys);
+        Assert.Empty(JobValidator.Validate("web", new JobSpec { Task = Web with { Name = "web" } }));
+    }
+
+    [Fact]
+    public void Scaling_needs_a_count_in_range()
+    {
+        Assert.Equal(["count"], JobValidator.ValidateScale("web", new JobScale()).Keys);
+        Assert.Equal(["count"], JobValidator.ValidateScale("web", new JobScale { Count = -3 }).Keys);
+        Assert.Empty(JobValidator.ValidateScale("web", new JobScale { Count = 0 }));
+    }
+}

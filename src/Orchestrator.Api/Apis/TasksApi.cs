@@ -44,7 +44,7 @@ public static class TasksApi
     public static async Task<Results<Accepted<TaskDetails>, ValidationProblem, ProblemHttpResult>> SubmitTaskAsync(
         HttpRequest request, [AsParameters] TaskApiServices services, CancellationToken cancellationToken)
     {
-        var (spec, errors) = await services.Reader.ReadAsync(request, cancellationToken);
+        var (spec, errors) = await services.Reader.ReadAsync<TaskSpec>(request, TaskSpecValidator.Validate, cancellationToken);
         if (spec is null)
             return TypedResults.ValidationProblem(errors, title: "The task spec is not valid.");
         // Random rather than sequential ids, so that a short prefix tells tasks apart, as docker's do.
@@ -168,7 +168,7 @@ public static class TasksApi
 /// <summary>What the task endpoints need, as one parameter.</summary>
 public sealed class TaskApiServices
 {
-    public required TaskSpecReader Reader { get; init; }
+    public required SpecReader Reader { get; init; }
     public required IRequestClient<SubmitTask> Submit { get; init; }
     public required IRequestClient<CancelTask> Cancel { get; init; }
     public required IRequestClient<GetTask> Get { get; init; }

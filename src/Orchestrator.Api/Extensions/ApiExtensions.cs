@@ -38,7 +38,7 @@ public static class ApiExtensions
             options.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         builder.AddApiKeyAuthentication();
         builder.Services.AddOpenApi(options => options.AddDocumentTransformer<ApiKeySecuritySchemeTransformer>());
-        builder.Services.AddSingleton<Apis.TaskSpecReader>();
+        builder.Services.AddSingleton<Apis.SpecReader>();
         builder.Services.AddScoped<Apis.TaskLogStreamer>();
         builder.Services.AddSingleton<ReplyEndpoint>();
         builder.Services.AddHostedService(services => services.GetRequiredService<ReplyEndpoint>());
@@ -56,12 +56,17 @@ public static class ApiExtensions
         bus.AddRequestClient<GetTaskEvents>(StateStoreTimeout);
         bus.AddRequestClient<DrainNode>(StateStoreTimeout);
         bus.AddRequestClient<MarkNodeReady>(StateStoreTimeout);
+        bus.AddRequestClient<ApplyJob>(StateStoreTimeout);
+        bus.AddRequestClient<ScaleJob>(StateStoreTimeout);
+        bus.AddRequestClient<DeleteJob>(StateStoreTimeout);
+        bus.AddRequestClient<GetJob>(StateStoreTimeout);
+        bus.AddRequestClient<ListJobs>(StateStoreTimeout);
         return bus;
     }
 
     /// <summary>
     /// The whole HTTP surface: error handling, health, OpenAPI and its page (open, so a caller can learn how to
-    /// authenticate), and tasks and nodes under /api, which need an API key.
+    /// authenticate), and tasks, jobs and nodes under /api, which need an API key.
     /// </summary>
     public static WebApplication MapOrchestratorApi(this WebApplication app)
     {
@@ -79,6 +84,7 @@ public static class ApiExtensions
         api.AddEndpointFilter<ReplyEndpointFilter>();
         api.MapTasksApi();
         api.MapNodesApi();
+        api.MapJobsApi();
         return app;
     }
 }

@@ -3,9 +3,9 @@ using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Orchestrator.Contracts;
 using Orchestrator.StateStore.Admission;
-using Orchestrator.StateStore.Outbox;
 using Orchestrator.StateStore.Persistence;
 using Orchestrator.StateStore.Persistence.Entities;
+using Orchestrator.StateStore.Tasks;
 
 namespace Orchestrator.StateStore.Consumers;
 
@@ -13,7 +13,7 @@ namespace Orchestrator.StateStore.Consumers;
 /// Records a new task as Pending and announces it, unless the backlog is too deep (<see cref="AdmissionControl"/>).
 /// A repeated submission of the same id changes nothing.
 /// </summary>
-public sealed class SubmitTaskConsumer(StateTransaction transaction, OutboxWriter outbox, AdmissionControl admission, TimeProvider clock)
+public sealed class SubmitTaskConsumer(StateTransaction transaction, TaskLifecycle lifecycle, AdmissionControl admission)
     : IConsumer<SubmitTask>
 {
     public async Task Consume(ConsumeContext<SubmitTask> context)
@@ -31,10 +31,8 @@ public sealed class SubmitTaskConsumer(StateTransaction transaction, OutboxWrite
             // batch and a commit instead of a read before them.
             task = await transaction.RunAsync(db =>
             {
-                var created = TaskRecord.Submit(command.TaskId, command.Spec, clock.GetUtcNow(), TaskTrace.Capture());
-                db.Tasks.Add(created);
-                db.TaskEvents.Add(created.SubmittedEvent());
-                outbox.Publish(new TaskSubmitted(created.Id));
+                var created = TaskRecord.Submit(command.TaskId, command.Spec, lifecycle.Now, TaskTrace.Capture());
+                lifecycle.Submit(created);
                 return Task.FromResult(created);
             }, context.CancellationToken);
         }

@@ -7,7 +7,9 @@ using Npgsql;
 using Orchestrator.Contracts;
 using Orchestrator.StateStore.Admission;
 using Orchestrator.StateStore.Consumers;
+using Orchestrator.StateStore.Consumers.Jobs;
 using Orchestrator.StateStore.Consumers.TaskReports;
+using Orchestrator.StateStore.Jobs;
 using Orchestrator.StateStore.Liveness;
 using Orchestrator.StateStore.Outbox;
 using Orchestrator.StateStore.Persistence;
@@ -20,7 +22,7 @@ public static class StateStoreExtensions
 {
     public const string DatabaseConnectionName = "orchestratordb";
 
-    /// <summary>Everything StateStore runs but its consumers: the database, the outbox and the monitors.</summary>
+    /// <summary>Everything StateStore runs but its consumers: the database, the outbox and the monitors (nodes, jobs).</summary>
     public static TBuilder AddStateStore<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         var connectionString = WithPreparedStatements(builder.Configuration.GetConnectionString(DatabaseConnectionName)
@@ -48,6 +50,10 @@ public static class StateStoreExtensions
         builder.Services.AddSingleton<AdmissionControl>();
         builder.Services.AddSingleton<HeartbeatBacklog>();
         builder.Services.AddHostedService<NodeLivenessMonitor>();
+
+        builder.Services.Configure<JobOptions>(builder.Configuration.GetSection(JobOptions.Section));
+        builder.Services.AddScoped<JobReconciler>();
+        builder.Services.AddHostedService<JobMonitor>();
 
         builder.Services.Configure<ClusterMetricsOptions>(builder.Configuration.GetSection(ClusterMetricsOptions.Section));
         builder.Services.AddSingleton<ClusterMetrics>();
@@ -88,6 +94,7 @@ public static class StateStoreExtensions
     [
         typeof(SubmitTaskConsumer), typeof(CancelTaskConsumer), typeof(GetTaskConsumer), typeof(ListTasksConsumer),
         typeof(GetTaskEventsConsumer), typeof(ListNodesConsumer), typeof(DrainNodeConsumer), typeof(MarkNodeReadyConsumer),
+        typeof(ApplyJobConsumer), typeof(ScaleJobConsumer), typeof(DeleteJobConsumer), typeof(GetJobConsumer), typeof(ListJobsConsumer),
     ];
 
     /// <summary>StateStore's consumers, for whichever bus the host configures.</summary>

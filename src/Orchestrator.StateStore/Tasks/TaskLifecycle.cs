@@ -82,6 +82,42 @@ public sealed class TaskLifecycle(
         task.Ports = TaskRecord.RequestedPorts(task.Spec);
     }
 
+    /// <summary>Records a new Pending task with its first event, and announces it to the Scheduler.</summary>
+    public void Submit(TaskRecord task)
+    {
+        db.Tasks.Add(task);
+        db.TaskEvents.Add(task.SubmittedEvent());
+        outbox.Publish(new TaskSubmitted(task.Id));
+    }
+
+    /// <summary>
+    /// Records that the task is wanted stopped, by the user or by its job (<paramref name="why"/>). A Pending task
+    /// ends at once; a placed one is stopped by its agent, whose report ends it Completed. Asking twice, or about a
+    /// finished task, changes no state; a finished task's leftover container is still removed.
+    /// </summary>
+    public void RequestStop(TaskRecord task, string? why = null)
+    {
+        if (task.IsTerminal)
+        {
+            // The task's record stays as it ended; only a container kept for its logs is removed.
+            if (task.NodeId is { } lastNode && task.ContainerId is not null)
+                SendStop(task, lastNode, task.Attempt);
+            return;
+        }
+        var firstRequest = task.DesiredState == DesiredState.Running;
+        task.DesiredState = DesiredState.Stopped;
+        if (task.State == TaskState.Pending)
+        {
+            TryMove(task, TaskState.Completed, why is null ? "cancelled before placement" : $"cancelled before placement: {why}");
+            return;
+        }
+        if (task.NodeId is not { } nodeId)
+            return;
+        if (firstRequest)
+            task.Message = why is null ? "stopping" : $"stopping: {why}";
+        SendStop(task, nodeId, task.Attempt);
+    }
+
     /// <summary>Tells the task's agent to stop and remove the container of the given attempt.</summary>
     public void SendStop(TaskRecord task, Guid nodeId, int attempt) =>
         outbox.Send(AgentQueue.Name(nodeId), new StopTask(task.Id, nodeId, attempt, (int)task.Spec.StopTimeout.TotalSeconds));

@@ -11,6 +11,10 @@ public sealed class TaskRecord
     public required string Image { get; init; }
     public required TaskSpec Spec { get; init; }
 
+    /// <summary>The job that started this task, if one did, and the revision of the job's spec it runs.</summary>
+    public string? JobName { get; init; }
+    public int? JobRevision { get; init; }
+
     /// <summary>The W3C traceparent of the submission, so work batched with other tasks' joins this task's trace.</summary>
     public string? TraceParent { get; init; }
 
@@ -45,7 +49,7 @@ public sealed class TaskRecord
     /// <summary>Bumped on every change of state; the optimistic concurrency token.</summary>
     public int Version { get; private set; }
 
-    public static TaskRecord Submit(Guid id, TaskSpec spec, DateTimeOffset now, string? traceParent)
+    public static TaskRecord Submit(Guid id, TaskSpec spec, DateTimeOffset now, string? traceParent, string? jobName = null, int? jobRevision = null)
     {
         var requested = spec.Requested;
         return new TaskRecord
@@ -60,6 +64,8 @@ public sealed class TaskRecord
             CreatedAt = now,
             Ports = RequestedPorts(spec),
             TraceParent = traceParent,
+            JobName = jobName,
+            JobRevision = jobRevision,
         };
     }
 

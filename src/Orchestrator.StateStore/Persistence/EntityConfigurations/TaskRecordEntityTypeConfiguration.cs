@@ -19,6 +19,7 @@ internal sealed class TaskRecordEntityTypeConfiguration : IEntityTypeConfigurati
         task.Property(t => t.DesiredState).HasConversion<string>().HasMaxLength(16);
         task.Property(t => t.ContainerId).HasMaxLength(128);
         task.Property(t => t.TraceParent).HasMaxLength(64);
+        task.Property(t => t.JobName).HasMaxLength(Domain.Jobs.JobValidator.MaxNameLength);
         task.Property(t => t.Message).HasMaxLength(1024);
         task.Property(t => t.Health).HasConversion<string>().HasMaxLength(16);
         task.Property(t => t.LastProbeResult).HasMaxLength(512);
@@ -26,5 +27,6 @@ internal sealed class TaskRecordEntityTypeConfiguration : IEntityTypeConfigurati
         task.HasIndex(t => t.State);
         task.HasIndex(t => new { t.NodeId, t.State });
         task.HasIndex(t => t.CreatedAt);
+        task.HasIndex(t => new { t.JobName, t.State }).HasFilter("\"JobName\" IS NOT NULL");
     }
 }

@@ -24,6 +24,40 @@ namespace Orchestrator.StateStore.Persistence.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Orchestrator.StateStore.Persistence.Entities.JobRecord", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(56)
+                        .HasColumnType("character varying(56)");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Message")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)");
+
+                    b.Property<int>("NextIndex")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Revision")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Spec")
+                        .IsRequired()
+                        .HasColumnType("jsonb");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("jobs", "orchestrator");
+                });
+
             modelBuilder.Entity("Orchestrator.StateStore.Persistence.Entities.NodeRecord", b =>
                 {
                     b.Property<Guid>("Id")
@@ -224,6 +258,13 @@ namespace Orchestrator.StateStore.Persistence.Migrations
                         .HasMaxLength(255)
                         .HasColumnType("character varying(255)");
 
+                    b.Property<string>("JobName")
+                        .HasMaxLength(56)
+                        .HasColumnType("character varying(56)");
+
+                    b.Property<int?>("JobRevision")
+                        .HasColumnType("integer");
+
                     b.Property<DateTimeOffset?>("LastProbeAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -281,6 +322,9 @@ namespace Orchestrator.StateStore.Persistence.Migrations
                     b.HasIndex("CreatedAt");
 
                     b.HasIndex("State");
+
+                    b.HasIndex("JobName", "State")
+                        .HasFilter("\"JobName\" IS NOT NULL");
 
                     b.HasIndex("NodeId", "State");
 

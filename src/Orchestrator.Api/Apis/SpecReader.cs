@@ -1,31 +1,31 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
-using Orchestrator.Domain.Tasks;
 
 namespace Orchestrator.Api.Apis;
 
 /// <summary>
-/// Reads a task spec from a request body and checks it. Every problem, from malformed JSON to an absurd
-/// memory request, comes back as field errors keyed by the field's path in the body.
+/// Reads a spec (a task's, a job's) from a request body and checks it. Every problem, from malformed JSON to an
+/// absurd memory request, comes back as field errors keyed by the field's path in the body.
 /// </summary>
-public sealed class TaskSpecReader(IOptions<JsonOptions> jsonOptions)
+public sealed class SpecReader(IOptions<JsonOptions> jsonOptions)
 {
-    public async Task<(TaskSpec? Spec, IReadOnlyDictionary<string, string[]> Errors)> ReadAsync(
-        HttpRequest request, CancellationToken cancellationToken)
+    public async Task<(T? Spec, IReadOnlyDictionary<string, string[]> Errors)> ReadAsync<T>(
+        HttpRequest request, Func<T, IReadOnlyDictionary<string, string[]>> validate, CancellationToken cancellationToken)
+        where T : class
     {
-        TaskSpec? spec;
+        T? spec;
         try
         {
-            spec = await JsonSerializer.DeserializeAsync<TaskSpec>(request.Body, jsonOptions.Value.SerializerOptions, cancellationToken);
+            spec = await JsonSerializer.DeserializeAsync<T>(request.Body, jsonOptions.Value.SerializerOptions, cancellationToken);
         }
         catch (JsonException error)
         {
             return (null, Problem(FieldOf(error), Describe(error)));
         }
         if (spec is null)
-            return (null, Problem("body", "The body must be a JSON object describing the task."));
-        var errors = TaskSpecValidator.Validate(spec);
+            return (null, Problem("body", $"The body must be a JSON object: {typeof(T).Name}."));
+        var errors = validate(spec);
         return (errors.Count == 0 ? spec : null, errors);
     }
 

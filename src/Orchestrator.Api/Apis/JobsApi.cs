@@ -1,0 +1,97 @@
+using System.Globalization;
+using MassTransit;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Orchestrator.Contracts;
+using Orchestrator.Domain.Jobs;
+
+namespace Orchestrator.Api.Apis;
+
+/// <summary>
+/// Jobs: a name, a task spec and a count. StateStore keeps that many tasks alive, replaces those that end, and
+/// rolls a changed spec out one task at a time.
+/// </summary>
+public static class JobsApi
+{
+    public static RouteGroupBuilder MapJobsApi(this IEndpointRouteBuilder app)
+    {
+        // On the parent, so that the route (and the span's name) is "/api/jobs", not "/api/jobs/".
+        app.MapGet("/jobs", ListJobsAsync).WithTags("Jobs").WithSummary("List jobs by name, each with its unfinished tasks");
+        var jobs = app.MapGroup("/jobs").WithTags("Jobs");
+        jobs.MapPut("/{name}", ApplyJobAsync)
+            .Accepts<JobSpec>("application/json")
+            .WithSummary("Create or change a job")
+            .WithDescription("Body: { \"count\": 3, \"task\": { task spec without a name } }. Creates the job (201) or changes it (200). " +
+                "Its tasks are named name-1, name-2, and so on. A changed task spec is a new revision: one task more than the count is " +
+                "started, and an old one stopped each time a new one runs. Tasks that end are replaced. While too many tasks wait to be " +
+                "placed, answers 429 with Retry-After and changes nothing.")
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+        jobs.MapPut("/{name}/scale", ScaleJobAsync)
+            .Accepts<JobScale>("application/json")
+            .WithSummary("Change how many tasks a job keeps")
+            .WithDescription("Body: { \"count\": 5 }. Scaling down stops the tasks not yet running first, then the newest.");
+        jobs.MapGet("/{name}", GetJobAsync).WithSummary("Get one job, with its unfinished tasks");
+        jobs.MapDelete("/{name}", DeleteJobAsync)
+            .WithSummary("Delete a job")
+            .WithDescription("Stops all its tasks and removes the job. The tasks and their history stay, under /api/tasks.");
+        return jobs;
+    }
+
+    public static async Task<Results<Created<JobDetails>, Ok<JobDetails>, ValidationProblem, ProblemHttpResult>> ApplyJobAsync(
+        string name, HttpRequest request, SpecReader reader, IRequestClient<ApplyJob> client, CancellationToken cancellationToken)
+    {
+        var (spec, errors) = await reader.ReadAsync<JobSpec>(request, job => JobValidator.Validate(name, job), cancellationToken);
+        if (spec is null)
+            return TypedResults.ValidationProblem(errors, title: "The job is not valid.");
+        var response = await client.GetResponse<JobApplied, SubmissionRefused>(new ApplyJob(name, spec), cancellationToken);
+        if (response.Is(out Response<JobApplied>? applied))
+            return applied.Message.Created
+                ? TypedResults.Created($"/api/jobs/{name}", applied.Message.Job)
+                : TypedResults.Ok(applied.Message.Job);
+        response.Is(out Response<SubmissionRefused>? refusal);
+        var refused = refusal!.Message;
+        request.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(refused.RetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        return TypedResults.Problem(
+            statusCode: StatusCodes.Status429TooManyRequests, title: "The cluster is not taking new tasks now.", detail: refused.Reason);
+    }
+
+    public static async Task<Results<Ok<JobDetails>, ValidationProblem, NotFound<ProblemDetails>>> ScaleJobAsync(
+        string name, HttpRequest request, SpecReader reader, IRequestClient<ScaleJob> client, CancellationToken cancellationToken)
+    {
+        var (scale, errors) = await reader.ReadAsync<JobScale>(request, body => JobValidator.ValidateScale(name, body), cancellationToken);
+        if (scale is null)
+            return TypedResults.ValidationProblem(errors, title: "The scale is not valid.");
+        var response = await client.GetResponse<JobDetails, JobNotFound>(new ScaleJob(name, scale.Count!.Value), cancellationToken);
+        return response.Is(out Response<JobDetails>? scaled) ? TypedResults.Ok(scaled.Message) : JobNotFoundProblem(name);
+    }
+
+    public static async Task<Results<Ok<JobDetails>, NotFound<ProblemDetails>>> GetJobAsync(
+        string name, IRequestClient<GetJob> client, CancellationToken cancellationToken)
+    {
+        var response = await client.GetResponse<JobDetails, JobNotFound>(new GetJob(name), cancellationToken);
+        return response.Is(out Response<JobDetails>? found) ? TypedResults.Ok(found.Message) : JobNotFoundProblem(name);
+    }
+
+    public static async Task<Results<Accepted<JobDetails>, NotFound<ProblemDetails>>> DeleteJobAsync(
+        string name, IRequestClient<DeleteJob> client, CancellationToken cancellationToken)
+    {
+        var response = await client.GetResponse<JobDetails, JobNotFound>(new DeleteJob(name), cancellationToken);
+        return response.Is(out Response<JobDetails>? deleted)
+            ? TypedResults.Accepted((string?)null, deleted.Message)
+            : JobNotFoundProblem(name);
+    }
+
+    public static async Task<Ok<IReadOnlyList<JobDetails>>> ListJobsAsync(IRequestClient<ListJobs> client, CancellationToken cancellationToken)
+    {
+        var response = await client.GetResponse<JobList>(new ListJobs(), cancellationToken);
+        return TypedResults.Ok(response.Message.Jobs);
+    }
+
+    private static NotFound<ProblemDetails> JobNotFoundProblem(string name) =>
+        TypedResults.NotFound(new ProblemDetails
+        {
+            Status = StatusCodes.Status404NotFound,
+            Title = "No such job.",
+            Detail = $"There is no job named {name}.",
+        });
+}

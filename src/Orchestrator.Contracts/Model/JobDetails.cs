@@ -1,0 +1,33 @@
+using Orchestrator.Domain.Tasks;
+
+namespace Orchestrator.Contracts;
+
+/// <summary>A job as a user sees it: what it wants, and the tasks it has now.</summary>
+public sealed record JobDetails
+{
+    public required string Name { get; init; }
+
+    /// <summary>How many tasks the job keeps alive.</summary>
+    public required int Count { get; init; }
+
+    /// <summary>Goes up by one each time the task spec changes; each task records the revision it was started from.</summary>
+    public required int Revision { get; init; }
+
+    public required TaskSpec Task { get; init; }
+
+    /// <summary>Tasks of the current revision that are Running.</summary>
+    public required int Running { get; init; }
+
+    /// <summary>Why the job is not where it wants to be, when StateStore knows, e.g. waiting after failures.</summary>
+    public string? Message { get; init; }
+
+    public required DateTimeOffset CreatedAt { get; init; }
+    public required DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>The job's tasks that have not finished, including those being stopped, oldest first.</summary>
+    public required IReadOnlyList<JobTaskDetails> Tasks { get; init; }
+}
+
+/// <summary>One of a job's tasks, in brief; <c>GET /api/tasks/{id}</c> has the rest.</summary>
+public sealed record JobTaskDetails(
+    Guid Id, string Name, TaskState State, DesiredState DesiredState, int Revision, Guid? NodeId, string? Message);

@@ -1,0 +1,38 @@
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Orchestrator.Contracts;
+using Orchestrator.Domain.Tasks;
+using Orchestrator.StateStore.Persistence;
+
+namespace Orchestrator.StateStore.Consumers.Jobs;
+
+public sealed class GetJobConsumer(OrchestratorDbContext db) : IConsumer<GetJob>
+{
+    public async Task Consume(ConsumeContext<GetJob> context)
+    {
+        var name = context.Message.Name;
+        var job = await db.Jobs.AsNoTracking().FirstOrDefaultAsync(j => j.Name == name, context.CancellationToken);
+        if (job is null)
+        {
+            await context.RespondAsync(new JobNotFound(name));
+            return;
+        }
+        var tasks = await db.Tasks.AsNoTracking()
+            .Where(t => t.JobName == name && t.State != TaskState.Completed && t.State != TaskState.Failed)
+            .ToListAsync(context.CancellationToken);
+        await context.RespondAsync(job.ToDetails(tasks));
+    }
+}
+
+public sealed class ListJobsConsumer(OrchestratorDbContext db) : IConsumer<ListJobs>
+{
+    public async Task Consume(ConsumeContext<ListJobs> context)
+    {
+        var jobs = await db.Jobs.AsNoTracking().OrderBy(j => j.Name).ToListAsync(context.CancellationToken);
+        var tasks = (await db.Tasks.AsNoTracking()
+                .Where(t => t.JobName != null && t.State != TaskState.Completed && t.State != TaskState.Failed)
+                .ToListAsync(context.CancellationToken))
+            .ToLookup(t => t.JobName);
+        await context.RespondAsync(new JobList(jobs.Select(job => job.ToDetails(tasks[job.Name].ToList())).ToList()));
+    }
+}

@@ -1,0 +1,79 @@
+using Microsoft.EntityFrameworkCore;
+using Orchestrator.Domain.Jobs;
+using Orchestrator.Domain.Tasks;
+using Orchestrator.StateStore.Admission;
+using Orchestrator.StateStore.Persistence;
+using Orchestrator.StateStore.Persistence.Entities;
+using Orchestrator.StateStore.Tasks;
+
+namespace Orchestrator.StateStore.Jobs;
+
+/// <summary>
+/// Brings a job's tasks to what the job wants, as <see cref="JobRollout"/> plans it: starts the missing tasks, stops
+/// the extra and outdated ones. Callers run inside a <see cref="StateTransaction"/> and hold the job's row lock
+/// (<see cref="LockAsync"/>), so two reconciliations of one job, from the Api and from <see cref="JobMonitor"/> or
+/// from two StateStore instances, never both start the same missing task.
+/// </summary>
+public sealed class JobReconciler(OrchestratorDbContext db, TaskLifecycle lifecycle, AdmissionControl admission)
+{
+    /// <summary>The job, its row locked until the transaction ends; null if there is no such job.</summary>
+    public async Task<JobRecord?> LockAsync(string name, CancellationToken cancellationToken) =>
+        // Not composed on: EF Core would wrap the FOR UPDATE in a sub-select.
+        (await db.Jobs
+            .FromSql($"SELECT * FROM orchestrator.jobs WHERE \"Name\" = {name} FOR UPDATE")
+            .ToListAsync(cancellationToken))
+        .SingleOrDefault();
+
+    /// <summary>Applies one step of the job's plan, and returns the job's unfinished tasks afterwards.</summary>
+    public async Task<IReadOnlyList<TaskRecord>> ReconcileAsync(JobRecord job, CancellationToken cancellationToken)
+    {
+        var tasks = await db.Tasks
+            .Where(t => t.JobName == job.Name && t.State != TaskState.Completed && t.State != TaskState.Failed)
+            .ToListAsync(cancellationToken);
+        var live = tasks.Where(t => t.DesiredState == DesiredState.Running).ToList();
+        var plan = JobRollout.Plan(job.Count, job.Revision, live.Select(AsJobTask).ToList());
+
+        foreach (var id in plan.Stop)
+        {
+            var task = live.Single(t => t.Id == id);
+            lifecycle.RequestStop(task, StopReason(job, task));
+        }
+        job.Message = plan.Start > 0 ? await StartHeldBackAsync(job, cancellationToken) : null;
+        if (plan.Start > 0 && job.Message is null)
+            for (var i = 0; i < plan.Start; i++)
+            {
+                var task = TaskRecord.Submit(Guid.NewGuid(), job.NextTaskSpec(), lifecycle.Now, TaskTrace.Capture(), job.Name, job.Revision);
+                lifecycle.Submit(task);
+                tasks.Add(task);
+            }
+        if (job.Message is null && live.Any(t => t.JobRevision != job.Revision))
+            job.Message = $"rolling out revision {job.Revision}, one task at a time as the new ones run";
+        return tasks.Where(t => !t.IsTerminal).ToList();
+    }
+
+    private static JobTask AsJobTask(TaskRecord task) =>
+        new(task.Id, task.JobRevision ?? 0, task.State == TaskState.Running, task.CreatedAt);
+
+    private static string StopReason(JobRecord job, TaskRecord task) =>
+        task.JobRevision != job.Revision
+            ? $"job {job.Name} rolls out revision {job.Revision}"
+            : $"job {job.Name} is scaled to {job.Count}";
+
+    /// <summary>Why the job may not start tasks now, or null if it may.</summary>
+    private async Task<string?> StartHeldBackAsync(JobRecord job, CancellationToken cancellationToken)
+    {
+        if (admission.Refusal() is { } refusal)
+            return $"waiting to start tasks: {refusal}";
+        var since = lifecycle.Now - JobRollout.FailureWindow;
+        var failures = await db.Tasks
+            .Where(t => t.JobName == job.Name && t.State == TaskState.Failed && t.FinishedAt > since)
+            .Select(t => t.FinishedAt!.Value)
+            .ToListAsync(cancellationToken);
+        if (failures.Count == 0)
+            return null;
+        var resumeAt = failures.Max() + JobRollout.ReplacementDelay(failures.Count);
+        return resumeAt > lifecycle.Now
+            ? $"{failures.Count} tasks failed in the last {JobRollout.FailureWindow.TotalMinutes:0} minutes; starting tasks again at {resumeAt:u}"
+            : null;
+    }
+}

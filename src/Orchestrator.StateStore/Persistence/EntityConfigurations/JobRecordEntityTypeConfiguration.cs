@@ -1,0 +1,18 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Orchestrator.Domain.Jobs;
+using Orchestrator.StateStore.Persistence.Entities;
+
+namespace Orchestrator.StateStore.Persistence.EntityConfigurations;
+
+internal sealed class JobRecordEntityTypeConfiguration : IEntityTypeConfiguration<JobRecord>
+{
+    public void Configure(EntityTypeBuilder<JobRecord> job)
+    {
+        job.ToTable("jobs");
+        job.HasKey(j => j.Name);
+        job.Property(j => j.Name).HasMaxLength(JobValidator.MaxNameLength);
+        job.Property(j => j.Spec).HasJsonConversion();
+        job.Property(j => j.Message).HasMaxLength(1024);
+    }
+}

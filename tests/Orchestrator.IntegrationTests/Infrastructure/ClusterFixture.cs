@@ -96,6 +96,7 @@ public abstract class ClusterFixtureBase : IAsyncLifetime
             ["Agent:PullMissingImages"] = "false",
             ["Scheduler:SweepInterval"] = "00:00:01",
             ["StateStore:Metrics:RefreshInterval"] = "00:00:01",
+            ["StateStore:Jobs:ReconcileInterval"] = "00:00:01",
             ["Logging:LogLevel:Default"] = "Warning",
             ["Api:Keys:tests"] = ApiKey,
             ["Api:ReadOnlyKeys:viewer"] = ReadOnlyApiKey,

@@ -1,0 +1,170 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using ContainerKillParameters = Docker.DotNet.Models.ContainerKillParameters;
+using Orchestrator.Contracts;
+using Orchestrator.Domain.Tasks;
+using Orchestrator.IntegrationTests.Infrastructure;
+
+namespace Orchestrator.IntegrationTests;
+
+/// <summary>Jobs on the real engine: a count kept, scaled, replaced after a crash, rolled out, deleted.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class JobsTests(ClusterFixture cluster)
+{
+    private static object Spec(string greeting = "hello", string restart = "Never") => new
+    {
+        image = TestImages.Workload,
+        command = new[] { "sh", "-c", "exec httpd -f -p 8080 -h /" },
+        env = new Dictionary<string, string> { ["GREETING"] = greeting },
+        resources = new { cpu = 0.05, memoryMb = 16, diskMb = 10 },
+        restartPolicy = new { mode = restart },
+        stopTimeoutSeconds = 1,
+    };
+
+    [Fact]
+    public async Task A_job_runs_its_count_of_containers_scales_up_and_down_and_its_deletion_stops_every_task()
+    {
+        const string name = "jobs-scale";
+        var created = await ApplyAsync(name, new { count = 2, task = Spec() }, HttpStatusCode.Created);
+        Assert.Equal([$"{name}-1", $"{name}-2"], created.Tasks.Select(t => t.Name).Order());
+        var two = await WaitForJobAsync(name, job => job.Running == 2);
+        foreach (var task in two.Tasks)
+            Assert.True(Assert.Single(await cluster.ContainersOfTaskAsync(task.Id)).State == "running");
+
+        // The same spec again changes nothing.
+        var again = await ApplyAsync(name, new { count = 2, task = Spec() }, HttpStatusCode.OK);
+        Assert.Equal(1, again.Revision);
+        Assert.Equal(two.Tasks.Select(t => t.Id).Order(), again.Tasks.Select(t => t.Id).Order());
+
+        await ScaleAsync(name, 3);
+        var three = await WaitForJobAsync(name, job => job.Running == 3 && job.Tasks.Count == 3);
+        Assert.Contains(three.Tasks, t => t.Name == $"{name}-3");
+
+        var scaledDown = await ScaleAsync(name, 1);
+        var stopped = scaledDown.Tasks.Where(t => t.DesiredState == DesiredState.Stopped).Select(t => t.Id).ToList();
+        Assert.Equal(2, stopped.Count);
+        var one = await WaitForJobAsync(name, job => job.Tasks.Count == 1 && job.Running == 1);
+        Assert.DoesNotContain(one.Tasks[0].Id, stopped);
+        foreach (var id in stopped)
+        {
+            Assert.Equal(TaskState.Completed, (await cluster.GetTaskAsync(id)).State);
+            Assert.Empty(await cluster.ContainersOfTaskAsync(id));
+        }
+
+        var delete = await cluster.Api.DeleteAsync($"/api/jobs/{name}");
+        Assert.Equal(HttpStatusCode.Accepted, delete.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await cluster.Api.GetAsync($"/api/jobs/{name}")).StatusCode);
+        var last = await cluster.WaitForTaskAsync(one.Tasks[0].Id, t => TaskStateMachine.IsTerminal(t.State), "finished");
+        Assert.Equal(TaskState.Completed, last.State);
+        Assert.Empty(await cluster.ContainersOfTaskAsync(last.Id));
+    }
+
+    [Fact]
+    public async Task A_task_of_a_job_whose_container_dies_is_replaced_by_a_new_task()
+    {
+        const string name = "jobs-replace";
+        await ApplyAsync(name, new { count = 1, task = Spec() }, HttpStatusCode.Created);
+        var first = Assert.Single((await WaitForJobAsync(name, job => job.Running == 1)).Tasks);
+        var container = Assert.Single(await cluster.ContainersOfTaskAsync(first.Id));
+
+        await cluster.Docker.Containers.KillContainerAsync(container.ID, new ContainerKillParameters());
+
+        var replaced = await WaitForJobAsync(name, job => job.Running == 1 && job.Tasks.All(t => t.Id != first.Id));
+        Assert.Equal($"{name}-2", Assert.Single(replaced.Tasks).Name);
+        Assert.Equal(TaskState.Failed, (await cluster.GetTaskAsync(first.Id)).State);
+        await DeleteAndWaitAsync(name, replaced);
+    }
+
+    [Fact]
+    public async Task A_changed_task_spec_rolls_out_as_a_new_revision_starting_new_tasks_before_stopping_old_ones()
+    {
+        const string name = "jobs-rollout";
+        await ApplyAsync(name, new { count = 2, task = Spec("first") }, HttpStatusCode.Created);
+        var old = (await WaitForJobAsync(name, job => job.Running == 2)).Tasks;
+
+        var changed = await ApplyAsync(name, new { count = 2, task = Spec("second") }, HttpStatusCode.OK);
+        Assert.Equal(2, changed.Revision);
+
+        var rolled = await WaitForJobAsync(name, job => job.Running == 2 && job.Tasks.Count == 2 && job.Tasks.All(t => t.Revision == 2));
+        foreach (var task in rolled.Tasks)
+        {
+            var container = await cluster.Docker.Containers.InspectContainerAsync(Assert.Single(await cluster.ContainersOfTaskAsync(task.Id)).ID);
+            Assert.Contains("GREETING=second", container.Config.Env);
+        }
+        // An old task was stopped only after a new one was Running.
+        var firstNewRunning = (await Task.WhenAll(rolled.Tasks.Select(t => RunningAtAsync(t.Id)))).Min();
+        foreach (var task in old)
+        {
+            var ended = await cluster.WaitForTaskAsync(task.Id, t => TaskStateMachine.IsTerminal(t.State), "finished");
+            Assert.Equal(TaskState.Completed, ended.State);
+            Assert.True(ended.FinishedAt > firstNewRunning, $"{task.Name} ended at {ended.FinishedAt:O}, before a new task ran at {firstNewRunning:O}");
+        }
+        await DeleteAndWaitAsync(name, rolled);
+    }
+
+    [Fact]
+    public async Task A_bad_job_gets_a_problem_naming_each_field_and_changes_nothing()
+    {
+        var response = await cluster.Api.PutAsJsonAsync("/api/jobs/jobs-bad", new { count = -1, task = new { image = "", resources = new { cpu = 0 } } }, ClusterFixtureBase.Json);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.Equal(["count", "task.image", "task.resources.cpu"], errors.EnumerateObject().Select(e => e.Name).Order());
+        Assert.Equal(HttpStatusCode.NotFound, (await cluster.Api.GetAsync("/api/jobs/jobs-bad")).StatusCode);
+
+        var badName = await cluster.Api.PutAsJsonAsync("/api/jobs/-bad", new { task = Spec() }, ClusterFixtureBase.Json);
+        Assert.Equal(HttpStatusCode.BadRequest, badName.StatusCode);
+        Assert.True((await badName.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("name", out _));
+
+        var unknownField = await cluster.Api.PutAsJsonAsync("/api/jobs/jobs-bad", new { replicas = 3, task = Spec() }, ClusterFixtureBase.Json);
+        Assert.Equal(HttpStatusCode.BadRequest, unknownField.StatusCode);
+
+        var scaleMissing = await cluster.Api.PutAsJsonAsync("/api/jobs/jobs-none/scale", new { count = 2 }, ClusterFixtureBase.Json);
+        Assert.Equal(HttpStatusCode.NotFound, scaleMissing.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await cluster.Api.DeleteAsync("/api/jobs/jobs-none")).StatusCode);
+        Assert.DoesNotContain(await ListJobsAsync(), j => j.Name is "jobs-bad" or "jobs-none");
+    }
+
+    private async Task<JobDetails> ApplyAsync(string name, object body, HttpStatusCode expected)
+    {
+        var response = await cluster.Api.PutAsJsonAsync($"/api/jobs/{name}", body, ClusterFixtureBase.Json);
+        Assert.True(response.StatusCode == expected, $"{response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        return (await response.Content.ReadFromJsonAsync<JobDetails>(ClusterFixtureBase.Json))!;
+    }
+
+    private async Task<JobDetails> ScaleAsync(string name, int count)
+    {
+        var response = await cluster.Api.PutAsJsonAsync($"/api/jobs/{name}/scale", new { count }, ClusterFixtureBase.Json);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JobDetails>(ClusterFixtureBase.Json))!;
+    }
+
+    private async Task<List<JobDetails>> ListJobsAsync() =>
+        (await cluster.Api.GetFromJsonAsync<List<JobDetails>>("/api/jobs", ClusterFixtureBase.Json))!;
+
+    private async Task<JobDetails> WaitForJobAsync(string name, Func<JobDetails, bool> condition)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        JobDetails? job = null;
+        while (true)
+        {
+            job = await cluster.Api.GetFromJsonAsync<JobDetails>($"/api/jobs/{name}", ClusterFixtureBase.Json);
+            if (job is not null && condition(job))
+                return job;
+            if (deadline.IsCancellationRequested)
+                Assert.Fail($"Job {name} never settled; last seen: {job?.Running} running, {job?.Message}, " +
+                    string.Join("; ", job?.Tasks.Select(t => $"{t.Name} r{t.Revision} {t.State}/{t.DesiredState} {t.Message}") ?? []));
+            await Task.Delay(300);
+        }
+    }
+
+    private async Task<DateTimeOffset> RunningAtAsync(Guid taskId) =>
+        (await cluster.EventsAsync(taskId)).First(e => e.State == TaskState.Running).At;
+
+    private async Task DeleteAndWaitAsync(string name, JobDetails job)
+    {
+        Assert.Equal(HttpStatusCode.Accepted, (await cluster.Api.DeleteAsync($"/api/jobs/{name}")).StatusCode);
+        foreach (var task in job.Tasks)
+            await cluster.WaitForTaskAsync(task.Id, t => TaskStateMachine.IsTerminal(t.State), "finished");
+    }
+}

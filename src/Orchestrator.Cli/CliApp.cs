@@ -77,6 +77,24 @@ public static class CliApp
             config.AddCommand<EventsCommand>("events")
                 .WithDescription("A task's history: every change of state, with its reason")
                 .WithExample("events", "3f2a9c");
+            config.AddBranch("job", job =>
+            {
+                job.SetDescription("Jobs: a task kept running COUNT times, replaced when it ends, rolled out when it changes");
+                job.AddCommand<JobRunCommand>("run")
+                    .WithDescription("Create a job, or change it: a changed task is rolled out one task at a time")
+                    .WithExample("job", "run", "web", "--image", "nginx:1.27", "--count", "3", "--memory", "64", "-p", "80")
+                    .WithExample("job", "run", "web", "-f", "job.json");
+                job.AddCommand<JobScaleCommand>("scale")
+                    .WithDescription("Change how many tasks a job keeps running")
+                    .WithExample("job", "scale", "web", "5");
+                job.AddCommand<JobStatusCommand>("status")
+                    .WithDescription("Every job as a table, or one job with its tasks")
+                    .WithExample("job", "status")
+                    .WithExample("job", "status", "web");
+                job.AddCommand<JobStopCommand>("stop")
+                    .WithDescription("Stop every task of a job and delete it; the tasks' history stays")
+                    .WithExample("job", "stop", "web");
+            });
             config.AddCommand<NodesCommand>("nodes")
                 .WithDescription("Every worker node: status, cpu, memory and disk (used / allocated / capacity), tasks, last heartbeat")
                 .WithExample("nodes")

@@ -57,6 +57,43 @@ public sealed class CliTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task Job_run_scale_status_and_stop_drive_a_real_job()
+    {
+        string[] api = ["--api", ApiAddress, "--api-key", ClusterFixtureBase.ApiKey];
+        var run = await CliAsync(["job", "run", "cli-job", "--image", TestImages.Workload, "--count", "2", "--memory", "16", .. api, "--", "sleep", "300"]);
+        Assert.True(run.ExitCode == 0, run.Err);
+        Assert.Contains("job cli-job: 0 of 2 running, revision 1", run.Out);
+        Assert.Contains("cli-job-2", run.Out);
+
+        var scale = await CliAsync(["job", "scale", "cli-job", "3", .. api]);
+        Assert.Equal(0, scale.ExitCode);
+        Assert.Contains("cli-job-3", scale.Out);
+        await ClusterFixtureBase.WaitUntilAsync(async () =>
+            (await CliAsync(["job", "status", "cli-job", .. api])).Out.Contains("job cli-job: 3 of 3 running"));
+
+        var table = await CliAsync(["job", "status", .. api]);
+        var row = Assert.Single(table.Out.Split('\n'), line => line.Contains("cli-job"));
+        Assert.Contains("3 / 3", row);
+
+        var json = await CliAsync(["job", "status", "cli-job", "-o", "json", .. api]);
+        List<Guid> ids;
+        using (var document = JsonDocument.Parse(json.Out))
+            ids = document.RootElement.GetProperty("tasks").EnumerateArray().Select(t => t.GetProperty("id").GetGuid()).ToList();
+        Assert.Equal(3, ids.Count);
+
+        var badCount = await CliAsync(["job", "scale", "cli-job", "-1", .. api]);
+        Assert.NotEqual(0, badCount.ExitCode);
+        var missing = await CliAsync(["job", "status", "no-such-job", .. api]);
+        Assert.Equal("error: There is no job named no-such-job.", missing.Err.Trim());
+        Assert.Equal(1, missing.ExitCode);
+
+        var stop = await CliAsync(["job", "stop", "cli-job", .. api]);
+        Assert.Equal(0, stop.ExitCode);
+        Assert.Contains("job cli-job deleted; stopping 3 tasks", stop.Out);
+        await cluster.WaitForAllAsync(ids.ToHashSet(), tasks => tasks.All(t => t.State == TaskState.Completed));
+    }
+
+    [Fact]
     public async Task Nodes_lists_the_agent_as_a_table_and_as_json()
     {
         var table = await CliAsync("nodes", "--api", ApiAddress);
@@ -168,7 +205,7 @@ public sealed class CliTests(ClusterFixture cluster)
 
         Assert.Equal(0, status.ExitCode);
         Assert.Equal(1, run.ExitCode);
-        Assert.Equal("error: the API key may only read; running, stopping and draining need one of the Api's Api:Keys", run.Err.Trim());
+        Assert.Equal("error: the API key may only read; running, stopping, jobs and draining need one of the Api's Api:Keys", run.Err.Trim());
         var tasks = await cluster.Api.GetFromJsonAsync<List<TaskDetails>>("/api/tasks", ClusterFixtureBase.Json);
         Assert.DoesNotContain(tasks!, task => task.Name == name);
     }

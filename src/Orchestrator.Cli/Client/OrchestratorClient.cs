@@ -74,6 +74,21 @@ public sealed class OrchestratorClient(HttpClient http)
     public Task<NodeDetails> ReadyAsync(Guid id, CancellationToken cancellationToken) =>
         SendAsync<NodeDetails>(HttpMethod.Post, $"api/nodes/{id}/ready", null, cancellationToken);
 
+    public Task<JobDetails> ApplyJobAsync(string name, string bodyJson, CancellationToken cancellationToken) =>
+        SendAsync<JobDetails>(HttpMethod.Put, $"api/jobs/{Uri.EscapeDataString(name)}", new StringContent(bodyJson, Encoding.UTF8, "application/json"), cancellationToken);
+
+    public Task<JobDetails> ScaleJobAsync(string name, int count, CancellationToken cancellationToken) =>
+        SendAsync<JobDetails>(HttpMethod.Put, $"api/jobs/{Uri.EscapeDataString(name)}/scale", JsonContent.Create(new { count }), cancellationToken);
+
+    public Task<JobDetails> GetJobAsync(string name, CancellationToken cancellationToken) =>
+        SendAsync<JobDetails>(HttpMethod.Get, $"api/jobs/{Uri.EscapeDataString(name)}", null, cancellationToken);
+
+    public Task<List<JobDetails>> ListJobsAsync(CancellationToken cancellationToken) =>
+        SendAsync<List<JobDetails>>(HttpMethod.Get, "api/jobs", null, cancellationToken);
+
+    public Task<JobDetails> DeleteJobAsync(string name, CancellationToken cancellationToken) =>
+        SendAsync<JobDetails>(HttpMethod.Delete, $"api/jobs/{Uri.EscapeDataString(name)}", null, cancellationToken);
+
     /// <summary>Copies the task's logs to <paramref name="output"/>; with follow, until the task ends or the token fires.</summary>
     public async Task CopyLogsAsync(Guid id, int? tail, bool follow, TextWriter output, CancellationToken cancellationToken)
     {
@@ -163,7 +178,7 @@ public sealed class OrchestratorClient(HttpClient http)
                 ? "the Api needs an API key (set --api-key or ORCHESTRATOR_API_KEY)"
                 : "the Api refused the API key (check --api-key or ORCHESTRATOR_API_KEY)");
         if (response.StatusCode == HttpStatusCode.Forbidden)
-            throw new CliException("the API key may only read; running, stopping and draining need one of the Api's Api:Keys");
+            throw new CliException("the API key may only read; running, stopping, jobs and draining need one of the Api's Api:Keys");
         var problem = await ReadProblemAsync(response, cancellationToken);
         throw response.StatusCode switch
         {

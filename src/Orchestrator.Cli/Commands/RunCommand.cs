@@ -9,15 +9,9 @@ using Spectre.Console.Cli;
 
 namespace Orchestrator.Cli.Commands;
 
-public sealed class RunSettings : ApiSettings
+/// <summary>The flags that describe a task, shared by run and job run.</summary>
+public class TaskSpecSettings : ApiSettings
 {
-    [CommandOption("-f|--file <PATH>")]
-    [Description("A task spec in the Api's JSON; - reads standard input. Other spec flags are then not allowed")]
-    public string? File { get; init; }
-
-    [CommandOption("--name <NAME>")]
-    public string? Name { get; init; }
-
     [CommandOption("--image <IMAGE>")]
     public string? Image { get; init; }
 
@@ -47,6 +41,21 @@ public sealed class RunSettings : ApiSettings
     [Description("http::PORT/PATH or tcp::PORT")]
     public string? Health { get; init; }
 
+    /// <summary>Whether any spec flag was given, which a spec read from a file does not allow.</summary>
+    public bool HasSpecFlags(IReadOnlyList<string> command) =>
+        Image is not null || Cpu is not null || Memory is not null || Disk is not null || Ports.Length > 0 || Env.Length > 0
+        || Restart is not null || Health is not null || command.Count > 0;
+}
+
+public sealed class RunSettings : TaskSpecSettings
+{
+    [CommandOption("-f|--file <PATH>")]
+    [Description("A task spec in the Api's JSON; - reads standard input. Other spec flags are then not allowed")]
+    public string? File { get; init; }
+
+    [CommandOption("--name <NAME>")]
+    public string? Name { get; init; }
+
     [CommandOption("--wait")]
     [Description("Wait until the task is Running (exit 0) or has failed (exit 1), showing its state")]
     public bool Wait { get; init; }
@@ -58,24 +67,14 @@ public sealed class RunCommand(IAnsiConsole console) : AsyncCommand<RunSettings>
     public override async Task<int> ExecuteAsync(CommandContext context, RunSettings settings, CancellationToken cancellationToken)
     {
         var client = settings.CreateClient();
-        var spec = settings.File is { } file ? await ReadFileAsync(file, settings, context, cancellationToken) : RunFlags.ToSpec(settings, context.Remaining.Raw);
+        if (settings.File is null && (settings.Name is null || settings.Image is null))
+            throw new CliException("run needs --name and --image (or -f FILE)", 2);
+        var spec = settings.File is { } file
+            ? await SpecFile.ReadAsync(file, settings.Name is not null || settings.HasSpecFlags(context.Remaining.Raw), cancellationToken)
+            : RunFlags.ToSpec(settings, settings.Name!, context.Remaining.Raw);
         var task = await client.SubmitAsync(spec, cancellationToken);
         console.Profile.Out.Writer.WriteLine(task.Id);
         return settings.Wait ? await WaitAsync(client, task, cancellationToken) : 0;
-    }
-
-    private static async Task<string> ReadFileAsync(string file, RunSettings settings, CommandContext context, CancellationToken cancellationToken)
-    {
-        if (settings.Name is not null || settings.Image is not null || settings.Ports.Length > 0 || settings.Env.Length > 0 || context.Remaining.Raw.Count > 0)
-            throw new CliException("-f cannot be combined with spec flags or a command", 2);
-        try
-        {
-            return file == "-" ? await Console.In.ReadToEndAsync(cancellationToken) : await System.IO.File.ReadAllTextAsync(file, cancellationToken);
-        }
-        catch (IOException error)
-        {
-            throw new CliException($"cannot read {file}: {error.Message}", 2);
-        }
     }
 
     private async Task<int> WaitAsync(OrchestratorClient client, TaskDetails task, CancellationToken cancellationToken)
@@ -99,14 +98,38 @@ public sealed class RunCommand(IAnsiConsole console) : AsyncCommand<RunSettings>
     }
 }
 
-/// <summary>Turns run's flags into the Api's JSON spec, refusing malformed values with a readable line.</summary>
+/// <summary>A spec in the Api's JSON, read from a file or standard input ("-").</summary>
+public static class SpecFile
+{
+    public static async Task<string> ReadAsync(string file, bool flagsGiven, CancellationToken cancellationToken)
+    {
+        if (flagsGiven)
+            throw new CliException("-f cannot be combined with spec flags or a command", 2);
+        try
+        {
+            return file == "-" ? await Console.In.ReadToEndAsync(cancellationToken) : await System.IO.File.ReadAllTextAsync(file, cancellationToken);
+        }
+        catch (IOException error)
+        {
+            throw new CliException($"cannot read {file}: {error.Message}", 2);
+        }
+    }
+}
+
+/// <summary>Turns the task flags into the Api's JSON spec, refusing malformed values with a readable line.</summary>
 public static class RunFlags
 {
-    public static string ToSpec(RunSettings settings, IReadOnlyList<string> command)
+    public static string ToSpec(TaskSpecSettings settings, string name, IReadOnlyList<string> command) =>
+        ToJson(settings, command, name).ToJsonString();
+
+    /// <summary>The spec as JSON; without a name for a job's task, which the job names.</summary>
+    public static JsonObject ToJson(TaskSpecSettings settings, IReadOnlyList<string> command, string? name = null)
     {
-        if (settings.Name is null || settings.Image is null)
-            throw new CliException("run needs --name and --image (or -f FILE)", 2);
-        var spec = new JsonObject { ["name"] = settings.Name, ["image"] = settings.Image };
+        if (settings.Image is null)
+            throw new CliException("a task needs --image (or -f FILE)", 2);
+        var spec = new JsonObject { ["image"] = settings.Image };
+        if (name is not null)
+            spec["name"] = name;
         if (command.Count > 0)
             spec["command"] = new JsonArray(command.Select(a => (JsonNode)a!).ToArray());
         if (settings.Env.Length > 0)
@@ -119,7 +142,7 @@ public static class RunFlags
             spec["restartPolicy"] = Restart(restart);
         if (settings.Health is { } health)
             spec["healthCheck"] = Health(health);
-        return spec.ToJsonString();
+        return spec;
     }
 
     private static JsonObject Env(IEnumerable<string> pairs)

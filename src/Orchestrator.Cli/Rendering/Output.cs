@@ -51,6 +51,38 @@ public static class Output
         return table;
     }
 
+    public static Table JobTable(IEnumerable<JobDetails> jobs)
+    {
+        var table = new Table().Border(TableBorder.Simple).AddColumns("NAME", "RUNNING", "TASKS", "REVISION", "IMAGE", "MESSAGE");
+        foreach (var job in jobs)
+            table.AddRow(
+                Markup.Escape(job.Name),
+                $"{job.Running} / {job.Count}",
+                job.Tasks.Count.ToString(),
+                job.Revision.ToString(),
+                Markup.Escape(job.Task.Image),
+                Markup.Escape(job.Message ?? ""));
+        table.Caption("[grey]running: tasks of the current revision Running / wanted; tasks: unfinished, including those stopping[/]");
+        return table;
+    }
+
+    /// <summary>One job: a line of what it wants and has, its message, and its tasks.</summary>
+    public static Rows JobDetail(JobDetails job)
+    {
+        var tasks = new Table().Border(TableBorder.Simple).AddColumns("ID", "NAME", "STATE", "REVISION", "MESSAGE");
+        foreach (var task in job.Tasks)
+            tasks.AddRow(
+                ShortId(task.Id),
+                Markup.Escape(task.Name),
+                StateMarkup(task.DesiredState == Domain.Tasks.DesiredState.Stopped ? "Stopping" : task.State.ToString()),
+                task.Revision.ToString(),
+                Markup.Escape(task.Message ?? ""));
+        var summary = new Markup(Markup.Escape($"job {job.Name}: {job.Running} of {job.Count} running, revision {job.Revision}, image {job.Task.Image}"));
+        return job.Message is null
+            ? new Rows(summary, tasks)
+            : new Rows(summary, new Markup($"[grey]{Markup.Escape(job.Message)}[/]"), tasks);
+    }
+
     public static Table EventTable(IEnumerable<TaskEventDetails> events, IReadOnlyDictionary<Guid, string> nodeNames)
     {
         var table = new Table().Border(TableBorder.Simple).AddColumns("TIME", "STATE", "NODE", "EXIT", "REASON");
@@ -103,7 +135,7 @@ public static class Output
     public static string StateMarkup(string state) => state switch
     {
         "Running" or "Ready" => $"[green]{state}[/]",
-        "Pending" or "Scheduled" or "Draining" => $"[yellow]{state}[/]",
+        "Pending" or "Scheduled" or "Draining" or "Stopping" => $"[yellow]{state}[/]",
         "Failed" or "Down" => $"[red]{state}[/]",
         _ => state,
     };

@@ -1,0 +1,115 @@
+using System.ComponentModel;
+using System.Text.Json.Nodes;
+using Orchestrator.Cli.Client;
+using Orchestrator.Cli.Rendering;
+using Orchestrator.Contracts;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Orchestrator.Cli.Commands;
+
+public class JobNameSettings : ApiSettings
+{
+    [CommandArgument(0, "<NAME>")]
+    [Description("The job's name")]
+    public string Name { get; init; } = "";
+}
+
+public sealed class JobRunSettings : TaskSpecSettings
+{
+    [CommandArgument(0, "<NAME>")]
+    [Description("The job's name; its tasks are NAME-1, NAME-2, ...")]
+    public string Name { get; init; } = "";
+
+    [CommandOption("-c|--count <N>")]
+    [Description("How many tasks to keep running (default 1)")]
+    public int? Count { get; init; }
+
+    [CommandOption("-f|--file <PATH>")]
+    [Description("The job in the Api's JSON ({ \"count\": N, \"task\": {...} }); - reads standard input. Spec flags are then not allowed")]
+    public string? File { get; init; }
+}
+
+/// <summary>orchestrator job run NAME: create the job, or change it (a changed task rolls out one task at a time).</summary>
+public sealed class JobRunCommand(IAnsiConsole console) : AsyncCommand<JobRunSettings>
+{
+    public override async Task<int> ExecuteAsync(CommandContext context, JobRunSettings settings, CancellationToken cancellationToken)
+    {
+        var body = settings.File is { } file
+            ? await SpecFile.ReadAsync(file, settings.Count is not null || settings.HasSpecFlags(context.Remaining.Raw), cancellationToken)
+            : new JsonObject { ["count"] = settings.Count, ["task"] = RunFlags.ToJson(settings, context.Remaining.Raw) }.ToJsonString();
+        var job = await settings.CreateClient().ApplyJobAsync(settings.Name, body, cancellationToken);
+        JobOutput.Write(console, settings, job);
+        return 0;
+    }
+}
+
+public sealed class JobScaleSettings : JobNameSettings
+{
+    [CommandArgument(1, "<COUNT>")]
+    [Description("How many tasks to keep running")]
+    public int Count { get; init; }
+}
+
+/// <summary>orchestrator job scale NAME COUNT.</summary>
+public sealed class JobScaleCommand(IAnsiConsole console) : AsyncCommand<JobScaleSettings>
+{
+    public override async Task<int> ExecuteAsync(CommandContext context, JobScaleSettings settings, CancellationToken cancellationToken)
+    {
+        var job = await settings.CreateClient().ScaleJobAsync(settings.Name, settings.Count, cancellationToken);
+        JobOutput.Write(console, settings, job);
+        return 0;
+    }
+}
+
+public sealed class JobStatusSettings : ApiSettings
+{
+    [CommandArgument(0, "[NAME]")]
+    [Description("One job, with its tasks")]
+    public string? Name { get; init; }
+}
+
+/// <summary>orchestrator job status [NAME]: every job as a table, or one with its tasks.</summary>
+public sealed class JobStatusCommand(IAnsiConsole console) : AsyncCommand<JobStatusSettings>
+{
+    public override async Task<int> ExecuteAsync(CommandContext context, JobStatusSettings settings, CancellationToken cancellationToken)
+    {
+        var client = settings.CreateClient();
+        if (settings.Name is { } name)
+        {
+            JobOutput.Write(console, settings, await client.GetJobAsync(name, cancellationToken));
+            return 0;
+        }
+        var jobs = await client.ListJobsAsync(cancellationToken);
+        if (settings.Json)
+            Output.WriteJson(console, jobs);
+        else
+            console.Write(Output.JobTable(jobs));
+        return 0;
+    }
+}
+
+/// <summary>orchestrator job stop NAME: stop every task of the job and delete it.</summary>
+public sealed class JobStopCommand(IAnsiConsole console) : AsyncCommand<JobNameSettings>
+{
+    public override async Task<int> ExecuteAsync(CommandContext context, JobNameSettings settings, CancellationToken cancellationToken)
+    {
+        var job = await settings.CreateClient().DeleteJobAsync(settings.Name, cancellationToken);
+        if (settings.Json)
+            Output.WriteJson(console, job);
+        else
+            console.Profile.Out.Writer.WriteLine($"job {job.Name} deleted; stopping {job.Tasks.Count} tasks");
+        return 0;
+    }
+}
+
+internal static class JobOutput
+{
+    public static void Write(IAnsiConsole console, ApiSettings settings, JobDetails job)
+    {
+        if (settings.Json)
+            Output.WriteJson(console, job);
+        else
+            console.Write(Output.JobDetail(job));
+    }
+}

@@ -5,6 +5,7 @@ using ContainerKillParameters = Docker.DotNet.Models.ContainerKillParameters;
 using Orchestrator.Contracts;
 using Orchestrator.Domain.Tasks;
 using Orchestrator.IntegrationTests.Infrastructure;
+using Orchestrator.StateStore.Telemetry;
 
 namespace Orchestrator.IntegrationTests;
 
@@ -31,6 +32,15 @@ public sealed class JobsTests(ClusterFixture cluster)
         var two = await WaitForJobAsync(name, job => job.Running == 2);
         foreach (var task in two.Tasks)
             Assert.True(Assert.Single(await cluster.ContainersOfTaskAsync(task.Id)).State == "running");
+        // The dashboard's gauge of the job: two wanted, two Running.
+        using (var metrics = new MetricRecorder())
+            await ClusterFixtureBase.WaitUntilAsync(() =>
+            {
+                metrics.Observe();
+                var gauge = metrics.Of(ClusterMetrics.JobTasksName).Where(m => (string?)m.Tags["job.name"] == name)
+                    .GroupBy(m => (string)m.Tags["kind"]!).ToDictionary(g => g.Key, g => g.Last().Value);
+                return Task.FromResult(gauge.GetValueOrDefault("wanted") == 2 && gauge.GetValueOrDefault("running") == 2);
+            });
 
         // The same spec again changes nothing.
         var again = await ApplyAsync(name, new { count = 2, task = Spec() }, HttpStatusCode.OK);
@@ -83,8 +93,10 @@ public sealed class JobsTests(ClusterFixture cluster)
         await ApplyAsync(name, new { count = 2, task = Spec("first") }, HttpStatusCode.Created);
         var old = (await WaitForJobAsync(name, job => job.Running == 2)).Tasks;
 
-        var changed = await ApplyAsync(name, new { count = 2, task = Spec("second") }, HttpStatusCode.OK);
+        // Without a count, the job keeps its two.
+        var changed = await ApplyAsync(name, new { task = Spec("second") }, HttpStatusCode.OK);
         Assert.Equal(2, changed.Revision);
+        Assert.Equal(2, changed.Count);
 
         var rolled = await WaitForJobAsync(name, job => job.Running == 2 && job.Tasks.Count == 2 && job.Tasks.All(t => t.Revision == 2));
         foreach (var task in rolled.Tasks)
@@ -102,6 +114,39 @@ public sealed class JobsTests(ClusterFixture cluster)
         }
         await DeleteAndWaitAsync(name, rolled);
     }
+
+    [Fact]
+    public async Task A_revision_that_never_turns_healthy_leaves_the_old_tasks_serving()
+    {
+        const string name = "jobs-unhealthy";
+        await ApplyAsync(name, new { count = 2, task = Checked("/index.html") }, HttpStatusCode.Created);
+        var old = (await WaitForJobAsync(name, job => job.Running == 2)).Tasks;
+
+        await ApplyAsync(name, new { task = Checked("/missing") }, HttpStatusCode.OK);
+
+        // The new task runs, fails its health check and is killed; the job starts another: the rollout has seen a new
+        // task Running (unhealthy) and has had its chance to stop an old one.
+        await WaitForJobAsync(name, job => job.Tasks.Any(t => t.Name == $"{name}-4"));
+        var firstNew = (await cluster.Api.GetFromJsonAsync<List<TaskDetails>>("/api/tasks", ClusterFixtureBase.Json))!.Single(t => t.Name == $"{name}-3");
+        Assert.Equal(TaskState.Failed, firstNew.State);
+        Assert.Contains("health check failed", firstNew.Message);
+        foreach (var task in old)
+        {
+            var now = await cluster.GetTaskAsync(task.Id);
+            Assert.Equal((TaskState.Running, DesiredState.Running), (now.State, now.DesiredState));
+        }
+        await DeleteAndWaitAsync(name, await WaitForJobAsync(name, _ => true));
+    }
+
+    private static object Checked(string healthPath) => new
+    {
+        image = TestImages.Workload,
+        command = new[] { "sh", "-c", "mkdir -p /www && echo ok > /www/index.html && exec httpd -f -p 8080 -h /www" },
+        resources = new { cpu = 0.05, memoryMb = 16, diskMb = 10 },
+        restartPolicy = new { mode = "Never" },
+        healthCheck = new { type = "http", port = 8080, path = healthPath, intervalSeconds = 1, timeoutSeconds = 1, failureThreshold = 2, gracePeriodSeconds = 1 },
+        stopTimeoutSeconds = 1,
+    };
 
     [Fact]
     public async Task A_bad_job_gets_a_problem_naming_each_field_and_changes_nothing()

@@ -15,7 +15,7 @@ public sealed record JobDetails
 
     public required TaskSpec Task { get; init; }
 
-    /// <summary>Tasks of the current revision that are Running.</summary>
+    /// <summary>Tasks of the current revision that are Running, and healthy if the task has a health check.</summary>
     public required int Running { get; init; }
 
     /// <summary>Why the job is not where it wants to be, when StateStore knows, e.g. waiting after failures.</summary>

@@ -1,6 +1,9 @@
 namespace Orchestrator.Domain.Jobs;
 
-/// <summary>One of a job's live tasks as the rollout sees it: which revision of the job's spec it runs, and whether it is Running.</summary>
+/// <summary>
+/// One of a job's live tasks as the rollout sees it: which revision of the job's spec it runs, and whether it is
+/// Running (and healthy, when its spec has a health check): whether it serves.
+/// </summary>
 public readonly record struct JobTask(Guid Id, int Revision, bool Running, DateTimeOffset CreatedAt);
 
 /// <summary>What a reconciliation does: start this many tasks of the current revision, and stop these.</summary>

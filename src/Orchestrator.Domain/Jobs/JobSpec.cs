@@ -13,7 +13,7 @@ public sealed record JobSpec
 {
     public const int DefaultCount = 1;
 
-    /// <summary>How many tasks to keep alive; 1 when omitted, 0 keeps the job with none.</summary>
+    /// <summary>How many tasks to keep alive; 0 keeps the job with none. Omitted: 1 for a new job, unchanged for an existing one.</summary>
     public int? Count { get; init; }
 
     /// <summary>The spec of every task; its name, if given, must be the job's.</summary>

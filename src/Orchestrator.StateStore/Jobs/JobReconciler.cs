@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Orchestrator.Domain.Jobs;
 using Orchestrator.Domain.Tasks;
@@ -5,6 +6,7 @@ using Orchestrator.StateStore.Admission;
 using Orchestrator.StateStore.Persistence;
 using Orchestrator.StateStore.Persistence.Entities;
 using Orchestrator.StateStore.Tasks;
+using Orchestrator.StateStore.Telemetry;
 
 namespace Orchestrator.StateStore.Jobs;
 
@@ -41,18 +43,25 @@ public sealed class JobReconciler(OrchestratorDbContext db, TaskLifecycle lifecy
         job.Message = plan.Start > 0 ? await StartHeldBackAsync(job, cancellationToken) : null;
         if (plan.Start > 0 && job.Message is null)
             for (var i = 0; i < plan.Start; i++)
-            {
-                var task = TaskRecord.Submit(Guid.NewGuid(), job.NextTaskSpec(), lifecycle.Now, TaskTrace.Capture(), job.Name, job.Revision);
-                lifecycle.Submit(task);
-                tasks.Add(task);
-            }
+                tasks.Add(Start(job));
         if (job.Message is null && live.Any(t => t.JobRevision != job.Revision))
             job.Message = $"rolling out revision {job.Revision}, one task at a time as the new ones run";
         return tasks.Where(t => !t.IsTerminal).ToList();
     }
 
+    private TaskRecord Start(JobRecord job)
+    {
+        // A task started by the monitor (a replacement, a rollout's next step) has a trace of its own from here on;
+        // one started by a user's request joins the request's trace.
+        using var span = Activity.Current is null ? StateStoreTelemetry.Source.StartActivity("start job task") : null;
+        span?.SetTag("orchestrator.job", job.Name);
+        var task = TaskRecord.Submit(Guid.NewGuid(), job.NextTaskSpec(), lifecycle.Now, TaskTrace.Capture(), job.Name, job.Revision);
+        lifecycle.Submit(task);
+        return task;
+    }
+
     private static JobTask AsJobTask(TaskRecord task) =>
-        new(task.Id, task.JobRevision ?? 0, task.State == TaskState.Running, task.CreatedAt);
+        new(task.Id, task.JobRevision ?? 0, task.IsAvailable, task.CreatedAt);
 
     private static string StopReason(JobRecord job, TaskRecord task) =>
         task.JobRevision != job.Revision

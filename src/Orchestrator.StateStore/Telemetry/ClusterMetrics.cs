@@ -5,8 +5,8 @@ using Orchestrator.Domain.Tasks;
 namespace Orchestrator.StateStore.Telemetry;
 
 /// <summary>
-/// Gauges of the cluster as the database holds it: tasks by state, each node's heartbeat age, and the outbox
-/// backlog. <see cref="ClusterMetricsCollector"/> reads the database and hands over a snapshot; the gauges are
+/// Gauges of the cluster as the database holds it: tasks by state, each node's heartbeat age, each job's wanted and
+/// Running tasks, and the outbox backlog. <see cref="ClusterMetricsCollector"/> reads the database and hands over a snapshot; the gauges are
 /// observed from the latest one, so an exporter's scrape never waits on a query.
 /// </summary>
 public sealed class ClusterMetrics
@@ -14,6 +14,7 @@ public sealed class ClusterMetrics
     public const string TasksName = "orchestrator.tasks";
     public const string HeartbeatAgeName = "orchestrator.node.heartbeat.age";
     public const string OutboxBacklogName = "orchestrator.outbox.backlog";
+    public const string JobTasksName = "orchestrator.job.tasks";
 
     private readonly TimeProvider _clock;
     private volatile ClusterSnapshot? _snapshot;
@@ -25,6 +26,7 @@ public sealed class ClusterMetrics
         meter.CreateObservableGauge(TasksName, ObserveTasks, "{task}", "Tasks in each state");
         meter.CreateObservableGauge(HeartbeatAgeName, ObserveHeartbeatAges, "s", "Time since each node's last heartbeat");
         meter.CreateObservableGauge(OutboxBacklogName, ObserveOutbox, "{message}", "Committed messages not yet dispatched to the bus");
+        meter.CreateObservableGauge(JobTasksName, ObserveJobs, "{task}", "Each job's wanted count (kind=wanted) and its tasks Running (kind=running)");
     }
 
     public void Update(ClusterSnapshot snapshot) => _snapshot = snapshot;
@@ -56,6 +58,18 @@ public sealed class ClusterMetrics
         }
     }
 
+    private IEnumerable<Measurement<long>> ObserveJobs()
+    {
+        if (_snapshot is not { } snapshot)
+            yield break;
+        foreach (var job in snapshot.Jobs)
+        {
+            var name = new KeyValuePair<string, object?>("job.name", job.Name);
+            yield return new Measurement<long>(job.Wanted, name, new KeyValuePair<string, object?>("kind", "wanted"));
+            yield return new Measurement<long>(job.Running, name, new KeyValuePair<string, object?>("kind", "running"));
+        }
+    }
+
     private IEnumerable<Measurement<long>> ObserveOutbox()
     {
         if (_snapshot is { } snapshot)
@@ -66,6 +80,9 @@ public sealed class ClusterMetrics
 public sealed record ClusterSnapshot(
     IReadOnlyDictionary<TaskState, long> TasksByState,
     IReadOnlyList<NodeHeartbeatSnapshot> Nodes,
-    long OutboxBacklog);
+    long OutboxBacklog,
+    IReadOnlyList<JobSnapshot> Jobs);
 
 public sealed record NodeHeartbeatSnapshot(Guid Id, string Name, NodeStatus Status, DateTimeOffset LastHeartbeatAt);
+
+public sealed record JobSnapshot(string Name, long Wanted, long Running);

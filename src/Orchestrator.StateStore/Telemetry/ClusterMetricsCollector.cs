@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Orchestrator.Domain.Tasks;
 using Orchestrator.StateStore.Persistence;
 
 namespace Orchestrator.StateStore.Telemetry;
@@ -40,6 +41,15 @@ public sealed class ClusterMetricsCollector(
             .Select(n => new NodeHeartbeatSnapshot(n.Id, n.Name, n.Status, n.LastHeartbeatAt))
             .ToListAsync(cancellationToken);
         var backlog = await db.Outbox.LongCountAsync(cancellationToken);
-        return new ClusterSnapshot(tasks, nodes, backlog);
+        var running = await db.Tasks.AsNoTracking()
+            .Where(t => t.JobName != null && t.State == TaskState.Running && t.DesiredState == DesiredState.Running)
+            .GroupBy(t => t.JobName!)
+            .Select(g => new { Job = g.Key, Count = g.LongCount() })
+            .ToDictionaryAsync(g => g.Job, g => g.Count, cancellationToken);
+        var jobs = await db.Jobs.AsNoTracking()
+            .Select(j => new { j.Name, j.Count })
+            .ToListAsync(cancellationToken);
+        return new ClusterSnapshot(tasks, nodes, backlog,
+            jobs.Select(j => new JobSnapshot(j.Name, j.Count, running.GetValueOrDefault(j.Name))).ToList());
     }
 }

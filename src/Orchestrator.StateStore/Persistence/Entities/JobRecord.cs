@@ -31,7 +31,10 @@ public sealed class JobRecord
         UpdatedAt = now,
     };
 
-    /// <summary>Takes a new count and task; a task that differs from the current one starts a new revision.</summary>
+    /// <summary>
+    /// Takes a new task, and a new count if one is given (a spec without a count keeps the job's, so that changing
+    /// the image does not also scale the job to one). A task that differs from the current one starts a new revision.
+    /// </summary>
     public void Apply(JobSpec spec, DateTimeOffset now)
     {
         var task = spec.Task! with { Name = Name };
@@ -40,7 +43,7 @@ public sealed class JobRecord
             Spec = task;
             Revision++;
         }
-        Count = spec.CountOrDefault;
+        Count = spec.Count ?? Count;
         UpdatedAt = now;
     }
 
@@ -53,7 +56,7 @@ public sealed class JobRecord
         Count = Count,
         Revision = Revision,
         Task = Spec,
-        Running = tasks.Count(t => t.JobRevision == Revision && t.State == TaskState.Running && t.DesiredState == DesiredState.Running),
+        Running = tasks.Count(t => t.JobRevision == Revision && t.IsAvailable && t.DesiredState == DesiredState.Running),
         Message = Message,
         CreatedAt = CreatedAt,
         UpdatedAt = UpdatedAt,

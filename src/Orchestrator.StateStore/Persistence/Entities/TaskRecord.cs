@@ -75,6 +75,9 @@ public sealed class TaskRecord
 
     public bool IsTerminal => TaskStateMachine.IsTerminal(State);
 
+    /// <summary>Running, and healthy if it has a health check: what a job's rollout waits for before it stops an old task.</summary>
+    public bool IsAvailable => State == TaskState.Running && (Spec.HealthCheck is null || Health == HealthStatus.Healthy);
+
     /// <summary>True when an agent's report is about the task's current placement, not an older one.</summary>
     public bool IsCurrentAttempt(Guid nodeId, int attempt) => NodeId == nodeId && Attempt == attempt;
 

@@ -65,11 +65,11 @@ public sealed class CliTests(ClusterFixture cluster)
         Assert.Contains("job cli-job: 0 of 2 running, revision 1", run.Out);
         Assert.Contains("cli-job-2", run.Out);
 
-        var scale = await CliAsync(["job", "scale", "cli-job", "3", .. api]);
-        Assert.Equal(0, scale.ExitCode);
+        var scale = await CliAsync(["job", "scale", "cli-job", "3", "--wait", .. api]);
+        Assert.True(scale.ExitCode == 0, scale.Err);
         Assert.Contains("cli-job-3", scale.Out);
-        await ClusterFixtureBase.WaitUntilAsync(async () =>
-            (await CliAsync(["job", "status", "cli-job", .. api])).Out.Contains("job cli-job: 3 of 3 running"));
+        Assert.EndsWith("3 of 3 running", scale.Out.Trim());
+        Assert.Contains("job cli-job: 3 of 3 running", (await CliAsync(["job", "status", "cli-job", .. api])).Out);
 
         var table = await CliAsync(["job", "status", .. api]);
         var row = Assert.Single(table.Out.Split('\n'), line => line.Contains("cli-job"));

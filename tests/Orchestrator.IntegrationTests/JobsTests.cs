@@ -138,6 +138,26 @@ public sealed class JobsTests(ClusterFixture cluster)
         await DeleteAndWaitAsync(name, await WaitForJobAsync(name, _ => true));
     }
 
+    [Fact]
+    public async Task A_job_whose_tasks_keep_failing_is_held_back_and_says_until_when()
+    {
+        const string name = "jobs-crashing";
+        var crashing = new
+        {
+            image = TestImages.Workload,
+            command = new[] { "sh", "-c", "exit 3" },
+            resources = new { cpu = 0.05, memoryMb = 16, diskMb = 10 },
+            restartPolicy = new { mode = "Never" },
+        };
+        await ApplyAsync(name, new { count = 1, task = crashing }, HttpStatusCode.Created);
+
+        // The first failure is replaced at once; after the second, the job waits before starting another.
+        var held = await WaitForJobAsync(name, job => job.HeldBackUntil is not null);
+        Assert.Empty(held.Tasks);
+        Assert.StartsWith("2 tasks failed in the last 10 minutes; starting tasks again at", held.Message);
+        Assert.Equal(HttpStatusCode.Accepted, (await cluster.Api.DeleteAsync($"/api/jobs/{name}")).StatusCode);
+    }
+
     private static object Checked(string healthPath) => new
     {
         image = TestImages.Workload,

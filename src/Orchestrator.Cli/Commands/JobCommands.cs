@@ -15,8 +15,24 @@ public class JobNameSettings : ApiSettings
     public string Name { get; init; } = "";
 }
 
-public sealed class JobRunSettings : TaskSpecSettings
+/// <summary>--wait and its bound, for the job commands that change what a job wants.</summary>
+public interface IJobWaitSettings
 {
+    bool Wait { get; }
+    int Timeout { get; }
+}
+
+public sealed class JobRunSettings : TaskSpecSettings, IJobWaitSettings
+{
+    [CommandOption("--wait")]
+    [Description("Wait until the job has COUNT tasks of its latest spec running (exit 0), showing its progress")]
+    public bool Wait { get; init; }
+
+    [CommandOption("--timeout <SECONDS>")]
+    [Description("With --wait: give up after this long (exit 1). Default 300")]
+    [DefaultValue(300)]
+    public int Timeout { get; init; } = 300;
+
     [CommandArgument(0, "<NAME>")]
     [Description("The job's name; its tasks are NAME-1, NAME-2, ...")]
     public string Name { get; init; } = "";
@@ -38,14 +54,24 @@ public sealed class JobRunCommand(IAnsiConsole console) : AsyncCommand<JobRunSet
         var body = settings.File is { } file
             ? await SpecFile.ReadAsync(file, settings.Count is not null || settings.HasSpecFlags(context.Remaining.Raw), cancellationToken)
             : new JsonObject { ["count"] = settings.Count, ["task"] = RunFlags.ToJson(settings, context.Remaining.Raw) }.ToJsonString();
-        var job = await settings.CreateClient().ApplyJobAsync(settings.Name, body, cancellationToken);
+        var client = settings.CreateClient();
+        var job = await client.ApplyJobAsync(settings.Name, body, cancellationToken);
         JobOutput.Write(console, settings, job);
-        return 0;
+        return await JobOutput.WaitAsync(console, client, settings, job, cancellationToken);
     }
 }
 
-public sealed class JobScaleSettings : JobNameSettings
+public sealed class JobScaleSettings : JobNameSettings, IJobWaitSettings
 {
+    [CommandOption("--wait")]
+    [Description("Wait until the job has COUNT tasks running (exit 0), showing its progress")]
+    public bool Wait { get; init; }
+
+    [CommandOption("--timeout <SECONDS>")]
+    [Description("With --wait: give up after this long (exit 1). Default 300")]
+    [DefaultValue(300)]
+    public int Timeout { get; init; } = 300;
+
     [CommandArgument(1, "<COUNT>")]
     [Description("How many tasks to keep running")]
     public int Count { get; init; }
@@ -56,9 +82,10 @@ public sealed class JobScaleCommand(IAnsiConsole console) : AsyncCommand<JobScal
 {
     public override async Task<int> ExecuteAsync(CommandContext context, JobScaleSettings settings, CancellationToken cancellationToken)
     {
-        var job = await settings.CreateClient().ScaleJobAsync(settings.Name, settings.Count, cancellationToken);
+        var client = settings.CreateClient();
+        var job = await client.ScaleJobAsync(settings.Name, settings.Count, cancellationToken);
         JobOutput.Write(console, settings, job);
-        return 0;
+        return await JobOutput.WaitAsync(console, client, settings, job, cancellationToken);
     }
 }
 
@@ -105,6 +132,36 @@ public sealed class JobStopCommand(IAnsiConsole console) : AsyncCommand<JobNameS
 
 internal static class JobOutput
 {
+    /// <summary>
+    /// With --wait, follows the job until it has its count of tasks of the latest revision running and nothing else,
+    /// printing a line each time that changes. Gives up, exit 1, after the timeout or when StateStore holds the job
+    /// back after failures.
+    /// </summary>
+    public static async Task<int> WaitAsync(IAnsiConsole console, OrchestratorClient client, IJobWaitSettings settings, JobDetails job, CancellationToken cancellationToken)
+    {
+        if (!settings.Wait)
+            return 0;
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(settings.Timeout);
+        string? last = null;
+        while (true)
+        {
+            var progress = $"{job.Running} of {job.Count} running" +
+                (job.Tasks.Any(t => t.Revision != job.Revision) ? $", rolling out revision {job.Revision}" : "") +
+                (job.Message is null ? "" : $"; {job.Message}");
+            if (progress != last)
+                console.MarkupLine($"[grey]{Markup.Escape(progress)}[/]");
+            last = progress;
+            if (job.Running == job.Count && job.Tasks.All(t => t.Revision == job.Revision && t.DesiredState == Domain.Tasks.DesiredState.Running))
+                return 0;
+            if (job.HeldBackUntil is not null)
+                throw new CliException($"job {job.Name} is held back: {job.Message}");
+            if (DateTimeOffset.UtcNow > deadline)
+                throw new CliException($"job {job.Name} did not settle in {settings.Timeout} s: {progress}");
+            await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
+            job = await client.GetJobAsync(job.Name, cancellationToken);
+        }
+    }
+
     public static void Write(IAnsiConsole console, ApiSettings settings, JobDetails job)
     {
         if (settings.Json)

@@ -21,6 +21,9 @@ public sealed record JobDetails
     /// <summary>Why the job is not where it wants to be, when StateStore knows, e.g. waiting after failures.</summary>
     public string? Message { get; init; }
 
+    /// <summary>Set while the job starts no task because its tasks keep failing: when it will start them again.</summary>
+    public DateTimeOffset? HeldBackUntil { get; init; }
+
     public required DateTimeOffset CreatedAt { get; init; }
     public required DateTimeOffset UpdatedAt { get; init; }
 

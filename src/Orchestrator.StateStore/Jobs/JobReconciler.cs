@@ -40,8 +40,9 @@ public sealed class JobReconciler(OrchestratorDbContext db, TaskLifecycle lifecy
             var task = live.Single(t => t.Id == id);
             lifecycle.RequestStop(task, StopReason(job, task));
         }
-        job.Message = plan.Start > 0 ? await StartHeldBackAsync(job, cancellationToken) : null;
-        if (plan.Start > 0 && job.Message is null)
+        job.Message = null;
+        job.HeldBackUntil = null;
+        if (plan.Start > 0 && await MayStartAsync(job, cancellationToken))
             for (var i = 0; i < plan.Start; i++)
                 tasks.Add(Start(job));
         if (job.Message is null && live.Any(t => t.JobRevision != job.Revision))
@@ -68,21 +69,26 @@ public sealed class JobReconciler(OrchestratorDbContext db, TaskLifecycle lifecy
             ? $"job {job.Name} rolls out revision {job.Revision}"
             : $"job {job.Name} is scaled to {job.Count}";
 
-    /// <summary>Why the job may not start tasks now, or null if it may.</summary>
-    private async Task<string?> StartHeldBackAsync(JobRecord job, CancellationToken cancellationToken)
+    /// <summary>Whether the job may start tasks now; if not, the job's message says why.</summary>
+    private async Task<bool> MayStartAsync(JobRecord job, CancellationToken cancellationToken)
     {
         if (admission.Refusal() is { } refusal)
-            return $"waiting to start tasks: {refusal}";
+        {
+            job.Message = $"waiting to start tasks: {refusal}";
+            return false;
+        }
         var since = lifecycle.Now - JobRollout.FailureWindow;
         var failures = await db.Tasks
             .Where(t => t.JobName == job.Name && t.State == TaskState.Failed && t.FinishedAt > since)
             .Select(t => t.FinishedAt!.Value)
             .ToListAsync(cancellationToken);
         if (failures.Count == 0)
-            return null;
+            return true;
         var resumeAt = failures.Max() + JobRollout.ReplacementDelay(failures.Count);
-        return resumeAt > lifecycle.Now
-            ? $"{failures.Count} tasks failed in the last {JobRollout.FailureWindow.TotalMinutes:0} minutes; starting tasks again at {resumeAt:u}"
-            : null;
+        if (resumeAt <= lifecycle.Now)
+            return true;
+        job.HeldBackUntil = resumeAt;
+        job.Message = $"{failures.Count} tasks failed in the last {JobRollout.FailureWindow.TotalMinutes:0} minutes; starting tasks again at {resumeAt:u}";
+        return false;
     }
 }

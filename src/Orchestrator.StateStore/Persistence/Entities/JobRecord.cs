@@ -19,6 +19,9 @@ public sealed class JobRecord
     public int NextIndex { get; set; } = 1;
 
     public string? Message { get; set; }
+
+    /// <summary>Set while the job starts no task because its tasks keep failing: when it will start them again.</summary>
+    public DateTimeOffset? HeldBackUntil { get; set; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; set; }
 
@@ -58,6 +61,7 @@ public sealed class JobRecord
         Task = Spec,
         Running = tasks.Count(t => t.JobRevision == Revision && t.IsAvailable && t.DesiredState == DesiredState.Running),
         Message = Message,
+        HeldBackUntil = HeldBackUntil,
         CreatedAt = CreatedAt,
         UpdatedAt = UpdatedAt,
         Tasks = tasks

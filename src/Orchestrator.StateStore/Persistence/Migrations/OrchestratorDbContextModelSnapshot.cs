@@ -36,6 +36,9 @@ namespace Orchestrator.StateStore.Persistence.Migrations
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTimeOffset?>("HeldBackUntil")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Message")
                         .HasMaxLength(1024)
                         .HasColumnType("character varying(1024)");

@@ -37,6 +37,7 @@ namespace Orchestrator.StateStore.Persistence.Migrations
                     Revision = table.Column<int>(type: "integer", nullable: false),
                     NextIndex = table.Column<int>(type: "integer", nullable: false),
                     Message = table.Column<string>(type: "character varying(1024)", maxLength: 1024, nullable: true),
+                    HeldBackUntil = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
                 },

@@ -13,7 +13,7 @@ using Orchestrator.StateStore.Persistence;
 namespace Orchestrator.StateStore.Persistence.Migrations
 {
     [DbContext(typeof(OrchestratorDbContext))]
-    [Migration("20261126124401_Jobs")]
+    [Migration("20261126130923_Jobs")]
     partial class Jobs
     {
         /// <inheritdoc />
@@ -37,6 +37,9 @@ namespace Orchestrator.StateStore.Persistence.Migrations
                         .HasColumnType("integer");
 
                     b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("HeldBackUntil")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Message")

@@ -45,12 +45,17 @@ public static class MessagingExtensions
             configure(bus);
             bus.UsingRabbitMq((context, rabbit) =>
             {
+                var (user, password) = Credentials(address);
                 rabbit.Host(address.Host, (ushort)(address.IsDefaultPort ? 5672 : address.Port), VirtualHost(address), host =>
                 {
-                    var (user, password) = Credentials(address);
                     host.Username(user);
                     host.Password(password);
                 });
+                // Every message names the broker user it was published under. The broker refuses a message whose
+                // user-id is not its connection's, so a receiver knows who sent it: StateStore takes an agent's
+                // report about a node only from that node's own user or a shared one (AgentIdentity).
+                rabbit.ConfigureSend(send => send.UseExecute(context => StampUser(context, user)));
+                rabbit.ConfigurePublish(publish => publish.UseExecute(context => StampUser(context, user)));
                 rabbit.UseMessageRetry(Retry);
                 rabbit.UseConsumeFilter(typeof(MessageLogScopeFilter<>), context);
                 configureBus?.Invoke(context, rabbit);
@@ -59,6 +64,16 @@ public static class MessagingExtensions
         });
         return builder;
     }
+
+    private static void StampUser(SendContext context, string user)
+    {
+        if (context.TryGetPayload<RabbitMqSendContext>(out var rabbit))
+            rabbit.BasicProperties.UserId = user;
+    }
+
+    /// <summary>The broker user a message was published under, as the broker checked it; null if it named none.</summary>
+    public static string? SenderOf(ConsumeContext context) =>
+        context.ReceiveContext.TryGetPayload<RabbitMqBasicConsumeContext>(out var rabbit) ? rabbit.Properties.UserId : null;
 
     private static string VirtualHost(Uri address)
     {

@@ -1,24 +1,26 @@
 #!/usr/bin/env bash
 # Gives one worker host its own RabbitMQ user, which reaches only that node's
 # queue, the reports agents publish and the reply queues of the Api's requests.
+# The user is named after the node's id, as its queue is (agent-<32 hex
+# digits>), and StateStore believes reports under it only about that node.
 # Run it where rabbitmqctl reaches the cluster's broker (on the broker's host,
 # or with --rabbitmqctl 'docker exec BROKER-CONTAINER rabbitmqctl').
 #
 #   deploy/rabbitmq/add-agent-user.sh NODE-NAME [--node-id ID] [--vhost VHOST] [--rabbitmqctl CMD]
-#   deploy/rabbitmq/add-agent-user.sh --remove NODE-NAME [--rabbitmqctl CMD]
+#   deploy/rabbitmq/add-agent-user.sh --remove --node-id ID [--rabbitmqctl CMD]
 #
 # It prints the node's settings, as KEY=VALUE lines for the agent's environment:
-#   Agent__NodeId=...            the node's id, which its queue is named after
+#   Agent__NodeId=...            the node's id, which its queue and user are named after
 #   Agent__NodeName=NODE-NAME
-#   AGENT_BROKER_USER=agent-NODE-NAME
+#   AGENT_BROKER_USER=agent-...
 #   AGENT_BROKER_PASSWORD=...    put both in ConnectionStrings__messaging
 # A new node gets a new id. For a host already in the cluster, pass its id with
-# --node-id (the file node-id in the agent's data directory). Run it again for
-# the same name to rotate the password.
+# --node-id (the file node-id in the agent's data directory). Run it again with
+# the same --node-id to rotate the password.
 set -euo pipefail
 
 die() { echo "add-agent-user: error: $*" >&2; exit 1; }
-usage() { sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 NAME="" NODE_ID="" VHOST="/" RABBITMQCTL="rabbitmqctl" REMOVE=0
 while [ $# -gt 0 ]; do
@@ -32,23 +34,30 @@ while [ $# -gt 0 ]; do
 	*) [ -z "$NAME" ] || die "one node name, got '$NAME' and '$1'"; NAME="$1"; shift ;;
 	esac
 done
-[ -n "$NAME" ] || usage
-[[ "$NAME" =~ ^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$ ]] || die "a node name is letters, digits, '.', '_' and '-', got '$NAME'"
-USER="agent-$NAME"
 ctl() { $RABBITMQCTL --quiet "$@"; }
+node_id() {
+	local id
+	id="$(echo "$1" | tr 'A-F' 'a-f')"
+	[[ "$id" =~ ^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$ ]] || die "--node-id wants a UUID, got '$1'"
+	echo "$id"
+}
 
 if [ "$REMOVE" = 1 ]; then
-	ctl delete_user "$USER" >/dev/null
-	echo "add-agent-user: removed $USER" >&2
+	[ -n "$NODE_ID" ] || die "--remove needs --node-id ID"
+	NODE_ID="$(node_id "$NODE_ID")"
+	ctl delete_user "agent-${NODE_ID//-/}" >/dev/null
+	echo "add-agent-user: removed agent-${NODE_ID//-/}" >&2
 	exit 0
 fi
 
+[ -n "$NAME" ] || usage
+[[ "$NAME" =~ ^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$ ]] || die "a node name is letters, digits, '.', '_' and '-', got '$NAME'"
 if [ -z "$NODE_ID" ]; then
 	NODE_ID="$(cat /proc/sys/kernel/random/uuid)"
 fi
-NODE_ID="$(echo "$NODE_ID" | tr 'A-F' 'a-f')"
-[[ "$NODE_ID" =~ ^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$ ]] || die "--node-id wants a UUID, got '$NODE_ID'"
-QUEUE="agent-${NODE_ID//-/}"   # AgentQueue.Name: the id without dashes
+NODE_ID="$(node_id "$NODE_ID")"
+QUEUE="agent-${NODE_ID//-/}"   # AgentIdentity: the id without dashes, for the queue and the user
+USER="$QUEUE"
 PASSWORD="$(head -c 24 /dev/urandom | base64 | tr -d '/+=' | head -c 32)"
 
 # What the agent declares, binds and writes to:

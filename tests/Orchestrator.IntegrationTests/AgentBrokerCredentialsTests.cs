@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using Orchestrator.Contracts;
 using Orchestrator.Domain.Tasks;
 using Orchestrator.IntegrationTests.Infrastructure;
@@ -48,8 +49,9 @@ public sealed class AgentBrokerCredentialsTests(MultiNodeClusterFixture cluster)
                 stopTimeoutSeconds = 0,
                 nodeId,
             });
-            await cluster.WaitForStateAsync(task.Id, TaskState.Running);
+            var running = await cluster.WaitForStateAsync(task.Id, TaskState.Running);
             await cluster.WaitForLogAsync(task.Id, "reached through its own user");
+            await AssertForgedExitsAreIgnoredAsync(running);
             Assert.Equal(TaskState.Completed, (await cluster.StopAndWaitAsync(task.Id)).State);
 
             await using var connection = await new ConnectionFactory { Uri = broker }.CreateConnectionAsync();
@@ -62,9 +64,71 @@ public sealed class AgentBrokerCredentialsTests(MultiNodeClusterFixture cluster)
             // Down before the next test of the collection, which may expect its tasks spread over the fixture's
             // three nodes only (an empty Ready node would draw them).
             await cluster.WaitForNodeAsync(nodeId, Domain.Nodes.NodeStatus.Down);
-            await RepositoryScripts.RunAsync("deploy/rabbitmq/add-agent-user.sh", TimeSpan.FromMinutes(1), "--remove", NodeName, "--rabbitmqctl", cluster.BrokerCtl);
+            await RemoveAgentUserAsync(nodeId);
         }
     }
+
+    /// <summary>
+    /// Another host's own user reports the task as exited, once naming itself and once naming no user; StateStore
+    /// believes neither, sets both aside in task-reports_skipped, and the task runs on.
+    /// </summary>
+    private async Task AssertForgedExitsAreIgnoredAsync(TaskDetails running)
+    {
+        var forger = await AddAgentUserAsync("node-forger");
+        var forgerId = Guid.Parse(forger["Agent__NodeId"]);
+        try
+        {
+            var skipped = await cluster.QueueDepthAsync(SkippedReports);
+            var broker = new UriBuilder(cluster.Configuration["ConnectionStrings:messaging"]!)
+            {
+                UserName = forger["AGENT_BROKER_USER"],
+                Password = forger["AGENT_BROKER_PASSWORD"],
+            }.Uri;
+            await using var connection = await new ConnectionFactory { Uri = broker }.CreateConnectionAsync();
+            await using var channel = await connection.CreateChannelAsync(
+                new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
+            var exit = new TaskExited(running.Id, running.NodeId!.Value, running.Attempt, running.ContainerId, 0, false, null, DateTimeOffset.UtcNow);
+            await PublishAsync(channel, exit, forger["AGENT_BROKER_USER"]);
+            await PublishAsync(channel, exit, userId: null);
+
+            try
+            {
+                await ClusterFixtureBase.WaitUntilAsync(async () => await cluster.QueueDepthAsync(SkippedReports) >= skipped + 2);
+            }
+            catch (OperationCanceledException)
+            {
+                Assert.Fail($"The forged reports were not set aside: {SkippedReports} holds {await cluster.QueueDepthAsync(SkippedReports)} " +
+                    $"(had {skipped}), task-reports {await cluster.QueueDepthAsync("task-reports")}, " +
+                    $"task-reports_error {await cluster.QueueDepthAsync("task-reports_error")}; the task is {(await cluster.GetTaskAsync(running.Id)).State}");
+            }
+            var after = await cluster.GetTaskAsync(running.Id);
+            Assert.Equal((TaskState.Running, running.Version), (after.State, after.Version));
+        }
+        finally
+        {
+            await RemoveAgentUserAsync(forgerId);
+        }
+    }
+
+    private const string SkippedReports = "task-reports_skipped";
+
+    /// <summary>A report as MassTransit would publish it: its JSON envelope, on its message type's exchange.</summary>
+    private static async Task PublishAsync(IChannel channel, TaskExited report, string? userId)
+    {
+        var envelope = new
+        {
+            messageId = Guid.NewGuid(),
+            messageType = new[] { "urn:message:Orchestrator.Contracts:TaskExited" },
+            message = report,
+        };
+        var properties = new BasicProperties { ContentType = "application/vnd.masstransit+json", UserId = userId, Persistent = true };
+        await channel.BasicPublishAsync("Orchestrator.Contracts:TaskExited", "", mandatory: true, properties,
+            JsonSerializer.SerializeToUtf8Bytes(envelope, ClusterFixtureBase.Json));
+    }
+
+    private Task RemoveAgentUserAsync(Guid nodeId) =>
+        RepositoryScripts.RunAsync("deploy/rabbitmq/add-agent-user.sh", TimeSpan.FromMinutes(1),
+            "--remove", "--node-id", nodeId.ToString(), "--rabbitmqctl", cluster.BrokerCtl);
 
     [Fact]
     public void An_assigned_node_id_is_kept_and_one_that_contradicts_the_kept_id_stops_the_start()

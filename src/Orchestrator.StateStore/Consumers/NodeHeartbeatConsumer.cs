@@ -8,6 +8,7 @@ using Orchestrator.StateStore.Liveness;
 using Orchestrator.StateStore.Outbox;
 using Orchestrator.StateStore.Persistence;
 using Orchestrator.StateStore.Persistence.Entities;
+using Orchestrator.StateStore.Security;
 using Orchestrator.StateStore.Tasks;
 
 namespace Orchestrator.StateStore.Consumers;
@@ -19,7 +20,8 @@ namespace Orchestrator.StateStore.Consumers;
 /// transaction per heartbeat was most of StateStore's work and a quarter of a core of Postgres's.
 /// </summary>
 public sealed class NodeHeartbeatConsumer(
-    StateTransaction transaction, TaskLifecycle lifecycle, OutboxWriter outbox, HeartbeatBacklog backlog, IOptions<LivenessOptions> liveness)
+    StateTransaction transaction, TaskLifecycle lifecycle, OutboxWriter outbox, HeartbeatBacklog backlog, IOptions<LivenessOptions> liveness,
+    ReportSenders senders)
     : IConsumer<Batch<NodeHeartbeat>>
 {
     /// <summary>The most heartbeats applied in one transaction.</summary>
@@ -32,11 +34,16 @@ public sealed class NodeHeartbeatConsumer(
     {
         // One batch at a time, so a node's later heartbeat is never applied before its earlier one; within a batch
         // its newest says everything the older ones do.
-        var heartbeats = context.Message
+        var believed = context.Message
+            .Where(message => senders.Allows(message, message.Message.NodeId, nameof(NodeHeartbeat)))
             .Select(message => message.Message)
+            .ToList();
+        var heartbeats = believed
             .GroupBy(heartbeat => heartbeat.NodeId)
             .Select(node => node.MaxBy(heartbeat => heartbeat.SentAt)!)
             .ToList();
+        if (heartbeats.Count == 0)
+            return;
         await transaction.RunAsync(async db =>
         {
             // Reads first: the node rows stay locked from the UPDATE to the commit, and PlaceTasks waits for them.
@@ -47,8 +54,8 @@ public sealed class NodeHeartbeatConsumer(
                 await RegisterOrReviveAsync(db, heartbeat, context.CancellationToken);
             await TaskProbes.RecordNewestAsync(db, probes, context.CancellationToken);
         }, context.CancellationToken);
-        foreach (var message in context.Message)
-            backlog.Recorded(message.Message.SentAt);
+        foreach (var heartbeat in believed)
+            backlog.Recorded(heartbeat.SentAt);
     }
 
     /// <summary>

@@ -13,6 +13,7 @@ using Orchestrator.StateStore.Jobs;
 using Orchestrator.StateStore.Liveness;
 using Orchestrator.StateStore.Outbox;
 using Orchestrator.StateStore.Persistence;
+using Orchestrator.StateStore.Security;
 using Orchestrator.StateStore.Tasks;
 using Orchestrator.StateStore.Telemetry;
 
@@ -50,6 +51,9 @@ public static class StateStoreExtensions
         builder.Services.AddSingleton<AdmissionControl>();
         builder.Services.AddSingleton<HeartbeatBacklog>();
         builder.Services.AddHostedService<NodeLivenessMonitor>();
+
+        builder.Services.Configure<ReportSenderOptions>(builder.Configuration.GetSection(ReportSenderOptions.Section));
+        builder.Services.AddSingleton<ReportSenders>();
 
         builder.Services.Configure<JobOptions>(builder.Configuration.GetSection(JobOptions.Section));
         builder.Services.AddScoped<JobReconciler>();
@@ -125,23 +129,24 @@ public static class StateStoreExtensions
         // reports go through one partition one at a time, retries included, so a report being retried is never
         // overtaken by the next one about the same task, while other tasks' reports go on in other partitions.
         var partitioner = new Partitioner(TaskReportPartitions, new Murmur3UnsafeHashGenerator());
-        AddTaskReport<TaskProgressedConsumer, TaskProgressed>(bus, partitioner, report => report.TaskId);
-        AddTaskReport<TaskStartedConsumer, TaskStarted>(bus, partitioner, report => report.TaskId);
-        AddTaskReport<TaskRestartedConsumer, TaskRestarted>(bus, partitioner, report => report.TaskId);
-        AddTaskReport<TaskHealthChangedConsumer, TaskHealthChanged>(bus, partitioner, report => report.TaskId);
-        AddTaskReport<TaskExitedConsumer, TaskExited>(bus, partitioner, report => report.TaskId);
+        AddTaskReport<TaskProgressedConsumer, TaskProgressed>(bus, partitioner, report => report.TaskId, report => report.NodeId);
+        AddTaskReport<TaskStartedConsumer, TaskStarted>(bus, partitioner, report => report.TaskId, report => report.NodeId);
+        AddTaskReport<TaskRestartedConsumer, TaskRestarted>(bus, partitioner, report => report.TaskId, report => report.NodeId);
+        AddTaskReport<TaskHealthChangedConsumer, TaskHealthChanged>(bus, partitioner, report => report.TaskId, report => report.NodeId);
+        AddTaskReport<TaskExitedConsumer, TaskExited>(bus, partitioner, report => report.TaskId, report => report.NodeId);
         return bus;
     }
 
     private static void AddTaskReport<TConsumer, TReport>(
-        IBusRegistrationConfigurator bus, IPartitioner partitioner, Func<TReport, Guid> taskId)
+        IBusRegistrationConfigurator bus, IPartitioner partitioner, Func<TReport, Guid> taskId, Func<TReport, Guid> nodeId)
         where TConsumer : class, IConsumer<TReport>
         where TReport : class
     {
-        bus.AddConsumer<TConsumer>((_, consumer) =>
+        bus.AddConsumer<TConsumer>((registration, consumer) =>
             {
                 consumer.Message<TReport>(report =>
                 {
+                    report.UseFilter(new ReportSenderFilter<TReport>(registration.GetRequiredService<ReportSenders>(), nodeId));
                     report.UsePartitioner(partitioner, context => taskId(context.Message));
                     report.UseFilter(new DatabaseOutageFilter<TReport>());
                 });

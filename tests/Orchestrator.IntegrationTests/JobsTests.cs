@@ -42,6 +42,12 @@ public sealed class JobsTests(ClusterFixture cluster)
                 return Task.FromResult(gauge.GetValueOrDefault("wanted") == 2 && gauge.GetValueOrDefault("running") == 2);
             });
 
+        // What placement sees of the node: two of the job's tasks (asked for while a task waits, as the Scheduler asks).
+        var waiting = await cluster.SubmitAsync(new { name = "jobs-unplaceable", image = TestImages.Workload, resources = new { cpu = 256 } });
+        var work = await cluster.RequestClient<GetPlacementWork>().GetResponse<PlacementWork>(new GetPlacementWork());
+        Assert.Equal(2, Assert.Single(work.Message.Nodes).TasksOf(name));
+        await cluster.StopAndWaitAsync(waiting.Id);
+
         // The same spec again changes nothing.
         var again = await ApplyAsync(name, new { count = 2, task = Spec() }, HttpStatusCode.OK);
         Assert.Equal(1, again.Revision);

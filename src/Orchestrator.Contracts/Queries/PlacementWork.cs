@@ -8,4 +8,5 @@ namespace Orchestrator.Contracts;
 public sealed record PlacementWork(IReadOnlyList<PendingTask> Tasks, IReadOnlyList<NodeSnapshot> Nodes, PendingCursor? Next = null);
 
 /// <param name="TraceParent">The submission's trace, which the Scheduler's span for this task joins.</param>
-public sealed record PendingTask(Guid TaskId, int Version, TaskSpec Spec, string? Message, string? TraceParent = null);
+/// <param name="Job">The job the task belongs to, whose tasks placement spreads over the nodes.</param>
+public sealed record PendingTask(Guid TaskId, int Version, TaskSpec Spec, string? Message, string? TraceParent = null, string? Job = null);

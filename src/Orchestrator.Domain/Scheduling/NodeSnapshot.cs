@@ -6,7 +6,7 @@ namespace Orchestrator.Domain.Scheduling;
 
 /// <summary>
 /// A read-only view of one node as placement sees it: what it may hand out (capacity minus reservations),
-/// what its live tasks already asked for, and the host ports they hold.
+/// what its live tasks already asked for, the host ports they hold, and how many of them each job has there.
 /// </summary>
 public sealed record NodeSnapshot(
     Guid Id,
@@ -16,8 +16,12 @@ public sealed record NodeSnapshot(
     Resources Allocated,
     IReadOnlyCollection<HostPort> UsedHostPorts,
     int TaskCount,
-    IReadOnlyDictionary<string, string>? Labels = null)
+    IReadOnlyDictionary<string, string>? Labels = null,
+    IReadOnlyDictionary<string, int>? JobTasks = null)
 {
+    /// <summary>The live tasks of <paramref name="job"/> on this node.</summary>
+    public int TasksOf(string job) => JobTasks?.GetValueOrDefault(job) ?? 0;
+
     public Resources Free => Allocatable - Allocated;
 
     /// <summary>Whether <paramref name="request"/> fits in <see cref="Free"/>, worked out without building it.</summary>
@@ -34,6 +38,16 @@ public sealed record NodeSnapshot(
         TaskCount = TaskCount + 1,
     };
 
-    /// <summary>The same node once <paramref name="task"/> is placed on it: its request and its fixed host ports.</summary>
-    public NodeSnapshot WithTask(TaskSpec task) => WithTask(task.Requested, task.FixedHostPorts);
+    /// <summary>
+    /// The same node once <paramref name="task"/> is placed on it: its request, its fixed host ports, and one more
+    /// task of its <paramref name="job"/>, if it has one.
+    /// </summary>
+    public NodeSnapshot WithTask(TaskSpec task, string? job = null)
+    {
+        var placed = WithTask(task.Requested, task.FixedHostPorts);
+        if (job is null)
+            return placed;
+        var jobs = new Dictionary<string, int>(JobTasks ?? new Dictionary<string, int>()) { [job] = TasksOf(job) + 1 };
+        return placed with { JobTasks = jobs };
+    }
 }

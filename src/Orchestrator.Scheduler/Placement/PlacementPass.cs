@@ -96,7 +96,7 @@ public sealed class PlacementPass(
             // The pass may run in another task's trace; this task's decision is recorded in its own.
             using var span = TaskTrace.StartSpan(SchedulerTelemetry.Source, "schedule task", task.TraceParent);
             span?.SetTag("orchestrator.task.id", task.TaskId).SetTag("orchestrator.placement.algorithm", algorithm.Name);
-            var decision = PlacementDecision.Decide(algorithm, task.Spec, nodes);
+            var decision = PlacementDecision.Decide(algorithm, task.Spec, nodes, task.Job);
             if (decision.Node is not { } node)
             {
                 span?.SetTag("orchestrator.placement.unschedulable", decision.Reason);
@@ -107,7 +107,7 @@ public sealed class PlacementPass(
             span?.SetTag("orchestrator.node.id", node.Id).SetTag("orchestrator.node.name", node.Name);
             proposals.Add(new PlaceTask(task.TaskId, node.Id, task.Version));
             var index = nodes.FindIndex(n => n.Id == node.Id);
-            nodes[index] = node.WithTask(task.Spec);
+            nodes[index] = node.WithTask(task.Spec, task.Job);
         }
         if (proposals.Count == 0)
             return true;

@@ -98,7 +98,7 @@ public static class StateStoreExtensions
     [
         typeof(SubmitTaskConsumer), typeof(CancelTaskConsumer), typeof(GetTaskConsumer), typeof(ListTasksConsumer),
         typeof(GetTaskEventsConsumer), typeof(ListNodesConsumer), typeof(DrainNodeConsumer), typeof(MarkNodeReadyConsumer),
-        typeof(ApplyJobConsumer), typeof(ScaleJobConsumer), typeof(DeleteJobConsumer), typeof(GetJobConsumer), typeof(ListJobsConsumer),
+        typeof(ApplyJobConsumer), typeof(ExistingJobConsumer), typeof(GetJobConsumer), typeof(ListJobsConsumer),
     ];
 
     /// <summary>StateStore's consumers, for whichever bus the host configures.</summary>

@@ -29,7 +29,7 @@ public static class ClusterQueries
         }
         var nodes = await nodeQuery.OrderBy(n => n.Name).ToListAsync(cancellationToken);
         var live = await liveQuery
-            .Select(t => new { NodeId = t.NodeId!.Value, t.CpuRequest, t.MemoryMbRequest, t.DiskMbRequest, t.Ports })
+            .Select(t => new { NodeId = t.NodeId!.Value, t.CpuRequest, t.MemoryMbRequest, t.DiskMbRequest, t.Ports, t.JobName })
             .ToListAsync(cancellationToken);
         var byNode = live.ToLookup(t => t.NodeId);
         return nodes.Select(node =>
@@ -38,7 +38,9 @@ public static class ClusterQueries
             var allocated = new Resources(
                 tasks.Sum(t => t.CpuRequest), tasks.Sum(t => t.MemoryMbRequest), tasks.Sum(t => t.DiskMbRequest));
             var ports = tasks.SelectMany(t => t.Ports).Where(p => p.HostPort > 0).Select(p => HostPort.Of(p.HostPort, p.Protocol)).ToHashSet();
-            return new NodeSnapshot(node.Id, node.Name, node.Status, node.Allocatable, allocated, ports, tasks.Count, node.Labels);
+            var jobs = tasks.Where(t => t.JobName is not null).GroupBy(t => t.JobName!).ToDictionary(g => g.Key, g => g.Count());
+            return new NodeSnapshot(node.Id, node.Name, node.Status, node.Allocatable, allocated, ports, tasks.Count, node.Labels,
+                jobs.Count == 0 ? null : jobs);
         }).ToList();
     }
 

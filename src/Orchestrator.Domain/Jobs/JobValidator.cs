@@ -42,8 +42,7 @@ public static class JobValidator
     }
 
     /// <summary>The rule of a task's name, shorter, so that "-" and the task's number fit after it.</summary>
-    public static bool IsName(string name) =>
-        name.Length <= MaxNameLength && TaskSpecValidator.Validate(new TaskSpec { Name = name, Image = "x" }).Count == 0;
+    public static bool IsName(string name) => TaskSpecValidator.IsName(name, MaxNameLength);
 
     private static void AddNameErrors(string name, Dictionary<string, string[]> errors)
     {

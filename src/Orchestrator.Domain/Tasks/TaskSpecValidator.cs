@@ -50,11 +50,15 @@ public static partial class TaskSpecValidator
         return errors.ToDictionary();
     }
 
+    /// <summary>Letters, digits, '.', '_' and '-', starting with a letter or digit, at most <paramref name="maxLength"/>.</summary>
+    public static bool IsName(string name, int maxLength = MaxNameLength) =>
+        name.Length > 0 && name.Length <= maxLength && NamePattern().IsMatch(name);
+
     private static void ValidateName(string name, ValidationErrors errors)
     {
         if (string.IsNullOrWhiteSpace(name))
             errors.Add("name", "The name is required.");
-        else if (name.Length > MaxNameLength || !NamePattern().IsMatch(name))
+        else if (!IsName(name))
             errors.Add("name", $"The name must be 1 to {MaxNameLength} letters, digits, '.', '_' or '-', starting with a letter or digit.");
     }
 
@@ -206,7 +210,7 @@ public static partial class TaskSpecValidator
         }
     }
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9_.-]*\z")]
     private static partial Regex NamePattern();
 
     // Docker's reference grammar, simplified: [domain[:port]/]path[/path...][:tag][@sha256:digest], where a

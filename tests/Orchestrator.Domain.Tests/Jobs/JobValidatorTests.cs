@@ -19,6 +19,7 @@ public sealed class JobValidatorTests
     [InlineData("")]
     [InlineData("-web")]
     [InlineData("web server")]
+    [InlineData("web\n")]
     [InlineData("a-name-that-is-far-too-long-for-a-job-because-tasks-add-numbers")]
     public void A_bad_name_is_named(string name)
     {

@@ -60,6 +60,7 @@ public sealed class JobsTests(ClusterFixture cluster)
         var scaledDown = await ScaleAsync(name, 1);
         var stopped = scaledDown.Tasks.Where(t => t.DesiredState == DesiredState.Stopped).Select(t => t.Id).ToList();
         Assert.Equal(2, stopped.Count);
+        Assert.All(scaledDown.Tasks.Where(t => stopped.Contains(t.Id)), t => Assert.Equal($"stopping: job {name} is scaled to 1", t.Message));
         var one = await WaitForJobAsync(name, job => job.Tasks.Count == 1 && job.Running == 1);
         Assert.DoesNotContain(one.Tasks[0].Id, stopped);
         foreach (var id in stopped)
@@ -70,6 +71,8 @@ public sealed class JobsTests(ClusterFixture cluster)
 
         var delete = await cluster.Api.DeleteAsync($"/api/jobs/{name}");
         Assert.Equal(HttpStatusCode.Accepted, delete.StatusCode);
+        var deleted = (await delete.Content.ReadFromJsonAsync<JobDetails>(ClusterFixtureBase.Json))!;
+        Assert.Equal($"stopping: job {name} is deleted", Assert.Single(deleted.Tasks).Message);
         Assert.Equal(HttpStatusCode.NotFound, (await cluster.Api.GetAsync($"/api/jobs/{name}")).StatusCode);
         var last = await cluster.WaitForTaskAsync(one.Tasks[0].Id, t => TaskStateMachine.IsTerminal(t.State), "finished");
         Assert.Equal(TaskState.Completed, last.State);

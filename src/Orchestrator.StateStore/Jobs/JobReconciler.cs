@@ -26,8 +26,11 @@ public sealed class JobReconciler(OrchestratorDbContext db, TaskLifecycle lifecy
             .ToListAsync(cancellationToken))
         .SingleOrDefault();
 
-    /// <summary>Applies one step of the job's plan, and returns the job's unfinished tasks afterwards.</summary>
-    public async Task<IReadOnlyList<TaskRecord>> ReconcileAsync(JobRecord job, CancellationToken cancellationToken)
+    /// <summary>
+    /// Applies one step of the job's plan, and returns the job's unfinished tasks afterwards. <paramref name="why"/>,
+    /// when given, is the reason the stopped tasks are told (e.g. the job's deletion); otherwise the plan's own.
+    /// </summary>
+    public async Task<IReadOnlyList<TaskRecord>> ReconcileAsync(JobRecord job, CancellationToken cancellationToken, string? why = null)
     {
         var tasks = await db.Tasks
             .Where(t => t.JobName == job.Name && t.State != TaskState.Completed && t.State != TaskState.Failed)
@@ -38,7 +41,7 @@ public sealed class JobReconciler(OrchestratorDbContext db, TaskLifecycle lifecy
         foreach (var id in plan.Stop)
         {
             var task = live.Single(t => t.Id == id);
-            lifecycle.RequestStop(task, StopReason(job, task));
+            lifecycle.RequestStop(task, why ?? StopReason(job, task));
         }
         job.Message = null;
         job.HeldBackUntil = null;

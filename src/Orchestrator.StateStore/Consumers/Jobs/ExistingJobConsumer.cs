@@ -28,7 +28,7 @@ public sealed class ExistingJobConsumer(StateTransaction transaction, JobReconci
                 return null;
             job.Count = count;
             job.UpdatedAt = lifecycle.Now;
-            var tasks = await reconciler.ReconcileAsync(job, context.CancellationToken);
+            var tasks = await reconciler.ReconcileAsync(job, context.CancellationToken, remove ? $"job {name} is deleted" : null);
             if (remove)
                 db.Jobs.Remove(job);
             return job.ToDetails(tasks);

@@ -65,7 +65,8 @@ public sealed class JobsTests(ClusterFixture cluster)
         Assert.DoesNotContain(one.Tasks[0].Id, stopped);
         foreach (var id in stopped)
         {
-            Assert.Equal(TaskState.Completed, (await cluster.GetTaskAsync(id)).State);
+            var ended = await cluster.GetTaskAsync(id);
+            Assert.Equal((TaskState.Completed, $"stopped: job {name} is scaled to 1"), (ended.State, ended.Message));
             Assert.Empty(await cluster.ContainersOfTaskAsync(id));
         }
 

@@ -49,7 +49,7 @@ public sealed class TaskLifecycle(
         task.ExitCode = exitCode;
         var (state, reason) = (task.DesiredState, exitCode, error) switch
         {
-            (DesiredState.Stopped, _, _) => (TaskState.Completed, "stopped by user"),
+            (DesiredState.Stopped, _, _) => (TaskState.Completed, task.StoppedBy),
             (_, _, { } failure) => (TaskState.Failed, failure),
             (_, 0, _) when !unhealthy => (TaskState.Completed, "exited with code 0"),
             _ when oomKilled => (TaskState.Failed, $"OOMKilled: exited with code {exitCode}"),
@@ -68,7 +68,7 @@ public sealed class TaskLifecycle(
     {
         if (task.DesiredState == DesiredState.Stopped)
         {
-            TryMove(task, TaskState.Completed, $"stopped by user; {reason}");
+            TryMove(task, TaskState.Completed, $"{task.StoppedBy}; {reason}");
             return;
         }
         // The event names the node it left, so the move happens before the placement is cleared.
@@ -106,6 +106,8 @@ public sealed class TaskLifecycle(
         }
         var firstRequest = task.DesiredState == DesiredState.Running;
         task.DesiredState = DesiredState.Stopped;
+        if (firstRequest)
+            task.StopReason = why;
         if (task.State == TaskState.Pending)
         {
             TryMove(task, TaskState.Completed, why is null ? "cancelled before placement" : $"cancelled before placement: {why}");

@@ -26,6 +26,12 @@ public sealed class TaskRecord
     public TaskState State { get; private set; } = TaskState.Pending;
     public DesiredState DesiredState { get; set; } = DesiredState.Running;
 
+    /// <summary>Who wanted the task stopped, when it was not the user asking directly, e.g. "job web is scaled to 1".</summary>
+    public string? StopReason { get; set; }
+
+    /// <summary>How the task's end reads when it was stopped on purpose: "stopped by user", or by what stopped it.</summary>
+    public string StoppedBy => StopReason is null ? "stopped by user" : $"stopped: {StopReason}";
+
     public Guid? NodeId { get; set; }
 
     /// <summary>Counts placements. Commands to agents and their reports carry it, so stale ones are ignored.</summary>

@@ -20,6 +20,7 @@ internal sealed class TaskRecordEntityTypeConfiguration : IEntityTypeConfigurati
         task.Property(t => t.ContainerId).HasMaxLength(128);
         task.Property(t => t.TraceParent).HasMaxLength(64);
         task.Property(t => t.JobName).HasMaxLength(Domain.Jobs.JobValidator.MaxNameLength);
+        task.Property(t => t.StopReason).HasMaxLength(256);
         task.Property(t => t.Message).HasMaxLength(1024);
         task.Property(t => t.Health).HasConversion<string>().HasMaxLength(16);
         task.Property(t => t.LastProbeResult).HasMaxLength(512);

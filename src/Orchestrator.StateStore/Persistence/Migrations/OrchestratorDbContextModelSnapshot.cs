@@ -312,6 +312,10 @@ namespace Orchestrator.StateStore.Persistence.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
 
+                    b.Property<string>("StopReason")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
                     b.Property<string>("TraceParent")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");

@@ -13,7 +13,7 @@ using Orchestrator.StateStore.Persistence;
 namespace Orchestrator.StateStore.Persistence.Migrations
 {
     [DbContext(typeof(OrchestratorDbContext))]
-    [Migration("20261126130923_Jobs")]
+    [Migration("20261126141841_Jobs")]
     partial class Jobs
     {
         /// <inheritdoc />
@@ -314,6 +314,10 @@ namespace Orchestrator.StateStore.Persistence.Migrations
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
+
+                    b.Property<string>("StopReason")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
 
                     b.Property<string>("TraceParent")
                         .HasMaxLength(64)

@@ -26,6 +26,14 @@ namespace Orchestrator.StateStore.Persistence.Migrations
                 type: "integer",
                 nullable: true);
 
+            migrationBuilder.AddColumn<string>(
+                name: "StopReason",
+                schema: "orchestrator",
+                table: "tasks",
+                type: "character varying(256)",
+                maxLength: 256,
+                nullable: true);
+
             migrationBuilder.CreateTable(
                 name: "jobs",
                 schema: "orchestrator",
@@ -73,6 +81,11 @@ namespace Orchestrator.StateStore.Persistence.Migrations
 
             migrationBuilder.DropColumn(
                 name: "JobRevision",
+                schema: "orchestrator",
+                table: "tasks");
+
+            migrationBuilder.DropColumn(
+                name: "StopReason",
                 schema: "orchestrator",
                 table: "tasks");
         }

@@ -56,7 +56,7 @@ public sealed class JobRunCommand(IAnsiConsole console) : AsyncCommand<JobRunSet
             : new JsonObject { ["count"] = settings.Count, ["task"] = RunFlags.ToJson(settings, context.Remaining.Raw) }.ToJsonString();
         var client = settings.CreateClient();
         var job = await client.ApplyJobAsync(settings.Name, body, cancellationToken);
-        JobOutput.Write(console, settings, job);
+        await JobOutput.WriteAsync(console, client, settings, job, cancellationToken);
         return await JobOutput.WaitAsync(console, client, settings, job, cancellationToken);
     }
 }
@@ -84,7 +84,7 @@ public sealed class JobScaleCommand(IAnsiConsole console) : AsyncCommand<JobScal
     {
         var client = settings.CreateClient();
         var job = await client.ScaleJobAsync(settings.Name, settings.Count, cancellationToken);
-        JobOutput.Write(console, settings, job);
+        await JobOutput.WriteAsync(console, client, settings, job, cancellationToken);
         return await JobOutput.WaitAsync(console, client, settings, job, cancellationToken);
     }
 }
@@ -104,12 +104,14 @@ public sealed class JobStatusCommand(IAnsiConsole console) : AsyncCommand<JobSta
         var client = settings.CreateClient();
         if (settings.Name is { } name)
         {
-            JobOutput.Write(console, settings, await client.GetJobAsync(name, cancellationToken));
+            await JobOutput.WriteAsync(console, client, settings, await client.GetJobAsync(name, cancellationToken), cancellationToken);
             return 0;
         }
         var jobs = await client.ListJobsAsync(cancellationToken);
         if (settings.Json)
             Output.WriteJson(console, jobs);
+        else if (jobs.Count == 0)
+            console.Profile.Out.Writer.WriteLine("no jobs");
         else
             console.Write(Output.JobTable(jobs));
         return 0;
@@ -145,9 +147,8 @@ internal static class JobOutput
         string? last = null;
         while (true)
         {
-            var progress = $"{job.Running} of {job.Count} running" +
-                (job.Tasks.Any(t => t.Revision != job.Revision) ? $", rolling out revision {job.Revision}" : "") +
-                (job.Message is null ? "" : $"; {job.Message}");
+            // The job's message says what it waits for: a rollout, or a start held back.
+            var progress = $"{job.Running} of {job.Count} running" + (job.Message is null ? "" : $"; {job.Message}");
             if (progress != last)
                 console.MarkupLine($"[grey]{Markup.Escape(progress)}[/]");
             last = progress;
@@ -162,11 +163,14 @@ internal static class JobOutput
         }
     }
 
-    public static void Write(IAnsiConsole console, ApiSettings settings, JobDetails job)
+    public static async Task WriteAsync(IAnsiConsole console, OrchestratorClient client, ApiSettings settings, JobDetails job, CancellationToken cancellationToken)
     {
         if (settings.Json)
+        {
             Output.WriteJson(console, job);
-        else
-            console.Write(Output.JobDetail(job));
+            return;
+        }
+        var nodes = (await client.ListNodesAsync(cancellationToken)).ToDictionary(n => n.Id, n => n.Name);
+        console.Write(Output.JobDetail(job, nodes));
     }
 }

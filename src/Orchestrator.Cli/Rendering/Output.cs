@@ -62,19 +62,20 @@ public static class Output
                 job.Revision.ToString(),
                 Markup.Escape(job.Task.Image),
                 Markup.Escape(job.Message ?? ""));
-        table.Caption("[grey]running: tasks of the current revision Running / wanted; tasks: unfinished, including those stopping[/]");
+        table.Caption("[grey]running / wanted, of the latest revision[/]");
         return table;
     }
 
     /// <summary>One job: a line of what it wants and has, its message, and its tasks.</summary>
-    public static Rows JobDetail(JobDetails job)
+    public static Rows JobDetail(JobDetails job, IReadOnlyDictionary<Guid, string> nodeNames)
     {
-        var tasks = new Table().Border(TableBorder.Simple).AddColumns("ID", "NAME", "STATE", "REVISION", "MESSAGE");
+        var tasks = new Table().Border(TableBorder.Simple).AddColumns("ID", "NAME", "STATE", "NODE", "REVISION", "MESSAGE");
         foreach (var task in job.Tasks)
             tasks.AddRow(
                 ShortId(task.Id),
                 Markup.Escape(task.Name),
                 StateMarkup(task.DesiredState == Domain.Tasks.DesiredState.Stopped ? "Stopping" : task.State.ToString()),
+                Markup.Escape(task.NodeId is { } node ? nodeNames.GetValueOrDefault(node, ShortId(node)) : "-"),
                 task.Revision.ToString(),
                 Markup.Escape(task.Message ?? ""));
         var summary = new Markup(Markup.Escape($"job {job.Name}: {job.Running} of {job.Count} running, revision {job.Revision}, image {job.Task.Image}"));

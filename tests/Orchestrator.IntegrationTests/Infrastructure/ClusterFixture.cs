@@ -395,7 +395,7 @@ public abstract class ClusterFixtureBase : IAsyncLifetime
     }
 
     /// <summary>A safety net: whatever a failed test left behind on the test's nodes is removed.</summary>
-    protected async Task RemoveContainersOfNodeAsync(Guid nodeId)
+    public async Task RemoveContainersOfNodeAsync(Guid nodeId)
     {
         var leftovers = await Docker.Containers.ListContainersAsync(new ContainersListParameters
         {

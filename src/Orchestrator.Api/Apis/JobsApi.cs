@@ -1,4 +1,3 @@
-using System.Globalization;
 using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -49,10 +48,7 @@ public static class JobsApi
                 ? TypedResults.Created($"/api/jobs/{name}", applied.Message.Job)
                 : TypedResults.Ok(applied.Message.Job);
         response.Is(out Response<SubmissionRefused>? refusal);
-        var refused = refusal!.Message;
-        request.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(refused.RetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-        return TypedResults.Problem(
-            statusCode: StatusCodes.Status429TooManyRequests, title: "The cluster is not taking new tasks now.", detail: refused.Reason);
+        return SubmissionRefusal.Problem(request.HttpContext.Response, refusal!.Message);
     }
 
     public static async Task<Results<Ok<JobDetails>, ValidationProblem, NotFound<ProblemDetails>>> ScaleJobAsync(

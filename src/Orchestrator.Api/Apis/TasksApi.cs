@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Http.Timeouts;
 using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -52,10 +51,7 @@ public static class TasksApi
         if (response.Is(out Response<TaskDetails>? accepted))
             return TypedResults.Accepted($"/api/tasks/{accepted.Message.Id}", accepted.Message);
         response.Is(out Response<SubmissionRefused>? refusal);
-        var refused = refusal!.Message;
-        request.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(refused.RetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-        return TypedResults.Problem(
-            statusCode: StatusCodes.Status429TooManyRequests, title: "The cluster is not taking new tasks now.", detail: refused.Reason);
+        return SubmissionRefusal.Problem(request.HttpContext.Response, refusal!.Message);
     }
 
     public static async Task<Results<Ok<IReadOnlyList<TaskDetails>>, ValidationProblem>> ListTasksAsync(

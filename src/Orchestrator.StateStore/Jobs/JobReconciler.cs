@@ -32,9 +32,7 @@ public sealed class JobReconciler(OrchestratorDbContext db, TaskLifecycle lifecy
     /// </summary>
     public async Task<IReadOnlyList<TaskRecord>> ReconcileAsync(JobRecord job, CancellationToken cancellationToken, string? why = null)
     {
-        var tasks = await db.Tasks
-            .Where(t => t.JobName == job.Name && t.State != TaskState.Completed && t.State != TaskState.Failed)
-            .ToListAsync(cancellationToken);
+        var tasks = await db.UnfinishedJobTasks(job.Name).ToListAsync(cancellationToken);
         var live = tasks.Where(t => t.DesiredState == DesiredState.Running).ToList();
         var plan = JobRollout.Plan(job.Count, job.Revision, live.Select(AsJobTask).ToList());
 

@@ -14,6 +14,15 @@ public sealed class OutboxWriter(OrchestratorDbContext db, TimeProvider clock)
 {
     internal static readonly JsonSerializerOptions SerializerOptions = new(JsonSerializerDefaults.Web);
 
+    /// <summary>
+    /// Whether messages were added since <see cref="StateTransaction"/> last began its work: only then is the dispatcher
+    /// woken after the commit, so the many transactions that send nothing (most heartbeat batches, a job that has
+    /// what it wants) cost it no poll.
+    /// </summary>
+    internal bool HasNew { get; private set; }
+
+    internal void ForgetNew() => HasNew = false;
+
     /// <summary>An event, published to every subscriber.</summary>
     public void Publish<T>(T message) where T : class => Add(message, destination: null);
 
@@ -22,6 +31,7 @@ public sealed class OutboxWriter(OrchestratorDbContext db, TimeProvider clock)
 
     private void Add<T>(T message, string? destination) where T : class
     {
+        HasNew = true;
         var activity = Activity.Current;
         db.Outbox.Add(new OutboxMessage
         {

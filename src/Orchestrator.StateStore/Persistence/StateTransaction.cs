@@ -4,9 +4,9 @@ namespace Orchestrator.StateStore.Persistence;
 
 /// <summary>
 /// The one way StateStore writes: the work, its task events and its outbox rows commit in one transaction,
-/// and the dispatcher is woken after the commit.
+/// and the dispatcher is woken after the commit if the work added outbox rows.
 /// </summary>
-public sealed class StateTransaction(OrchestratorDbContext db, OutboxSignal signal)
+public sealed class StateTransaction(OrchestratorDbContext db, OutboxWriter outbox, OutboxSignal signal)
 {
     private readonly List<Action> _afterCommit = [];
 
@@ -19,6 +19,7 @@ public sealed class StateTransaction(OrchestratorDbContext db, OutboxSignal sign
     public async Task<T> RunAsync<T>(Func<OrchestratorDbContext, Task<T>> work, CancellationToken cancellationToken)
     {
         _afterCommit.Clear();
+        outbox.ForgetNew();
         try
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -27,7 +28,8 @@ public sealed class StateTransaction(OrchestratorDbContext db, OutboxSignal sign
             // Once the work is written, a shutdown does not undo it at the last step (nor gets the cancelled commit
             // logged by EF Core as an error).
             await transaction.CommitAsync(CancellationToken.None);
-            signal.Notify();
+            if (outbox.HasNew)
+                signal.Notify();
             foreach (var action in _afterCommit)
                 action();
             return result;

@@ -17,6 +17,11 @@ public static class ClusterQueries
     public static IQueryable<TaskRecord> LiveTasks(this OrchestratorDbContext db) =>
         db.Tasks.Where(t => t.NodeId != null && t.State != TaskState.Completed && t.State != TaskState.Failed);
 
+    /// <summary>The tasks of jobs that have not finished, being stopped included; of one job when <paramref name="job"/> is given.</summary>
+    public static IQueryable<TaskRecord> UnfinishedJobTasks(this OrchestratorDbContext db, string? job = null) =>
+        db.Tasks.Where(t => t.JobName != null && (job == null || t.JobName == job)
+            && t.State != TaskState.Completed && t.State != TaskState.Failed);
+
     public static async Task<IReadOnlyList<NodeSnapshot>> LoadSnapshotsAsync(
         this OrchestratorDbContext db, IReadOnlyCollection<Guid>? onlyNodes, CancellationToken cancellationToken)
     {

@@ -6,8 +6,8 @@ namespace Orchestrator.StateStore.Telemetry;
 
 /// <summary>
 /// Gauges of the cluster as the database holds it: tasks by state, each node's heartbeat age, each job's wanted and
-/// Running tasks, and the outbox backlog. <see cref="ClusterMetricsCollector"/> reads the database and hands over a snapshot; the gauges are
-/// observed from the latest one, so an exporter's scrape never waits on a query.
+/// Running tasks, and the outbox backlog. <see cref="ClusterMetricsCollector"/> reads the database and hands over a
+/// snapshot; the gauges are observed from the latest one, so an exporter's scrape never waits on a query.
 /// </summary>
 public sealed class ClusterMetrics
 {

@@ -98,7 +98,6 @@ public sealed class TaskSupervisor(
 
     public ContainerSupervision? Find(string containerId) => _supervised.GetValueOrDefault(containerId);
 
-    /// <summary>When the final exit of this container was sent as a TaskExited; null if it was not.</summary>
     /// <summary>The exit this agent reported for the container, and when; null if it has reported none.</summary>
     public ReportedExit? ReportedExitOf(string containerId) =>
         _reportedExits.TryGetValue(containerId, out var reported) ? reported : null;

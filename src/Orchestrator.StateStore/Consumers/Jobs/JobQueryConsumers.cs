@@ -1,8 +1,8 @@
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Orchestrator.Contracts;
-using Orchestrator.Domain.Tasks;
 using Orchestrator.StateStore.Persistence;
+using Orchestrator.StateStore.Tasks;
 
 namespace Orchestrator.StateStore.Consumers.Jobs;
 
@@ -17,9 +17,7 @@ public sealed class GetJobConsumer(OrchestratorDbContext db) : IConsumer<GetJob>
             await context.RespondAsync(new JobNotFound(name));
             return;
         }
-        var tasks = await db.Tasks.AsNoTracking()
-            .Where(t => t.JobName == name && t.State != TaskState.Completed && t.State != TaskState.Failed)
-            .ToListAsync(context.CancellationToken);
+        var tasks = await db.UnfinishedJobTasks(name).AsNoTracking().ToListAsync(context.CancellationToken);
         await context.RespondAsync(job.ToDetails(tasks));
     }
 }
@@ -29,10 +27,7 @@ public sealed class ListJobsConsumer(OrchestratorDbContext db) : IConsumer<ListJ
     public async Task Consume(ConsumeContext<ListJobs> context)
     {
         var jobs = await db.Jobs.AsNoTracking().OrderBy(j => j.Name).ToListAsync(context.CancellationToken);
-        var tasks = (await db.Tasks.AsNoTracking()
-                .Where(t => t.JobName != null && t.State != TaskState.Completed && t.State != TaskState.Failed)
-                .ToListAsync(context.CancellationToken))
-            .ToLookup(t => t.JobName);
+        var tasks = (await db.UnfinishedJobTasks().AsNoTracking().ToListAsync(context.CancellationToken)).ToLookup(t => t.JobName);
         await context.RespondAsync(new JobList(jobs.Select(job => job.ToDetails(tasks[job.Name].ToList())).ToList()));
     }
 }

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using Orchestrator.StateStore.Liveness;
 
-namespace Orchestrator.IntegrationTests;
+namespace Orchestrator.StateStore.Tests;
 
 /// <summary>How far behind StateStore is in the heartbeat queue; pure, no cluster.</summary>
 public sealed class HeartbeatBacklogTests

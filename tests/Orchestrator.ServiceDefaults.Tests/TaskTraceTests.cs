@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Hosting;
 
-namespace Orchestrator.IntegrationTests;
+namespace Orchestrator.ServiceDefaults.Tests;
 
 /// <summary>The rule that keeps a batched task in its own trace; pure, no cluster.</summary>
 public sealed class TaskTraceTests : IDisposable

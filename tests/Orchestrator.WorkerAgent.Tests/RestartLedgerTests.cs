@@ -1,6 +1,6 @@
 using Orchestrator.WorkerAgent.Supervision;
 
-namespace Orchestrator.IntegrationTests;
+namespace Orchestrator.WorkerAgent.Tests;
 
 /// <summary>The agent's record of its containers' restarts, on a real directory; no cluster.</summary>
 public sealed class RestartLedgerTests : IDisposable

@@ -74,7 +74,7 @@ main() {
 
 	log "starting a worker agent from its image"
 	local started=$SECONDS
-	docker run -d --name "$AGENT" --network host \
+	docker run -d --name "$AGENT" --network host --device /dev/kmsg --cap-add SYSLOG \
 		-v /var/run/docker.sock:/var/run/docker.sock -v "$PROJECT-agent-data:/var/lib/orchestrator-agent" \
 		-e "ConnectionStrings__messaging=amqp://orchestrator:$ORCHESTRATOR_PASSWORD@127.0.0.1:$AMQP_PORT" \
 		-e "Agent__NodeName=$NODE" -e Agent__PullMissingImages=false \

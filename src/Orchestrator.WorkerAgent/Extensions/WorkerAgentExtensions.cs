@@ -25,6 +25,11 @@ public static class WorkerAgentExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IDockerClient>(services =>
             new DockerClientConfiguration(new Uri(services.GetRequiredService<IOptions<AgentOptions>>().Value.DockerEndpoint)).CreateClient());
+        builder.Services.AddSingleton(services =>
+        {
+            KernelOomLog.Shared.EnsureStarted(services.GetRequiredService<ILogger<KernelOomLog>>());
+            return KernelOomLog.Shared;
+        });
         builder.Services.AddSingleton<IContainerRuntime, DockerContainerRuntime>();
         builder.Services.AddSingleton(new HostResourceReader(options.DataPath));
         builder.Services.AddSingleton<NodeResources>();

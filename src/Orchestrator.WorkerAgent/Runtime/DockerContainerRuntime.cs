@@ -12,7 +12,8 @@ using DockerPortBinding = Docker.DotNet.Models.PortBinding;
 namespace Orchestrator.WorkerAgent.Runtime;
 
 /// <summary>Runs tasks as Docker containers through the Engine API, each engine call under a span of its own.</summary>
-public sealed class DockerContainerRuntime(IDockerClient docker, NodeIdentity node, IOptions<AgentOptions> options)
+public sealed class DockerContainerRuntime(IDockerClient docker, NodeIdentity node, IOptions<AgentOptions> options, KernelOomLog kernelLog,
+    ILogger<DockerContainerRuntime> logger)
     : IContainerRuntime
 {
     /// <summary>
@@ -44,17 +45,85 @@ public sealed class DockerContainerRuntime(IDockerClient docker, NodeIdentity no
         await docker.Containers.WaitContainerAsync(containerId, cancellationToken);
         var exit = (await InspectAsync(containerId, cancellationToken)).Exit
             ?? throw new InvalidOperationException($"Container {containerId} reported an exit but is still running.");
-        // The engine may learn of an OOM kill just after the exit itself, so a SIGKILL exit is looked at again
-        // briefly before it is reported as a plain kill.
-        for (var look = 0; look < 4 && exit is { ExitCode: 137, OomKilled: false }; look++)
+        if (exit.ExitCode != 137)
+            return exit;
+        if (exit.OomKilled)
         {
-            await Task.Delay(OomSettleDelay, cancellationToken);
-            exit = (await InspectAsync(containerId, cancellationToken)).Exit ?? exit;
+            // The kernel's record of this kill, if it has one, is used up, so a later run cannot take it for its own.
+            if (kernelLog.IsReading)
+                await kernelLog.TakeKillAsync(containerId, exit.StartedAt, TimeSpan.Zero, cancellationToken);
+            return exit;
+        }
+        if (await OomKilledInRunAsync(exit, cancellationToken))
+        {
+            logger.LogInformation("Container {ContainerId} was OOM-killed, though the engine did not flag it", containerId);
+            exit = exit with { OomKilled = true };
         }
         return exit;
     }
 
-    private static readonly TimeSpan OomSettleDelay = TimeSpan.FromMilliseconds(250);
+    /// <summary>
+    /// Whether a SIGKILL exit the engine did not flag was an OOM kill all the same. The kernel's log knows every
+    /// one (<see cref="KernelOomLog"/>); without it, the engine's event log knows those whose OOM notice reached the
+    /// engine just after the exit (it then logs an <c>oom</c> event but never sets the flag).
+    /// </summary>
+    private Task<bool> OomKilledInRunAsync(ContainerExit exit, CancellationToken cancellationToken) =>
+        kernelLog.IsReading
+            ? kernelLog.TakeKillAsync(exit.ContainerId, exit.StartedAt, OomEventWait, cancellationToken)
+            : OomEventInRunAsync(exit, cancellationToken);
+
+    /// <summary>
+    /// Whether the engine logged an <c>oom</c> event for the run that ended in <paramref name="exit"/>, from the
+    /// run's start until one shows up or <see cref="OomEventWait"/> passes.
+    /// </summary>
+    private async Task<bool> OomEventInRunAsync(ContainerExit exit, CancellationToken cancellationToken)
+    {
+        using var activity = AgentTelemetry.Source.StartActivity("docker events oom");
+        activity?.SetTag("container.id", exit.ContainerId);
+        var runStartedNanos = (exit.StartedAt - DateTimeOffset.UnixEpoch).Ticks * 100;
+        using var found = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        found.CancelAfter(OomEventWait);
+        var killed = false;
+        var parameters = new ContainerEventsParameters
+        {
+            Since = exit.StartedAt.AddSeconds(-1).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
+            Until = DateTimeOffset.UtcNow.Add(OomEventWait).AddSeconds(1).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
+            Filters = new Dictionary<string, IDictionary<string, bool>>
+            {
+                ["type"] = new Dictionary<string, bool> { ["container"] = true },
+                ["event"] = new Dictionary<string, bool> { ["oom"] = true },
+                ["container"] = new Dictionary<string, bool> { [exit.ContainerId] = true },
+            },
+        };
+        try
+        {
+            await docker.System.MonitorEventsAsync(parameters, new OnEvent(message =>
+            {
+                // An OOM of an earlier run of the same container (restarted in place) is not this run's.
+                if (message.TimeNano < runStartedNanos)
+                    return;
+                killed = true;
+                found.Cancel();
+            }), found.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+        }
+        activity?.SetTag("container.oom_killed", killed);
+        return killed;
+    }
+
+    /// <summary>How long after the exit an OOM's record may still be on its way.</summary>
+    private static readonly TimeSpan OomEventWait = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Handles each event as it is read, unlike <see cref="Progress{T}"/>, which posts it to the thread pool and may run
+    /// it after the call that read it has returned.
+    /// </summary>
+    private sealed class OnEvent(Action<Message> handle) : IProgress<Message>
+    {
+        public void Report(Message value) => handle(value);
+    }
 
     public Task RestartAsync(string containerId, CancellationToken cancellationToken) =>
         StartContainerAsync(containerId, cancellationToken);

@@ -84,6 +84,9 @@ public sealed class AgentImageClusterFixture : ClusterFixtureBase
                 // The broker's published port is on the host's loopback, as a broker on a LAN would be on its address.
                 NetworkMode = "host",
                 Binds = ["/var/run/docker.sock:/var/run/docker.sock"],
+                // The kernel log, for the OOM kills the engine misses (KernelOomLog), as docs/deploy.md runs the agent.
+                Devices = [new DeviceMapping { PathOnHost = "/dev/kmsg", PathInContainer = "/dev/kmsg", CgroupPermissions = "r" }],
+                CapAdd = ["SYSLOG"],
             },
         });
         await Docker.Containers.StartContainerAsync(created.ID, new ContainerStartParameters());

@@ -3,14 +3,20 @@ using Orchestrator.AppHost;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
-// Infrastructure: Postgres holds task and node state; RabbitMQ carries every command and event.
+// Infrastructure: Postgres holds task and node state; RabbitMQ carries every command and event. Both outlive the
+// AppHost, and Postgres keeps its data in a volume: a restart of the AppHost must find the tasks it left running, or
+// their containers would be strangers to the new control plane. Their generated passwords are kept in the user
+// secrets, as the api key is, so the volume's database still opens.
 var postgres = builder.AddPostgres("postgres")
-    .WithConfiguredImage(builder.Configuration, "Postgres", "orchestrator/postgres:15");
+    .WithConfiguredImage(builder.Configuration, "Postgres", "orchestrator/postgres:15")
+    .WithDataVolume()
+    .WithLifetime(ContainerLifetime.Persistent);
 var database = postgres.AddDatabase("orchestratordb");
 
 var messaging = builder.AddRabbitMQ("messaging")
     .WithConfiguredImage(builder.Configuration, "RabbitMq", "orchestrator/rabbitmq:3")
-    .WithHttpEndpoint(targetPort: 15672, name: "management");
+    .WithHttpEndpoint(targetPort: 15672, name: "management")
+    .WithLifetime(ContainerLifetime.Persistent);
 
 // The control plane.
 var stateStore = builder.AddProject<Projects.Orchestrator_StateStore>("statestore")

@@ -95,6 +95,30 @@ public sealed class FaultToleranceTests(FaultClusterFixture cluster)
     }
 
     [Fact]
+    public async Task A_restart_of_every_service_on_the_same_database_keeps_a_running_task_and_its_container()
+    {
+        var task = await cluster.SubmitAsync(Sleeper($"survives-restart-{Guid.NewGuid():N}"[..24]));
+        var before = await cluster.WaitForStateAsync(task.Id, TaskState.Running);
+        var started = (await cluster.Docker.Containers.InspectContainerAsync(before.ContainerId)).State.StartedAt;
+        var restartedAt = DateTimeOffset.UtcNow;
+
+        await cluster.RestartAllServicesAsync();
+
+        // Several heartbeats of the new agent have been compared with the task by the new StateStore.
+        var node = await cluster.WaitForNodeAsync(n => n.Id == cluster.Node.Id && n.LastHeartbeatAt > restartedAt.AddSeconds(3));
+        Assert.Equal(NodeStatus.Ready, node.Status);
+        var after = await cluster.GetTaskAsync(task.Id);
+        Assert.Equal(TaskState.Running, after.State);
+        Assert.Equal(before.ContainerId, after.ContainerId);
+        Assert.Equal(before.Version, after.Version);
+        var container = await cluster.Docker.Containers.InspectContainerAsync(before.ContainerId);
+        Assert.True(container.State.Running, $"the container is {container.State.Status}");
+        Assert.Equal(started, container.State.StartedAt);
+
+        await cluster.StopAndWaitAsync(task.Id);
+    }
+
+    [Fact]
     public async Task A_submission_while_the_database_is_down_gets_503_and_records_nothing()
     {
         var name = $"while-down-{Guid.NewGuid():N}"[..24];

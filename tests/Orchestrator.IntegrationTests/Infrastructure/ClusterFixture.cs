@@ -104,6 +104,13 @@ public abstract class ClusterFixtureBase : IAsyncLifetime
         foreach (var (key, value) in ClusterSettings())
             _configuration[key] = value;
 
+        await StartControlPlaneAsync();
+        foreach (var name in AgentNames)
+            _nodes.Add(await StartAgentAsync(name));
+    }
+
+    private async Task StartControlPlaneAsync()
+    {
         await StartAsync(InProcessServices.StateStore(_configuration, ServiceHosts.Settings));
         for (var i = 0; i < SchedulerCount; i++)
             await StartAsync(InProcessServices.Scheduler(_configuration, ServiceHosts.Settings));
@@ -111,9 +118,31 @@ public abstract class ClusterFixtureBase : IAsyncLifetime
         await _api.StartAsync();
         Api = new HttpClient { BaseAddress = new Uri(_api.Urls.First()) };
         Api.DefaultRequestHeaders.Authorization = new("Bearer", ApiKey);
+    }
 
-        foreach (var name in AgentNames)
-            _nodes.Add(await StartAgentAsync(name));
+    /// <summary>
+    /// Stops every service, the agents included, and starts new ones on the same database and broker, as a restart
+    /// of the AppHost does. The containers keep running in between, and the agents keep their data directories and
+    /// so their nodes. The Api listens on a new port afterwards (<see cref="Api"/> follows it).
+    /// </summary>
+    public async Task RestartAllServicesAsync()
+    {
+        var agents = _agents.Keys.ToList();
+        foreach (var name in agents)
+            await StopAgentAsync(name);
+        Api.Dispose();
+        await _api.StopAsync();
+        await _api.DisposeAsync();
+        foreach (var host in Enumerable.Reverse(_hosts))
+        {
+            await host.StopAsync();
+            host.Dispose();
+        }
+        _hosts.Clear();
+
+        await StartControlPlaneAsync();
+        foreach (var name in agents)
+            await StartAgentAsync(name);
     }
 
     /// <summary>Every service's settings, e.g. to build one more host against the same broker and database.</summary>

@@ -121,9 +121,9 @@ public sealed class LogsPortsAndStopTests(ClusterFixture cluster)
 
     /// <summary>
     /// A stop reports the exit with the code the engine recorded. Between the container's end and that report the
-    /// agent's heartbeat used to list the container as exited and unreported (as "Removal In Progress", with no
-    /// code, while the stop removed it), and StateStore took that for the exit. Staged here: a stop under way (the
-    /// agent's own mark) and the container killed under it.
+    /// engine can list the container exited, as "Removal In Progress" with no code while the stop removes it; a
+    /// heartbeat that reported that would have StateStore end the task without its code. Staged here: a stop under
+    /// way (the agent's own mark) and the container killed under it.
     /// </summary>
     [Fact]
     public async Task While_a_stop_is_under_way_the_heartbeat_leaves_the_exit_to_the_stop()

@@ -9,7 +9,7 @@ namespace Orchestrator.Api.Extensions;
 /// endpoint has started blocks its thread (a synchronous wait inside the request client) until it has. Under a
 /// burst each request blocks a thread-pool thread, the pool adds threads about one a second, and the continuations
 /// that would start the endpoint queue behind them: a fresh Api taking 40 POSTs a second stalled for a minute, and
-/// every other part of its process with it (1,000-node bench, session 9). So the Api connects to the endpoint as it
+/// every other part of its process with it (as the 1,000-node bench showed). So the Api connects to the endpoint as it
 /// starts, and <see cref="ReplyEndpointFilter"/> holds a request, without a thread, while MassTransit would block it.
 /// </para>
 /// </summary>

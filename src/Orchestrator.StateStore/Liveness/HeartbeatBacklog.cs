@@ -29,8 +29,8 @@ public sealed class HeartbeatBacklog(TimeProvider clock)
     }
 
     /// <summary>
-    /// Never negative. An agent whose clock runs ahead can only make it smaller, which is the old behaviour:
-    /// the TTL alone.
+    /// Never negative. An agent whose clock runs ahead can only make it smaller, at worst to zero, which leaves
+    /// the TTL alone to decide.
     /// </summary>
     public TimeSpan Current
     {

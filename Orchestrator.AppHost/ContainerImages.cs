@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Orchestrator.Domain.Tasks;
 
 namespace Orchestrator.AppHost;
 
@@ -13,28 +14,8 @@ internal static class ContainerImages
         this IResourceBuilder<T> resource, IConfiguration configuration, string key, string defaultReference)
         where T : ContainerResource
     {
-        var reference = configuration[$"ContainerImages:{key}"] ?? defaultReference;
-        var (registry, image, tag) = Parse(reference);
-        return resource.WithImage(image, tag).WithImageRegistry(registry);
-    }
-
-    /// <summary>"registry:5000/team/app:tag" into its parts; a first segment without '.', ':' or "localhost" is not a registry.</summary>
-    private static (string? Registry, string Image, string Tag) Parse(string reference)
-    {
-        var slash = reference.IndexOf('/');
-        string? registry = null;
-        if (slash > 0)
-        {
-            var first = reference[..slash];
-            if (first.Contains('.') || first.Contains(':') || first == "localhost")
-            {
-                registry = first;
-                reference = reference[(slash + 1)..];
-            }
-        }
-        var colon = reference.LastIndexOf(':');
-        return colon > reference.LastIndexOf('/')
-            ? (registry, reference[..colon], reference[(colon + 1)..])
-            : (registry, reference, "latest");
+        var reference = ImageReference.Parse(configuration[$"ContainerImages:{key}"] ?? defaultReference);
+        resource = resource.WithImage(reference.Path, reference.Tag ?? "latest").WithImageRegistry(reference.Registry);
+        return reference.Digest is { } digest ? resource.WithImageSHA256(digest["sha256:".Length..]) : resource;
     }
 }

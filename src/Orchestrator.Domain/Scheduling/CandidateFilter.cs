@@ -1,59 +1,58 @@
-using Orchestrator.Domain.Capacity;
-using Orchestrator.Domain.Nodes;
+using Orchestrator.Domain.Scheduling.Feasibility;
 using Orchestrator.Domain.Tasks;
 
 namespace Orchestrator.Domain.Scheduling;
 
 /// <summary>
-/// The feasibility check shared by every algorithm and by StateStore's re-check of a placement: the node is
-/// Ready, it is the pinned node if the task names one, it has every label the task requires, every resource
-/// fits, and no fixed host port is taken. Cube filtered on disk only.
+/// The chain of feasibility checkers, shared by every algorithm and by StateStore's re-check of a placement: a node
+/// is a candidate when each checker accepts it. Cube filtered on disk only.
 /// </summary>
 public static class CandidateFilter
 {
+    /// <summary>
+    /// The checkers in the order a node is turned down, which is the order its reason names: a Down node short of
+    /// memory is counted as Down. A new constraint is a new <see cref="IFeasibilityChecker"/> here; checks of
+    /// volumes and devices belong after the host ports.
+    /// </summary>
+    private static readonly IFeasibilityChecker[] Chain =
+    [
+        new NodeStatusChecker(),
+        new PinnedNodeChecker(),
+        new LabelConstraintChecker(),
+        new ResourceChecker(),
+        new HostPortChecker(),
+    ];
+
     /// <summary>Why <paramref name="node"/> cannot take <paramref name="task"/>, or null when it can.</summary>
-    public static string? RejectionReason(TaskSpec task, NodeSnapshot node) => Check(task, new Request(task), node, explain: true);
+    public static string? RejectionReason(TaskSpec task, NodeSnapshot node)
+    {
+        var ask = new PlacementAsk(task);
+        foreach (var checker in Chain)
+            if (!checker.Accepts(ask, node))
+                return checker.Explain(ask, node);
+        return null;
+    }
 
     /// <summary>
     /// The nodes that can take <paramref name="task"/>. It runs once per node of the cluster for every placement, so
-    /// the task's request is worked out once, and a node is turned down without building the reason.
+    /// the task's ask is worked out once, and a node is turned down without building the reason.
     /// </summary>
     public static IReadOnlyList<NodeSnapshot> Feasible(TaskSpec task, IReadOnlyList<NodeSnapshot> nodes)
     {
-        var request = new Request(task);
+        var ask = new PlacementAsk(task);
         var feasible = new List<NodeSnapshot>();
         foreach (var node in nodes)
-            if (Check(task, request, node, explain: false) is null)
+            if (AcceptsAll(ask, node))
                 feasible.Add(node);
         return feasible;
     }
 
-    /// <summary>What the task asks of a node, worked out once for a whole cluster.</summary>
-    private readonly struct Request(TaskSpec task)
+    private static bool AcceptsAll(in PlacementAsk ask, NodeSnapshot node)
     {
-        public Resources Resources { get; } = task.Requested;
-        public HostPort[] FixedHostPorts { get; } = task.FixedHostPorts.ToArray();
-    }
-
-    /// <summary>Stands for a reason not spelled out (<c>explain: false</c>).</summary>
-    private const string Rejected = "";
-
-    private static string? Check(TaskSpec task, Request request, NodeSnapshot node, bool explain)
-    {
-        if (node.Status != NodeStatus.Ready)
-            return explain ? node.Status.ToString() : Rejected;
-        if (task.NodeId is { } pinned && pinned != node.Id)
-            return "not the pinned node";
-        if (task.Constraints is { } constraints)
-            foreach (var constraint in constraints)
-                if (!constraint.IsMetBy(node.Labels))
-                    return explain ? $"without label {constraint}" : Rejected;
-        if (!node.HasRoomFor(request.Resources))
-            return explain ? $"short of {string.Join(" and ", node.Free.Shortfalls(request.Resources))}" : Rejected;
-        foreach (var port in request.FixedHostPorts)
-            if (node.UsedHostPorts.Contains(port))
-                return explain ? $"host port {port} taken" : Rejected;
-        return null;
+        foreach (var checker in Chain)
+            if (!checker.Accepts(ask, node))
+                return false;
+        return true;
     }
 
     /// <summary>

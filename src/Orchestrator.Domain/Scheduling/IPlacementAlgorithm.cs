@@ -3,16 +3,20 @@ using Orchestrator.Domain.Tasks;
 namespace Orchestrator.Domain.Scheduling;
 
 /// <summary>
-/// Cube's three steps of placement. Every algorithm filters candidates, scores them, and picks; the lowest
-/// score wins, as in Cube.
+/// A placement algorithm is its scorer, the ranking step of the stack <see cref="PlacementDecision.Decide"/> runs:
+/// the feasibility chain (<see cref="CandidateFilter"/>) and the job's spread choose the candidates, the algorithm
+/// scores them, and <see cref="LowestScorePicker"/> takes the lowest score, as in Cube. A new algorithm is one
+/// implementation of this, named in <see cref="PlacementAlgorithms"/>.
 /// </summary>
 public interface IPlacementAlgorithm
 {
     string Name { get; }
 
-    IReadOnlyList<NodeSnapshot> SelectCandidates(TaskSpec task, IReadOnlyList<NodeSnapshot> nodes);
-
+    /// <summary>A score for each candidate, keyed by node id; the lowest wins.</summary>
     IReadOnlyDictionary<Guid, double> Score(TaskSpec task, IReadOnlyList<NodeSnapshot> candidates);
 
-    NodeSnapshot Pick(IReadOnlyDictionary<Guid, double> scores, IReadOnlyList<NodeSnapshot> candidates);
+    /// <summary>Told which node the pick chose, for an algorithm whose next scores depend on it (round-robin's turn).</summary>
+    void Picked(NodeSnapshot node)
+    {
+    }
 }

@@ -66,7 +66,7 @@ public static partial class TaskSpecValidator
     {
         if (string.IsNullOrWhiteSpace(image))
             errors.Add("image", "The image is required.");
-        else if (image.Length > MaxImageLength || !ImagePattern().IsMatch(image))
+        else if (image.Length > MaxImageLength || !ImageReference.TryParse(image, out _))
             errors.Add("image", "The image must be a valid reference such as 'busybox', 'library/nginx:1.27' or 'registry:5000/team/app@sha256:...'.");
     }
 
@@ -212,11 +212,6 @@ public static partial class TaskSpecValidator
 
     [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9_.-]*\z")]
     private static partial Regex NamePattern();
-
-    // Docker's reference grammar, simplified: [domain[:port]/]path[/path...][:tag][@sha256:digest], where a
-    // first segment is a domain only if it has a '.' or a port, or is localhost; paths are lower case.
-    [GeneratedRegex(@"^(?:(?:(?:localhost|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)(?::[0-9]+)?|[A-Za-z0-9-]+:[0-9]+)/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$")]
-    private static partial Regex ImagePattern();
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._/-]*$")]
     private static partial Regex LabelKeyPattern();

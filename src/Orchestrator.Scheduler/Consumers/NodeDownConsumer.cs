@@ -1,4 +1,3 @@
-using MassTransit;
 using Orchestrator.Contracts;
 using Orchestrator.Domain.Scheduling;
 using Orchestrator.Scheduler.Placement;
@@ -6,11 +5,4 @@ using Orchestrator.Scheduler.Placement;
 namespace Orchestrator.Scheduler.Consumers;
 
 /// <summary>A node was lost and its tasks are Pending again: place them elsewhere now.</summary>
-public sealed class NodeDownConsumer(ClusterView view, PlacementPass pass) : IConsumer<NodeDown>
-{
-    public Task Consume(ConsumeContext<NodeDown> context)
-    {
-        view.Invalidate();
-        return pass.RunAsync(context.CancellationToken);
-    }
-}
+public sealed class NodeDownConsumer(ClusterView view, PlacementPass pass) : CapacityChangedConsumer<NodeDown>(view, pass);

@@ -1,4 +1,3 @@
-using MassTransit;
 using Orchestrator.Contracts;
 using Orchestrator.Domain.Scheduling;
 using Orchestrator.Scheduler.Placement;
@@ -6,11 +5,4 @@ using Orchestrator.Scheduler.Placement;
 namespace Orchestrator.Scheduler.Consumers;
 
 /// <summary>A node joined or came back: Pending tasks may fit now.</summary>
-public sealed class NodeReadyConsumer(ClusterView view, PlacementPass pass) : IConsumer<NodeReady>
-{
-    public Task Consume(ConsumeContext<NodeReady> context)
-    {
-        view.Invalidate();
-        return pass.RunAsync(context.CancellationToken);
-    }
-}
+public sealed class NodeReadyConsumer(ClusterView view, PlacementPass pass) : CapacityChangedConsumer<NodeReady>(view, pass);

@@ -1,4 +1,3 @@
-using MassTransit;
 using Orchestrator.Contracts;
 using Orchestrator.Domain.Scheduling;
 using Orchestrator.Scheduler.Placement;
@@ -9,13 +8,7 @@ namespace Orchestrator.Scheduler.Consumers;
 /// A task ended and freed its node's capacity: Pending tasks may fit now. A task that ended before it was ever
 /// placed (cancelled while Pending) held no capacity anywhere, and changes nothing the view shows.
 /// </summary>
-public sealed class TaskFinishedConsumer(ClusterView view, PlacementPass pass) : IConsumer<TaskFinished>
+public sealed class TaskFinishedConsumer(ClusterView view, PlacementPass pass) : CapacityChangedConsumer<TaskFinished>(view, pass)
 {
-    public Task Consume(ConsumeContext<TaskFinished> context)
-    {
-        if (context.Message.NodeId is null)
-            return Task.CompletedTask;
-        view.Invalidate();
-        return pass.RunAsync(context.CancellationToken);
-    }
+    protected override bool ChangesCapacity(TaskFinished message) => message.NodeId is not null;
 }

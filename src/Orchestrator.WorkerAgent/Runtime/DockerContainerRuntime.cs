@@ -326,11 +326,14 @@ public sealed class DockerContainerRuntime(IDockerClient docker, NodeIdentity no
         }
     }
 
-    private static (string Name, string Tag) SplitTag(string image)
-    {
-        var colon = image.LastIndexOf(':');
-        return colon > image.LastIndexOf('/') && !image.Contains('@') ? (image[..colon], image[(colon + 1)..]) : (image, "latest");
-    }
+    /// <summary>
+    /// The engine's pull takes the repository and the tag apart. A reference that pins a digest goes to it whole,
+    /// under "latest", as the agent has always sent it.
+    /// </summary>
+    private static (string Name, string Tag) SplitTag(string image) =>
+        Domain.Tasks.ImageReference.TryParse(image, out var reference) && reference.Digest is null
+            ? (reference.Name, reference.Tag ?? "latest")
+            : (image, "latest");
 
     /// <summary>
     /// The engine binds a published port on IPv4 and on IPv6 separately, and a port it picks may differ between

@@ -33,7 +33,7 @@ public sealed class BinPackAlgorithmTests
             Node(4, allocatedCpu: 3.5m, allocatedMemoryMb: 3072),
         };
         var binPack = new BinPackAlgorithm();
-        var candidates = binPack.SelectCandidates(OneCoreOneGig, nodes);
+        var candidates = CandidateFilter.Feasible(OneCoreOneGig, nodes);
 
         var scores = binPack.Score(OneCoreOneGig, candidates);
 

@@ -115,7 +115,7 @@ public sealed class EpvmAlgorithmTests
         var task = Task(cpu: 1m, memoryMb: 1024);
         var epvm = new EpvmAlgorithm();
 
-        Assert.Equal(["node-3"], epvm.SelectCandidates(task, nodes).Select(n => n.Name));
+        Assert.Equal(["node-3"], CandidateFilter.Feasible(task, nodes).Select(n => n.Name));
         Assert.Equal("node-3", PlacementDecision.Decide(epvm, task, nodes).Node!.Name);
         Assert.False(PlacementDecision.Decide(epvm, task, nodes[..2]).IsPlaced);
     }

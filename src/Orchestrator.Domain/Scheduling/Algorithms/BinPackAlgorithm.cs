@@ -17,9 +17,6 @@ public sealed class BinPackAlgorithm : IPlacementAlgorithm
 {
     public string Name => "BinPack";
 
-    public IReadOnlyList<NodeSnapshot> SelectCandidates(TaskSpec task, IReadOnlyList<NodeSnapshot> nodes) =>
-        CandidateFilter.Feasible(task, nodes);
-
     public IReadOnlyDictionary<Guid, double> Score(TaskSpec task, IReadOnlyList<NodeSnapshot> candidates)
     {
         var request = task.Requested;
@@ -28,9 +25,6 @@ public sealed class BinPackAlgorithm : IPlacementAlgorithm
             scores[node.Id] = -NomadFit(request, node);
         return scores;
     }
-
-    public NodeSnapshot Pick(IReadOnlyDictionary<Guid, double> scores, IReadOnlyList<NodeSnapshot> candidates) =>
-        LowestScorePicker.Pick(scores, candidates);
 
     /// <summary>Nomad's BestFit v3 for the node after taking the request, bounded to [0, 18] as Nomad does.</summary>
     private static double NomadFit(Resources request, NodeSnapshot node)

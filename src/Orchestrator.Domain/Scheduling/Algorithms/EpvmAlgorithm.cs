@@ -48,9 +48,6 @@ public sealed class EpvmAlgorithm : IPlacementAlgorithm
 
     public string Name => "Epvm";
 
-    public IReadOnlyList<NodeSnapshot> SelectCandidates(TaskSpec task, IReadOnlyList<NodeSnapshot> nodes) =>
-        CandidateFilter.Feasible(task, nodes);
-
     public IReadOnlyDictionary<Guid, double> Score(TaskSpec task, IReadOnlyList<NodeSnapshot> candidates)
     {
         var request = task.Requested;
@@ -59,9 +56,6 @@ public sealed class EpvmAlgorithm : IPlacementAlgorithm
             scores[node.Id] = MarginalCost(request, node);
         return scores;
     }
-
-    public NodeSnapshot Pick(IReadOnlyDictionary<Guid, double> scores, IReadOnlyList<NodeSnapshot> candidates) =>
-        LowestScorePicker.Pick(scores, candidates);
 
     private double MarginalCost(Resources request, NodeSnapshot node)
     {

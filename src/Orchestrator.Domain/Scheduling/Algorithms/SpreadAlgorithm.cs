@@ -10,14 +10,8 @@ public sealed class SpreadAlgorithm : IPlacementAlgorithm
 {
     public string Name => "Spread";
 
-    public IReadOnlyList<NodeSnapshot> SelectCandidates(TaskSpec task, IReadOnlyList<NodeSnapshot> nodes) =>
-        CandidateFilter.Feasible(task, nodes);
-
     public IReadOnlyDictionary<Guid, double> Score(TaskSpec task, IReadOnlyList<NodeSnapshot> candidates) =>
         candidates.ToDictionary(node => node.Id, node => UtilisationAfter(task, node));
-
-    public NodeSnapshot Pick(IReadOnlyDictionary<Guid, double> scores, IReadOnlyList<NodeSnapshot> candidates) =>
-        LowestScorePicker.Pick(scores, candidates);
 
     internal static double UtilisationAfter(TaskSpec task, NodeSnapshot node)
     {

@@ -88,7 +88,7 @@ public sealed class OutboxDispatcher(
     {
         var type = typeof(SubmitTask).Assembly.GetType(message.MessageType)
             ?? throw new InvalidOperationException($"Outbox message {message.Id} has unknown type {message.MessageType}.");
-        var body = JsonSerializer.Deserialize(message.Body, type, OutboxWriter.SerializerOptions)!;
+        var body = JsonSerializer.Deserialize(message.Body, type, ContractJson.Options)!;
 
         // Continue the trace of the transaction that wrote the row, however much later this runs.
         ActivityContext.TryParse(message.TraceParent, message.TraceState, out var parent);

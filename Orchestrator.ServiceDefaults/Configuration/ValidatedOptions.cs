@@ -26,6 +26,9 @@ public static class ValidatedOptions
     /// <summary>A setting's name as an operator writes it: the section, then the property.</summary>
     public static string SettingName(string section, string property) => $"{section}:{property}";
 
+    private static object? ValueOf(object options, string member) =>
+        options.GetType().GetProperty(member)?.GetValue(options) ?? "unset";
+
     private sealed class AnnotationsValidator<TOptions>(string section) : IValidateOptions<TOptions> where TOptions : class
     {
         public ValidateOptionsResult Validate(string? name, TOptions options)
@@ -33,8 +36,26 @@ public static class ValidatedOptions
             var results = new List<ValidationResult>();
             if (Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true))
                 return ValidateOptionsResult.Success;
-            return ValidateOptionsResult.Fail(results.SelectMany(result =>
-                result.MemberNames.DefaultIfEmpty("").Select(member => $"{SettingName(section, member)}: {result.ErrorMessage}")));
+            return ValidateOptionsResult.Fail(results.SelectMany(result => result.MemberNames.Select(member =>
+                $"{SettingName(section, member)} {result.ErrorMessage} (it is {ValueOf(options, member)})")));
         }
     }
+}
+
+/// <summary>A setting that must be more than zero: a duration, a count or a size.</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class PositiveAttribute : ValidationAttribute
+{
+    public PositiveAttribute() : base("must be more than zero") { }
+
+    public override bool IsValid(object? value) => value switch
+    {
+        null => true,
+        TimeSpan duration => duration > TimeSpan.Zero,
+        int number => number > 0,
+        long number => number > 0,
+        double number => number > 0,
+        decimal number => number > 0,
+        _ => false,
+    };
 }

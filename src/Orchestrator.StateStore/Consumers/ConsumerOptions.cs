@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace Orchestrator.StateStore.Consumers;
 
 /// <summary>How StateStore's endpoints take their messages (section <c>StateStore:Consumers</c>).</summary>
@@ -12,18 +10,18 @@ public sealed class ConsumerOptions
     /// waits on each, and each waits mostly on Postgres (a commit, a read), not on a core: MassTransit's default
     /// (16 at once) held POST about 10 % lower.
     /// </summary>
-    [Range(1, 1000)]
+    [Positive]
     public int ApiRequestConcurrency { get; set; } = 32;
 
     /// <summary>How many tasks' reports StateStore applies at once (one partition each).</summary>
-    [Range(1, 256)]
+    [Positive]
     public int TaskReportPartitions { get; set; } = 8;
 
     /// <summary>The most heartbeats applied in one transaction.</summary>
-    [Range(1, 10_000)]
+    [Positive]
     public int HeartbeatBatchLimit { get; set; } = 100;
 
     /// <summary>How long a heartbeat waits for others to share its transaction: nothing next to a node's TTL.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.001", "00:00:10")]
+    [Positive]
     public TimeSpan HeartbeatBatchWindow { get; set; } = TimeSpan.FromMilliseconds(100);
 }

@@ -42,22 +42,23 @@ public static class StateStoreExtensions
         builder.Services.AddScoped<OutboxWriter>();
         builder.Services.AddScoped<StateTransaction>();
         builder.Services.AddScoped<TaskLifecycle>();
+        builder.Services.AddValidatedOptions<OutboxOptions>(OutboxOptions.Section);
         builder.Services.AddHostedService<OutboxDispatcher>();
 
-        builder.Services.Configure<LivenessOptions>(builder.Configuration.GetSection(LivenessOptions.Section));
-        builder.Services.Configure<AdmissionOptions>(builder.Configuration.GetSection(AdmissionOptions.Section));
+        builder.Services.AddValidatedOptions<LivenessOptions>(LivenessOptions.Section);
+        builder.Services.AddValidatedOptions<AdmissionOptions>(AdmissionOptions.Section);
         builder.Services.AddSingleton<AdmissionControl>();
         builder.Services.AddSingleton<HeartbeatBacklog>();
         builder.Services.AddHostedService<NodeLivenessMonitor>();
 
-        builder.Services.Configure<ReportSenderOptions>(builder.Configuration.GetSection(ReportSenderOptions.Section));
+        builder.Services.AddValidatedOptions<ReportSenderOptions>(ReportSenderOptions.Section);
         builder.Services.AddSingleton<ReportSenders>();
 
-        builder.Services.Configure<JobOptions>(builder.Configuration.GetSection(JobOptions.Section));
+        builder.Services.AddValidatedOptions<JobOptions>(JobOptions.Section);
         builder.Services.AddScoped<JobReconciler>();
         builder.Services.AddHostedService<JobMonitor>();
 
-        builder.Services.Configure<ClusterMetricsOptions>(builder.Configuration.GetSection(ClusterMetricsOptions.Section));
+        builder.Services.AddValidatedOptions<ClusterMetricsOptions>(ClusterMetricsOptions.Section);
         builder.Services.AddSingleton<ClusterMetrics>();
         builder.Services.AddHostedService<ClusterMetricsCollector>();
         return builder;

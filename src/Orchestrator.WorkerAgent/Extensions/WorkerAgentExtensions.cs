@@ -17,7 +17,7 @@ public static class WorkerAgentExtensions
     public static NodeIdentity AddWorkerAgent(this IHostApplicationBuilder builder)
     {
         var section = builder.Configuration.GetSection(AgentOptions.Section);
-        builder.Services.Configure<AgentOptions>(section);
+        builder.Services.AddValidatedOptions<AgentOptions>(AgentOptions.Section);
         var options = section.Get<AgentOptions>() ?? new AgentOptions();
         var node = NodeIdentity.LoadOrCreate(options);
 

@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Orchestrator.WorkerAgent;
 
 /// <summary>The agent's configuration (section <c>Agent</c>, or <c>Agent__*</c> environment variables).</summary>
@@ -16,15 +18,22 @@ public sealed class AgentOptions
     public Guid? NodeId { get; set; }
 
     /// <summary>Where the agent keeps its node id; the disk under it is the disk the node reports.</summary>
+    [Required(ErrorMessage = "must be set")]
     public string DataPath { get; set; } = "/var/lib/orchestrator-agent";
 
+    /// <summary>The engine's API, e.g. <c>unix:///var/run/docker.sock</c>.</summary>
+    [Required(ErrorMessage = "must be set")]
     public string DockerEndpoint { get; set; } = "unix:///var/run/docker.sock";
 
+    /// <summary>How often the agent reports its node and its containers.</summary>
+    [Positive]
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Pull an image that is not on the node. Off, a missing image fails the task at once.</summary>
     public bool PullMissingImages { get; set; } = true;
 
+    /// <summary>How long an image pull may take before the task fails.</summary>
+    [Positive]
     public TimeSpan PullTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>How long the last container of a finished task is kept, for its logs.</summary>

@@ -8,9 +8,7 @@ public static class ApiSecurityExtensions
     /// <summary>API keys from the <c>Api</c> section, checked when the host starts.</summary>
     public static TBuilder AddApiKeyAuthentication<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
-        builder.Services.AddOptions<ApiKeyOptions>()
-            .Bind(builder.Configuration.GetSection(ApiKeyOptions.Section))
-            .ValidateOnStart();
+        builder.Services.AddValidatedOptions<ApiKeyOptions>(ApiKeyOptions.Section);
         builder.Services.AddSingleton<IValidateOptions<ApiKeyOptions>, ApiKeyOptionsValidator>();
         builder.Services.AddSingleton<ApiKeyRing>();
         builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)

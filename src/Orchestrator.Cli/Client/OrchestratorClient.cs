@@ -10,7 +10,7 @@ namespace Orchestrator.Cli.Client;
 /// <summary>The Api over REST, with each failure turned into one readable line.</summary>
 public sealed class OrchestratorClient(HttpClient http)
 {
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    public static readonly JsonSerializerOptions Json = new(ContractJson.Options)
     {
         Converters = { new JsonStringEnumConverter() },
         WriteIndented = true,

@@ -177,16 +177,15 @@ public sealed class WorkerCommand : AsyncCommand<WorkerSettings>
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(configuration);
         builder.AddServiceDefaults();
-        NodeIdentity node;
         try
         {
-            node = builder.AddWorkerAgent();
+            builder.AddWorkerAgent();
         }
         catch (InvalidOperationException error)
         {
             throw new CliException($"could not start: {error.Message}");
         }
-        builder.AddOrchestratorBus(bus => bus.AddWorkerAgentConsumers(node));
+        builder.AddOrchestratorBus(bus => bus.AddWorkerAgentConsumers());
         await ManagerCommand.ServeAsync(builder.Build(), cancellationToken);
         return 0;
     }

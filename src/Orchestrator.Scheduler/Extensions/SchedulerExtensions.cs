@@ -11,7 +11,8 @@ public static class SchedulerExtensions
     /// <summary>Everything the Scheduler runs but its consumers.</summary>
     public static TBuilder AddScheduler<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
-        builder.Services.Configure<SchedulerOptions>(builder.Configuration.GetSection(SchedulerOptions.Section));
+        builder.Services.AddValidatedOptions<SchedulerOptions>(SchedulerOptions.Section);
+        builder.Services.AddSingleton<IValidateOptions<SchedulerOptions>, KnownAlgorithm>();
         builder.Services.AddSingleton(services =>
             PlacementAlgorithms.Create(services.GetRequiredService<IOptions<SchedulerOptions>>().Value.Algorithm));
         builder.Services.AddSingleton(services =>
@@ -21,9 +22,29 @@ public static class SchedulerExtensions
         return builder;
     }
 
+    /// <summary>The Scheduler's consumers: every consumer in this assembly, on an endpoint named after it.</summary>
     public static IBusRegistrationConfigurator AddSchedulerConsumers(this IBusRegistrationConfigurator bus)
     {
         bus.AddConsumers(typeof(TaskSubmittedConsumer).Assembly);
         return bus;
+    }
+
+    /// <summary>Stops the Scheduler at start, not at its first placement, when the algorithm is one it does not know.</summary>
+    private sealed class KnownAlgorithm : IValidateOptions<SchedulerOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, SchedulerOptions options)
+        {
+            try
+            {
+                PlacementAlgorithms.Create(options.Algorithm);
+                return ValidateOptionsResult.Success;
+            }
+            catch (ArgumentException)
+            {
+                return ValidateOptionsResult.Fail(
+                    $"{ValidatedOptions.SettingName(SchedulerOptions.Section, nameof(SchedulerOptions.Algorithm))} is '{options.Algorithm}'; " +
+                    $"it takes {string.Join(", ", PlacementAlgorithms.Names)}");
+            }
+        }
     }
 }

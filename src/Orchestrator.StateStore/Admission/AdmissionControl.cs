@@ -15,6 +15,7 @@ public sealed class AdmissionOptions
     public long MaxPending { get; set; } = 10_000;
 
     /// <summary>What a refused caller is told to wait before trying again.</summary>
+    [Positive]
     public TimeSpan RetryAfter { get; set; } = TimeSpan.FromSeconds(5);
 }
 

@@ -24,12 +24,6 @@ public sealed class NodeHeartbeatConsumer(
     ReportSenders senders)
     : IConsumer<Batch<NodeHeartbeat>>
 {
-    /// <summary>The most heartbeats applied in one transaction.</summary>
-    public const int BatchLimit = 100;
-
-    /// <summary>How long a heartbeat waits for others to share its transaction: nothing next to a node's TTL.</summary>
-    public static readonly TimeSpan BatchWindow = TimeSpan.FromMilliseconds(100);
-
     public async Task Consume(ConsumeContext<Batch<NodeHeartbeat>> context)
     {
         // One batch at a time, so a node's later heartbeat is never applied before its earlier one; within a batch

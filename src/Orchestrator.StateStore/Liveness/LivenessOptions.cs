@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Orchestrator.StateStore.Liveness;
 
 public sealed class LivenessOptions
@@ -5,19 +7,24 @@ public sealed class LivenessOptions
     public const string Section = "StateStore:Liveness";
 
     /// <summary>A node silent for longer than this is Down. A shorter blip changes nothing.</summary>
+    [Positive]
     public TimeSpan NodeTtl { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>How often nodes' silence is checked.</summary>
+    [Positive]
     public TimeSpan CheckInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
     /// How long an agent's start or exit report is given to arrive before a heartbeat that shows the container
     /// started or ended stands in for it (the report says more, such as the OOM flag, so it is waited for first).
     /// </summary>
+    [Positive]
     public TimeSpan ReportGrace { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>
     /// When more than this share of the Ready nodes (and more than two) fall silent at once, none is marked Down
     /// until the silence ends: see <see cref="Orchestrator.Domain.Nodes.SilenceVerdict"/>. 1 turns the guard off.
     /// </summary>
+    [Range(0.0, 1.0, ErrorMessage = "must be between 0 and 1")]
     public double MassSilenceThreshold { get; set; } = Orchestrator.Domain.Nodes.SilenceVerdict.DefaultMassSilenceThreshold;
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Orchestrator.Contracts;
 using Orchestrator.StateStore.Persistence;
 using Orchestrator.StateStore.Persistence.Entities;
@@ -18,11 +19,10 @@ public sealed class OutboxDispatcher(
     IServiceScopeFactory scopes,
     IBus bus,
     OutboxSignal signal,
+    IOptions<OutboxOptions> options,
     ILogger<OutboxDispatcher> logger) : BackgroundService
 {
-    private const int BatchSize = 250;
-    private const int MaxConcurrentLanes = 64;
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
+    private readonly OutboxOptions _options = options.Value;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -30,8 +30,8 @@ public sealed class OutboxDispatcher(
         {
             try
             {
-                while (await DispatchBatchAsync(stoppingToken) == BatchSize) { }
-                await signal.WaitAsync(PollInterval, stoppingToken);
+                while (await DispatchBatchAsync(stoppingToken) == _options.BatchSize) { }
+                await signal.WaitAsync(_options.PollInterval, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -40,7 +40,7 @@ public sealed class OutboxDispatcher(
             catch (Exception error)
             {
                 logger.LogWarning(error, "Outbox dispatch failed; retrying shortly");
-                await Task.Delay(PollInterval, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                await Task.Delay(_options.PollInterval, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
     }
@@ -55,12 +55,12 @@ public sealed class OutboxDispatcher(
         // also run on a timer. Under a backlog this keeps placed tasks starting instead of queueing behind
         // announcements. Among commands the order is the rows' order, so each agent's queue keeps its order.
         var batch = await db.Outbox
-            .FromSql($"""SELECT * FROM orchestrator.outbox_messages ORDER BY "Destination" IS NULL, "Id" LIMIT {BatchSize} FOR UPDATE SKIP LOCKED""")
+            .FromSql($"""SELECT * FROM orchestrator.outbox_messages ORDER BY "Destination" IS NULL, "Id" LIMIT {_options.BatchSize} FOR UPDATE SKIP LOCKED""")
             .AsNoTracking()
             .ToListAsync(cancellationToken);
         await Parallel.ForEachAsync(Lanes(batch), new ParallelOptions
         {
-            MaxDegreeOfParallelism = MaxConcurrentLanes,
+            MaxDegreeOfParallelism = _options.MaxConcurrentLanes,
             CancellationToken = cancellationToken,
         }, async (lane, token) =>
         {
@@ -88,7 +88,7 @@ public sealed class OutboxDispatcher(
     {
         var type = typeof(SubmitTask).Assembly.GetType(message.MessageType)
             ?? throw new InvalidOperationException($"Outbox message {message.Id} has unknown type {message.MessageType}.");
-        var body = JsonSerializer.Deserialize(message.Body, type, OutboxWriter.SerializerOptions)!;
+        var body = JsonSerializer.Deserialize(message.Body, type, ContractJson.Options)!;
 
         // Continue the trace of the transaction that wrote the row, however much later this runs.
         ActivityContext.TryParse(message.TraceParent, message.TraceState, out var parent);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using MassTransit;
+using Orchestrator.Contracts;
 using Orchestrator.StateStore.Persistence;
 using Orchestrator.StateStore.Persistence.Entities;
 
@@ -12,8 +13,6 @@ namespace Orchestrator.StateStore.Outbox;
 /// </summary>
 public sealed class OutboxWriter(OrchestratorDbContext db, TimeProvider clock)
 {
-    internal static readonly JsonSerializerOptions SerializerOptions = new(JsonSerializerDefaults.Web);
-
     /// <summary>
     /// Whether messages were added since <see cref="StateTransaction"/> last began its work: only then is the dispatcher
     /// woken after the commit, so the many transactions that send nothing (most heartbeat batches, a job that has
@@ -37,7 +36,7 @@ public sealed class OutboxWriter(OrchestratorDbContext db, TimeProvider clock)
         {
             MessageId = NewId.NextGuid(),
             MessageType = typeof(T).FullName!,
-            Body = JsonSerializer.Serialize(message, SerializerOptions),
+            Body = JsonSerializer.Serialize(message, ContractJson.Options),
             Destination = destination,
             TraceParent = activity?.Id,
             TraceState = activity?.TraceStateString,

@@ -4,6 +4,7 @@ using Orchestrator.Domain.Nodes;
 
 namespace Orchestrator.StateStore.Security;
 
+/// <summary>Which agents' reports StateStore believes (section <c>StateStore:Reports</c>).</summary>
 public sealed class ReportSenderOptions
 {
     public const string Section = "StateStore:Reports";

@@ -10,6 +10,7 @@ public sealed class ClusterMetricsOptions
     public const string Section = "StateStore:Metrics";
 
     /// <summary>How often the gauges' snapshot is read from the database.</summary>
+    [Positive]
     public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(5);
 }
 

@@ -13,11 +13,11 @@ namespace Orchestrator.WorkerAgent.Extensions;
 
 public static class WorkerAgentExtensions
 {
-    /// <summary>Everything the agent runs but its consumers. Returns the node, whose queue the consumers need.</summary>
+    /// <summary>Everything the agent runs but its consumers. Returns the node it runs as.</summary>
     public static NodeIdentity AddWorkerAgent(this IHostApplicationBuilder builder)
     {
         var section = builder.Configuration.GetSection(AgentOptions.Section);
-        builder.Services.Configure<AgentOptions>(section);
+        builder.Services.AddValidatedOptions<AgentOptions>(AgentOptions.Section);
         var options = section.Get<AgentOptions>() ?? new AgentOptions();
         var node = NodeIdentity.LoadOrCreate(options);
 
@@ -44,30 +44,18 @@ public static class WorkerAgentExtensions
     }
 
     /// <summary>
-    /// The agent's consumers, on the node's own queue, where StateStore and the Api send its commands. Commands are
-    /// sent to that queue, never published, so the queue is bound to nothing but its own exchange: a published
-    /// <c>StartTask</c> would otherwise reach every node. Its faults are not published either (nothing subscribes to
-    /// them; a failed command stays in <c>agent-{node}_error</c>). So the agent's broker user needs no rights beyond
-    /// its own queues, the events it publishes and the reply queues it answers (<c>deploy/rabbitmq/add-agent-user.sh</c>).
+    /// The agent's consumers: every consumer in this assembly, each on the node's own queue, as its definition beside
+    /// it says (<see cref="NodeQueueConsumerDefinition{TConsumer}"/>).
     /// </summary>
-    public static IBusRegistrationConfigurator AddWorkerAgentConsumers(this IBusRegistrationConfigurator bus, NodeIdentity node)
+    public static IBusRegistrationConfigurator AddWorkerAgentConsumers(this IBusRegistrationConfigurator bus)
     {
-        var queue = AgentQueue.Name(node.Id);
-        bus.AddConsumer<StartTaskConsumer>().Endpoint(endpoint => OnNodeQueue(endpoint, queue));
-        bus.AddConsumer<StopTaskConsumer>().Endpoint(endpoint => OnNodeQueue(endpoint, queue));
-        bus.AddConsumer<GetTaskLogsConsumer>().Endpoint(endpoint => OnNodeQueue(endpoint, queue));
+        bus.AddConsumers(typeof(WorkerAgentExtensions).Assembly);
         return bus;
-    }
-
-    private static void OnNodeQueue(IEndpointRegistrationConfigurator endpoint, string queue)
-    {
-        endpoint.Name = queue;
-        endpoint.AddConfigureEndpointCallback((_, receive) => ConfigureNodeQueue(receive));
     }
 
     /// <summary>
     /// A node queue binds nothing but its own exchange and publishes no faults (see
-    /// <see cref="AddWorkerAgentConsumers"/>); the bench's simulated agents set up their queues the same way.
+    /// <see cref="NodeQueueConsumerDefinition{TConsumer}"/>); the bench's simulated agents set up their queues the same way.
     /// </summary>
     public static void ConfigureNodeQueue(IReceiveEndpointConfigurator endpoint)
     {

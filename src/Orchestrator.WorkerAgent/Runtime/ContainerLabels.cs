@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Orchestrator.Contracts;
 using Orchestrator.Domain.Tasks;
 
 namespace Orchestrator.WorkerAgent.Runtime;
@@ -16,8 +17,6 @@ public static class ContainerLabels
     public const string Attempt = "orchestrator.attempt";
     public const string Spec = "orchestrator.spec";
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     public static Dictionary<string, string> For(Guid taskId, TaskSpec spec, Guid nodeId, int attempt)
     {
         // The user's labels first, so that ours always win.
@@ -27,7 +26,7 @@ public static class ContainerLabels
             [TaskName] = spec.Name,
             [NodeId] = nodeId.ToString(),
             [Attempt] = attempt.ToString(CultureInfo.InvariantCulture),
-            [Spec] = JsonSerializer.Serialize(spec, Json),
+            [Spec] = JsonSerializer.Serialize(spec, ContractJson.Options),
         };
         return labels;
     }
@@ -47,7 +46,7 @@ public static class ContainerLabels
             return null;
         try
         {
-            return JsonSerializer.Deserialize<TaskSpec>(json, Json);
+            return JsonSerializer.Deserialize<TaskSpec>(json, ContractJson.Options);
         }
         catch (JsonException)
         {

@@ -40,8 +40,8 @@ public static class InProcessServices
     {
         var builder = HostBuilder("Orchestrator.WorkerAgent", configuration, settings ?? InProcessHostSettings.Production);
         builder.AddServiceDefaults();
-        var node = builder.AddWorkerAgent();
-        builder.AddOrchestratorBus(bus => bus.AddWorkerAgentConsumers(node));
+        builder.AddWorkerAgent();
+        builder.AddOrchestratorBus(bus => bus.AddWorkerAgentConsumers());
         return builder.Build();
     }
 

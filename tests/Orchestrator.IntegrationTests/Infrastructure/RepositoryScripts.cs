@@ -1,11 +1,12 @@
 using System.Diagnostics;
+using Orchestrator.Tests.Shared;
 
 namespace Orchestrator.IntegrationTests.Infrastructure;
 
 /// <summary>Runs the repository's own scripts (deploy/…), so a test uses exactly what a user would.</summary>
 public static class RepositoryScripts
 {
-    public static string Root { get; } = FindRoot();
+    public static string Root => Repository.Root;
 
     /// <summary>Runs <c>bash SCRIPT ARGS</c> from the repository root; fails with its output if it fails or hangs.</summary>
     public static async Task<string> RunAsync(string script, TimeSpan timeout, params string[] arguments)
@@ -30,15 +31,5 @@ public static class RepositoryScripts
         if (process.ExitCode != 0)
             throw new InvalidOperationException($"{script} exited with {process.ExitCode}: {await output}{await errors}");
         return await output;
-    }
-
-    private static string FindRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Orchestrator.sln")))
-                return directory.FullName;
-        }
-        throw new InvalidOperationException($"No Orchestrator.sln above {AppContext.BaseDirectory}");
     }
 }

@@ -1,0 +1,22 @@
+using MassTransit;
+using Microsoft.Extensions.Options;
+
+namespace Orchestrator.StateStore.Consumers;
+
+/// <summary>
+/// The endpoint of a request the Api waits on: <see cref="ConsumerOptions.ApiRequestConcurrency"/> at once, and as
+/// many prefetched. Each consumer of such a request has a definition of its own deriving from this one, beside it.
+/// </summary>
+public abstract class ApiRequestConsumerDefinition<TConsumer> : ConsumerDefinition<TConsumer>
+    where TConsumer : class, IConsumer
+{
+    protected ApiRequestConsumerDefinition(IOptions<ConsumerOptions> options)
+    {
+        var concurrency = options.Value.ApiRequestConcurrency;
+        Endpoint(endpoint =>
+        {
+            endpoint.PrefetchCount = concurrency;
+            endpoint.ConcurrentMessageLimit = concurrency;
+        });
+    }
+}

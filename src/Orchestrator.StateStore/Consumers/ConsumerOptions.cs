@@ -1,0 +1,27 @@
+namespace Orchestrator.StateStore.Consumers;
+
+/// <summary>How StateStore's endpoints take their messages (section <c>StateStore:Consumers</c>).</summary>
+public sealed class ConsumerOptions
+{
+    public const string Section = "StateStore:Consumers";
+
+    /// <summary>
+    /// How many of the Api's requests of one kind StateStore answers at once, and prefetches. A caller of the Api
+    /// waits on each, and each waits mostly on Postgres (a commit, a read), not on a core: MassTransit's default
+    /// (16 at once) held POST about 10 % lower.
+    /// </summary>
+    [Positive]
+    public int ApiRequestConcurrency { get; set; } = 32;
+
+    /// <summary>How many tasks' reports StateStore applies at once (one partition each).</summary>
+    [Positive]
+    public int TaskReportPartitions { get; set; } = 8;
+
+    /// <summary>The most heartbeats applied in one transaction.</summary>
+    [Positive]
+    public int HeartbeatBatchLimit { get; set; } = 100;
+
+    /// <summary>How long a heartbeat waits for others to share its transaction: nothing next to a node's TTL.</summary>
+    [Positive]
+    public TimeSpan HeartbeatBatchWindow { get; set; } = TimeSpan.FromMilliseconds(100);
+}

@@ -1,0 +1,6 @@
+using Microsoft.Extensions.Options;
+
+namespace Orchestrator.StateStore.Consumers;
+
+public sealed class ListTasksConsumerDefinition(IOptions<ConsumerOptions> options)
+    : ApiRequestConsumerDefinition<ListTasksConsumer>(options);

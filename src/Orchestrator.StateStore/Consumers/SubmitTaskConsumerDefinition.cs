@@ -1,0 +1,6 @@
+using Microsoft.Extensions.Options;
+
+namespace Orchestrator.StateStore.Consumers;
+
+public sealed class SubmitTaskConsumerDefinition(IOptions<ConsumerOptions> options)
+    : ApiRequestConsumerDefinition<SubmitTaskConsumer>(options);

@@ -1,0 +1,55 @@
+using Orchestrator.StateStore.Consumers;
+using Orchestrator.StateStore.Consumers.TaskReports;
+using Orchestrator.StateStore.Extensions;
+using Orchestrator.Tests.Shared;
+
+namespace Orchestrator.StateStore.Tests;
+
+/// <summary>StateStore's bus as <c>AddStateStoreConsumers</c> builds it.</summary>
+public sealed class ConsumerRegistrationTests
+{
+    private static Task<IReadOnlyList<ProbedEndpoint>> EndpointsAsync() => ServiceBus.EndpointsAsync(
+        builder => builder.AddStateStore(), bus => bus.AddStateStoreConsumers(),
+        new Dictionary<string, string?> { [$"ConnectionStrings:{StateStoreExtensions.DatabaseConnectionName}"] = "Host=localhost" });
+
+    [Fact]
+    public async Task Every_consumer_in_StateStore_has_an_endpoint()
+    {
+        ServiceBus.AssertEveryConsumerHasAnEndpoint(await EndpointsAsync(), typeof(StateStoreExtensions).Assembly);
+    }
+
+    [Fact]
+    public async Task Every_task_report_is_taken_from_the_one_partitioned_task_reports_queue()
+    {
+        var reports = Assert.Single(await EndpointsAsync(), endpoint => endpoint.Queue == "task-reports");
+
+        Assert.Equal(
+            typeof(TaskStartedConsumer).Assembly.GetTypes()
+                .Where(type => type.Namespace == typeof(TaskStartedConsumer).Namespace && type.Name.EndsWith("Consumer"))
+                .Select(type => type.FullName!).Order(),
+            reports.Consumers.Order());
+        Assert.Equal(16, reports.ConcurrentMessageLimit);
+        // One partitioner for all of them, so that a task's start and exit never run side by side.
+        Assert.Equal(["8"], reports.Values("partitionCount").Distinct());
+        Assert.Single(reports.Values("id").Distinct());
+    }
+
+    [Fact]
+    public async Task Heartbeats_are_taken_in_batches_of_100_within_100_ms()
+    {
+        var heartbeats = Assert.Single(await EndpointsAsync(), endpoint => endpoint.Consumers.Contains(typeof(NodeHeartbeatConsumer).FullName));
+
+        Assert.Equal("node-heartbeat", heartbeats.Queue);
+        Assert.Equal(["100"], heartbeats.Values("messageLimit"));
+        Assert.Equal(["00:00:00.1000000"], heartbeats.Values("timeLimit"));
+        Assert.Equal(["1"], heartbeats.Values("concurrencyLimit"));
+    }
+
+    [Fact]
+    public async Task The_Apis_requests_are_answered_32_at_a_time()
+    {
+        var submit = Assert.Single(await EndpointsAsync(), endpoint => endpoint.Consumers.Contains(typeof(SubmitTaskConsumer).FullName));
+
+        Assert.Equal(("submit-task", 32, (int?)32), (submit.Queue, submit.PrefetchCount, submit.ConcurrentMessageLimit));
+    }
+}

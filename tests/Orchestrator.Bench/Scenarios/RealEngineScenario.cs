@@ -4,6 +4,7 @@ using Docker.DotNet.Models;
 using Orchestrator.Bench.Cluster;
 using Orchestrator.Bench.Measurement;
 using Orchestrator.Contracts;
+using Orchestrator.Testing;
 using Orchestrator.WorkerAgent;
 using Orchestrator.WorkerAgent.Host;
 using Orchestrator.WorkerAgent.Runtime;

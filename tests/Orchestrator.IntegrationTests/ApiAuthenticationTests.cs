@@ -3,11 +3,11 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
-using Orchestrator.Bench.Cluster;
 using Orchestrator.Contracts;
 using Orchestrator.Domain.Nodes;
 using Orchestrator.Domain.Tasks;
 using Orchestrator.IntegrationTests.Infrastructure;
+using Orchestrator.Testing;
 
 namespace Orchestrator.IntegrationTests;
 

@@ -1,6 +1,6 @@
 using Orchestrator.Bench.Cluster;
-using Orchestrator.Bench.Measurement;
 using Orchestrator.Bench.Scenarios;
+using Orchestrator.Testing;
 
 namespace Orchestrator.IntegrationTests;
 

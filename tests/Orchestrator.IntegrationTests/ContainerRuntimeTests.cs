@@ -1,7 +1,6 @@
 using Docker.DotNet;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using Orchestrator.Contracts;
 using Orchestrator.Domain.Tasks;
 using Orchestrator.IntegrationTests.Infrastructure;
 using Orchestrator.WorkerAgent;
@@ -24,8 +23,8 @@ public sealed class ContainerRuntimeTests : IAsyncLifetime
 
     public ContainerRuntimeTests() => KernelOomLog.Shared.EnsureStarted(NullLogger.Instance);
 
-    private StartTask Command(IReadOnlyList<PortMapping>? ports = null, IReadOnlyList<string>? command = null, long? memoryMb = null) =>
-        new(Guid.NewGuid(), _node.Id, Attempt: 1, new TaskSpec
+    private static ContainerLaunch Launch(IReadOnlyList<PortMapping>? ports = null, IReadOnlyList<string>? command = null, long? memoryMb = null) =>
+        new(Guid.NewGuid(), Attempt: 1, new TaskSpec
         {
             Name = "runtime-test",
             Image = TestImages.Workload,
@@ -37,14 +36,14 @@ public sealed class ContainerRuntimeTests : IAsyncLifetime
     [Fact]
     public async Task The_same_start_twice_runs_one_container()
     {
-        var command = Command();
+        var launch = Launch();
 
-        var first = await Runtime.StartAsync(command, _ => Task.CompletedTask, CancellationToken.None);
-        var second = await Runtime.StartAsync(command, _ => Task.CompletedTask, CancellationToken.None);
+        var first = await Runtime.StartAsync(launch, _ => Task.CompletedTask, CancellationToken.None);
+        var second = await Runtime.StartAsync(launch, _ => Task.CompletedTask, CancellationToken.None);
 
         Assert.Equal(first.ContainerId, second.ContainerId);
         var owned = await Runtime.ListAsync(CancellationToken.None);
-        var running = Assert.Single(owned, container => container.TaskId == command.TaskId);
+        var running = Assert.Single(owned, container => container.TaskId == launch.TaskId);
         Assert.True(running.Running);
         Assert.Null(second.Exit);
     }
@@ -52,11 +51,11 @@ public sealed class ContainerRuntimeTests : IAsyncLifetime
     [Fact]
     public async Task A_container_created_but_never_started_is_started_by_the_repeated_command()
     {
-        var command = Command();
+        var launch = Launch();
         // As if the agent died between the engine's create and start.
-        var created = await _docker.Containers.CreateContainerAsync(ContainerSpec.From(command, _node, _options));
+        var created = await _docker.Containers.CreateContainerAsync(ContainerSpec.From(launch, _node, _options));
 
-        var status = await Runtime.StartAsync(command, _ => Task.CompletedTask, CancellationToken.None);
+        var status = await Runtime.StartAsync(launch, _ => Task.CompletedTask, CancellationToken.None);
 
         Assert.Equal(created.ID, status.ContainerId);
         var inspected = await _docker.Containers.InspectContainerAsync(created.ID);
@@ -66,9 +65,9 @@ public sealed class ContainerRuntimeTests : IAsyncLifetime
     [Fact]
     public async Task A_published_port_is_reported_with_the_host_port_the_engine_chose()
     {
-        var command = Command(ports: [new PortMapping { ContainerPort = 8080 }]);
+        var launch = Launch(ports: [new PortMapping { ContainerPort = 8080 }]);
 
-        var status = await Runtime.StartAsync(command, _ => Task.CompletedTask, CancellationToken.None);
+        var status = await Runtime.StartAsync(launch, _ => Task.CompletedTask, CancellationToken.None);
 
         var port = Assert.Single(status.Ports);
         Assert.Equal(8080, port.ContainerPort);
@@ -80,7 +79,7 @@ public sealed class ContainerRuntimeTests : IAsyncLifetime
     {
         // As an agent restarted mid-run sees it: the restart policy's count resets after a long run, measured from
         // the container's start, not from when this agent began to watch it.
-        var status = await Runtime.StartAsync(Command(command: ["sh", "-c", "sleep 2; exit 3"]), _ => Task.CompletedTask, CancellationToken.None);
+        var status = await Runtime.StartAsync(Launch(command: ["sh", "-c", "sleep 2; exit 3"]), _ => Task.CompletedTask, CancellationToken.None);
         await _docker.Containers.WaitContainerAsync(status.ContainerId);
 
         var exit = await Runtime.WaitAsync(status.ContainerId, CancellationToken.None);
@@ -103,7 +102,7 @@ public sealed class ContainerRuntimeTests : IAsyncLifetime
             exits.AddRange(await Task.WhenAll(Enumerable.Range(0, 4).Select(async _ =>
             {
                 var status = await Runtime.StartAsync(
-                    Command(command: ["dd", "if=/dev/zero", "of=/dev/null", "bs=64M", "count=1"], memoryMb: 8),
+                    Launch(command: ["dd", "if=/dev/zero", "of=/dev/null", "bs=64M", "count=1"], memoryMb: 8),
                     _ => Task.CompletedTask, CancellationToken.None);
                 return await Runtime.WaitAsync(status.ContainerId, CancellationToken.None);
             })));
@@ -117,7 +116,7 @@ public sealed class ContainerRuntimeTests : IAsyncLifetime
     [Fact]
     public async Task A_container_killed_by_a_signal_is_not_reported_OOM_killed()
     {
-        var status = await Runtime.StartAsync(Command(memoryMb: 8), _ => Task.CompletedTask, CancellationToken.None);
+        var status = await Runtime.StartAsync(Launch(memoryMb: 8), _ => Task.CompletedTask, CancellationToken.None);
         await _docker.Containers.KillContainerAsync(status.ContainerId, new Docker.DotNet.Models.ContainerKillParameters { Signal = "KILL" });
 
         var exit = await Runtime.WaitAsync(status.ContainerId, CancellationToken.None);

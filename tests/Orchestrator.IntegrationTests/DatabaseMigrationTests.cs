@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
-using Orchestrator.Bench.Cluster;
 using Orchestrator.IntegrationTests.Infrastructure;
+using Orchestrator.Testing;
 
 namespace Orchestrator.IntegrationTests;
 

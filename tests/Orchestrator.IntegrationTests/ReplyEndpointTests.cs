@@ -2,8 +2,8 @@ using System.Net;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Orchestrator.Api.Extensions;
-using Orchestrator.Bench.Cluster;
 using Orchestrator.IntegrationTests.Infrastructure;
+using Orchestrator.Testing;
 
 namespace Orchestrator.IntegrationTests;
 

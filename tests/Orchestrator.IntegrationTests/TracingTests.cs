@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
-using Orchestrator.Bench.Measurement;
 using Orchestrator.Contracts;
 using Orchestrator.Domain.Tasks;
 using Orchestrator.IntegrationTests.Infrastructure;
+using Orchestrator.Testing;
 
 namespace Orchestrator.IntegrationTests;
 
@@ -18,7 +18,7 @@ public sealed class TracingTests(ClusterFixture cluster)
     [Fact]
     public async Task Each_submission_is_one_trace_from_the_api_through_the_outbox_to_the_agents_docker_calls()
     {
-        // The bench's collector: every span of the project's, MassTransit's and the web stack's sources in this process.
+        // The collector the bench measures with: every span of the project's, MassTransit's and the web stack's sources in this process.
         using var spans = new SpanCollector();
 
         // Submitted together, so one placement pass, run in one submission's trace, may well place them all.

@@ -10,6 +10,7 @@ public sealed class GetTaskLogsConsumer(IContainerRuntime runtime) : IConsumer<G
     public async Task Consume(ConsumeContext<GetTaskLogs> context)
     {
         var request = context.Message;
-        await context.RespondAsync(await runtime.LogsAsync(request.TaskId, request.Tail, request.Since, context.CancellationToken));
+        var logs = await runtime.LogsAsync(request.TaskId, request.Tail, request.Since, context.CancellationToken);
+        await context.RespondAsync(new TaskLogs(logs.Found, logs.Text, logs.LastTimestamp, logs.Running));
     }
 }

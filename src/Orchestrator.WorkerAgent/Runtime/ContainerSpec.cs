@@ -1,5 +1,4 @@
 using Docker.DotNet.Models;
-using Orchestrator.Contracts;
 using Orchestrator.WorkerAgent.Host;
 using DockerPortBinding = Docker.DotNet.Models.PortBinding;
 
@@ -8,21 +7,21 @@ namespace Orchestrator.WorkerAgent.Runtime;
 /// <summary>Translates a task into the engine's create parameters: limits, ports, env and the owning labels.</summary>
 public static class ContainerSpec
 {
-    public static CreateContainerParameters From(StartTask command, NodeIdentity node, AgentOptions options)
+    public static CreateContainerParameters From(ContainerLaunch launch, NodeIdentity node, AgentOptions options)
     {
-        var spec = command.Spec;
+        var spec = launch.Spec;
         var resources = spec.Requested;
         var ports = spec.PortsOrEmpty;
         return new CreateContainerParameters
         {
-            Name = $"orch-{spec.Name}-{command.TaskId:N}-{command.Attempt}",
+            Name = $"orch-{spec.Name}-{launch.TaskId:N}-{launch.Attempt}",
             Image = spec.Image,
             Cmd = spec.Command?.ToList(),
             Entrypoint = spec.Entrypoint?.ToList(),
             WorkingDir = spec.WorkingDir,
             StopTimeout = spec.StopTimeout,
             Env = spec.Env?.Select(pair => $"{pair.Key}={pair.Value}").ToList(),
-            Labels = ContainerLabels.For(command.TaskId, spec, node.Id, command.Attempt),
+            Labels = ContainerLabels.For(launch.TaskId, spec, node.Id, launch.Attempt),
             ExposedPorts = ports.ToDictionary(PortKey, _ => new EmptyStruct()),
             HostConfig = new HostConfig
             {

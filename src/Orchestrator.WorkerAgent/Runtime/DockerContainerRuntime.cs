@@ -17,25 +17,25 @@ public sealed class DockerContainerRuntime(IDockerClient docker, NodeIdentity no
     : IContainerRuntime
 {
     /// <summary>
-    /// Creates and starts the attempt's container. Its name is the attempt's, so a repeated command meets the
+    /// Creates and starts the attempt's container. Its name is the attempt's, so a repeated start meets the
     /// container the first one made (the engine refuses the name) and starts it only if it never ran: idempotent
     /// without listing the node's containers first. The engine is asked about the container afterwards only when
     /// the task publishes ports, whose host side it may have chosen.
     /// </summary>
-    public async Task<ContainerStatus> StartAsync(StartTask command, Func<string, Task> reportStep, CancellationToken cancellationToken)
+    public async Task<ContainerStatus> StartAsync(ContainerLaunch launch, Func<string, Task> reportStep, CancellationToken cancellationToken)
     {
-        var containerId = await CreateAsync(command, reportStep, cancellationToken);
+        var containerId = await CreateAsync(launch, reportStep, cancellationToken);
         if (containerId is null)
         {
-            var existing = await FindAsync(command.TaskId, command.Attempt, cancellationToken)
-                ?? throw new ContainerStartException($"a container named for attempt {command.Attempt} exists but is not this node's, or is being removed");
+            var existing = await FindAsync(launch.TaskId, launch.Attempt, cancellationToken)
+                ?? throw new ContainerStartException($"a container named for attempt {launch.Attempt} exists but is not this node's, or is being removed");
             if (existing.State != "created")
                 return await InspectAsync(existing.ID, cancellationToken);
             containerId = existing.ID;
         }
         await StartContainerAsync(containerId, cancellationToken);
         var started = DateTimeOffset.UtcNow;
-        return command.Spec.PortsOrEmpty.Count > 0
+        return launch.Spec.PortsOrEmpty.Count > 0
             ? await InspectAsync(containerId, cancellationToken)
             : new ContainerStatus(containerId, [], started, Exit: null);
     }
@@ -188,7 +188,7 @@ public sealed class DockerContainerRuntime(IDockerClient docker, NodeIdentity no
         return address ?? IPAddress.Loopback.ToString();
     }
 
-    public async Task<TaskLogs> LogsAsync(Guid taskId, int? tail, DateTimeOffset? since, CancellationToken cancellationToken)
+    public async Task<ContainerLogs> LogsAsync(Guid taskId, int? tail, DateTimeOffset? since, CancellationToken cancellationToken)
     {
         var containers = await ListOwnAsync($"{ContainerLabels.TaskId}={taskId}", cancellationToken);
         var latest = containers
@@ -197,7 +197,7 @@ public sealed class DockerContainerRuntime(IDockerClient docker, NodeIdentity no
             .Select(c => c.Container)
             .FirstOrDefault();
         if (latest is null)
-            return new TaskLogs(false, "", null, false);
+            return new ContainerLogs(false, "", null, false);
 
         using var stream = await docker.Containers.GetContainerLogsAsync(latest.ID, tty: false, new ContainerLogsParameters
         {
@@ -209,25 +209,25 @@ public sealed class DockerContainerRuntime(IDockerClient docker, NodeIdentity no
         }, cancellationToken);
         var raw = await ReadInWrittenOrderAsync(stream, cancellationToken);
         var (text, last) = LogLines.StripTimestamps(raw, after: since);
-        return new TaskLogs(true, text, last ?? since, latest.State == "running");
+        return new ContainerLogs(true, text, last ?? since, latest.State == "running");
     }
 
     /// <summary>The new container's id, or null when the attempt's container already exists.</summary>
-    private async Task<string?> CreateAsync(StartTask command, Func<string, Task> reportStep, CancellationToken cancellationToken)
+    private async Task<string?> CreateAsync(ContainerLaunch launch, Func<string, Task> reportStep, CancellationToken cancellationToken)
     {
         using var activity = AgentTelemetry.Source.StartActivity("docker create");
-        activity?.SetTag("container.image", command.Spec.Image);
+        activity?.SetTag("container.image", launch.Spec.Image);
         try
         {
-            var response = await docker.Containers.CreateContainerAsync(ContainerSpec.From(command, node, options.Value), cancellationToken);
+            var response = await docker.Containers.CreateContainerAsync(ContainerSpec.From(launch, node, options.Value), cancellationToken);
             activity?.SetTag("container.id", response.ID);
             return response.ID;
         }
         catch (DockerImageNotFoundException) when (options.Value.PullMissingImages)
         {
-            await reportStep($"pulling image {command.Spec.Image}");
-            await PullAsync(command.Spec.Image, cancellationToken);
-            var response = await docker.Containers.CreateContainerAsync(ContainerSpec.From(command, node, options.Value), cancellationToken);
+            await reportStep($"pulling image {launch.Spec.Image}");
+            await PullAsync(launch.Spec.Image, cancellationToken);
+            var response = await docker.Containers.CreateContainerAsync(ContainerSpec.From(launch, node, options.Value), cancellationToken);
             activity?.SetTag("container.id", response.ID);
             return response.ID;
         }
@@ -237,7 +237,7 @@ public sealed class DockerContainerRuntime(IDockerClient docker, NodeIdentity no
         }
         catch (DockerImageNotFoundException error)
         {
-            throw new ContainerStartException($"image {command.Spec.Image} not present and cannot be pulled (pulling is off on node {node.Name})", error);
+            throw new ContainerStartException($"image {launch.Spec.Image} not present and cannot be pulled (pulling is off on node {node.Name})", error);
         }
         catch (DockerApiException error)
         {

@@ -5,7 +5,8 @@ namespace Orchestrator.WorkerAgent.Runtime;
 
 /// <summary>
 /// The driver contract between the agent and whatever runs its containers: start, wait, restart, stop, list,
-/// logs. Docker is one implementation; a simulated runtime fits the same seam.
+/// logs. Docker is one implementation; a simulated runtime fits the same seam. It takes and returns its own types
+/// (<see cref="ContainerLaunch"/>, <see cref="ContainerLogs"/>), never a bus message: the consumers translate.
 /// </summary>
 public interface IContainerRuntime
 {
@@ -13,7 +14,7 @@ public interface IContainerRuntime
     /// Creates and starts the container of this attempt, or returns the one that already exists. Steps worth a
     /// line in the task's history (an image pull) are told to <paramref name="reportStep"/>.
     /// </summary>
-    Task<ContainerStatus> StartAsync(StartTask command, Func<string, Task> reportStep, CancellationToken cancellationToken);
+    Task<ContainerStatus> StartAsync(ContainerLaunch launch, Func<string, Task> reportStep, CancellationToken cancellationToken);
 
     /// <summary>Waits until the container exits.</summary>
     Task<ContainerExit> WaitAsync(string containerId, CancellationToken cancellationToken);
@@ -37,7 +38,7 @@ public interface IContainerRuntime
     Task<string> ProbeAddressAsync(string containerId, CancellationToken cancellationToken);
 
     /// <summary>The output of the task's latest container on this node, stdout and stderr in the order written.</summary>
-    Task<TaskLogs> LogsAsync(Guid taskId, int? tail, DateTimeOffset? since, CancellationToken cancellationToken);
+    Task<ContainerLogs> LogsAsync(Guid taskId, int? tail, DateTimeOffset? since, CancellationToken cancellationToken);
 }
 
 public sealed record ContainerStatus(string ContainerId, IReadOnlyList<PortBinding> Ports, DateTimeOffset StartedAt, ContainerExit? Exit);

@@ -7,13 +7,14 @@ namespace Orchestrator.WorkerAgent.Supervision;
 /// The life of one container on this node: wait for its exit while probing its health, then restart it after a
 /// backoff or report the final exit, as the task's restart policy decides.
 /// </summary>
-public sealed class ContainerSupervision(Guid taskId, int attempt, string containerId, TaskSpec spec, TaskSupervisor supervisor)
+public sealed class ContainerSupervision(
+    Guid taskId, int attempt, string containerId, TaskSpec spec, SupervisionContext context, ISupervisionOwner owner)
 {
     public Guid TaskId { get; } = taskId;
     public int Attempt { get; } = attempt;
     public string ContainerId { get; } = containerId;
 
-    public int RestartCount { get; private set; } = supervisor.Restarts.CountOf(containerId);
+    public int RestartCount { get; private set; } = context.Restarts.CountOf(containerId);
 
     /// <summary>
     /// The health verdict with the probe that led to it, replaced whole after each probe, so a heartbeat built while
@@ -26,7 +27,7 @@ public sealed class ContainerSupervision(Guid taskId, int attempt, string contai
 
     public async Task RunAsync(CancellationToken stopping)
     {
-        var runtime = supervisor.Runtime;
+        var runtime = context.Runtime;
         var policy = spec.RestartPolicyOrDefault;
         while (true)
         {
@@ -39,7 +40,7 @@ public sealed class ContainerSupervision(Guid taskId, int attempt, string contai
             var exit = await runtime.WaitAsync(ContainerId, stopping);
             await probing.CancelAsync();
             await prober.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            if (supervisor.IsStopping(TaskId, Attempt))
+            if (owner.IsStopping(TaskId, Attempt))
                 return;
 
             var unhealthy = _unhealthyBecause is not null;
@@ -56,18 +57,18 @@ public sealed class ContainerSupervision(Guid taskId, int attempt, string contai
                 if (decision.Reason.StartsWith("gave up", StringComparison.Ordinal))
                     detail = detail is null ? decision.Reason : $"{detail}; {decision.Reason}";
                 var report = new TaskExited(
-                    TaskId, supervisor.Node.Id, Attempt, ContainerId, exit.ExitCode, exit.OomKilled, null, exit.FinishedAt, detail, unhealthy);
-                await supervisor.Bus.Publish(report, stopping);
-                supervisor.RecordReportedExit(ContainerId, report);
+                    TaskId, context.NodeId, Attempt, ContainerId, exit.ExitCode, exit.OomKilled, null, exit.FinishedAt, detail, unhealthy);
+                await context.Reports.Publish(report, stopping);
+                owner.RecordReportedExit(ContainerId, report);
                 return;
             }
 
             RestartCount = decision.RestartCount;
-            supervisor.Restarts.Record(ContainerId, RestartCount);
-            await supervisor.Bus.Publish(new TaskRestarted(
-                TaskId, supervisor.Node.Id, Attempt, RestartCount, exit.ExitCode, $"{cause}; {decision.Reason}", supervisor.Clock.GetUtcNow()), stopping);
-            await Task.Delay(decision.Delay, supervisor.Clock, stopping);
-            if (supervisor.IsStopping(TaskId, Attempt))
+            context.Restarts.Record(ContainerId, RestartCount);
+            await context.Reports.Publish(new TaskRestarted(
+                TaskId, context.NodeId, Attempt, RestartCount, exit.ExitCode, $"{cause}; {decision.Reason}", context.Clock.GetUtcNow()), stopping);
+            await Task.Delay(decision.Delay, context.Clock, stopping);
+            if (owner.IsStopping(TaskId, Attempt))
                 return;
             await runtime.RestartAsync(ContainerId, stopping);
         }
@@ -75,23 +76,23 @@ public sealed class ContainerSupervision(Guid taskId, int attempt, string contai
 
     private async Task ProbeUntilUnhealthyAsync(HealthCheck check, CancellationToken cancellationToken)
     {
-        await Task.Delay(TimeSpan.FromSeconds(check.GracePeriodSeconds), supervisor.Clock, cancellationToken);
-        var address = await supervisor.Runtime.ProbeAddressAsync(ContainerId, cancellationToken);
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(check.IntervalSeconds), supervisor.Clock);
+        await Task.Delay(TimeSpan.FromSeconds(check.GracePeriodSeconds), context.Clock, cancellationToken);
+        var address = await context.Runtime.ProbeAddressAsync(ContainerId, cancellationToken);
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(check.IntervalSeconds), context.Clock);
         do
         {
-            var (healthy, result) = await supervisor.Prober.ProbeAsync(check, address, cancellationToken);
-            var probedAt = supervisor.Clock.GetUtcNow();
+            var (healthy, result) = await context.Prober.ProbeAsync(check, address, cancellationToken);
+            var probedAt = context.Clock.GetUtcNow();
             var changed = _health!.Record(healthy, result);
             LastProbe = new ProbeReading(_health.Status, probedAt, result);
             if (changed)
-                await supervisor.Bus.Publish(
-                    new TaskHealthChanged(TaskId, supervisor.Node.Id, Attempt, _health.Status, probedAt, result), cancellationToken);
+                await context.Reports.Publish(
+                    new TaskHealthChanged(TaskId, context.NodeId, Attempt, _health.Status, probedAt, result), cancellationToken);
             if (_health.Status == HealthStatus.Unhealthy)
             {
                 _unhealthyBecause = $"{result} ({check.FailureThreshold} failures in a row)";
-                supervisor.Logger.LogWarning("Task {TaskId} is unhealthy: {Result}; stopping container {ContainerId}", TaskId, result, ContainerId);
-                await supervisor.Runtime.StopContainerAsync(ContainerId, spec.StopTimeout, cancellationToken);
+                context.Logger.LogWarning("Task {TaskId} is unhealthy: {Result}; stopping container {ContainerId}", TaskId, result, ContainerId);
+                await context.Runtime.StopContainerAsync(ContainerId, spec.StopTimeout, cancellationToken);
                 return;
             }
         }

@@ -21,8 +21,9 @@ public sealed class TaskSupervisor(
     NodeIdentity node,
     TimeProvider clock,
     IHostApplicationLifetime lifetime,
-    ILogger<TaskSupervisor> logger)
+    ILogger<TaskSupervisor> logger) : ISupervisionOwner
 {
+    private readonly SupervisionContext _context = new(runtime, prober, bus, restarts, node.Id, clock, logger);
     private readonly ConcurrentDictionary<string, ContainerSupervision> _supervised = new();
     // A stop under way, and whether it has finished (its mark then waits for the supervision to see the exit).
     private readonly ConcurrentDictionary<(Guid TaskId, int Attempt), bool> _stopping = new();
@@ -53,7 +54,7 @@ public sealed class TaskSupervisor(
         var supervision = _supervised.GetOrAdd(containerId, id =>
         {
             added = true;
-            return new ContainerSupervision(taskId, attempt, id, spec, this);
+            return new ContainerSupervision(taskId, attempt, id, spec, _context, this);
         });
         if (added)
             _ = RunAsync(supervision);
@@ -102,7 +103,7 @@ public sealed class TaskSupervisor(
     public ReportedExit? ReportedExitOf(string containerId) =>
         _reportedExits.TryGetValue(containerId, out var reported) ? reported : null;
 
-    internal void RecordReportedExit(string containerId, TaskExited report) =>
+    void ISupervisionOwner.RecordReportedExit(string containerId, TaskExited report) =>
         _reportedExits[containerId] = new ReportedExit(clock.GetUtcNow(), report);
 
     /// <summary>
@@ -121,14 +122,6 @@ public sealed class TaskSupervisor(
             _reportedExits.TryRemove(id, out _);
         restarts.ForgetAllBut(id => existing.Contains(id) || _supervised.ContainsKey(id));
     }
-
-    internal IContainerRuntime Runtime => runtime;
-    internal RestartLedger Restarts => restarts;
-    internal HealthProber Prober => prober;
-    internal IBus Bus => bus;
-    internal NodeIdentity Node => node;
-    internal TimeProvider Clock => clock;
-    internal ILogger Logger => logger;
 
     private async Task RunAsync(ContainerSupervision supervision)
     {

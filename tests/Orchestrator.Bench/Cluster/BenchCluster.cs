@@ -9,6 +9,7 @@ using Orchestrator.Bench.Measurement;
 using Orchestrator.Bench.Simulation;
 using Orchestrator.Domain.Nodes;
 using Orchestrator.StateStore.Persistence;
+using Orchestrator.Testing;
 using Orchestrator.WorkerAgent.Host;
 using Testcontainers.PostgreSql;
 using Testcontainers.RabbitMq;

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using Orchestrator.Bench.Cluster;
 using Orchestrator.Bench.Measurement;
 using Orchestrator.Bench.Scenarios;
+using Orchestrator.Testing;
 using Spectre.Console.Cli;
 
 namespace Orchestrator.Bench.Commands;

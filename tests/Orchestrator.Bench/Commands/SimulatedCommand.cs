@@ -3,6 +3,7 @@ using Orchestrator.Bench.Cluster;
 using Orchestrator.Bench.Measurement;
 using Orchestrator.Bench.Scenarios;
 using Orchestrator.Bench.Simulation;
+using Orchestrator.Testing;
 using Spectre.Console.Cli;
 
 namespace Orchestrator.Bench.Commands;

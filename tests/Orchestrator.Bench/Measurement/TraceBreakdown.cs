@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Orchestrator.Testing;
 
 namespace Orchestrator.Bench.Measurement;
 

@@ -3,6 +3,7 @@ using Orchestrator.Bench.Cluster;
 using Orchestrator.Bench.Measurement;
 using Orchestrator.Bench.Simulation;
 using Orchestrator.Domain.Nodes;
+using Orchestrator.Testing;
 
 namespace Orchestrator.Bench.Scenarios;
 

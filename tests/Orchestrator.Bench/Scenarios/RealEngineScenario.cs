@@ -4,6 +4,7 @@ using Docker.DotNet.Models;
 using Orchestrator.Bench.Cluster;
 using Orchestrator.Bench.Measurement;
 using Orchestrator.Contracts;
+using Orchestrator.Testing;
 using Orchestrator.WorkerAgent;
 using Orchestrator.WorkerAgent.Host;
 using Orchestrator.WorkerAgent.Runtime;
@@ -98,8 +99,8 @@ public sealed class RealEngineScenario(BenchCluster cluster, SpanCollector spans
                 var due = TimeSpan.FromSeconds(i / settings.PerSecond);
                 if (due > clock.Elapsed)
                     await Task.Delay(due - clock.Elapsed, cancellationToken);
-                var command = new StartTask(Guid.NewGuid(), bareNode.Id, 1, TaskSubmitter.SleepingTask($"bare-{i}"));
-                var parameters = WorkerAgent.Runtime.ContainerSpec.From(command, bareNode, new AgentOptions());
+                var launch = new ContainerLaunch(Guid.NewGuid(), 1, TaskSubmitter.SleepingTask($"bare-{i}"));
+                var parameters = WorkerAgent.Runtime.ContainerSpec.From(launch, bareNode, new AgentOptions());
                 var started = Stopwatch.GetTimestamp();
                 var created = await cluster.Docker.Containers.CreateContainerAsync(parameters, cancellationToken);
                 await cluster.Docker.Containers.StartContainerAsync(created.ID, new ContainerStartParameters(), cancellationToken);
@@ -127,9 +128,9 @@ public sealed class RealEngineScenario(BenchCluster cluster, SpanCollector spans
                 new ParallelOptions { MaxDegreeOfParallelism = BareBurstConcurrency, CancellationToken = cancellationToken },
                 async (i, token) =>
                 {
-                    var command = new StartTask(Guid.NewGuid(), bareNode.Id, 1, TaskSubmitter.SleepingTask($"bare-burst-{i}"));
+                    var launch = new ContainerLaunch(Guid.NewGuid(), 1, TaskSubmitter.SleepingTask($"bare-burst-{i}"));
                     var created = await cluster.Docker.Containers.CreateContainerAsync(
-                        WorkerAgent.Runtime.ContainerSpec.From(command, bareNode, new AgentOptions()), token);
+                        WorkerAgent.Runtime.ContainerSpec.From(launch, bareNode, new AgentOptions()), token);
                     await cluster.Docker.Containers.StartContainerAsync(created.ID, new ContainerStartParameters(), token);
                 });
             return clock.Elapsed;

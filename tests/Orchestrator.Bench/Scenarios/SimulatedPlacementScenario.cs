@@ -1,6 +1,7 @@
 using Orchestrator.Bench.Cluster;
 using Orchestrator.Bench.Measurement;
 using Orchestrator.Bench.Simulation;
+using Orchestrator.Testing;
 
 namespace Orchestrator.Bench.Scenarios;
 

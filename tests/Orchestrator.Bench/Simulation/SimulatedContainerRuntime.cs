@@ -19,13 +19,13 @@ public sealed class SimulatedContainerRuntime(TimeSpan startDelay, TimeProvider 
 
     public int Count => _containers.Count;
 
-    public async Task<ContainerStatus> StartAsync(StartTask command, Func<string, Task> reportStep, CancellationToken cancellationToken)
+    public async Task<ContainerStatus> StartAsync(ContainerLaunch launch, Func<string, Task> reportStep, CancellationToken cancellationToken)
     {
-        if (Find(command.TaskId, command.Attempt) is { } existing)
+        if (Find(launch.TaskId, launch.Attempt) is { } existing)
             return existing.Status();
         if (startDelay > TimeSpan.Zero)
             await Task.Delay(startDelay, clock, cancellationToken);
-        var container = new SimulatedContainer(command.TaskId, command.Attempt, Guid.NewGuid().ToString("N") + Guid.NewGuid().ToString("N"), command.Spec);
+        var container = new SimulatedContainer(launch.TaskId, launch.Attempt, Guid.NewGuid().ToString("N") + Guid.NewGuid().ToString("N"), launch.Spec);
         container.Run(clock.GetUtcNow());
         return _containers.GetOrAdd(container.Id, container).Status();
     }
@@ -66,10 +66,10 @@ public sealed class SimulatedContainerRuntime(TimeSpan startDelay, TimeProvider 
 
     public Task<string> ProbeAddressAsync(string containerId, CancellationToken cancellationToken) => Task.FromResult("127.0.0.1");
 
-    public Task<TaskLogs> LogsAsync(Guid taskId, int? tail, DateTimeOffset? since, CancellationToken cancellationToken)
+    public Task<ContainerLogs> LogsAsync(Guid taskId, int? tail, DateTimeOffset? since, CancellationToken cancellationToken)
     {
         var latest = _containers.Values.Where(c => c.TaskId == taskId).MaxBy(c => c.Attempt);
-        return Task.FromResult(new TaskLogs(latest is not null, "", since, latest?.Running ?? false));
+        return Task.FromResult(new ContainerLogs(latest is not null, "", since, latest?.Running ?? false));
     }
 
     private SimulatedContainer? Find(Guid taskId, int attempt) =>

@@ -1,36 +1,24 @@
-using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using MassTransit;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Orchestrator.Bench.Cluster;
 using Orchestrator.Contracts;
-using Orchestrator.Domain.Tasks;
 using Orchestrator.WorkerAgent.Host;
-using Orchestrator.WorkerAgent.Runtime;
 using TaskState = Orchestrator.Domain.Tasks.TaskState;
-using Testcontainers.PostgreSql;
-using Testcontainers.RabbitMq;
 
 namespace Orchestrator.IntegrationTests.Infrastructure;
 
 /// <summary>
 /// A whole cluster on real parts: Postgres and RabbitMQ in containers, the four services in-process, and the
 /// agents driving this machine's Docker engine. Shared by the tests of one collection. Subclasses say how many
-/// agents, with what configuration, and how many schedulers.
+/// agents, with what configuration, and how many schedulers. The work is done by its parts, which this class puts
+/// together and speaks for: <see cref="TestDatabase"/>, <see cref="TestBroker"/>, <see cref="ClusterServices"/>, the
+/// <see cref="ApiClient"/> and <see cref="EngineContainers"/>.
 /// </summary>
 public abstract class ClusterFixtureBase : IAsyncLifetime
 {
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        Converters = { new JsonStringEnumConverter() },
-    };
-
-    private const string BrokerUser = "orchestrator";
+    public static readonly JsonSerializerOptions Json = ApiClient.Json;
 
     /// <summary>The Api's one key in a test cluster, under the name "tests".</summary>
     public const string ApiKey = "integration-tests-api-key";
@@ -38,22 +26,24 @@ public abstract class ClusterFixtureBase : IAsyncLifetime
     /// <summary>A key that may only read, under the name "viewer".</summary>
     public const string ReadOnlyApiKey = "integration-tests-read-only-key";
     private readonly string _dataRoot = Path.Combine(Path.GetTempPath(), $"orchestrator-test-{Guid.NewGuid():N}");
-    private readonly List<IHost> _hosts = [];
-    private readonly Dictionary<string, IHost> _agents = [];
     private readonly List<NodeIdentity> _nodes = [];
+    private readonly EngineContainers _containers;
     private Dictionary<string, string?> _configuration = [];
-    private PostgreSqlContainer _postgres = null!;
-    private RabbitMqContainer _rabbitMq = null!;
-    private WebApplication _api = null!;
+    private TestDatabase _database = null!;
+    private TestBroker _broker = null!;
+    private ClusterServices _services = null!;
+    private ApiClient _api = null!;
 
     protected ClusterFixtureBase()
     {
         // The reaper image cannot be pulled here, and published ports should be reached on loopback.
         Environment.SetEnvironmentVariable("TESTCONTAINERS_RYUK_DISABLED", "true");
         Environment.SetEnvironmentVariable("TESTCONTAINERS_HOST_OVERRIDE", "127.0.0.1");
+        _containers = new EngineContainers(Docker);
     }
 
-    public HttpClient Api { get; private set; } = null!;
+    /// <summary>The Api, with <see cref="ApiKey"/>; after <see cref="RestartAllServicesAsync"/>, the new one.</summary>
+    public HttpClient Api => _api.Http;
     public DockerClient Docker { get; } = new DockerClientConfiguration(new Uri("unix:///var/run/docker.sock")).CreateClient();
     /// <summary>The agents' nodes, in the order <see cref="AgentNames"/> lists them.</summary>
     public IReadOnlyList<NodeIdentity> Nodes => _nodes;
@@ -76,21 +66,14 @@ public abstract class ClusterFixtureBase : IAsyncLifetime
 
     public virtual async Task InitializeAsync()
     {
-        var postgres = new PostgreSqlBuilder().WithImage(TestImages.Postgres);
-        var rabbitMq = new RabbitMqBuilder().WithImage(TestImages.RabbitMq).WithUsername(BrokerUser).WithPassword(BrokerUser);
-        if (KeepsPortsAcrossRestarts)
-        {
-            postgres = postgres.WithPortBinding(FreeLoopbackPort(), PostgreSqlBuilder.PostgreSqlPort);
-            rabbitMq = rabbitMq.WithPortBinding(FreeLoopbackPort(), RabbitMqBuilder.RabbitMqPort);
-        }
-        _postgres = postgres.Build();
-        _rabbitMq = rabbitMq.Build();
-        await Task.WhenAll(_postgres.StartAsync(), _rabbitMq.StartAsync());
+        _database = new TestDatabase(Docker, KeepsPortsAcrossRestarts ? FreeLoopbackPort() : null);
+        _broker = new TestBroker(Docker, KeepsPortsAcrossRestarts ? FreeLoopbackPort() : null);
+        await Task.WhenAll(_database.StartAsync(), _broker.StartAsync());
 
         _configuration = new Dictionary<string, string?>
         {
-            ["ConnectionStrings:orchestratordb"] = _postgres.GetConnectionString(),
-            ["ConnectionStrings:messaging"] = _rabbitMq.GetConnectionString(),
+            ["ConnectionStrings:orchestratordb"] = _database.ConnectionString,
+            ["ConnectionStrings:messaging"] = _broker.ConnectionString,
             ["Agent:HeartbeatInterval"] = "00:00:01",
             // No registry is reachable, and tests send no traffic off this machine.
             ["Agent:PullMissingImages"] = "false",
@@ -104,6 +87,7 @@ public abstract class ClusterFixtureBase : IAsyncLifetime
         foreach (var (key, value) in ClusterSettings())
             _configuration[key] = value;
 
+        _services = new ClusterServices(_configuration);
         await StartControlPlaneAsync();
         foreach (var name in AgentNames)
             _nodes.Add(await StartAgentAsync(name));
@@ -111,13 +95,8 @@ public abstract class ClusterFixtureBase : IAsyncLifetime
 
     private async Task StartControlPlaneAsync()
     {
-        await StartAsync(InProcessServices.StateStore(_configuration, ServiceHosts.Settings));
-        for (var i = 0; i < SchedulerCount; i++)
-            await StartAsync(InProcessServices.Scheduler(_configuration, ServiceHosts.Settings));
-        _api = InProcessServices.Api(_configuration, ServiceHosts.Settings);
-        await _api.StartAsync();
-        Api = new HttpClient { BaseAddress = new Uri(_api.Urls.First()) };
-        Api.DefaultRequestHeaders.Authorization = new("Bearer", ApiKey);
+        await _services.StartControlPlaneAsync(SchedulerCount);
+        _api = new ApiClient(_services.ApiAddress, ApiKey);
     }
 
     /// <summary>
@@ -127,18 +106,11 @@ public abstract class ClusterFixtureBase : IAsyncLifetime
     /// </summary>
     public async Task RestartAllServicesAsync()
     {
-        var agents = _agents.Keys.ToList();
+        var agents = _services.AgentNames;
         foreach (var name in agents)
             await StopAgentAsync(name);
-        Api.Dispose();
-        await _api.StopAsync();
-        await _api.DisposeAsync();
-        foreach (var host in Enumerable.Reverse(_hosts))
-        {
-            await host.StopAsync();
-            host.Dispose();
-        }
-        _hosts.Clear();
+        _api.Dispose();
+        await _services.StopControlPlaneAsync();
 
         await StartControlPlaneAsync();
         foreach (var name in agents)
@@ -149,25 +121,15 @@ public abstract class ClusterFixtureBase : IAsyncLifetime
     public IReadOnlyDictionary<string, string?> Configuration => _configuration;
 
     /// <summary>A request client on the Api's bus, for sending StateStore a request as the Api would.</summary>
-    public IRequestClient<T> RequestClient<T>() where T : class =>
-        _api.Services.GetRequiredService<IClientFactory>().CreateRequestClient<T>();
+    public IRequestClient<T> RequestClient<T>() where T : class => _services.RequestClient<T>();
 
     /// <summary>The test's broker as an amqp:// URI on loopback.</summary>
-    protected string BrokerConnectionString => _rabbitMq.GetConnectionString();
+    protected string BrokerConnectionString => _broker.ConnectionString;
 
-    public string PostgresConnectionString(string database) =>
-        new Npgsql.NpgsqlConnectionStringBuilder(_postgres.GetConnectionString()) { Database = database }.ConnectionString;
+    public string PostgresConnectionString(string database) => _database.ConnectionStringOf(database);
 
-    /// <summary>A virtual host of its own on the test's broker, so a second cluster's queues do not mix with this one's.</summary>
-    public async Task<string> CreateVirtualHostAsync(string name)
-    {
-        foreach (var command in new[] { new[] { "rabbitmqctl", "add_vhost", name }, ["rabbitmqctl", "set_permissions", "-p", name, BrokerUser, ".*", ".*", ".*"] })
-        {
-            var result = await _rabbitMq.ExecAsync(command);
-            Assert.True(result.ExitCode == 0, $"{string.Join(' ', command)}: {result.Stderr}");
-        }
-        return new UriBuilder(_rabbitMq.GetConnectionString()) { Path = "/" + name }.Uri.ToString();
-    }
+    /// <inheritdoc cref="TestBroker.CreateVirtualHostAsync"/>
+    public Task<string> CreateVirtualHostAsync(string name) => _broker.CreateVirtualHostAsync(name);
 
     /// <summary>
     /// Starts the named agent (again), with the same data directory and so the same node id, and waits until its node
@@ -182,212 +144,88 @@ public abstract class ClusterFixtureBase : IAsyncLifetime
         };
         foreach (var (key, value) in AgentSettings(name).Concat(overrides ?? new Dictionary<string, string?>()))
             settings[key] = value;
-        var agent = InProcessServices.WorkerAgent(settings, ServiceHosts.Settings);
-        await agent.StartAsync();
-        _agents[name] = agent;
-        var node = agent.Services.GetRequiredService<NodeIdentity>();
+        var agent = await _services.StartAgentAsync(name, settings);
+        var node = agent.GetRequiredService<NodeIdentity>();
         await WaitForNodeAsync(node.Id, Domain.Nodes.NodeStatus.Ready);
         return node;
     }
 
     /// <summary>The named agent's services, to reach into it where a test stages what only a race would.</summary>
-    public IServiceProvider AgentServices(string name) => _agents[name].Services;
+    public IServiceProvider AgentServices(string name) => _services.AgentServices(name);
 
     /// <summary>Ends the named agent as a crash would for the cluster: no more heartbeats, and its containers keep running.</summary>
-    public async Task StopAgentAsync(string name)
-    {
-        var agent = _agents[name];
-        _agents.Remove(name);
-        await agent.StopAsync();
-        agent.Dispose();
-    }
+    public Task StopAgentAsync(string name) => _services.StopAgentAsync(name);
 
-    public Task<NodeDetails> WaitForNodeAsync(Guid nodeId, Domain.Nodes.NodeStatus status) =>
-        WaitForNodeAsync(node => node.Id == nodeId && node.Status == status);
+    public Task<NodeDetails> WaitForNodeAsync(Guid nodeId, Domain.Nodes.NodeStatus status) => _api.WaitForNodeAsync(nodeId, status);
 
-    /// <summary>Polls the node list until a node matches.</summary>
-    public async Task<NodeDetails> WaitForNodeAsync(Func<NodeDetails, bool> match)
-    {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        while (true)
-        {
-            // Just after start-up StateStore may not answer yet, and the Api says 503: that is "not yet", too.
-            using var response = await Api.GetAsync("/api/nodes", deadline.Token);
-            if (response.IsSuccessStatusCode)
-            {
-                var nodes = await response.Content.ReadFromJsonAsync<List<NodeDetails>>(Json, deadline.Token);
-                if (nodes!.FirstOrDefault(match) is { } node)
-                    return node;
-            }
-            await Task.Delay(200, deadline.Token);
-        }
-    }
+    /// <inheritdoc cref="ApiClient.WaitForNodeAsync(Func{NodeDetails, bool})"/>
+    public Task<NodeDetails> WaitForNodeAsync(Func<NodeDetails, bool> match) => _api.WaitForNodeAsync(match);
 
-    public async Task<TaskDetails> SubmitAsync(object spec)
-    {
-        var response = await Api.PostAsJsonAsync("/api/tasks", spec, Json);
-        Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<TaskDetails>(Json))!;
-    }
+    public Task<TaskDetails> SubmitAsync(object spec) => _api.SubmitAsync(spec);
 
-    public async Task<TaskDetails> GetTaskAsync(Guid id) =>
-        (await Api.GetFromJsonAsync<TaskDetails>($"/api/tasks/{id}", Json))!;
+    public Task<TaskDetails> GetTaskAsync(Guid id) => _api.GetTaskAsync(id);
 
-    /// <summary>
-    /// Polls the Api until the task satisfies <paramref name="condition"/>; fails with the last state seen. A 503
-    /// (StateStore not answering yet, e.g. while its endpoints reconnect after a broker restart) is "not yet", too.
-    /// </summary>
-    public async Task<TaskDetails> WaitForTaskAsync(Guid id, Func<TaskDetails, bool> condition, string description)
-    {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        TaskDetails? task = null;
-        while (true)
-        {
-            using (var response = await Api.GetAsync($"/api/tasks/{id}"))
-            {
-                if (response.StatusCode != System.Net.HttpStatusCode.ServiceUnavailable)
-                    task = (await response.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<TaskDetails>(Json))!;
-            }
-            if (task is not null && condition(task))
-                return task;
-            if (deadline.IsCancellationRequested)
-                Assert.Fail($"Task {id} never became {description}; last seen {task?.State.ToString() ?? "nothing (503)"}: {task?.Message}");
-            await Task.Delay(200);
-        }
-    }
+    /// <inheritdoc cref="ApiClient.WaitForTaskAsync"/>
+    public Task<TaskDetails> WaitForTaskAsync(Guid id, Func<TaskDetails, bool> condition, string description) =>
+        _api.WaitForTaskAsync(id, condition, description);
 
-    public async Task<IReadOnlyList<TaskEventDetails>> EventsAsync(Guid id) =>
-        (await Api.GetFromJsonAsync<List<TaskEventDetails>>($"/api/tasks/{id}/events", Json))!;
+    public Task<IReadOnlyList<TaskEventDetails>> EventsAsync(Guid id) => _api.EventsAsync(id);
 
     /// <summary>Stops a task and waits until it has ended and its container is gone.</summary>
     public async Task<TaskDetails> StopAndWaitAsync(Guid id)
     {
-        await Api.DeleteAsync($"/api/tasks/{id}");
-        var ended = await WaitForTaskAsync(id, task => TaskStateMachine.IsTerminal(task.State), "finished");
+        var ended = await _api.StopAndWaitForEndAsync(id);
         Assert.Empty(await ContainersOfTaskAsync(id));
         return ended;
     }
 
-    /// <summary>Polls the task list until the tasks with these ids satisfy <paramref name="condition"/> together.</summary>
-    public async Task<IReadOnlyList<TaskDetails>> WaitForAllAsync(IReadOnlySet<Guid> ids, Func<IReadOnlyList<TaskDetails>, bool> condition)
-    {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        while (true)
-        {
-            var all = await Api.GetFromJsonAsync<List<TaskDetails>>("/api/tasks", Json, deadline.Token);
-            var mine = all!.Where(t => ids.Contains(t.Id)).ToList();
-            if (mine.Count == ids.Count && condition(mine))
-                return mine;
-            if (deadline.IsCancellationRequested)
-                Assert.Fail("Tasks never settled: " + string.Join("; ", mine.GroupBy(t => (t.State, t.Message)).Select(g => $"{g.Count()} {g.Key.State} {g.Key.Message}")));
-            await Task.Delay(300);
-        }
-    }
+    /// <inheritdoc cref="ApiClient.WaitForAllAsync"/>
+    public Task<IReadOnlyList<TaskDetails>> WaitForAllAsync(IReadOnlySet<Guid> ids, Func<IReadOnlyList<TaskDetails>, bool> condition) =>
+        _api.WaitForAllAsync(ids, condition);
 
-    /// <summary>Waits until the task's container has written <paramref name="text"/>, e.g. a signal handler being set.</summary>
-    public async Task WaitForLogAsync(Guid id, string text)
-    {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (!(await Api.GetStringAsync($"/api/tasks/{id}/logs", deadline.Token)).Contains(text))
-            await Task.Delay(100, deadline.Token);
-    }
+    /// <inheritdoc cref="ApiClient.WaitForLogAsync"/>
+    public Task WaitForLogAsync(Guid id, string text) => _api.WaitForLogAsync(id, text);
 
-    /// <summary>Stops the tasks and waits until every one has ended.</summary>
-    public async Task StopAllAsync(IEnumerable<Guid> ids)
-    {
-        var list = ids.ToList();
-        await Task.WhenAll(list.Select(id => Api.DeleteAsync($"/api/tasks/{id}")));
-        await WaitForAllAsync(list.ToHashSet(), ts => ts.All(t => TaskStateMachine.IsTerminal(t.State)));
-    }
+    /// <inheritdoc cref="ApiClient.StopAllAsync"/>
+    public Task StopAllAsync(IEnumerable<Guid> ids) => _api.StopAllAsync(ids);
 
-    public static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        while (!await condition())
-            await Task.Delay(300, deadline.Token);
-    }
+    /// <inheritdoc cref="Poll.UntilAsync"/>
+    public static Task WaitUntilAsync(Func<Task<bool>> condition) => Poll.UntilAsync(condition);
 
-    public Task<TaskDetails> WaitForStateAsync(Guid id, TaskState state) =>
-        WaitForTaskAsync(id, task => task.State == state, state.ToString());
+    public Task<TaskDetails> WaitForStateAsync(Guid id, TaskState state) => _api.WaitForStateAsync(id, state);
 
-    public async Task<IList<ContainerListResponse>> ContainersOfTaskAsync(Guid taskId) =>
-        await Docker.Containers.ListContainersAsync(new ContainersListParameters
-        {
-            All = true,
-            Filters = new Dictionary<string, IDictionary<string, bool>>
-            {
-                ["label"] = new Dictionary<string, bool> { [$"{ContainerLabels.TaskId}={taskId}"] = true },
-            },
-        });
+    public Task<IList<ContainerListResponse>> ContainersOfTaskAsync(Guid taskId) => _containers.OfTaskAsync(taskId);
 
-    /// <summary>Restarts the broker's container (a clean stop, as an upgrade would) and waits until it serves again.</summary>
-    public async Task RestartBrokerAsync()
-    {
-        await Docker.Containers.RestartContainerAsync(_rabbitMq.Id, new ContainerRestartParameters { WaitBeforeKillSeconds = 30 });
-        await WaitUntilAsync(async () => (await _rabbitMq.ExecAsync(["rabbitmqctl", "await_startup"])).ExitCode == 0);
-    }
+    /// <inheritdoc cref="TestBroker.RestartAsync"/>
+    public Task RestartBrokerAsync() => _broker.RestartAsync();
 
-    /// <summary>
-    /// Freezes the broker's container: its connections stay open but nothing is answered, as when a broker stops
-    /// reading from publishers (a memory or disk alarm) or its host stalls.
-    /// </summary>
-    /// <summary>How to run rabbitmqctl against the test broker from this machine's shell.</summary>
-    public string BrokerCtl => $"docker exec {_rabbitMq.Id} rabbitmqctl";
+    /// <inheritdoc cref="TestBroker.Ctl"/>
+    public string BrokerCtl => _broker.Ctl;
 
-    public Task PauseBrokerAsync() => Docker.Containers.PauseContainerAsync(_rabbitMq.Id);
+    /// <inheritdoc cref="TestBroker.PauseAsync"/>
+    public Task PauseBrokerAsync() => _broker.PauseAsync();
 
-    public Task UnpauseBrokerAsync() => Docker.Containers.UnpauseContainerAsync(_rabbitMq.Id);
+    public Task UnpauseBrokerAsync() => _broker.UnpauseAsync();
 
-    /// <summary>Messages waiting in a queue of the broker, 0 for a queue that does not exist.</summary>
-    public Task<int> QueueDepthAsync(string queue) => QueueColumnAsync(queue, "messages");
+    /// <inheritdoc cref="TestBroker.QueueDepthAsync"/>
+    public Task<int> QueueDepthAsync(string queue) => _broker.QueueDepthAsync(queue);
 
-    /// <summary>Consumers the broker has on a queue, 0 for a queue that does not exist.</summary>
-    public Task<int> QueueConsumersAsync(string queue) => QueueColumnAsync(queue, "consumers");
+    /// <inheritdoc cref="TestBroker.QueueConsumersAsync"/>
+    public Task<int> QueueConsumersAsync(string queue) => _broker.QueueConsumersAsync(queue);
 
-    private async Task<int> QueueColumnAsync(string queue, string column)
-    {
-        var listed = await _rabbitMq.ExecAsync(["rabbitmqctl", "--quiet", "list_queues", "name", column]);
-        return listed.Stdout.Split('\n')
-            .Select(line => line.Split('\t'))
-            .Where(columns => columns.Length == 2 && columns[0] == queue)
-            .Select(columns => int.Parse(columns[1], System.Globalization.CultureInfo.InvariantCulture))
-            .SingleOrDefault();
-    }
-
-    /// <summary>Restarts the database's container and waits until it accepts connections again.</summary>
-    public async Task RestartDatabaseAsync()
-    {
-        await Docker.Containers.RestartContainerAsync(_postgres.Id, new ContainerRestartParameters { WaitBeforeKillSeconds = 30 });
-        await WaitForDatabaseAsync();
-    }
+    /// <inheritdoc cref="TestDatabase.RestartAsync"/>
+    public Task RestartDatabaseAsync() => _database.RestartAsync();
 
     /// <summary>Stops the database's container (a fast shutdown), leaving it down until <see cref="StartDatabaseAsync"/>.</summary>
-    public Task StopDatabaseAsync() =>
-        Docker.Containers.StopContainerAsync(_postgres.Id, new ContainerStopParameters { WaitBeforeKillSeconds = 30 });
+    public Task StopDatabaseAsync() => _database.StopAsync();
 
-    public async Task StartDatabaseAsync()
-    {
-        await Docker.Containers.StartContainerAsync(_postgres.Id, new ContainerStartParameters());
-        await WaitForDatabaseAsync();
-    }
-
-    private Task WaitForDatabaseAsync() =>
-        WaitUntilAsync(async () => (await _postgres.ExecAsync(["pg_isready", "--host", "localhost"])).ExitCode == 0);
+    public Task StartDatabaseAsync() => _database.StartAgainAsync();
 
     /// <summary>
     /// Runs a statement on the cluster's database behind StateStore's back, to stage what only a fault would
     /// otherwise leave behind (a report that never arrived).
     /// </summary>
-    public async Task ExecuteSqlAsync(string sql)
-    {
-        // A connection of its own, not a pooled one: a pooled connection left from an earlier statement would have
-        // died with a database restart staged by another test in between.
-        var unpooled = new Npgsql.NpgsqlConnectionStringBuilder(_postgres.GetConnectionString()) { Pooling = false };
-        await using var connection = new Npgsql.NpgsqlConnection(unpooled.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
-    }
+    public Task ExecuteSqlAsync(string sql) => _database.ExecuteSqlAsync(sql);
 
     /// <summary>A port nothing listens on at the moment, on 127.0.0.1.</summary>
     public static int FreeLoopbackPort()
@@ -397,46 +235,21 @@ public abstract class ClusterFixtureBase : IAsyncLifetime
         return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private async Task StartAsync(IHost host)
-    {
-        _hosts.Add(host);
-        await host.StartAsync();
-    }
-
     public virtual async Task DisposeAsync()
     {
-        Api?.Dispose();
-        if (_api is not null)
-            await _api.DisposeAsync();
-        foreach (var name in _agents.Keys.ToList())
-            await StopAgentAsync(name);
-        foreach (var host in Enumerable.Reverse(_hosts))
-        {
-            await host.StopAsync();
-            host.Dispose();
-        }
+        _api?.Dispose();
+        if (_services is not null)
+            await _services.DisposeAsync();
         foreach (var node in _nodes)
             await RemoveContainersOfNodeAsync(node.Id);
-        await Task.WhenAll(_postgres.DisposeAsync().AsTask(), _rabbitMq.DisposeAsync().AsTask());
+        await Task.WhenAll(_database.DisposeAsync().AsTask(), _broker.DisposeAsync().AsTask());
         Docker.Dispose();
         if (Directory.Exists(_dataRoot))
             Directory.Delete(_dataRoot, recursive: true);
     }
 
     /// <summary>A safety net: whatever a failed test left behind on the test's nodes is removed.</summary>
-    public async Task RemoveContainersOfNodeAsync(Guid nodeId)
-    {
-        var leftovers = await Docker.Containers.ListContainersAsync(new ContainersListParameters
-        {
-            All = true,
-            Filters = new Dictionary<string, IDictionary<string, bool>>
-            {
-                ["label"] = new Dictionary<string, bool> { [$"{ContainerLabels.NodeId}={nodeId}"] = true },
-            },
-        });
-        foreach (var container in leftovers)
-            await Docker.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true });
-    }
+    public Task RemoveContainersOfNodeAsync(Guid nodeId) => _containers.RemoveOfNodeAsync(nodeId);
 }
 
 /// <summary>One agent, node "test-node", with the host's real capacity.</summary>

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Orchestrator.Bench.Cluster;
+using Orchestrator.Testing;
 
 namespace Orchestrator.IntegrationTests.Infrastructure;
 

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 
-namespace Orchestrator.Bench.Measurement;
+namespace Orchestrator.Testing;
 
 /// <summary>
 /// Collects the spans the services emit in this process (the project's sources, MassTransit, Npgsql, ASP.NET Core

@@ -8,7 +8,7 @@ using Orchestrator.Scheduler.Extensions;
 using Orchestrator.StateStore.Extensions;
 using Orchestrator.WorkerAgent.Extensions;
 
-namespace Orchestrator.Bench.Cluster;
+namespace Orchestrator.Testing;
 
 /// <summary>
 /// Builds each service in-process exactly as its Program.cs does, from the same registration extensions, with
@@ -77,10 +77,4 @@ public static class InProcessServices
         settings.ConfigureLogging?.Invoke(builder.Logging);
         return builder;
     }
-}
-
-/// <summary>How the in-process hosts are built beyond their configuration: the environment, and extra logging.</summary>
-public sealed record InProcessHostSettings(string Environment, Action<ILoggingBuilder>? ConfigureLogging = null)
-{
-    public static readonly InProcessHostSettings Production = new(Environments.Production);
 }

@@ -1,0 +1,79 @@
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using Testcontainers.RabbitMq;
+
+namespace Orchestrator.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// The test cluster's RabbitMQ, in a container of its own, and what tests do to it: a virtual host per extra cluster,
+/// restarts and pauses, and the queues' figures as rabbitmqctl lists them.
+/// </summary>
+public sealed class TestBroker : IAsyncDisposable
+{
+    public const string User = "orchestrator";
+
+    private readonly DockerClient _docker;
+    private readonly RabbitMqContainer _container;
+
+    /// <param name="hostPort">A loopback port to publish the broker on, kept across restarts; null lets the engine pick.</param>
+    public TestBroker(DockerClient docker, int? hostPort)
+    {
+        _docker = docker;
+        var builder = new RabbitMqBuilder().WithImage(TestImages.RabbitMq).WithUsername(User).WithPassword(User);
+        if (hostPort is { } port)
+            builder = builder.WithPortBinding(port, RabbitMqBuilder.RabbitMqPort);
+        _container = builder.Build();
+    }
+
+    public Task StartAsync() => _container.StartAsync();
+
+    /// <summary>The broker as an amqp:// URI on loopback.</summary>
+    public string ConnectionString => _container.GetConnectionString();
+
+    /// <summary>How to run rabbitmqctl against the broker from this machine's shell.</summary>
+    public string Ctl => $"docker exec {_container.Id} rabbitmqctl";
+
+    /// <summary>A virtual host of its own, so a second cluster's queues do not mix with the first one's.</summary>
+    public async Task<string> CreateVirtualHostAsync(string name)
+    {
+        foreach (var command in new[] { new[] { "rabbitmqctl", "add_vhost", name }, ["rabbitmqctl", "set_permissions", "-p", name, User, ".*", ".*", ".*"] })
+        {
+            var result = await _container.ExecAsync(command);
+            Assert.True(result.ExitCode == 0, $"{string.Join(' ', command)}: {result.Stderr}");
+        }
+        return new UriBuilder(_container.GetConnectionString()) { Path = "/" + name }.Uri.ToString();
+    }
+
+    /// <summary>Restarts the container (a clean stop, as an upgrade would) and waits until the broker serves again.</summary>
+    public async Task RestartAsync()
+    {
+        await _docker.Containers.RestartContainerAsync(_container.Id, new ContainerRestartParameters { WaitBeforeKillSeconds = 30 });
+        await Poll.UntilAsync(async () => (await _container.ExecAsync(["rabbitmqctl", "await_startup"])).ExitCode == 0);
+    }
+
+    /// <summary>
+    /// Freezes the container: its connections stay open but nothing is answered, as when a broker stops reading from
+    /// publishers (a memory or disk alarm) or its host stalls.
+    /// </summary>
+    public Task PauseAsync() => _docker.Containers.PauseContainerAsync(_container.Id);
+
+    public Task UnpauseAsync() => _docker.Containers.UnpauseContainerAsync(_container.Id);
+
+    /// <summary>Messages waiting in a queue, 0 for a queue that does not exist.</summary>
+    public Task<int> QueueDepthAsync(string queue) => QueueColumnAsync(queue, "messages");
+
+    /// <summary>Consumers on a queue, 0 for a queue that does not exist.</summary>
+    public Task<int> QueueConsumersAsync(string queue) => QueueColumnAsync(queue, "consumers");
+
+    private async Task<int> QueueColumnAsync(string queue, string column)
+    {
+        var listed = await _container.ExecAsync(["rabbitmqctl", "--quiet", "list_queues", "name", column]);
+        return listed.Stdout.Split('\n')
+            .Select(line => line.Split('\t'))
+            .Where(columns => columns.Length == 2 && columns[0] == queue)
+            .Select(columns => int.Parse(columns[1], System.Globalization.CultureInfo.InvariantCulture))
+            .SingleOrDefault();
+    }
+
+    public ValueTask DisposeAsync() => _container.DisposeAsync();
+}

@@ -1,0 +1,68 @@
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using Testcontainers.PostgreSql;
+
+namespace Orchestrator.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// The test cluster's Postgres, in a container of its own, and what tests do to it: stop, start and restart it, reach
+/// another database on the same server, and run a statement behind StateStore's back.
+/// </summary>
+public sealed class TestDatabase : IAsyncDisposable
+{
+    private readonly DockerClient _docker;
+    private readonly PostgreSqlContainer _container;
+
+    /// <param name="hostPort">A loopback port to publish the server on, kept across restarts; null lets the engine pick.</param>
+    public TestDatabase(DockerClient docker, int? hostPort)
+    {
+        _docker = docker;
+        var builder = new PostgreSqlBuilder().WithImage(TestImages.Postgres);
+        if (hostPort is { } port)
+            builder = builder.WithPortBinding(port, PostgreSqlBuilder.PostgreSqlPort);
+        _container = builder.Build();
+    }
+
+    public Task StartAsync() => _container.StartAsync();
+
+    public string ConnectionString => _container.GetConnectionString();
+
+    /// <summary>The same server's <paramref name="database"/>.</summary>
+    public string ConnectionStringOf(string database) =>
+        new Npgsql.NpgsqlConnectionStringBuilder(_container.GetConnectionString()) { Database = database }.ConnectionString;
+
+    /// <summary>Restarts the container and waits until it accepts connections again.</summary>
+    public async Task RestartAsync()
+    {
+        await _docker.Containers.RestartContainerAsync(_container.Id, new ContainerRestartParameters { WaitBeforeKillSeconds = 30 });
+        await WaitUntilReadyAsync();
+    }
+
+    /// <summary>Stops the container (a fast shutdown), leaving it down until <see cref="StartAgainAsync"/>.</summary>
+    public Task StopAsync() =>
+        _docker.Containers.StopContainerAsync(_container.Id, new ContainerStopParameters { WaitBeforeKillSeconds = 30 });
+
+    /// <summary>Starts the stopped container again and waits until it accepts connections.</summary>
+    public async Task StartAgainAsync()
+    {
+        await _docker.Containers.StartContainerAsync(_container.Id, new ContainerStartParameters());
+        await WaitUntilReadyAsync();
+    }
+
+    private Task WaitUntilReadyAsync() =>
+        Poll.UntilAsync(async () => (await _container.ExecAsync(["pg_isready", "--host", "localhost"])).ExitCode == 0);
+
+    /// <summary>Runs a statement on the cluster's database, to stage what only a fault would otherwise leave behind.</summary>
+    public async Task ExecuteSqlAsync(string sql)
+    {
+        // A connection of its own, not a pooled one: a pooled connection left from an earlier statement would have
+        // died with a database restart staged by another test in between.
+        var unpooled = new Npgsql.NpgsqlConnectionStringBuilder(_container.GetConnectionString()) { Pooling = false };
+        await using var connection = new Npgsql.NpgsqlConnection(unpooled.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    public ValueTask DisposeAsync() => _container.DisposeAsync();
+}

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -97,25 +98,51 @@ public sealed class FaultToleranceTests(FaultClusterFixture cluster)
     [Fact]
     public async Task A_restart_of_every_service_on_the_same_database_keeps_a_running_task_and_its_container()
     {
-        var task = await cluster.SubmitAsync(Sleeper($"survives-restart-{Guid.NewGuid():N}"[..24]));
-        var before = await cluster.WaitForStateAsync(task.Id, TaskState.Running);
-        var started = (await cluster.Docker.Containers.InspectContainerAsync(before.ContainerId)).State.StartedAt;
-        var restartedAt = DateTimeOffset.UtcNow;
+        // Two nodes, as the AppHost runs: one agent is back at once after the restart, the other, whose task this is,
+        // only later. Before its return the first agent's heartbeats show StateStore is reading, so only a grace from
+        // StateStore's own start stops its silence, which began before the restart, from counting as the node's death.
+        const string slowNode = "slow-to-return";
+        var slow = await cluster.StartAgentAsync(slowNode);
+        try
+        {
+            var task = await cluster.SubmitAsync(new
+            {
+                name = "survives-restart",
+                image = TestImages.Workload,
+                command = new[] { "sleep", "600" },
+                resources = new { cpu = 0.1m, memoryMb = 16 },
+                stopTimeoutSeconds = 1,
+                nodeId = slow.Id,
+            });
+            var before = await cluster.WaitForStateAsync(task.Id, TaskState.Running);
+            var started = (await cluster.Docker.Containers.InspectContainerAsync(before.ContainerId)).State.StartedAt;
 
-        await cluster.RestartAllServicesAsync();
+            // Down for longer than a node's TTL, so the last heartbeats on record are older than that when StateStore
+            // starts, and the slow agent is back a TTL after the other.
+            var ttl = TimeSpan.Parse(cluster.Configuration["StateStore:Liveness:NodeTtl"]!, CultureInfo.InvariantCulture);
+            await cluster.RestartAllServicesAsync(downFor: ttl * 2, lateAgent: slowNode, lateBy: ttl * 2);
+            var restartedAt = DateTimeOffset.UtcNow;
 
-        // Several heartbeats of the new agent have been compared with the task by the new StateStore.
-        var node = await cluster.WaitForNodeAsync(n => n.Id == cluster.Node.Id && n.LastHeartbeatAt > restartedAt.AddSeconds(3));
-        Assert.Equal(NodeStatus.Ready, node.Status);
-        var after = await cluster.GetTaskAsync(task.Id);
-        Assert.Equal(TaskState.Running, after.State);
-        Assert.Equal(before.ContainerId, after.ContainerId);
-        Assert.Equal(before.Version, after.Version);
-        var container = await cluster.Docker.Containers.InspectContainerAsync(before.ContainerId);
-        Assert.True(container.State.Running, $"the container is {container.State.Status}");
-        Assert.Equal(started, container.State.StartedAt);
+            // Several heartbeats of the returned agent have been compared with the task by the new StateStore.
+            var node = await cluster.WaitForNodeAsync(n => n.Id == slow.Id && n.LastHeartbeatAt > restartedAt.AddSeconds(3));
+            Assert.Equal(NodeStatus.Ready, node.Status);
+            var after = await cluster.GetTaskAsync(task.Id);
+            Assert.Equal(TaskState.Running, after.State);
+            Assert.Equal(before.ContainerId, after.ContainerId);
+            Assert.Equal(before.Version, after.Version);
+            var container = await cluster.Docker.Containers.InspectContainerAsync(before.ContainerId);
+            Assert.True(container.State.Running, $"the container is {container.State.Status}");
+            Assert.Equal(started, container.State.StartedAt);
 
-        await cluster.StopAndWaitAsync(task.Id);
+            await cluster.StopAndWaitAsync(task.Id);
+        }
+        finally
+        {
+            // The other tests here run on the fixture's one node.
+            await cluster.StopAgentAsync(slowNode);
+            await cluster.WaitForNodeAsync(slow.Id, NodeStatus.Down);
+            await cluster.RemoveContainersOfNodeAsync(slow.Id);
+        }
     }
 
     [Fact]

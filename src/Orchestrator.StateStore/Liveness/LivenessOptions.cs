@@ -10,6 +10,14 @@ public sealed class LivenessOptions
     [Positive]
     public TimeSpan NodeTtl { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// No node is marked Down before the liveness monitor has watched this long (or the TTL, if longer): after a
+    /// restart of the control plane the nodes' last heartbeats on record are as old as the outage, and their agents,
+    /// restarted with it or reconnecting, need time to report. Nomad's failover heartbeat TTL plays the same part.
+    /// </summary>
+    [Positive]
+    public TimeSpan StartupGrace { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>How often nodes' silence is checked.</summary>
     [Positive]
     public TimeSpan CheckInterval { get; set; } = TimeSpan.FromSeconds(1);

@@ -12,7 +12,8 @@ namespace Orchestrator.StateStore.Liveness;
 /// Marks nodes Down when their heartbeats stop. Each sweep takes a transaction-scoped Postgres advisory lock,
 /// so with several StateStore instances only one sweeps at a time. A node's silence is counted from where
 /// StateStore is in the heartbeat queue, not from the wall clock (<see cref="HeartbeatBacklog"/>), and a silence
-/// of most of the cluster at once is held back rather than believed (<see cref="SilenceVerdict"/>).
+/// of most of the cluster at once is held back rather than believed (<see cref="SilenceVerdict"/>). No node is
+/// marked Down before this monitor has itself watched for a whole TTL and <see cref="LivenessOptions.StartupGrace"/>.
 /// </summary>
 public sealed class NodeLivenessMonitor(
     IServiceScopeFactory scopes,
@@ -25,6 +26,7 @@ public sealed class NodeLivenessMonitor(
     private const long AdvisoryLockKey = 0x4F52_4348_4C49_5645; // "ORCHLIVE"
 
     private bool _holdingBack;
+    private DateTimeOffset? _watchingSince;
 
     protected override TimeSpan Interval => options.Value.CheckInterval;
 
@@ -45,6 +47,15 @@ public sealed class NodeLivenessMonitor(
                 .SqlQuery<bool>($"SELECT pg_try_advisory_xact_lock({AdvisoryLockKey}) AS \"Value\"")
                 .SingleAsync(cancellationToken);
             if (!gotLock)
+            {
+                _watchingSince = null;
+                return;
+            }
+            // A silence is counted from when this monitor began to watch, never from before: after a restart of the
+            // control plane (or a move of this lock to another StateStore), the last heartbeats on record are as old as
+            // the outage, and the nodes' containers ran on through it.
+            _watchingSince ??= Clock.GetUtcNow();
+            if (_watchingSince > deadline || Clock.GetUtcNow() - _watchingSince < options.Value.StartupGrace)
                 return;
             var silent = await db.Nodes
                 .Where(n => n.Status == NodeStatus.Ready && n.LastHeartbeatAt < deadline)

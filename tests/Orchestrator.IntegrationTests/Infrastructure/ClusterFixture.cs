@@ -79,6 +79,8 @@ public abstract class ClusterFixtureBase : IAsyncLifetime
             ["Agent:PullMissingImages"] = "false",
             ["Scheduler:SweepInterval"] = "00:00:01",
             ["StateStore:Metrics:RefreshInterval"] = "00:00:01",
+            // Tests that stop an agent expect its node Down within the TTL, however soon after the cluster started.
+            ["StateStore:Liveness:StartupGrace"] = "00:00:01",
             ["StateStore:Jobs:ReconcileInterval"] = "00:00:01",
             ["Logging:LogLevel:Default"] = "Warning",
             ["Api:Keys:tests"] = ApiKey,
@@ -100,11 +102,13 @@ public abstract class ClusterFixtureBase : IAsyncLifetime
     }
 
     /// <summary>
-    /// Stops every service, the agents included, and starts new ones on the same database and broker, as a restart
-    /// of the AppHost does. The containers keep running in between, and the agents keep their data directories and
-    /// so their nodes. The Api listens on a new port afterwards (<see cref="Api"/> follows it).
+    /// Stops every service, the agents included, and starts new ones on the same database and broker
+    /// <paramref name="downFor"/> later, as a restart of the AppHost does; the agent named <paramref name="lateAgent"/>
+    /// starts <paramref name="lateBy"/> after the others, as one slow to start does. The containers keep running in
+    /// between, and the agents keep their data directories and so their nodes. The Api listens on a new port
+    /// afterwards (<see cref="Api"/> follows it).
     /// </summary>
-    public async Task RestartAllServicesAsync()
+    public async Task RestartAllServicesAsync(TimeSpan downFor, string? lateAgent = null, TimeSpan lateBy = default)
     {
         var agents = _services.AgentNames;
         foreach (var name in agents)
@@ -112,9 +116,15 @@ public abstract class ClusterFixtureBase : IAsyncLifetime
         _api.Dispose();
         await _services.StopControlPlaneAsync();
 
+        await Task.Delay(downFor);
         await StartControlPlaneAsync();
-        foreach (var name in agents)
+        foreach (var name in agents.Where(name => name != lateAgent))
             await StartAgentAsync(name);
+        if (lateAgent is not null && agents.Contains(lateAgent))
+        {
+            await Task.Delay(lateBy);
+            await StartAgentAsync(lateAgent);
+        }
     }
 
     /// <summary>Every service's settings, e.g. to build one more host against the same broker and database.</summary>

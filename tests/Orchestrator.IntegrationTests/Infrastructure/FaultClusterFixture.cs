@@ -19,6 +19,8 @@ public sealed class FaultClusterFixture : ClusterFixtureBase
     {
         ["StateStore:Liveness:NodeTtl"] = "00:00:04",
         ["StateStore:Liveness:CheckInterval"] = "00:00:01",
+        // Longer than a slow agent's return after a restart of every service (the restart test), shorter than any wait.
+        ["StateStore:Liveness:StartupGrace"] = "00:00:20",
         // A lost report is stood in for by the heartbeat after this long (a minute by default).
         ["StateStore:Liveness:ReportGrace"] = "00:00:10",
         // A backlog small enough for a test to fill with tasks no node can take.

@@ -112,10 +112,12 @@ stop_task() {
 	fi
 }
 
-# Containers that Aspire's orchestrator (DCP) made during this run, and our task's.
+# Containers that Aspire's orchestrator (DCP) made during this run, and our task's. Postgres and RabbitMQ are
+# persistent: they outlive the AppHost on purpose, so that its next run finds the tasks this one left.
 run_containers() {
 	local id
 	for id in $(docker ps -aq --no-trunc --filter label=com.microsoft.developer.usvc-dev.name); do
+		[ "$(docker inspect -f '{{index .Config.Labels "com.microsoft.developer.usvc-dev.persistent"}}' "$id" 2>/dev/null)" = true ] && continue
 		grep -qx "$id" <<<"$CONTAINERS_BEFORE" || echo "$id"
 	done
 	[ -z "$TASK_ID" ] || docker ps -aq --no-trunc --filter "label=orchestrator.task-id=$TASK_ID"
@@ -169,7 +171,7 @@ stop_apphost() {
 		fail "processes of this run were still running $((SECONDS - start)) s after the AppHost stopped (pids$procs); left alone"
 	fi
 	if [ -z "$containers" ] && [ -z "${procs// /}" ]; then
-		pass "AppHost stopped in $((SECONDS - start)) s; no container, service or DCP process of this run remains"
+		pass "AppHost stopped in $((SECONDS - start)) s; no container (but the persistent Postgres and RabbitMQ), service or DCP process of this run remains"
 	fi
 }
 

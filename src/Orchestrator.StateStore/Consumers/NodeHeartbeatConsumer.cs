@@ -16,7 +16,8 @@ namespace Orchestrator.StateStore.Consumers;
 /// <summary>
 /// Registers or refreshes nodes, and compares the containers each reports with what StateStore believes: a
 /// container for a task that no longer belongs there is told to stop, and an exit the agent could not report is
-/// recorded from the heartbeat. Heartbeats come in batches: at a thousand nodes they are 200 a second, and one
+/// recorded from the heartbeat. A container whose task StateStore does not know is left running and recorded on its
+/// node as unknown: a database that was wiped or replaced must not cost the user every workload. Heartbeats come in batches: at a thousand nodes they are 200 a second, and one
 /// transaction per heartbeat was most of StateStore's work and a quarter of a core of Postgres's.
 /// </summary>
 public sealed class NodeHeartbeatConsumer(
@@ -48,10 +49,10 @@ public sealed class NodeHeartbeatConsumer(
         {
             // Reads first: the node rows stay locked from the UPDATE to the commit, and PlaceTasks waits for them.
             // Task rows are written after the nodes, the order PlaceTasks locks them in.
-            var probes = await ReconcileAsync(db, heartbeats, context.CancellationToken);
-            var refreshed = await RefreshKnownNodesAsync(db, heartbeats, context.CancellationToken);
+            var (probes, unknown) = await ReconcileAsync(db, heartbeats, context.CancellationToken);
+            var refreshed = await RefreshKnownNodesAsync(db, heartbeats, unknown, context.CancellationToken);
             foreach (var heartbeat in heartbeats.Where(h => !refreshed.Contains(h.NodeId)))
-                await RegisterOrReviveAsync(db, heartbeat, context.CancellationToken);
+                await RegisterOrReviveAsync(db, heartbeat, UnknownOf(unknown, heartbeat), context.CancellationToken);
             await TaskProbes.RecordNewestAsync(db, probes, context.CancellationToken);
         }, context.CancellationToken);
         foreach (var heartbeat in believed)
@@ -66,7 +67,7 @@ public sealed class NodeHeartbeatConsumer(
     /// deadlock with the batch. Answers the nodes it refreshed.
     /// </summary>
     private async Task<HashSet<Guid>> RefreshKnownNodesAsync(
-        OrchestratorDbContext db, IReadOnlyList<NodeHeartbeat> heartbeats, CancellationToken cancellationToken)
+        OrchestratorDbContext db, IReadOnlyList<NodeHeartbeat> heartbeats, UnknownByNode unknown, CancellationToken cancellationToken)
     {
         // Liveness is judged by StateStore's clock, never the agent's.
         var now = lifecycle.Now;
@@ -83,12 +84,15 @@ public sealed class NodeHeartbeatConsumer(
         var usedCpu = heartbeats.Select(h => h.Used.Cpu).ToArray();
         var usedMemory = heartbeats.Select(h => h.Used.MemoryMb).ToArray();
         var usedDisk = heartbeats.Select(h => h.Used.DiskMb).ToArray();
+        var unknownContainers = heartbeats.Select(h => JsonColumn.Serialize(UnknownOf(unknown, h))).ToArray();
         var refreshed = await db.Database.SqlQuery<Guid>($"""
             WITH beat AS (
                 SELECT * FROM unnest({ids}, {names}, {labels}, {capacityCpu}, {capacityMemory}, {capacityDisk},
-                    {allocatableCpu}, {allocatableMemory}, {allocatableDisk}, {usedCpu}, {usedMemory}, {usedDisk})
+                    {allocatableCpu}, {allocatableMemory}, {allocatableDisk}, {usedCpu}, {usedMemory}, {usedDisk},
+                    {unknownContainers})
                     AS b(id, name, labels, capacity_cpu, capacity_memory, capacity_disk,
-                        allocatable_cpu, allocatable_memory, allocatable_disk, used_cpu, used_memory, used_disk)),
+                        allocatable_cpu, allocatable_memory, allocatable_disk, used_cpu, used_memory, used_disk,
+                        unknown_containers)),
             locked AS MATERIALIZED (
                 SELECT n."Id" FROM orchestrator.nodes n JOIN beat ON n."Id" = beat.id
                 ORDER BY n."Id" FOR UPDATE OF n)
@@ -98,7 +102,7 @@ public sealed class NodeHeartbeatConsumer(
                 "Allocatable_Cpu" = beat.allocatable_cpu, "Allocatable_MemoryMb" = beat.allocatable_memory,
                 "Allocatable_DiskMb" = beat.allocatable_disk,
                 "Used_Cpu" = beat.used_cpu, "Used_MemoryMb" = beat.used_memory, "Used_DiskMb" = beat.used_disk,
-                "LastHeartbeatAt" = {now}
+                "UnknownContainers" = beat.unknown_containers::jsonb, "LastHeartbeatAt" = {now}
             FROM beat, locked
             WHERE n."Id" = beat.id AND n."Id" = locked."Id" AND n."Status" <> {down}
             RETURNING n."Id" AS "Value"
@@ -109,8 +113,12 @@ public sealed class NodeHeartbeatConsumer(
     private static Dictionary<string, string> Labels(NodeHeartbeat heartbeat) =>
         new(heartbeat.Labels ?? new Dictionary<string, string>());
 
+    private static List<UnknownContainer> UnknownOf(UnknownByNode unknown, NodeHeartbeat heartbeat) =>
+        unknown.GetValueOrDefault(heartbeat.NodeId) ?? [];
+
     /// <summary>A node's first heartbeat, or its first since it was marked Down.</summary>
-    private async Task RegisterOrReviveAsync(OrchestratorDbContext db, NodeHeartbeat heartbeat, CancellationToken cancellationToken)
+    private async Task RegisterOrReviveAsync(
+        OrchestratorDbContext db, NodeHeartbeat heartbeat, List<UnknownContainer> unknown, CancellationToken cancellationToken)
     {
         var now = lifecycle.Now;
         // Two heartbeats of a new node may arrive together; only one may insert it.
@@ -136,6 +144,7 @@ public sealed class NodeHeartbeatConsumer(
         node.Allocatable = heartbeat.Allocatable;
         node.Used = heartbeat.Used;
         node.Labels = Labels(heartbeat);
+        node.UnknownContainers = unknown;
         node.LastHeartbeatAt = now;
         // A draining node stays draining until an operator says otherwise; a Down or new one is back.
         if (node.Status == NodeStatus.Down)
@@ -148,35 +157,42 @@ public sealed class NodeHeartbeatConsumer(
 
     /// <summary>
     /// Compares the reported containers with the tasks; answers the probes newer than those read, which
-    /// <see cref="TaskProbes"/> records only if they are still newer when written.
+    /// <see cref="TaskProbes"/> records only if they are still newer when written, and each node's running
+    /// containers whose task is unknown.
     /// </summary>
-    private async Task<List<ProbeReport>> ReconcileAsync(
+    private async Task<(List<ProbeReport> Probes, UnknownByNode Unknown)> ReconcileAsync(
         OrchestratorDbContext db, IReadOnlyList<NodeHeartbeat> heartbeats, CancellationToken cancellationToken)
     {
         var probes = new List<ProbeReport>();
+        var unknown = new UnknownByNode();
         var taskIds = heartbeats.SelectMany(h => h.Containers).Select(c => c.TaskId).Distinct().ToList();
         if (taskIds.Count == 0)
-            return probes;
+            return (probes, unknown);
         // Read untracked: most heartbeats change none of these tasks, and tracking them costs a JSON snapshot of
         // each one's spec. A task is attached only when a heartbeat records something on it.
         var tasks = await db.Tasks.AsNoTracking().Where(t => taskIds.Contains(t.Id)).ToDictionaryAsync(t => t.Id, cancellationToken);
         foreach (var heartbeat in heartbeats)
-            Reconcile(db, heartbeat, tasks, probes);
-        return probes;
+            Reconcile(db, heartbeat, tasks, probes, unknown);
+        return (probes, unknown);
     }
 
-    private void Reconcile(OrchestratorDbContext db, NodeHeartbeat heartbeat, IReadOnlyDictionary<Guid, TaskRecord> tasks, List<ProbeReport> probes)
+    private void Reconcile(
+        OrchestratorDbContext db, NodeHeartbeat heartbeat, IReadOnlyDictionary<Guid, TaskRecord> tasks, List<ProbeReport> probes,
+        UnknownByNode unknown)
     {
         foreach (var container in heartbeat.Containers)
         {
-            tasks.TryGetValue(container.TaskId, out var task);
-            var belongsHere = task is not null && task.IsCurrentAttempt(heartbeat.NodeId, container.Attempt);
-            if (!belongsHere || task!.DesiredState == DesiredState.Stopped)
+            if (!tasks.TryGetValue(container.TaskId, out var task))
             {
-                if (container.Running && task is null)
-                    lifecycle.SendStop(container.TaskId, heartbeat.NodeId, container.Attempt);
-                else if (container.Running)
-                    lifecycle.SendStop(task!, heartbeat.NodeId, container.Attempt);
+                // Not ended by the control plane, only forgotten by it: whether it is still wanted is the operator's call.
+                if (container.Running)
+                    AddUnknown(unknown, heartbeat.NodeId, new UnknownContainer(container.TaskId, container.Attempt, container.ContainerId));
+                continue;
+            }
+            if (!task.IsCurrentAttempt(heartbeat.NodeId, container.Attempt) || task.DesiredState == DesiredState.Stopped)
+            {
+                if (container.Running)
+                    lifecycle.SendStop(task, heartbeat.NodeId, container.Attempt);
                 continue;
             }
             if (container.Running && StartIsUnreported(task))
@@ -234,4 +250,14 @@ public sealed class NodeHeartbeatConsumer(
     }
 
     private TimeSpan ReportGrace => liveness.Value.ReportGrace;
+
+    private static void AddUnknown(UnknownByNode unknown, Guid nodeId, UnknownContainer container)
+    {
+        if (!unknown.TryGetValue(nodeId, out var containers))
+            unknown[nodeId] = containers = [];
+        containers.Add(container);
+    }
+
+    /// <summary>Each node's running containers whose task StateStore does not know.</summary>
+    private sealed class UnknownByNode : Dictionary<Guid, List<UnknownContainer>>;
 }

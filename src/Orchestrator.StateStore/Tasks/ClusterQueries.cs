@@ -63,5 +63,6 @@ public static class ClusterQueries
         LastHeartbeatAt = node.LastHeartbeatAt,
         DownSince = node.DownSince,
         Labels = node.Labels,
+        UnknownContainers = node.UnknownContainers,
     };
 }

@@ -123,8 +123,4 @@ public sealed class TaskLifecycle(
     /// <summary>Tells the task's agent to stop and remove the container of the given attempt.</summary>
     public void SendStop(TaskRecord task, Guid nodeId, int attempt) =>
         outbox.Send(AgentQueue.Name(nodeId), new StopTask(task.Id, nodeId, attempt, (int)task.Spec.StopTimeout.TotalSeconds));
-
-    /// <summary>Tells an agent to remove a container whose task StateStore does not know.</summary>
-    public void SendStop(Guid unknownTaskId, Guid nodeId, int attempt) =>
-        outbox.Send(AgentQueue.Name(nodeId), new StopTask(unknownTaskId, nodeId, attempt));
 }

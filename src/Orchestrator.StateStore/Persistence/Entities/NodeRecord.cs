@@ -1,3 +1,4 @@
+using Orchestrator.Contracts;
 using Orchestrator.Domain.Capacity;
 using Orchestrator.Domain.Nodes;
 
@@ -16,4 +17,7 @@ public sealed class NodeRecord
     public DateTimeOffset LastHeartbeatAt { get; set; }
     public DateTimeOffset? DownSince { get; set; }
     public Dictionary<string, string> Labels { get; set; } = [];
+
+    /// <summary>What the latest heartbeat listed running for tasks StateStore does not know; they are left alone.</summary>
+    public List<UnknownContainer> UnknownContainers { get; set; } = [];
 }

@@ -74,7 +74,7 @@ public sealed class NodeHeartbeatConsumer(
         var down = nameof(NodeStatus.Down);
         var ids = heartbeats.Select(h => h.NodeId).ToArray();
         var names = heartbeats.Select(h => h.Name).ToArray();
-        var labels = heartbeats.Select(h => JsonColumn.Serialize(Labels(h))).ToArray();
+        var labels = heartbeats.Select(h => JsonColumn.Serialize(NodeRecord.LabelsOf(h))).ToArray();
         var capacityCpu = heartbeats.Select(h => h.Capacity.Cpu).ToArray();
         var capacityMemory = heartbeats.Select(h => h.Capacity.MemoryMb).ToArray();
         var capacityDisk = heartbeats.Select(h => h.Capacity.DiskMb).ToArray();
@@ -110,9 +110,6 @@ public sealed class NodeHeartbeatConsumer(
         return [.. refreshed];
     }
 
-    private static Dictionary<string, string> Labels(NodeHeartbeat heartbeat) =>
-        new(heartbeat.Labels ?? new Dictionary<string, string>());
-
     private static List<UnknownContainer> UnknownOf(UnknownByNode unknown, NodeHeartbeat heartbeat) =>
         unknown.GetValueOrDefault(heartbeat.NodeId) ?? [];
 
@@ -127,32 +124,13 @@ public sealed class NodeHeartbeatConsumer(
         var node = await db.Nodes.FindAsync([heartbeat.NodeId], cancellationToken);
         if (node is null)
         {
-            node = new NodeRecord
-            {
-                Id = heartbeat.NodeId,
-                Name = heartbeat.Name,
-                Capacity = heartbeat.Capacity,
-                Allocatable = heartbeat.Allocatable,
-                Used = heartbeat.Used,
-                RegisteredAt = now,
-                Status = NodeStatus.Down,
-            };
+            node = NodeRecord.Register(heartbeat, now);
             db.Nodes.Add(node);
         }
-        node.Name = heartbeat.Name;
-        node.Capacity = heartbeat.Capacity;
-        node.Allocatable = heartbeat.Allocatable;
-        node.Used = heartbeat.Used;
-        node.Labels = Labels(heartbeat);
-        node.UnknownContainers = unknown;
-        node.LastHeartbeatAt = now;
+        node.Refresh(heartbeat, unknown, now);
         // A draining node stays draining until an operator says otherwise; a Down or new one is back.
-        if (node.Status == NodeStatus.Down)
-        {
-            node.Status = NodeStatus.Ready;
-            node.DownSince = null;
+        if (node.Revive())
             outbox.Publish(new NodeReady(node.Id, node.Name));
-        }
     }
 
     /// <summary>
@@ -196,17 +174,18 @@ public sealed class NodeHeartbeatConsumer(
                 continue;
             }
             if (container.Running && StartIsUnreported(task))
-                RecordLostStart(Track(db, task), container);
+                lifecycle.RecordStart(Track(db, task), container.ContainerId, container.Ports, startedAt: null,
+                    $"container {container.ContainerId[..Math.Min(12, container.ContainerId.Length)]} found running by the node's heartbeat; its start report never arrived");
             if (container.Running && container.LastProbeAt is { } probedAt && (task.LastProbeAt is null || probedAt > task.LastProbeAt))
                 probes.Add(new ProbeReport(task.Id, heartbeat.NodeId, container.Attempt, container.Health, probedAt, container.LastProbeResult));
             if (!container.Running && ExitIsUnrecorded(task, container))
             {
-                Track(db, task).ContainerId ??= container.ContainerId;
+                Track(db, task);
                 // The agent's own report when it sent one (it was lost): all it said, the OOM flag included.
                 if (container.ExitReport is { } report && report.TaskId == task.Id && report.Attempt == container.Attempt)
-                    lifecycle.RecordExit(task, report);
+                    lifecycle.RecordExit(task, report, container.ContainerId);
                 else
-                    lifecycle.RecordExit(task, container.ExitCode, oomKilled: false, error: null);
+                    lifecycle.RecordExit(task, container.ContainerId, container.ExitCode);
             }
         }
     }
@@ -235,19 +214,6 @@ public sealed class NodeHeartbeatConsumer(
     /// </summary>
     private bool StartIsUnreported(TaskRecord task) =>
         task.State == TaskState.Scheduled && task.ScheduledAt < lifecycle.Now - ReportGrace;
-
-    /// <summary>
-    /// What TaskStarted would have recorded, as far as the heartbeat knows it: the container and its host ports, but
-    /// not the start's time (the move to Running stamps this moment).
-    /// </summary>
-    private void RecordLostStart(TaskRecord task, ContainerReport container)
-    {
-        task.ContainerId = container.ContainerId;
-        if (container.Ports is { } ports)
-            task.Ports = ports.ToList();
-        lifecycle.TryMove(task, TaskState.Running,
-            $"container {container.ContainerId[..Math.Min(12, container.ContainerId.Length)]} found running by the node's heartbeat; its start report never arrived");
-    }
 
     private TimeSpan ReportGrace => liveness.Value.ReportGrace;
 

@@ -3,7 +3,6 @@ using Microsoft.EntityFrameworkCore;
 using Orchestrator.Contracts;
 using Orchestrator.Domain.Scheduling;
 using Orchestrator.Domain.Tasks;
-using Orchestrator.StateStore.Outbox;
 using Orchestrator.StateStore.Persistence;
 using Orchestrator.StateStore.Tasks;
 using Orchestrator.StateStore.Telemetry;
@@ -17,7 +16,7 @@ namespace Orchestrator.StateStore.Consumers;
 /// schedulers' batches cannot deadlock, and so two schedulers can never over-commit one node. One transaction
 /// for the whole batch: a pass costs one round trip and one commit, not one per task.
 /// </summary>
-public sealed class PlaceTasksConsumer(StateTransaction transaction, TaskLifecycle lifecycle, OutboxWriter outbox)
+public sealed class PlaceTasksConsumer(StateTransaction transaction, TaskLifecycle lifecycle)
     : IConsumer<PlaceTasks>
 {
     public async Task Consume(ConsumeContext<PlaceTasks> context)
@@ -69,10 +68,6 @@ public sealed class PlaceTasksConsumer(StateTransaction transaction, TaskLifecyc
         // The batch may run in another task's trace; this task's commands go out in its own.
         using var span = TaskTrace.StartSpan(StateStoreTelemetry.Source, "place task", task.TraceParent);
         span?.SetTag("orchestrator.task.id", task.Id).SetTag("orchestrator.node.id", node.Id);
-        task.NodeId = node.Id;
-        task.Attempt++;
-        lifecycle.TryMove(task, TaskState.Scheduled, $"placed on node {node.Name}");
-        outbox.Send(AgentQueue.Name(node.Id), new StartTask(task.Id, node.Id, task.Attempt, task.Spec));
-        outbox.Publish(new TaskScheduled(task.Id, node.Id, task.Attempt));
+        lifecycle.Place(task, node.Id, node.Name);
     }
 }

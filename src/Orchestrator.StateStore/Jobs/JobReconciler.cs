@@ -41,13 +41,12 @@ public sealed class JobReconciler(OrchestratorDbContext db, TaskLifecycle lifecy
             var task = live.Single(t => t.Id == id);
             lifecycle.RequestStop(task, why ?? StopReason(job, task));
         }
-        job.Message = null;
-        job.HeldBackUntil = null;
+        job.ClearMessage();
         if (plan.Start > 0 && await MayStartAsync(job, cancellationToken))
             for (var i = 0; i < plan.Start; i++)
                 tasks.Add(Start(job));
-        if (job.Message is null && live.Any(t => t.JobRevision != job.Revision))
-            job.Message = $"rolling out revision {job.Revision}, one task at a time as the new ones run";
+        if (live.Any(t => t.JobRevision != job.Revision))
+            job.NoteRollout();
         return tasks.Where(t => !t.IsTerminal).ToList();
     }
 
@@ -75,7 +74,7 @@ public sealed class JobReconciler(OrchestratorDbContext db, TaskLifecycle lifecy
     {
         if (admission.Refusal() is { } refusal)
         {
-            job.Message = $"waiting to start tasks: {refusal}";
+            job.WaitForAdmission(refusal);
             return false;
         }
         var since = lifecycle.Now - JobRollout.FailureWindow;
@@ -88,8 +87,7 @@ public sealed class JobReconciler(OrchestratorDbContext db, TaskLifecycle lifecy
         var resumeAt = failures.Max() + JobRollout.ReplacementDelay(failures.Count);
         if (resumeAt <= lifecycle.Now)
             return true;
-        job.HeldBackUntil = resumeAt;
-        job.Message = $"{failures.Count} tasks failed in the last {JobRollout.FailureWindow.TotalMinutes:0} minutes; starting tasks again at {resumeAt:u}";
+        job.HoldBack(resumeAt, failures.Count);
         return false;
     }
 }

@@ -30,8 +30,7 @@ public static class TaskProbes
         var health = probes.Select(p => p.Health.ToString()).ToArray();
         var at = probes.Select(p => p.At.ToUniversalTime()).ToArray();
         var results = probes.Select(p => p.Result).ToArray();
-        var completed = nameof(TaskState.Completed);
-        var failed = nameof(TaskState.Failed);
+        var terminal = TaskStateMachine.TerminalStates.Select(state => state.ToString()).ToArray();
         // Rows are locked in id order, so two of these statements over overlapping tasks take them in the same order.
         await db.Database.ExecuteSqlAsync($"""
             WITH probe AS (
@@ -39,7 +38,7 @@ public static class TaskProbes
                     AS p(id, node, attempt, health, at, result)),
             newer AS MATERIALIZED (
                 SELECT t."Id" FROM orchestrator.tasks t JOIN probe p ON t."Id" = p.id
-                WHERE t."NodeId" = p.node AND t."Attempt" = p.attempt AND t."State" NOT IN ({completed}, {failed})
+                WHERE t."NodeId" = p.node AND t."Attempt" = p.attempt AND t."State" <> ALL({terminal})
                     AND (t."LastProbeAt" IS NULL OR t."LastProbeAt" < p.at)
                 ORDER BY t."Id" FOR UPDATE OF t)
             UPDATE orchestrator.tasks t SET "Health" = p.health, "LastProbeAt" = p.at, "LastProbeResult" = left(p.result, 512)

@@ -22,17 +22,13 @@ public sealed class TaskStartedConsumer(StateTransaction transaction, TaskLifecy
             // list it as unknown.
             if (task is null)
                 return;
-            var isCurrent = task.IsCurrentAttempt(report.NodeId, report.Attempt);
-            if (!isCurrent || task.IsTerminal || task.DesiredState == DesiredState.Stopped)
+            if (!task.TakesReportsOf(report.NodeId, report.Attempt) || task.DesiredState == DesiredState.Stopped)
             {
                 lifecycle.SendStop(task, report.NodeId, report.Attempt);
                 return;
             }
             if (task.State == TaskState.Running)
                 return; // a duplicate report
-            task.ContainerId = report.ContainerId;
-            task.Ports = report.Ports.ToList();
-            task.StartedAt = report.StartedAt;
-            lifecycle.TryMove(task, TaskState.Running, $"container {report.ContainerId[..12]} started");
+            lifecycle.RecordStart(task, report.ContainerId, report.Ports, report.StartedAt, $"container {report.ContainerId[..12]} started");
         }, context.CancellationToken);
 }

@@ -1,7 +1,10 @@
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
+using Orchestrator.StateStore.Consumers;
 using Orchestrator.StateStore.Heartbeats;
+using Orchestrator.StateStore.Jobs;
+using Orchestrator.StateStore.Outbox;
 using Orchestrator.StateStore.Persistence;
 using Orchestrator.StateStore.Persistence.Entities;
 using Orchestrator.StateStore.Tasks;
@@ -23,6 +26,11 @@ public sealed class RawSqlModelTests
         { "nodes", KnownNodeRefresh.Sql(Model) },
         { "tasks", TaskProbes.RecordNewestSql(Model) },
         { "tasks", TaskProbes.ForgetVerdictSql(Model) },
+        { "nodes", PlaceTasksConsumer.LockNodesSql(Model) },
+        { "tasks", GetPlacementWorkConsumer.BehindSql(Model) },
+        { "tasks", ListTasksConsumer.BeforeSql(Model) },
+        { "jobs", JobReconciler.LockSql(Model) },
+        { "outbox_messages", OutboxDispatcher.ClaimSql(Model) },
     };
 
     [Theory]

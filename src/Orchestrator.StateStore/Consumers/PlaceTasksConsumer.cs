@@ -1,9 +1,11 @@
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Orchestrator.Contracts;
 using Orchestrator.Domain.Scheduling;
 using Orchestrator.Domain.Tasks;
 using Orchestrator.StateStore.Persistence;
+using Orchestrator.StateStore.Persistence.Entities;
 using Orchestrator.StateStore.Tasks;
 using Orchestrator.StateStore.Telemetry;
 
@@ -26,7 +28,7 @@ public sealed class PlaceTasksConsumer(StateTransaction transaction, TaskLifecyc
         {
             var nodeIds = placements.Select(p => p.NodeId).Distinct().OrderBy(id => id).ToArray();
             var locked = await db.Nodes
-                .FromSql($"""SELECT * FROM orchestrator.nodes WHERE "Id" = ANY({nodeIds}) ORDER BY "Id" FOR UPDATE""")
+                .FromSqlRaw(_lockNodesSql ??= LockNodesSql(db.Model), nodeIds)
                 .Select(n => n.Id)
                 .ToListAsync(context.CancellationToken);
             var snapshots = (await db.LoadSnapshotsAsync(locked, context.CancellationToken)).ToDictionary(n => n.Id);
@@ -50,6 +52,15 @@ public sealed class PlaceTasksConsumer(StateTransaction transaction, TaskLifecyc
         }, context.CancellationToken);
 
         await context.RespondAsync(new PlacementResults(results));
+    }
+
+    private static string? _lockNodesSql;
+
+    /// <summary>Locks the nodes' rows in id order, with the names the model maps (<see cref="SqlNames"/>).</summary>
+    public static string LockNodesSql(IModel model)
+    {
+        var id = model.Column<NodeRecord>(nameof(NodeRecord.Id));
+        return $"SELECT * FROM {model.Table<NodeRecord>()} WHERE {id} = ANY({{0}}) ORDER BY {id} FOR UPDATE";
     }
 
     private static string? Check(PlaceTask placement, Persistence.Entities.TaskRecord? task, NodeSnapshot? node)

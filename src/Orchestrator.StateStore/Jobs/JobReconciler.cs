@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Orchestrator.Domain.Jobs;
 using Orchestrator.Domain.Tasks;
 using Orchestrator.StateStore.Admission;
@@ -22,9 +23,15 @@ public sealed class JobReconciler(OrchestratorDbContext db, TaskLifecycle lifecy
     public async Task<JobRecord?> LockAsync(string name, CancellationToken cancellationToken) =>
         // Not composed on: EF Core would wrap the FOR UPDATE in a sub-select.
         (await db.Jobs
-            .FromSql($"SELECT * FROM orchestrator.jobs WHERE \"Name\" = {name} FOR UPDATE")
+            .FromSqlRaw(_lockSql ??= LockSql(db.Model), name)
             .ToListAsync(cancellationToken))
         .SingleOrDefault();
+
+    private static string? _lockSql;
+
+    /// <summary>Locks a job's row, with the names the model maps (<see cref="SqlNames"/>).</summary>
+    public static string LockSql(IModel model) =>
+        $"SELECT * FROM {model.Table<JobRecord>()} WHERE {model.Column<JobRecord>(nameof(JobRecord.Name))} = {{0}} FOR UPDATE";
 
     /// <summary>
     /// Applies one step of the job's plan, and returns the job's unfinished tasks afterwards. <paramref name="why"/>,

@@ -5,6 +5,7 @@ using Orchestrator.Contracts;
 using Orchestrator.Domain.Nodes;
 using Orchestrator.Domain.Tasks;
 using Orchestrator.IntegrationTests.Infrastructure;
+using Orchestrator.StateStore.Telemetry;
 
 namespace Orchestrator.IntegrationTests;
 
@@ -97,6 +98,7 @@ public sealed class FaultToleranceTests(FaultClusterFixture cluster)
     [Fact]
     public async Task A_running_container_whose_task_the_database_forgot_is_left_running_and_reported_unknown()
     {
+        using var metrics = new MetricRecorder();
         // It ends at SIGTERM, within a second: a stop sent to it would show well within the heartbeats waited for below.
         var task = await cluster.SubmitAsync(new
         {
@@ -123,6 +125,13 @@ public sealed class FaultToleranceTests(FaultClusterFixture cluster)
             Assert.Equal((running.Attempt, running.ContainerId), (unknown.Attempt, unknown.ContainerId));
             var container = Assert.Single(await cluster.ContainersOfTaskAsync(task.Id));
             Assert.Equal("running", container.State);
+            // And the metric counts it on the node.
+            await ClusterFixtureBase.WaitUntilAsync(() =>
+            {
+                metrics.Observe();
+                return Task.FromResult(metrics.Of(ClusterMetrics.UnknownContainersName)
+                    .LastOrDefault(m => (string?)m.Tags["node.id"] == cluster.Node.Id.ToString()) is { Value: >= 1 });
+            });
         }
         finally
         {

@@ -8,7 +8,8 @@ namespace Orchestrator.StateStore.Persistence.Entities;
 /// A worker node, registered by its first heartbeat and kept fresh by the rest. Its status changes only here: Down when
 /// it falls silent (<see cref="MarkDown"/>), Ready again when it heartbeats (<see cref="Revive"/>), Draining at an
 /// operator's word and back (<see cref="Drain"/>, <see cref="ReturnToService"/>). The heartbeats of known live nodes
-/// are written in one set-based statement for speed (Heartbeats); it writes what <see cref="Refresh"/> does.
+/// are written in one set-based statement for speed (<see cref="Heartbeats.KnownNodeRefresh"/>), which writes what
+/// <see cref="Refresh"/> does.
 /// </summary>
 public sealed class NodeRecord
 {

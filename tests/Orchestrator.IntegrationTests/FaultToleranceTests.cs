@@ -6,6 +6,7 @@ using Orchestrator.Contracts;
 using Orchestrator.Domain.Nodes;
 using Orchestrator.Domain.Tasks;
 using Orchestrator.IntegrationTests.Infrastructure;
+using Orchestrator.StateStore.Telemetry;
 
 namespace Orchestrator.IntegrationTests;
 
@@ -143,6 +144,53 @@ public sealed class FaultToleranceTests(FaultClusterFixture cluster)
             await cluster.WaitForNodeAsync(slow.Id, NodeStatus.Down);
             await cluster.RemoveContainersOfNodeAsync(slow.Id);
         }
+    }
+
+    [Fact]
+    public async Task A_running_container_whose_task_the_database_forgot_is_left_running_and_reported_unknown()
+    {
+        using var metrics = new MetricRecorder();
+        // It ends at SIGTERM, within a second: a stop sent to it would show well within the heartbeats waited for below.
+        var task = await cluster.SubmitAsync(new
+        {
+            name = "forgotten",
+            image = TestImages.Workload,
+            command = new[] { "sh", "-c", "trap 'exit 0' TERM; while true; do sleep 1; done" },
+            resources = new { cpu = 0.1m, memoryMb = 16 },
+        });
+        var running = await cluster.WaitForStateAsync(task.Id, TaskState.Running);
+
+        // What a wiped or replaced database leaves: the agent still runs the container, and StateStore has no record
+        // of its task.
+        await cluster.ExecuteSqlAsync($"""
+            DELETE FROM orchestrator.task_events WHERE "TaskId" = '{task.Id}';
+            DELETE FROM orchestrator.tasks WHERE "Id" = '{task.Id}';
+            """);
+        try
+        {
+            var reported = await cluster.WaitForNodeAsync(node => node.Id == cluster.Node.Id && node.UnknownContainers.Any(c => c.TaskId == task.Id));
+            // Several heartbeats later, the container still runs and the node still lists it.
+            var later = await cluster.WaitForNodeAsync(node => node.Id == cluster.Node.Id && node.LastHeartbeatAt > reported.LastHeartbeatAt.AddSeconds(5));
+
+            var unknown = Assert.Single(later.UnknownContainers, c => c.TaskId == task.Id);
+            Assert.Equal((running.Attempt, running.ContainerId), (unknown.Attempt, unknown.ContainerId));
+            var container = Assert.Single(await cluster.ContainersOfTaskAsync(task.Id));
+            Assert.Equal("running", container.State);
+            // And the metric counts it on the node.
+            await ClusterFixtureBase.WaitUntilAsync(() =>
+            {
+                metrics.Observe();
+                return Task.FromResult(metrics.Of(ClusterMetrics.UnknownContainersName)
+                    .LastOrDefault(m => (string?)m.Tags["node.id"] == cluster.Node.Id.ToString()) is { Value: >= 1 });
+            });
+        }
+        finally
+        {
+            // Nobody else will: removing it is the operator's call, and here the test is the operator.
+            foreach (var container in await cluster.ContainersOfTaskAsync(task.Id))
+                await cluster.Docker.Containers.RemoveContainerAsync(container.ID, new Docker.DotNet.Models.ContainerRemoveParameters { Force = true });
+        }
+        await cluster.WaitForNodeAsync(node => node.Id == cluster.Node.Id && node.UnknownContainers.All(c => c.TaskId != task.Id));
     }
 
     [Fact]

@@ -102,10 +102,11 @@ public sealed class TaskProbesTests(ClusterFixture cluster) : IAsyncLifetime
         await using var db = Context();
         var spec = new TaskSpec { Name = "probed", Image = TestImages.Workload };
         var task = TaskRecord.Submit(Guid.NewGuid(), spec, Earlier.AddMinutes(-1), traceParent: null);
-        task.NodeId = _node;
-        task.Attempt = attempt;
         db.Tasks.Add(task);
         await db.SaveChangesAsync();
+        // Staged behind the task's back: the placement an attempt's probes are about, without the placements before it.
+        await db.Tasks.Where(t => t.Id == task.Id)
+            .ExecuteUpdateAsync(row => row.SetProperty(t => t.NodeId, _node).SetProperty(t => t.Attempt, attempt));
         return task.Id;
     }
 

@@ -5,7 +5,7 @@ using Spectre.Console.Cli;
 
 namespace Orchestrator.Cli.Commands;
 
-/// <summary>orchestrator nodes: every worker node with its resources.</summary>
+/// <summary>orchestrator nodes: every worker node with its resources, and any containers it runs for tasks nobody knows.</summary>
 public sealed class NodesCommand(IAnsiConsole console) : AsyncCommand<ApiSettings>
 {
     public override async Task<int> ExecuteAsync(CommandContext context, ApiSettings settings, CancellationToken cancellationToken)
@@ -14,7 +14,11 @@ public sealed class NodesCommand(IAnsiConsole console) : AsyncCommand<ApiSetting
         if (settings.Json)
             Output.WriteJson(console, nodes);
         else
+        {
             console.Write(Output.NodeTable(nodes, DateTimeOffset.UtcNow));
+            foreach (var line in Output.UnknownContainerLines(nodes))
+                console.MarkupLine(line);
+        }
         return 0;
     }
 }

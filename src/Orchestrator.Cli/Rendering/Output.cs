@@ -51,6 +51,15 @@ public static class Output
         return table;
     }
 
+    /// <summary>
+    /// A line for each container a node runs for a task the control plane does not know (its database was replaced,
+    /// say): it is left running, and whether to remove it is the operator's call.
+    /// </summary>
+    public static IEnumerable<string> UnknownContainerLines(IEnumerable<NodeDetails> nodes) =>
+        nodes.SelectMany(node => node.UnknownContainers.Select(container =>
+            $"[yellow]{Markup.Escape(node.Name)}[/] runs container {Markup.Escape(container.ContainerId[..Math.Min(12, container.ContainerId.Length)])} " +
+            $"of unknown task {container.TaskId} (attempt {container.Attempt}); it is left running"));
+
     public static Table JobTable(IEnumerable<JobDetails> jobs)
     {
         var table = new Table().Border(TableBorder.Simple).AddColumns("NAME", "RUNNING", "TASKS", "REVISION", "IMAGE", "MESSAGE");

@@ -18,4 +18,7 @@ public sealed record NodeDetails
     public required DateTimeOffset LastHeartbeatAt { get; init; }
     public DateTimeOffset? DownSince { get; init; }
     public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Containers the node runs for tasks the control plane does not know, as its latest heartbeat listed them.</summary>
+    public IReadOnlyList<UnknownContainer> UnknownContainers { get; init; } = [];
 }

@@ -1,26 +1,35 @@
 namespace Orchestrator.Domain.Tasks;
 
 /// <summary>
-/// The only way a task's state changes. Cube's transitions, plus two of our own: cancellation (a Pending or
-/// Scheduled task that the user stops ends Completed without ever running), and a return to Pending when the
-/// task's node is lost or drained, so that it is placed again.
+/// The only way a task's state changes, and exactly the moves StateStore makes. Cube's transitions, except that a
+/// restart happens in place on the node (Running to Running) instead of through Scheduled, so a task that has ended
+/// stays ended (a job's replacement is a new task); plus two of our own: cancellation (a Pending task that the user
+/// stops ends Completed without ever being placed), and a return to Pending when the task's node is lost or drained,
+/// so that it is placed again.
 /// </summary>
 public static class TaskStateMachine
 {
     private static readonly IReadOnlyDictionary<TaskState, TaskState[]> Allowed = new Dictionary<TaskState, TaskState[]>
     {
+        // Placed; or stopped before it was placed.
         [TaskState.Pending] = [TaskState.Scheduled, TaskState.Completed],
+        // A step of starting (an image pull); started; ended before it ran; its node lost or drained.
         [TaskState.Scheduled] = [TaskState.Scheduled, TaskState.Running, TaskState.Completed, TaskState.Failed, TaskState.Pending],
-        [TaskState.Running] = [TaskState.Running, TaskState.Completed, TaskState.Failed, TaskState.Scheduled, TaskState.Pending],
+        // Restarted in place; ended; its node lost or drained.
+        [TaskState.Running] = [TaskState.Running, TaskState.Completed, TaskState.Failed, TaskState.Pending],
         [TaskState.Completed] = [],
-        [TaskState.Failed] = [TaskState.Scheduled],
+        [TaskState.Failed] = [],
     };
+
+    /// <summary>The states with no way out: a task in one of them has ended.</summary>
+    public static IReadOnlyList<TaskState> TerminalStates { get; } =
+        Enum.GetValues<TaskState>().Where(state => Allowed[state].Length == 0).ToArray();
 
     public static bool CanTransition(TaskState from, TaskState to) => Allowed[from].Contains(to);
 
     public static IReadOnlyList<TaskState> NextStates(TaskState from) => Allowed[from];
 
-    public static bool IsTerminal(TaskState state) => state is TaskState.Completed or TaskState.Failed;
+    public static bool IsTerminal(TaskState state) => Allowed[state].Length == 0;
 
     /// <summary>Returns the new state, or throws <see cref="InvalidTaskTransitionException"/> for a forbidden move.</summary>
     public static TaskState Transition(TaskState from, TaskState to) =>

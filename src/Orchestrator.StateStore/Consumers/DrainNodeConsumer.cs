@@ -1,7 +1,6 @@
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Orchestrator.Contracts;
-using Orchestrator.Domain.Nodes;
 using Orchestrator.StateStore.Outbox;
 using Orchestrator.StateStore.Persistence;
 using Orchestrator.StateStore.Tasks;
@@ -22,11 +21,8 @@ public sealed class DrainNodeConsumer(StateTransaction transaction, TaskLifecycl
             var node = await db.Nodes.FindAsync([nodeId], context.CancellationToken);
             if (node is null)
                 return false;
-            if (node.Status != NodeStatus.Draining)
-            {
-                node.Status = NodeStatus.Draining;
+            if (node.Drain())
                 outbox.Publish(new NodeDraining(node.Id, node.Name));
-            }
             var tasks = await db.LiveTasks().Where(t => t.NodeId == nodeId).ToListAsync(context.CancellationToken);
             foreach (var task in tasks)
             {

@@ -1,5 +1,6 @@
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Orchestrator.Contracts;
 using Orchestrator.Domain.Tasks;
 using Orchestrator.StateStore.Persistence;
@@ -29,5 +30,13 @@ public sealed class GetPlacementWorkConsumer(OrchestratorDbContext db) : IConsum
     /// <summary>Every task, or those after the cursor in the queue's order (a row comparison, exact on ties).</summary>
     private IQueryable<TaskRecord> Behind(PendingCursor? after) => after is null
         ? db.Tasks
-        : db.Tasks.FromSql($"""SELECT * FROM orchestrator.tasks WHERE ("CreatedAt", "Id") > ({after.CreatedAt}, {after.TaskId})""");
+        : db.Tasks.FromSqlRaw(_behindSql ??= BehindSql(db.Model), after.CreatedAt, after.TaskId);
+
+    private static string? _behindSql;
+
+    /// <summary>The tasks after a cursor, with the names the model maps (<see cref="SqlNames"/>).</summary>
+    public static string BehindSql(IModel model) => $$"""
+        SELECT * FROM {{model.Table<TaskRecord>()}}
+        WHERE ({{model.Column<TaskRecord>(nameof(TaskRecord.CreatedAt))}}, {{model.Column<TaskRecord>(nameof(TaskRecord.Id))}}) > ({0}, {1})
+        """;
 }

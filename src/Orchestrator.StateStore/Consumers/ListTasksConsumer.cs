@@ -1,7 +1,9 @@
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Orchestrator.Contracts;
 using Orchestrator.StateStore.Persistence;
+using Orchestrator.StateStore.Persistence.Entities;
 
 namespace Orchestrator.StateStore.Consumers;
 
@@ -20,10 +22,7 @@ public sealed class ListTasksConsumer(OrchestratorDbContext db) : IConsumer<List
             }
             // The list's own order, (CreatedAt, Id) descending, continued past the given task: a row comparison, so
             // tasks created in the same microsecond are neither skipped nor repeated.
-            tasks = db.Tasks.FromSql($"""
-                SELECT * FROM orchestrator.tasks
-                WHERE ("CreatedAt", "Id") < (SELECT "CreatedAt", "Id" FROM orchestrator.tasks WHERE "Id" = {before})
-                """).AsNoTracking();
+            tasks = db.Tasks.FromSqlRaw(_beforeSql ??= BeforeSql(db.Model), before).AsNoTracking();
         }
         if (query.State is { } state)
             tasks = tasks.Where(t => t.State == state);
@@ -39,5 +38,18 @@ public sealed class ListTasksConsumer(OrchestratorDbContext db) : IConsumer<List
             .Take(Math.Clamp(query.Limit, 1, ListTasks.MaxLimit))
             .ToListAsync(context.CancellationToken);
         await context.RespondAsync(new TaskList(page.Select(t => t.ToDetails()).ToList()));
+    }
+
+    private static string? _beforeSql;
+
+    /// <summary>The tasks before a given one in the list's order, with the names the model maps (<see cref="SqlNames"/>).</summary>
+    public static string BeforeSql(IModel model)
+    {
+        var (tasks, createdAt, id) = (model.Table<TaskRecord>(),
+            model.Column<TaskRecord>(nameof(TaskRecord.CreatedAt)), model.Column<TaskRecord>(nameof(TaskRecord.Id)));
+        return $$"""
+            SELECT * FROM {{tasks}}
+            WHERE ({{createdAt}}, {{id}}) < (SELECT {{createdAt}}, {{id}} FROM {{tasks}} WHERE {{id}} = {0})
+            """;
     }
 }

@@ -1,6 +1,5 @@
 using MassTransit;
 using Orchestrator.Contracts;
-using Orchestrator.Domain.Nodes;
 using Orchestrator.StateStore.Outbox;
 using Orchestrator.StateStore.Persistence;
 
@@ -15,11 +14,8 @@ public sealed class MarkNodeReadyConsumer(StateTransaction transaction, OutboxWr
         var found = await transaction.RunAsync(async db =>
         {
             var node = await db.Nodes.FindAsync([nodeId], context.CancellationToken);
-            if (node is { Status: NodeStatus.Draining })
-            {
-                node.Status = NodeStatus.Ready;
+            if (node is not null && node.ReturnToService())
                 outbox.Publish(new NodeReady(node.Id, node.Name));
-            }
             return node is not null;
         }, context.CancellationToken);
         await NodeAnswers.RespondAsync(context, nodeId, found);

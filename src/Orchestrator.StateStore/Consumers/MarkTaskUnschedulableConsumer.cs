@@ -1,6 +1,5 @@
 using MassTransit;
 using Orchestrator.Contracts;
-using Orchestrator.Domain.Tasks;
 using Orchestrator.StateStore.Persistence;
 
 namespace Orchestrator.StateStore.Consumers;
@@ -13,7 +12,6 @@ public sealed class MarkTaskUnschedulableConsumer(StateTransaction transaction) 
         {
             var command = context.Message;
             var task = await db.Tasks.FindAsync([command.TaskId], context.CancellationToken);
-            if (task is { State: TaskState.Pending } && task.Version == command.ExpectedVersion)
-                task.Message = command.Reason;
+            task?.MarkUnschedulable(command.ExpectedVersion, command.Reason);
         }, context.CancellationToken);
 }

@@ -1,10 +1,11 @@
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Orchestrator.Contracts;
 using Orchestrator.Domain.Scheduling;
 using Orchestrator.Domain.Tasks;
-using Orchestrator.StateStore.Outbox;
 using Orchestrator.StateStore.Persistence;
+using Orchestrator.StateStore.Persistence.Entities;
 using Orchestrator.StateStore.Tasks;
 using Orchestrator.StateStore.Telemetry;
 
@@ -17,7 +18,7 @@ namespace Orchestrator.StateStore.Consumers;
 /// schedulers' batches cannot deadlock, and so two schedulers can never over-commit one node. One transaction
 /// for the whole batch: a pass costs one round trip and one commit, not one per task.
 /// </summary>
-public sealed class PlaceTasksConsumer(StateTransaction transaction, TaskLifecycle lifecycle, OutboxWriter outbox)
+public sealed class PlaceTasksConsumer(StateTransaction transaction, TaskLifecycle lifecycle)
     : IConsumer<PlaceTasks>
 {
     public async Task Consume(ConsumeContext<PlaceTasks> context)
@@ -27,7 +28,7 @@ public sealed class PlaceTasksConsumer(StateTransaction transaction, TaskLifecyc
         {
             var nodeIds = placements.Select(p => p.NodeId).Distinct().OrderBy(id => id).ToArray();
             var locked = await db.Nodes
-                .FromSql($"""SELECT * FROM orchestrator.nodes WHERE "Id" = ANY({nodeIds}) ORDER BY "Id" FOR UPDATE""")
+                .FromSqlRaw(_lockNodesSql ??= LockNodesSql(db.Model), nodeIds)
                 .Select(n => n.Id)
                 .ToListAsync(context.CancellationToken);
             var snapshots = (await db.LoadSnapshotsAsync(locked, context.CancellationToken)).ToDictionary(n => n.Id);
@@ -53,6 +54,15 @@ public sealed class PlaceTasksConsumer(StateTransaction transaction, TaskLifecyc
         await context.RespondAsync(new PlacementResults(results));
     }
 
+    private static string? _lockNodesSql;
+
+    /// <summary>Locks the nodes' rows in id order, with the names the model maps (<see cref="SqlNames"/>).</summary>
+    public static string LockNodesSql(IModel model)
+    {
+        var id = model.Column<NodeRecord>(nameof(NodeRecord.Id));
+        return $"SELECT * FROM {model.Table<NodeRecord>()} WHERE {id} = ANY({{0}}) ORDER BY {id} FOR UPDATE";
+    }
+
     private static string? Check(PlaceTask placement, Persistence.Entities.TaskRecord? task, NodeSnapshot? node)
     {
         if (node is null)
@@ -69,10 +79,6 @@ public sealed class PlaceTasksConsumer(StateTransaction transaction, TaskLifecyc
         // The batch may run in another task's trace; this task's commands go out in its own.
         using var span = TaskTrace.StartSpan(StateStoreTelemetry.Source, "place task", task.TraceParent);
         span?.SetTag("orchestrator.task.id", task.Id).SetTag("orchestrator.node.id", node.Id);
-        task.NodeId = node.Id;
-        task.Attempt++;
-        lifecycle.TryMove(task, TaskState.Scheduled, $"placed on node {node.Name}");
-        outbox.Send(AgentQueue.Name(node.Id), new StartTask(task.Id, node.Id, task.Attempt, task.Spec));
-        outbox.Publish(new TaskScheduled(task.Id, node.Id, task.Attempt));
+        lifecycle.Place(task, node.Id, node.Name);
     }
 }

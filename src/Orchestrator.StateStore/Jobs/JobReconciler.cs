@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Orchestrator.Domain.Jobs;
 using Orchestrator.Domain.Tasks;
 using Orchestrator.StateStore.Admission;
@@ -22,9 +23,15 @@ public sealed class JobReconciler(OrchestratorDbContext db, TaskLifecycle lifecy
     public async Task<JobRecord?> LockAsync(string name, CancellationToken cancellationToken) =>
         // Not composed on: EF Core would wrap the FOR UPDATE in a sub-select.
         (await db.Jobs
-            .FromSql($"SELECT * FROM orchestrator.jobs WHERE \"Name\" = {name} FOR UPDATE")
+            .FromSqlRaw(_lockSql ??= LockSql(db.Model), name)
             .ToListAsync(cancellationToken))
         .SingleOrDefault();
+
+    private static string? _lockSql;
+
+    /// <summary>Locks a job's row, with the names the model maps (<see cref="SqlNames"/>).</summary>
+    public static string LockSql(IModel model) =>
+        $"SELECT * FROM {model.Table<JobRecord>()} WHERE {model.Column<JobRecord>(nameof(JobRecord.Name))} = {{0}} FOR UPDATE";
 
     /// <summary>
     /// Applies one step of the job's plan, and returns the job's unfinished tasks afterwards. <paramref name="why"/>,
@@ -41,13 +48,12 @@ public sealed class JobReconciler(OrchestratorDbContext db, TaskLifecycle lifecy
             var task = live.Single(t => t.Id == id);
             lifecycle.RequestStop(task, why ?? StopReason(job, task));
         }
-        job.Message = null;
-        job.HeldBackUntil = null;
+        job.ClearMessage();
         if (plan.Start > 0 && await MayStartAsync(job, cancellationToken))
             for (var i = 0; i < plan.Start; i++)
                 tasks.Add(Start(job));
-        if (job.Message is null && live.Any(t => t.JobRevision != job.Revision))
-            job.Message = $"rolling out revision {job.Revision}, one task at a time as the new ones run";
+        if (live.Any(t => t.JobRevision != job.Revision))
+            job.NoteRollout();
         return tasks.Where(t => !t.IsTerminal).ToList();
     }
 
@@ -75,7 +81,7 @@ public sealed class JobReconciler(OrchestratorDbContext db, TaskLifecycle lifecy
     {
         if (admission.Refusal() is { } refusal)
         {
-            job.Message = $"waiting to start tasks: {refusal}";
+            job.WaitForAdmission(refusal);
             return false;
         }
         var since = lifecycle.Now - JobRollout.FailureWindow;
@@ -88,8 +94,7 @@ public sealed class JobReconciler(OrchestratorDbContext db, TaskLifecycle lifecy
         var resumeAt = failures.Max() + JobRollout.ReplacementDelay(failures.Count);
         if (resumeAt <= lifecycle.Now)
             return true;
-        job.HeldBackUntil = resumeAt;
-        job.Message = $"{failures.Count} tasks failed in the last {JobRollout.FailureWindow.TotalMinutes:0} minutes; starting tasks again at {resumeAt:u}";
+        job.HoldBack(resumeAt, failures.Count);
         return false;
     }
 }

@@ -64,8 +64,7 @@ public sealed class NodeLivenessMonitor(
                 return;
             foreach (var node in silent)
             {
-                node.Status = NodeStatus.Down;
-                node.DownSince = Clock.GetUtcNow();
+                node.MarkDown(Clock.GetUtcNow());
                 var reason = $"node {node.Name} is Down: no heartbeat since {node.LastHeartbeatAt:u}";
                 var lost = await db.LiveTasks().Where(t => t.NodeId == node.Id).ToListAsync(cancellationToken);
                 foreach (var task in lost)

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.Extensions.Options;
 using Orchestrator.Contracts;
 using Orchestrator.StateStore.Persistence;
@@ -23,6 +24,14 @@ public sealed class OutboxDispatcher(
     ILogger<OutboxDispatcher> logger) : BackgroundService
 {
     private readonly OutboxOptions _options = options.Value;
+
+    private static string? _claimSql;
+
+    /// <summary>Claims a batch of rows, commands first, with the names the model maps (<see cref="SqlNames"/>).</summary>
+    public static string ClaimSql(IModel model) =>
+        $"SELECT * FROM {model.Table<OutboxMessage>()} " +
+        $"ORDER BY {model.Column<OutboxMessage>(nameof(OutboxMessage.Destination))} IS NULL, {model.Column<OutboxMessage>(nameof(OutboxMessage.Id))} " +
+        "LIMIT {0} FOR UPDATE SKIP LOCKED";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -55,7 +64,7 @@ public sealed class OutboxDispatcher(
         // also run on a timer. Under a backlog this keeps placed tasks starting instead of queueing behind
         // announcements. Among commands the order is the rows' order, so each agent's queue keeps its order.
         var batch = await db.Outbox
-            .FromSql($"""SELECT * FROM orchestrator.outbox_messages ORDER BY "Destination" IS NULL, "Id" LIMIT {_options.BatchSize} FOR UPDATE SKIP LOCKED""")
+            .FromSqlRaw(_claimSql ??= ClaimSql(db.Model), _options.BatchSize)
             .AsNoTracking()
             .ToListAsync(cancellationToken);
         await Parallel.ForEachAsync(Lanes(batch), new ParallelOptions

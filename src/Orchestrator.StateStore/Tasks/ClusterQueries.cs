@@ -14,13 +14,13 @@ namespace Orchestrator.StateStore.Tasks;
 /// </summary>
 public static class ClusterQueries
 {
+    /// <summary>The tasks on a node that have not finished: what the node's allocation is the sum of.</summary>
     public static IQueryable<TaskRecord> LiveTasks(this OrchestratorDbContext db) =>
-        db.Tasks.Where(t => t.NodeId != null && t.State != TaskState.Completed && t.State != TaskState.Failed);
+        db.Tasks.Where(TaskRecord.Unfinished).Where(t => t.NodeId != null);
 
     /// <summary>The tasks of jobs that have not finished, being stopped included; of one job when <paramref name="job"/> is given.</summary>
     public static IQueryable<TaskRecord> UnfinishedJobTasks(this OrchestratorDbContext db, string? job = null) =>
-        db.Tasks.Where(t => t.JobName != null && (job == null || t.JobName == job)
-            && t.State != TaskState.Completed && t.State != TaskState.Failed);
+        db.Tasks.Where(TaskRecord.Unfinished).Where(t => t.JobName != null && (job == null || t.JobName == job));
 
     public static async Task<IReadOnlyList<NodeSnapshot>> LoadSnapshotsAsync(
         this OrchestratorDbContext db, IReadOnlyCollection<Guid>? onlyNodes, CancellationToken cancellationToken)
@@ -63,5 +63,6 @@ public static class ClusterQueries
         LastHeartbeatAt = node.LastHeartbeatAt,
         DownSince = node.DownSince,
         Labels = node.Labels,
+        UnknownContainers = node.UnknownContainers,
     };
 }

@@ -7,80 +7,14 @@ using Orchestrator.StateStore.Persistence.Entities;
 namespace Orchestrator.StateStore.Tasks;
 
 /// <summary>
-/// The state changes of a task that more than one consumer makes, each with its event and its messages.
+/// Applies a change to a task through the task's own method (<see cref="TaskRecord"/> owns its state), and records what
+/// the change causes: the event in the task's history, a log line after commit, and the messages in the outbox.
 /// Callers run inside a <see cref="StateTransaction"/>.
 /// </summary>
 public sealed class TaskLifecycle(
     OrchestratorDbContext db, StateTransaction transaction, OutboxWriter outbox, TimeProvider clock, ILogger<TaskLifecycle> logger)
 {
     public DateTimeOffset Now => clock.GetUtcNow();
-
-    /// <summary>Moves the task and records the event. Returns false, and logs, if the state machine forbids it.</summary>
-    public bool TryMove(TaskRecord task, TaskState next, string reason, long? exitCode = null)
-    {
-        if (!TaskStateMachine.CanTransition(task.State, next))
-        {
-            logger.LogWarning("Refused to move task {TaskId} from {From} to {To} ({Reason})", task.Id, task.State, next, reason);
-            return false;
-        }
-        db.TaskEvents.Add(task.MoveTo(next, reason, Now, exitCode));
-        transaction.AfterCommit(() => logger.LogInformation("Task {TaskId} is {State}: {Reason}", task.Id, next, reason));
-        if (task.IsTerminal)
-            outbox.Publish(new TaskFinished(task.Id, task.State, task.NodeId));
-        return true;
-    }
-
-    /// <summary>
-    /// What an agent's <see cref="TaskExited"/> says, applied to the task: from the report itself, or from a heartbeat
-    /// standing in for a report that was lost.
-    /// </summary>
-    public void RecordExit(TaskRecord task, TaskExited report)
-    {
-        task.ContainerId ??= report.ContainerId;
-        RecordExit(task, report.ExitCode, report.OomKilled, report.Error, report.Detail, report.Unhealthy);
-    }
-
-    /// <summary>
-    /// What a final exit means: Completed when the user stopped it or it exited 0 on its own, otherwise Failed.
-    /// <paramref name="detail"/> says why the agent did not restart it, e.g. "gave up after 3 restarts".
-    /// </summary>
-    public void RecordExit(TaskRecord task, long? exitCode, bool oomKilled, string? error, string? detail = null, bool unhealthy = false)
-    {
-        task.ExitCode = exitCode;
-        var (state, reason) = (task.DesiredState, exitCode, error) switch
-        {
-            (DesiredState.Stopped, _, _) => (TaskState.Completed, task.StoppedBy),
-            (_, _, { } failure) => (TaskState.Failed, failure),
-            (_, 0, _) when !unhealthy => (TaskState.Completed, "exited with code 0"),
-            _ when oomKilled => (TaskState.Failed, $"OOMKilled: exited with code {exitCode}"),
-            _ => (TaskState.Failed, $"exited with code {exitCode}"),
-        };
-        if (detail is not null && task.DesiredState != DesiredState.Stopped && error is null)
-            reason = $"{reason}; {detail}";
-        TryMove(task, state, reason);
-    }
-
-    /// <summary>
-    /// Takes a task off a node that is lost or draining: it is Pending again, to be placed elsewhere, and the
-    /// reason is in its history. A task the user was already stopping simply ends.
-    /// </summary>
-    public void ReleaseFromNode(TaskRecord task, string reason)
-    {
-        if (task.DesiredState == DesiredState.Stopped)
-        {
-            TryMove(task, TaskState.Completed, $"{task.StoppedBy}; {reason}");
-            return;
-        }
-        // The event names the node it left, so the move happens before the placement is cleared.
-        if (!TryMove(task, TaskState.Pending, reason))
-            return;
-        task.NodeId = null;
-        task.ContainerId = null;
-        task.StartedAt = null;
-        task.RestartCount = 0;
-        task.ClearProbe();
-        task.Ports = TaskRecord.RequestedPorts(task.Spec);
-    }
 
     /// <summary>Records a new Pending task with its first event, and announces it to the Scheduler.</summary>
     public void Submit(TaskRecord task)
@@ -89,6 +23,47 @@ public sealed class TaskLifecycle(
         db.TaskEvents.Add(task.SubmittedEvent());
         outbox.Publish(new TaskSubmitted(task.Id));
     }
+
+    /// <summary>Places the task on the node, and tells the node's agent to start it.</summary>
+    public void Place(TaskRecord task, Guid nodeId, string nodeName)
+    {
+        if (!Record(task, () => task.Place(nodeId, nodeName, Now)))
+            return;
+        outbox.Send(AgentQueue.Name(nodeId), new StartTask(task.Id, nodeId, task.Attempt, task.Spec));
+        outbox.Publish(new TaskScheduled(task.Id, nodeId, task.Attempt));
+    }
+
+    /// <summary>A step of starting the task, such as an image pull.</summary>
+    public void RecordProgress(TaskRecord task, string step) => Record(task, () => task.RecordProgress(step, Now));
+
+    /// <summary>
+    /// The task's container runs: from the agent's TaskStarted, or from a heartbeat standing in for a start report that
+    /// was lost (<paramref name="ports"/> and <paramref name="startedAt"/> are then what the heartbeat knows).
+    /// </summary>
+    public void RecordStart(TaskRecord task, string containerId, IReadOnlyList<PortBinding>? ports, DateTimeOffset? startedAt, string reason) =>
+        Record(task, () => task.RecordStarted(containerId, ports, startedAt, reason, Now));
+
+    /// <summary>A restart in place; false when it is not newer than the last one recorded.</summary>
+    public bool RecordRestart(TaskRecord task, TaskRestarted report) =>
+        Record(task, () => task.RecordRestarted(report.RestartCount, report.Reason, report.ExitCode, Now));
+
+    /// <summary>
+    /// What an agent's <see cref="TaskExited"/> says, applied to the task: from the report itself, or from a heartbeat
+    /// standing in for a report that was lost (which names the container it lists, <paramref name="containerId"/>).
+    /// </summary>
+    public void RecordExit(TaskRecord task, TaskExited report, string? containerId = null) =>
+        Record(task, () => task.RecordExit(
+            containerId ?? report.ContainerId, report.ExitCode, report.OomKilled, report.Error, report.Detail, report.Unhealthy, Now));
+
+    /// <summary>An exit the agent never reported, with only the engine's listing behind it: its exit code.</summary>
+    public void RecordExit(TaskRecord task, string containerId, long? exitCode) =>
+        Record(task, () => task.RecordExit(containerId, exitCode, oomKilled: false, error: null, detail: null, unhealthy: false, Now));
+
+    /// <summary>
+    /// Takes a task off a node that is lost or draining: it is Pending again, to be placed elsewhere, and the
+    /// reason is in its history. A task the user was already stopping simply ends.
+    /// </summary>
+    public void ReleaseFromNode(TaskRecord task, string reason) => Record(task, () => task.ReleaseFromNode(reason, Now));
 
     /// <summary>
     /// Records that the task is wanted stopped, by the user or by its job (<paramref name="why"/>). A Pending task
@@ -104,27 +79,38 @@ public sealed class TaskLifecycle(
                 SendStop(task, lastNode, task.Attempt);
             return;
         }
-        var firstRequest = task.DesiredState == DesiredState.Running;
-        task.DesiredState = DesiredState.Stopped;
-        if (firstRequest)
-            task.StopReason = why;
-        if (task.State == TaskState.Pending)
-        {
-            TryMove(task, TaskState.Completed, why is null ? "cancelled before placement" : $"cancelled before placement: {why}");
+        if (Record(task, () => task.RequestStop(why, Now)))
             return;
-        }
-        if (task.NodeId is not { } nodeId)
-            return;
-        if (firstRequest)
-            task.Message = why is null ? "stopping" : $"stopping: {why}";
-        SendStop(task, nodeId, task.Attempt);
+        if (task.NodeId is { } nodeId)
+            SendStop(task, nodeId, task.Attempt);
     }
 
     /// <summary>Tells the task's agent to stop and remove the container of the given attempt.</summary>
     public void SendStop(TaskRecord task, Guid nodeId, int attempt) =>
         outbox.Send(AgentQueue.Name(nodeId), new StopTask(task.Id, nodeId, attempt, (int)task.Spec.StopTimeout.TotalSeconds));
 
-    /// <summary>Tells an agent to remove a container whose task StateStore does not know.</summary>
-    public void SendStop(Guid unknownTaskId, Guid nodeId, int attempt) =>
-        outbox.Send(AgentQueue.Name(nodeId), new StopTask(unknownTaskId, nodeId, attempt));
+    /// <summary>
+    /// Applies <paramref name="change"/> and records the event it answers. False, and nothing recorded, when the change
+    /// did not apply (null) or the state machine forbids it (logged: the task's method changed nothing).
+    /// </summary>
+    private bool Record(TaskRecord task, Func<TaskEventRecord?> change)
+    {
+        TaskEventRecord? recorded;
+        try
+        {
+            recorded = change();
+        }
+        catch (InvalidTaskTransitionException refused)
+        {
+            logger.LogWarning("Refused to move task {TaskId} from {From} to {To}", task.Id, refused.From, refused.To);
+            return false;
+        }
+        if (recorded is null)
+            return false;
+        db.TaskEvents.Add(recorded);
+        transaction.AfterCommit(() => logger.LogInformation("Task {TaskId} is {State}: {Reason}", task.Id, recorded.State, recorded.Reason));
+        if (task.IsTerminal)
+            outbox.Publish(new TaskFinished(task.Id, task.State, task.NodeId));
+        return true;
+    }
 }

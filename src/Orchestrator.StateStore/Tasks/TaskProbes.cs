@@ -1,6 +1,8 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Orchestrator.Domain.Tasks;
 using Orchestrator.StateStore.Persistence;
+using Orchestrator.StateStore.Persistence.Entities;
 
 namespace Orchestrator.StateStore.Tasks;
 
@@ -15,6 +17,9 @@ public readonly record struct ProbeReport(Guid TaskId, Guid NodeId, int Attempt,
 /// </summary>
 public static class TaskProbes
 {
+    private static string? _recordNewestSql;
+    private static string? _forgetVerdictSql;
+
     /// <summary>Records each probe that is newer than the task's and about its current, unfinished attempt.</summary>
     public static async Task RecordNewestAsync(OrchestratorDbContext db, IEnumerable<ProbeReport> reports, CancellationToken cancellationToken)
     {
@@ -24,28 +29,17 @@ public static class TaskProbes
             .ToList();
         if (probes.Count == 0)
             return;
-        var ids = probes.Select(p => p.TaskId).ToArray();
-        var nodes = probes.Select(p => p.NodeId).ToArray();
-        var attempts = probes.Select(p => p.Attempt).ToArray();
-        var health = probes.Select(p => p.Health.ToString()).ToArray();
-        var at = probes.Select(p => p.At.ToUniversalTime()).ToArray();
-        var results = probes.Select(p => p.Result).ToArray();
-        var completed = nameof(TaskState.Completed);
-        var failed = nameof(TaskState.Failed);
-        // Rows are locked in id order, so two of these statements over overlapping tasks take them in the same order.
-        await db.Database.ExecuteSqlAsync($"""
-            WITH probe AS (
-                SELECT * FROM unnest({ids}, {nodes}, {attempts}, {health}, {at}, {results})
-                    AS p(id, node, attempt, health, at, result)),
-            newer AS MATERIALIZED (
-                SELECT t."Id" FROM orchestrator.tasks t JOIN probe p ON t."Id" = p.id
-                WHERE t."NodeId" = p.node AND t."Attempt" = p.attempt AND t."State" NOT IN ({completed}, {failed})
-                    AND (t."LastProbeAt" IS NULL OR t."LastProbeAt" < p.at)
-                ORDER BY t."Id" FOR UPDATE OF t)
-            UPDATE orchestrator.tasks t SET "Health" = p.health, "LastProbeAt" = p.at, "LastProbeResult" = left(p.result, 512)
-            FROM probe p, newer
-            WHERE t."Id" = p.id AND t."Id" = newer."Id" AND (t."LastProbeAt" IS NULL OR t."LastProbeAt" < p.at)
-            """, cancellationToken);
+        object[] parameters =
+        [
+            probes.Select(p => p.TaskId).ToArray(),
+            probes.Select(p => p.NodeId).ToArray(),
+            probes.Select(p => p.Attempt).ToArray(),
+            probes.Select(p => p.Health.ToString()).ToArray(),
+            probes.Select(p => p.At.ToUniversalTime()).ToArray(),
+            probes.Select(p => p.Result).ToArray(),
+            TaskStateMachine.TerminalStates.Select(state => state.ToString()).ToArray(),
+        ];
+        await db.Database.ExecuteSqlRawAsync(_recordNewestSql ??= RecordNewestSql(db.Model), parameters, cancellationToken);
     }
 
     /// <summary>
@@ -55,10 +49,43 @@ public static class TaskProbes
     /// </summary>
     public static async Task ForgetVerdictBeforeAsync(OrchestratorDbContext db, Guid taskId, DateTimeOffset restartedAt, CancellationToken cancellationToken)
     {
-        var unknown = nameof(HealthStatus.Unknown);
-        await db.Database.ExecuteSqlAsync($"""
-            UPDATE orchestrator.tasks SET "Health" = {unknown}
-            WHERE "Id" = {taskId} AND ("LastProbeAt" IS NULL OR "LastProbeAt" <= {restartedAt.ToUniversalTime()})
-            """, cancellationToken);
+        object[] parameters = [nameof(HealthStatus.Unknown), taskId, restartedAt.ToUniversalTime()];
+        await db.Database.ExecuteSqlRawAsync(_forgetVerdictSql ??= ForgetVerdictSql(db.Model), parameters, cancellationToken);
+    }
+
+    /// <summary>
+    /// The statement of <see cref="RecordNewestAsync"/>, with the names the model maps. Rows are locked in id order, so
+    /// two of these statements over overlapping tasks take them in the same order.
+    /// </summary>
+    public static string RecordNewestSql(IModel model)
+    {
+        var (tasks, id) = (model.Table<TaskRecord>(), model.Column<TaskRecord>(nameof(TaskRecord.Id)));
+        var lastProbeAt = model.Column<TaskRecord>(nameof(TaskRecord.LastProbeAt));
+        return $$"""
+            WITH probe AS (
+                SELECT * FROM unnest({0}, {1}, {2}, {3}, {4}, {5})
+                    AS p(id, node, attempt, health, at, result)),
+            newer AS MATERIALIZED (
+                SELECT t.{{id}} FROM {{tasks}} t JOIN probe p ON t.{{id}} = p.id
+                WHERE t.{{model.Column<TaskRecord>(nameof(TaskRecord.NodeId))}} = p.node
+                    AND t.{{model.Column<TaskRecord>(nameof(TaskRecord.Attempt))}} = p.attempt
+                    AND t.{{model.Column<TaskRecord>(nameof(TaskRecord.State))}} <> ALL({6})
+                    AND (t.{{lastProbeAt}} IS NULL OR t.{{lastProbeAt}} < p.at)
+                ORDER BY t.{{id}} FOR UPDATE OF t)
+            UPDATE {{tasks}} t SET {{model.Column<TaskRecord>(nameof(TaskRecord.Health))}} = p.health, {{lastProbeAt}} = p.at,
+                {{model.Column<TaskRecord>(nameof(TaskRecord.LastProbeResult))}} = left(p.result, {{model.MaxLength<TaskRecord>(nameof(TaskRecord.LastProbeResult))}})
+            FROM probe p, newer
+            WHERE t.{{id}} = p.id AND t.{{id}} = newer.{{id}} AND (t.{{lastProbeAt}} IS NULL OR t.{{lastProbeAt}} < p.at)
+            """;
+    }
+
+    /// <summary>The statement of <see cref="ForgetVerdictBeforeAsync"/>, with the names the model maps.</summary>
+    public static string ForgetVerdictSql(IModel model)
+    {
+        var lastProbeAt = model.Column<TaskRecord>(nameof(TaskRecord.LastProbeAt));
+        return $$"""
+            UPDATE {{model.Table<TaskRecord>()}} SET {{model.Column<TaskRecord>(nameof(TaskRecord.Health))}} = {0}
+            WHERE {{model.Column<TaskRecord>(nameof(TaskRecord.Id))}} = {1} AND ({{lastProbeAt}} IS NULL OR {{lastProbeAt}} <= {2})
+            """;
     }
 }

@@ -5,14 +5,15 @@ using Orchestrator.Domain.Tasks;
 namespace Orchestrator.StateStore.Telemetry;
 
 /// <summary>
-/// Gauges of the cluster as the database holds it: tasks by state, each node's heartbeat age, each job's wanted and
-/// Running tasks, and the outbox backlog. <see cref="ClusterMetricsCollector"/> reads the database and hands over a
+/// Gauges of the cluster as the database holds it: tasks by state, each node's heartbeat age and its containers of
+/// unknown tasks, each job's wanted and Running tasks, and the outbox backlog. <see cref="ClusterMetricsCollector"/> reads the database and hands over a
 /// snapshot; the gauges are observed from the latest one, so an exporter's scrape never waits on a query.
 /// </summary>
 public sealed class ClusterMetrics
 {
     public const string TasksName = "orchestrator.tasks";
     public const string HeartbeatAgeName = "orchestrator.node.heartbeat.age";
+    public const string UnknownContainersName = "orchestrator.node.unknown_containers";
     public const string OutboxBacklogName = "orchestrator.outbox.backlog";
     public const string JobTasksName = "orchestrator.job.tasks";
 
@@ -25,6 +26,8 @@ public sealed class ClusterMetrics
         var meter = meters.Create(StateStoreTelemetry.SourceName);
         meter.CreateObservableGauge(TasksName, ObserveTasks, "{task}", "Tasks in each state");
         meter.CreateObservableGauge(HeartbeatAgeName, ObserveHeartbeatAges, "s", "Time since each node's last heartbeat");
+        meter.CreateObservableGauge(UnknownContainersName, ObserveUnknownContainers, "{container}",
+            "Containers each node runs for tasks the control plane does not know, left running");
         meter.CreateObservableGauge(OutboxBacklogName, ObserveOutbox, "{message}", "Committed messages not yet dispatched to the bus");
         meter.CreateObservableGauge(JobTasksName, ObserveJobs, "{task}", "Each job's wanted count (kind=wanted) and its tasks Running (kind=running)");
     }
@@ -58,6 +61,17 @@ public sealed class ClusterMetrics
         }
     }
 
+    private IEnumerable<Measurement<long>> ObserveUnknownContainers()
+    {
+        if (_snapshot is not { } snapshot)
+            yield break;
+        foreach (var node in snapshot.Nodes)
+            yield return new Measurement<long>(
+                node.UnknownContainers,
+                new KeyValuePair<string, object?>("node.name", node.Name),
+                new KeyValuePair<string, object?>("node.id", node.Id.ToString()));
+    }
+
     private IEnumerable<Measurement<long>> ObserveJobs()
     {
         if (_snapshot is not { } snapshot)
@@ -83,6 +97,6 @@ public sealed record ClusterSnapshot(
     long OutboxBacklog,
     IReadOnlyList<JobSnapshot> Jobs);
 
-public sealed record NodeHeartbeatSnapshot(Guid Id, string Name, NodeStatus Status, DateTimeOffset LastHeartbeatAt);
+public sealed record NodeHeartbeatSnapshot(Guid Id, string Name, NodeStatus Status, DateTimeOffset LastHeartbeatAt, int UnknownContainers);
 
 public sealed record JobSnapshot(string Name, long Wanted, long Running);

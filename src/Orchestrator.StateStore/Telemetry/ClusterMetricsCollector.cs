@@ -38,9 +38,11 @@ public sealed class ClusterMetricsCollector(
             .GroupBy(t => t.State)
             .Select(g => new { State = g.Key, Count = g.LongCount() })
             .ToDictionaryAsync(g => g.State, g => g.Count, cancellationToken);
-        var nodes = await db.Nodes.AsNoTracking()
-            .Select(n => new NodeHeartbeatSnapshot(n.Id, n.Name, n.Status, n.LastHeartbeatAt))
-            .ToListAsync(cancellationToken);
+        var nodes = (await db.Nodes.AsNoTracking()
+                .Select(n => new { n.Id, n.Name, n.Status, n.LastHeartbeatAt, n.UnknownContainers })
+                .ToListAsync(cancellationToken))
+            .Select(n => new NodeHeartbeatSnapshot(n.Id, n.Name, n.Status, n.LastHeartbeatAt, n.UnknownContainers.Count))
+            .ToList();
         var backlog = await db.Outbox.LongCountAsync(cancellationToken);
         var running = await db.Tasks.AsNoTracking()
             .Where(t => t.JobName != null && t.State == TaskState.Running && t.DesiredState == DesiredState.Running)

@@ -26,8 +26,7 @@ public sealed class ExistingJobConsumer(StateTransaction transaction, JobReconci
         {
             if (await reconciler.LockAsync(name, context.CancellationToken) is not JobRecord job)
                 return null;
-            job.Count = count;
-            job.UpdatedAt = lifecycle.Now;
+            job.ScaleTo(count, lifecycle.Now);
             var tasks = await reconciler.ReconcileAsync(job, context.CancellationToken, remove ? $"job {name} is deleted" : null);
             if (remove)
                 db.Jobs.Remove(job);

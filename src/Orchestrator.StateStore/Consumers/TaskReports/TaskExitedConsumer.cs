@@ -12,9 +12,7 @@ public sealed class TaskExitedConsumer(StateTransaction transaction, TaskLifecyc
         transaction.RunAsync(async db =>
         {
             var report = context.Message;
-            var task = await db.Tasks.FindAsync([report.TaskId], context.CancellationToken);
-            if (task is null || task.IsTerminal || !task.IsCurrentAttempt(report.NodeId, report.Attempt))
-                return;
-            lifecycle.RecordExit(task, report);
+            if (await db.FindReportedTaskAsync(report.TaskId, report.NodeId, report.Attempt, context.CancellationToken) is { } task)
+                lifecycle.RecordExit(task, report);
         }, context.CancellationToken);
 }

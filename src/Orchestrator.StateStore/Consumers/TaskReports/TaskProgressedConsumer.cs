@@ -13,8 +13,8 @@ public sealed class TaskProgressedConsumer(StateTransaction transaction, TaskLif
         transaction.RunAsync(async db =>
         {
             var report = context.Message;
-            var task = await db.Tasks.FindAsync([report.TaskId], context.CancellationToken);
-            if (task is { State: TaskState.Scheduled } && task.IsCurrentAttempt(report.NodeId, report.Attempt))
-                lifecycle.TryMove(task, TaskState.Scheduled, report.Step);
+            // A step that arrives after the start (or the end) is stale.
+            if (await db.FindReportedTaskAsync(report.TaskId, report.NodeId, report.Attempt, context.CancellationToken) is { State: TaskState.Scheduled } task)
+                lifecycle.RecordProgress(task, report.Step);
         }, context.CancellationToken);
 }

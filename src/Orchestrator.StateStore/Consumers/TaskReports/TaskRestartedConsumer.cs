@@ -1,6 +1,5 @@
 using MassTransit;
 using Orchestrator.Contracts;
-using Orchestrator.Domain.Tasks;
 using Orchestrator.StateStore.Persistence;
 using Orchestrator.StateStore.Tasks;
 
@@ -13,12 +12,10 @@ public sealed class TaskRestartedConsumer(StateTransaction transaction, TaskLife
         transaction.RunAsync(async db =>
         {
             var report = context.Message;
-            var task = await db.Tasks.FindAsync([report.TaskId], context.CancellationToken);
-            var isCurrent = task is { State: TaskState.Running } && task.IsCurrentAttempt(report.NodeId, report.Attempt);
-            if (!isCurrent || report.RestartCount <= task!.RestartCount)
-                return; // stale, finished, or a duplicate
-            task.RestartCount = report.RestartCount;
+            // Stale, finished, not Running, or a duplicate: nothing is recorded.
+            if (await db.FindReportedTaskAsync(report.TaskId, report.NodeId, report.Attempt, context.CancellationToken) is not { } task
+                || !lifecycle.RecordRestart(task, report))
+                return;
             await TaskProbes.ForgetVerdictBeforeAsync(db, task.Id, report.At, context.CancellationToken);
-            lifecycle.TryMove(task, TaskState.Running, report.Reason, report.ExitCode);
         }, context.CancellationToken);
 }

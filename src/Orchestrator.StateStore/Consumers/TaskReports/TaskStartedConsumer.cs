@@ -8,7 +8,8 @@ namespace Orchestrator.StateStore.Consumers.TaskReports;
 
 /// <summary>
 /// An agent runs a container. If it is the task's current attempt on that node, the task is Running with the
-/// ports the engine bound; if the task has moved on or was stopped, the container is told to stop.
+/// ports the engine bound; if the task has moved on or was stopped, the container is told to stop. A container of a
+/// task StateStore does not know is left alone.
 /// </summary>
 public sealed class TaskStartedConsumer(StateTransaction transaction, TaskLifecycle lifecycle) : IConsumer<TaskStarted>
 {
@@ -17,22 +18,17 @@ public sealed class TaskStartedConsumer(StateTransaction transaction, TaskLifecy
         {
             var report = context.Message;
             var task = await db.Tasks.FindAsync([report.TaskId], context.CancellationToken);
-            var isCurrent = task is not null && task.IsCurrentAttempt(report.NodeId, report.Attempt);
+            // A task StateStore does not know was not ended by it: the container runs on, and the node's heartbeats
+            // list it as unknown.
             if (task is null)
-            {
-                lifecycle.SendStop(report.TaskId, report.NodeId, report.Attempt);
                 return;
-            }
-            if (!isCurrent || task.IsTerminal || task.DesiredState == DesiredState.Stopped)
+            if (!task.TakesReportsOf(report.NodeId, report.Attempt) || task.DesiredState == DesiredState.Stopped)
             {
                 lifecycle.SendStop(task, report.NodeId, report.Attempt);
                 return;
             }
             if (task.State == TaskState.Running)
                 return; // a duplicate report
-            task.ContainerId = report.ContainerId;
-            task.Ports = report.Ports.ToList();
-            task.StartedAt = report.StartedAt;
-            lifecycle.TryMove(task, TaskState.Running, $"container {report.ContainerId[..12]} started");
+            lifecycle.RecordStart(task, report.ContainerId, report.Ports, report.StartedAt, $"container {report.ContainerId[..12]} started");
         }, context.CancellationToken);
 }

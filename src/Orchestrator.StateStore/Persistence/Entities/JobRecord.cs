@@ -4,26 +4,35 @@ using Orchestrator.Domain.Tasks;
 
 namespace Orchestrator.StateStore.Persistence.Entities;
 
-/// <summary>A job as StateStore stores it. Its tasks are <see cref="TaskRecord"/>s that name it.</summary>
+/// <summary>
+/// A job as StateStore stores it. Its tasks are <see cref="TaskRecord"/>s that name it. It changes only through its
+/// methods: a new spec (<see cref="Apply"/>), a new count (<see cref="ScaleTo"/>), and what the reconciler says of its
+/// progress (<see cref="ClearMessage"/>, <see cref="WaitForAdmission"/>, <see cref="HoldBack"/>, <see cref="NoteRollout"/>).
+/// </summary>
 public sealed class JobRecord
 {
-    public required string Name { get; init; }
+    // For EF Core, which sets the columns itself.
+    private JobRecord()
+    {
+    }
+
+    public string Name { get; private set; } = "";
 
     /// <summary>The spec of the job's tasks, named after the job.</summary>
-    public required TaskSpec Spec { get; set; }
+    public TaskSpec Spec { get; private set; } = null!;
 
-    public int Count { get; set; }
-    public int Revision { get; set; } = 1;
+    public int Count { get; private set; }
+    public int Revision { get; private set; } = 1;
 
     /// <summary>The number the next task's name gets: web-1, web-2, and so on, never reused.</summary>
-    public int NextIndex { get; set; } = 1;
+    public int NextIndex { get; private set; } = 1;
 
-    public string? Message { get; set; }
+    public string? Message { get; private set; }
 
     /// <summary>Set while the job starts no task because its tasks keep failing: when it will start them again.</summary>
-    public DateTimeOffset? HeldBackUntil { get; set; }
-    public DateTimeOffset CreatedAt { get; init; }
-    public DateTimeOffset UpdatedAt { get; set; }
+    public DateTimeOffset? HeldBackUntil { get; private set; }
+    public DateTimeOffset CreatedAt { get; private set; }
+    public DateTimeOffset UpdatedAt { get; private set; }
 
     public static JobRecord Create(string name, JobSpec spec, DateTimeOffset now) => new()
     {
@@ -33,6 +42,34 @@ public sealed class JobRecord
         CreatedAt = now,
         UpdatedAt = now,
     };
+
+    /// <summary>A new count, by a user's scale, or 0 when the job is deleted.</summary>
+    public void ScaleTo(int count, DateTimeOffset now)
+    {
+        Count = count;
+        UpdatedAt = now;
+    }
+
+    /// <summary>The reconciler starts afresh: nothing holds the job back until it says so again.</summary>
+    public void ClearMessage()
+    {
+        Message = null;
+        HeldBackUntil = null;
+    }
+
+    /// <summary>Admission control refuses new tasks, so the job starts none for now.</summary>
+    public void WaitForAdmission(string refusal) => Message = $"waiting to start tasks: {refusal}";
+
+    /// <summary>The job's tasks keep failing: it starts none until <paramref name="until"/>.</summary>
+    public void HoldBack(DateTimeOffset until, int failures)
+    {
+        HeldBackUntil = until;
+        Message = $"{failures} tasks failed in the last {JobRollout.FailureWindow.TotalMinutes:0} minutes; starting tasks again at {until:u}";
+    }
+
+    /// <summary>Tasks of an older revision are still live; says so unless something more pressing was said.</summary>
+    public void NoteRollout() =>
+        Message ??= $"rolling out revision {Revision}, one task at a time as the new ones run";
 
     /// <summary>
     /// Takes a new task, and a new count if one is given (a spec without a count keeps the job's, so that changing

@@ -1,19 +1,98 @@
+using Orchestrator.Contracts;
 using Orchestrator.Domain.Capacity;
 using Orchestrator.Domain.Nodes;
 
 namespace Orchestrator.StateStore.Persistence.Entities;
 
-/// <summary>A worker node, registered by its first heartbeat and kept fresh by the rest.</summary>
+/// <summary>
+/// A worker node, registered by its first heartbeat and kept fresh by the rest. Its status changes only here: Down when
+/// it falls silent (<see cref="MarkDown"/>), Ready again when it heartbeats (<see cref="Revive"/>), Draining at an
+/// operator's word and back (<see cref="Drain"/>, <see cref="ReturnToService"/>). The heartbeats of known live nodes
+/// are written in one set-based statement for speed (<see cref="Heartbeats.KnownNodeRefresh"/>), which writes what
+/// <see cref="Refresh"/> does.
+/// </summary>
 public sealed class NodeRecord
 {
-    public Guid Id { get; init; }
-    public required string Name { get; set; }
-    public NodeStatus Status { get; set; }
-    public required Resources Capacity { get; set; }
-    public required Resources Allocatable { get; set; }
-    public required Resources Used { get; set; }
-    public DateTimeOffset RegisteredAt { get; init; }
-    public DateTimeOffset LastHeartbeatAt { get; set; }
-    public DateTimeOffset? DownSince { get; set; }
-    public Dictionary<string, string> Labels { get; set; } = [];
+    // For EF Core, which sets the columns itself.
+    private NodeRecord()
+    {
+    }
+
+    public Guid Id { get; private set; }
+    public string Name { get; private set; } = "";
+    public NodeStatus Status { get; private set; }
+    public Resources Capacity { get; private set; } = null!;
+    public Resources Allocatable { get; private set; } = null!;
+    public Resources Used { get; private set; } = null!;
+    public DateTimeOffset RegisteredAt { get; private set; }
+    public DateTimeOffset LastHeartbeatAt { get; private set; }
+    public DateTimeOffset? DownSince { get; private set; }
+    public Dictionary<string, string> Labels { get; private set; } = [];
+
+    /// <summary>What the latest heartbeat listed running for tasks StateStore does not know; they are left alone.</summary>
+    public List<UnknownContainer> UnknownContainers { get; private set; } = [];
+
+    /// <summary>
+    /// A node first heard of: Down until <see cref="Revive"/> brings it into service, as it does a node back from
+    /// silence, so that both announce it the same way.
+    /// </summary>
+    public static NodeRecord Register(NodeHeartbeat heartbeat, DateTimeOffset now)
+    {
+        var node = new NodeRecord { Id = heartbeat.NodeId, RegisteredAt = now, Status = NodeStatus.Down };
+        node.Refresh(heartbeat, [], now);
+        return node;
+    }
+
+    /// <summary>What a heartbeat says of the node: its name, resources and labels, and the containers of unknown tasks.</summary>
+    public void Refresh(NodeHeartbeat heartbeat, List<UnknownContainer> unknownContainers, DateTimeOffset now)
+    {
+        Name = heartbeat.Name;
+        Capacity = heartbeat.Capacity;
+        Allocatable = heartbeat.Allocatable;
+        Used = heartbeat.Used;
+        Labels = LabelsOf(heartbeat);
+        UnknownContainers = unknownContainers;
+        LastHeartbeatAt = now;
+    }
+
+    /// <summary>The labels a heartbeat carries, as the node keeps them.</summary>
+    public static Dictionary<string, string> LabelsOf(NodeHeartbeat heartbeat) =>
+        new(heartbeat.Labels ?? new Dictionary<string, string>());
+
+    /// <summary>A Down (or new) node that heartbeats is Ready again; a draining one stays draining. True if it came back.</summary>
+    public bool Revive()
+    {
+        if (Status != NodeStatus.Down)
+            return false;
+        Status = NodeStatus.Ready;
+        DownSince = null;
+        return true;
+    }
+
+    /// <summary>A Ready node silent for longer than its TTL.</summary>
+    public void MarkDown(DateTimeOffset now)
+    {
+        if (Status != NodeStatus.Ready)
+            throw new InvalidOperationException($"Node {Name} is {Status}; only a Ready node is marked Down.");
+        Status = NodeStatus.Down;
+        DownSince = now;
+    }
+
+    /// <summary>Nothing new is placed on the node. True if it was not draining already.</summary>
+    public bool Drain()
+    {
+        if (Status == NodeStatus.Draining)
+            return false;
+        Status = NodeStatus.Draining;
+        return true;
+    }
+
+    /// <summary>A drained node back in service; a Down node comes back only by heartbeating. True if it was draining.</summary>
+    public bool ReturnToService()
+    {
+        if (Status != NodeStatus.Draining)
+            return false;
+        Status = NodeStatus.Ready;
+        return true;
+    }
 }

@@ -1,9 +1,16 @@
+using System.Linq.Expressions;
 using Orchestrator.Contracts;
 using Orchestrator.Domain.Tasks;
 
 namespace Orchestrator.StateStore.Persistence.Entities;
 
-/// <summary>A task as StateStore stores it. Its state changes only through <see cref="MoveTo"/>.</summary>
+/// <summary>
+/// A task as StateStore stores it, and the one owner of its state: every change goes through a method named for what
+/// happened (<see cref="Place"/>, <see cref="RecordStarted"/>, <see cref="RecordExit"/>, ...), which checks the move
+/// against the Domain's <see cref="TaskStateMachine"/> and answers the event to record. A forbidden move throws
+/// <see cref="InvalidTaskTransitionException"/> and nothing changes. <see cref="Tasks.TaskLifecycle"/> records the
+/// events and the messages they cause.
+/// </summary>
 public sealed class TaskRecord
 {
     public Guid Id { get; init; }
@@ -24,33 +31,36 @@ public sealed class TaskRecord
     public long DiskMbRequest { get; init; }
 
     public TaskState State { get; private set; } = TaskState.Pending;
-    public DesiredState DesiredState { get; set; } = DesiredState.Running;
+    public DesiredState DesiredState { get; private set; } = DesiredState.Running;
 
     /// <summary>Who wanted the task stopped, when it was not the user asking directly, e.g. "job web is scaled to 1".</summary>
-    public string? StopReason { get; set; }
+    public string? StopReason { get; private set; }
 
     /// <summary>How the task's end reads when it was stopped on purpose: "stopped by user", or by what stopped it.</summary>
     public string StoppedBy => StopReason is null ? "stopped by user" : $"stopped: {StopReason}";
 
-    public Guid? NodeId { get; set; }
+    public Guid? NodeId { get; private set; }
 
     /// <summary>Counts placements. Commands to agents and their reports carry it, so stale ones are ignored.</summary>
-    public int Attempt { get; set; }
+    public int Attempt { get; private set; }
 
-    public string? ContainerId { get; set; }
-    public List<PortBinding> Ports { get; set; } = [];
+    public string? ContainerId { get; private set; }
+    public List<PortBinding> Ports { get; private set; } = [];
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset? ScheduledAt { get; private set; }
-    public DateTimeOffset? StartedAt { get; set; }
+    public DateTimeOffset? StartedAt { get; private set; }
     public DateTimeOffset? FinishedAt { get; private set; }
-    public long? ExitCode { get; set; }
-    public string? Message { get; set; }
+    public long? ExitCode { get; private set; }
+    public string? Message { get; private set; }
 
     /// <summary>Restarts the agent made on the node of the current attempt.</summary>
-    public int RestartCount { get; set; }
-    public HealthStatus Health { get; set; }
-    public DateTimeOffset? LastProbeAt { get; set; }
-    public string? LastProbeResult { get; set; }
+    public int RestartCount { get; private set; }
+
+    // The last probe is written by Tasks.TaskProbes, in SQL that lets the newest probe win against the row as
+    // committed; the task itself only forgets it when it leaves its node.
+    public HealthStatus Health { get; private set; }
+    public DateTimeOffset? LastProbeAt { get; private set; }
+    public string? LastProbeResult { get; private set; }
 
     /// <summary>Bumped on every change of state; the optimistic concurrency token.</summary>
     public int Version { get; private set; }
@@ -76,10 +86,27 @@ public sealed class TaskRecord
     }
 
     /// <summary>The ports as asked for, before an engine has bound any.</summary>
-    public static List<PortBinding> RequestedPorts(TaskSpec spec) =>
+    private static List<PortBinding> RequestedPorts(TaskSpec spec) =>
         spec.PortsOrEmpty.Select(p => new PortBinding(p.ContainerPort, p.HostPort, p.Protocol)).ToList();
 
+    /// <summary>Completed or Failed: the task has ended and nothing moves it again.</summary>
     public bool IsTerminal => TaskStateMachine.IsTerminal(State);
+
+    /// <summary>
+    /// The tasks that have not ended, as a query StateStore's reads compose: the same states as <see cref="IsTerminal"/>
+    /// excludes, written out from <see cref="TaskStateMachine.TerminalStates"/> as one comparison each.
+    /// </summary>
+    public static Expression<Func<TaskRecord, bool>> Unfinished { get; } = UnfinishedQuery();
+
+    private static Expression<Func<TaskRecord, bool>> UnfinishedQuery()
+    {
+        var task = Expression.Parameter(typeof(TaskRecord), "t");
+        var state = Expression.Property(task, nameof(State));
+        var body = TaskStateMachine.TerminalStates
+            .Select(terminal => (Expression)Expression.NotEqual(state, Expression.Constant(terminal)))
+            .Aggregate(Expression.AndAlso);
+        return Expression.Lambda<Func<TaskRecord, bool>>(body, task);
+    }
 
     /// <summary>Running, and healthy if it has a health check: what a job's rollout waits for before it stops an old task.</summary>
     public bool IsAvailable => State == TaskState.Running && (Spec.HealthCheck is null || Health == HealthStatus.Healthy);
@@ -88,10 +115,130 @@ public sealed class TaskRecord
     public bool IsCurrentAttempt(Guid nodeId, int attempt) => NodeId == nodeId && Attempt == attempt;
 
     /// <summary>
-    /// Moves the task through the Domain's state machine and returns the event to record. A forbidden move
-    /// throws <see cref="InvalidTaskTransitionException"/> and nothing changes.
+    /// Whether an agent's report about this attempt on this node may change the task: it is the current attempt and
+    /// the task has not ended. Every report consumer asks this before anything else.
     /// </summary>
-    public TaskEventRecord MoveTo(TaskState next, string reason, DateTimeOffset now, long? exitCode = null)
+    public bool TakesReportsOf(Guid nodeId, int attempt) => !IsTerminal && IsCurrentAttempt(nodeId, attempt);
+
+    /// <summary>A Scheduler's placement, accepted: the task is Scheduled on the node as its next attempt.</summary>
+    public TaskEventRecord Place(Guid nodeId, string nodeName, DateTimeOffset now)
+    {
+        Check(TaskState.Scheduled);
+        NodeId = nodeId;
+        Attempt++;
+        return MoveTo(TaskState.Scheduled, $"placed on node {nodeName}", now);
+    }
+
+    /// <summary>Why no node can take this Pending task, when the Scheduler's view of it is still current.</summary>
+    public bool MarkUnschedulable(int expectedVersion, string reason)
+    {
+        if (State != TaskState.Pending || Version != expectedVersion)
+            return false;
+        Message = reason;
+        return true;
+    }
+
+    /// <summary>A step of starting the container (such as an image pull); the task stays Scheduled.</summary>
+    public TaskEventRecord RecordProgress(string step, DateTimeOffset now) => MoveTo(TaskState.Scheduled, step, now);
+
+    /// <summary>
+    /// The agent runs the container: from its TaskStarted, or from a heartbeat that lists the container running when
+    /// that report never arrived. <paramref name="ports"/> are the host ports the engine bound, if the reporter knows
+    /// them; <paramref name="startedAt"/> is the agent's time of the start, or this moment when it is not known.
+    /// </summary>
+    public TaskEventRecord RecordStarted(
+        string containerId, IReadOnlyList<PortBinding>? ports, DateTimeOffset? startedAt, string reason, DateTimeOffset now)
+    {
+        Check(TaskState.Running);
+        ContainerId = containerId;
+        if (ports is not null)
+            Ports = ports.ToList();
+        StartedAt = startedAt ?? StartedAt;
+        return MoveTo(TaskState.Running, reason, now);
+    }
+
+    /// <summary>
+    /// The agent restarted the container in place under the task's policy; the task stays Running. Null, and nothing
+    /// changes, when the task is not Running or the restart is not newer than the last one recorded (a duplicate).
+    /// </summary>
+    public TaskEventRecord? RecordRestarted(int restartCount, string reason, long? exitCode, DateTimeOffset now)
+    {
+        if (State != TaskState.Running || restartCount <= RestartCount)
+            return null;
+        RestartCount = restartCount;
+        return MoveTo(TaskState.Running, reason, now, exitCode);
+    }
+
+    /// <summary>
+    /// The container's final exit: Completed when the task was wanted stopped or exited 0 on its own, otherwise Failed.
+    /// <paramref name="detail"/> says why the agent did not restart it, e.g. "gave up after 3 restarts".
+    /// </summary>
+    public TaskEventRecord RecordExit(
+        string? containerId, long? exitCode, bool oomKilled, string? error, string? detail, bool unhealthy, DateTimeOffset now)
+    {
+        var (state, reason) = (DesiredState, exitCode, error) switch
+        {
+            (DesiredState.Stopped, _, _) => (TaskState.Completed, StoppedBy),
+            (_, _, { } failure) => (TaskState.Failed, failure),
+            (_, 0, _) when !unhealthy => (TaskState.Completed, "exited with code 0"),
+            _ when oomKilled => (TaskState.Failed, $"OOMKilled: exited with code {exitCode}"),
+            _ => (TaskState.Failed, $"exited with code {exitCode}"),
+        };
+        if (detail is not null && DesiredState != DesiredState.Stopped && error is null)
+            reason = $"{reason}; {detail}";
+        Check(state);
+        ContainerId ??= containerId;
+        ExitCode = exitCode;
+        return MoveTo(state, reason, now);
+    }
+
+    /// <summary>
+    /// Takes the task off a node that is lost or draining: it is Pending again, to be placed elsewhere, and the reason
+    /// is in its history. A task that was wanted stopped simply ends.
+    /// </summary>
+    public TaskEventRecord ReleaseFromNode(string reason, DateTimeOffset now)
+    {
+        if (DesiredState == DesiredState.Stopped)
+            return MoveTo(TaskState.Completed, $"{StoppedBy}; {reason}", now);
+        // The event names the node it left, so the move happens before the placement is cleared.
+        var released = MoveTo(TaskState.Pending, reason, now);
+        NodeId = null;
+        ContainerId = null;
+        StartedAt = null;
+        RestartCount = 0;
+        Health = HealthStatus.Unknown;
+        LastProbeAt = null;
+        LastProbeResult = null;
+        Ports = RequestedPorts(Spec);
+        return released;
+    }
+
+    /// <summary>
+    /// The task is wanted stopped, by the user or by its job (<paramref name="why"/>). A Pending task ends at once, and
+    /// its event is answered; a placed one keeps its state until its agent reports the exit, and says it is stopping.
+    /// Asking again keeps the first reason; a finished task does not change.
+    /// </summary>
+    public TaskEventRecord? RequestStop(string? why, DateTimeOffset now)
+    {
+        if (IsTerminal)
+            return null;
+        var firstRequest = DesiredState == DesiredState.Running;
+        if (State == TaskState.Pending)
+            Check(TaskState.Completed);
+        DesiredState = DesiredState.Stopped;
+        if (firstRequest)
+            StopReason = why;
+        if (State == TaskState.Pending)
+            return MoveTo(TaskState.Completed, why is null ? "cancelled before placement" : $"cancelled before placement: {why}", now);
+        if (firstRequest && NodeId is not null)
+            Message = why is null ? "stopping" : $"stopping: {why}";
+        return null;
+    }
+
+    /// <summary>Throws, before anything changes, when the state machine forbids the move.</summary>
+    private void Check(TaskState next) => TaskStateMachine.Transition(State, next);
+
+    private TaskEventRecord MoveTo(TaskState next, string reason, DateTimeOffset now, long? exitCode = null)
     {
         State = TaskStateMachine.Transition(State, next);
         Version++;
@@ -117,17 +264,6 @@ public sealed class TaskRecord
             ExitCode = exitCode ?? (TaskStateMachine.IsTerminal(next) ? ExitCode : null),
             At = now,
         };
-    }
-
-    /// <summary>
-    /// Forgets the probes of a placement the task has left. Probes are recorded by
-    /// <see cref="Tasks.TaskProbes"/>, newest first, in the database.
-    /// </summary>
-    public void ClearProbe()
-    {
-        Health = HealthStatus.Unknown;
-        LastProbeAt = null;
-        LastProbeResult = null;
     }
 
     /// <summary>The first record of a task's history.</summary>

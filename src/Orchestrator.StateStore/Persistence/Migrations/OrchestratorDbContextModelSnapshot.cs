@@ -90,6 +90,10 @@ namespace Orchestrator.StateStore.Persistence.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
 
+                    b.Property<string>("UnknownContainers")
+                        .IsRequired()
+                        .HasColumnType("jsonb");
+
                     b.ComplexProperty(typeof(Dictionary<string, object>), "Allocatable", "Orchestrator.StateStore.Persistence.Entities.NodeRecord.Allocatable#Resources", b1 =>
                         {
                             b1.IsRequired();

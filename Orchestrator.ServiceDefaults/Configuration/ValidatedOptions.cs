@@ -12,15 +12,17 @@ namespace Microsoft.Extensions.Hosting;
 public static class ValidatedOptions
 {
     /// <summary>
-    /// Binds <typeparamref name="TOptions"/> to <paramref name="section"/> and checks its data annotations
-    /// (<see cref="RangeAttribute"/>, <see cref="RequiredAttribute"/>, ...) on start. Further checks of the whole
-    /// object go in an <see cref="IValidateOptions{TOptions}"/> of its own, registered beside this.
+    /// Checks the data annotations of options bound from <paramref name="section"/> (<see cref="RangeAttribute"/>,
+    /// <see cref="RequiredAttribute"/>, ...) when the host starts, naming each bad setting by its full name. Further
+    /// checks of the whole object go in an <see cref="IValidateOptions{TOptions}"/> of its own, registered beside this.
+    /// The binding itself stays at the caller (<c>AddOptions&lt;T&gt;().BindConfiguration(T.Section)</c>), where the type
+    /// is known: the configuration binder's source generator, which a trimmed publish uses, binds only such calls.
     /// </summary>
-    public static OptionsBuilder<TOptions> AddValidatedOptions<TOptions>(this IServiceCollection services, string section)
+    public static OptionsBuilder<TOptions> ValidateSettingsOnStart<TOptions>(this OptionsBuilder<TOptions> options, string section)
         where TOptions : class
     {
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>>(new AnnotationsValidator<TOptions>(section)));
-        return services.AddOptions<TOptions>().BindConfiguration(section).ValidateOnStart();
+        options.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>>(new AnnotationsValidator<TOptions>(section)));
+        return options.ValidateOnStart();
     }
 
     /// <summary>A setting's name as an operator writes it: the section, then the property.</summary>

@@ -21,7 +21,8 @@ public sealed class ValidatedOptionsTests
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(settings);
-        builder.Services.AddValidatedOptions<SampleOptions>("Sample:Section");
+        builder.Services.AddOptions<SampleOptions>().BindConfiguration("Sample:Section")
+            .ValidateSettingsOnStart("Sample:Section");
         return builder.Build();
     }
 

@@ -8,7 +8,8 @@ public static class ApiSecurityExtensions
     /// <summary>API keys from the <c>Api</c> section, checked when the host starts.</summary>
     public static TBuilder AddApiKeyAuthentication<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
-        builder.Services.AddValidatedOptions<ApiKeyOptions>(ApiKeyOptions.Section);
+        builder.Services.AddOptions<ApiKeyOptions>().BindConfiguration(ApiKeyOptions.Section)
+            .ValidateSettingsOnStart(ApiKeyOptions.Section);
         builder.Services.AddSingleton<IValidateOptions<ApiKeyOptions>, ApiKeyOptionsValidator>();
         builder.Services.AddSingleton<ApiKeyRing>();
         builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)

@@ -11,7 +11,8 @@ public static class SchedulerExtensions
     /// <summary>Everything the Scheduler runs but its consumers.</summary>
     public static TBuilder AddScheduler<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
-        builder.Services.AddValidatedOptions<SchedulerOptions>(SchedulerOptions.Section);
+        builder.Services.AddOptions<SchedulerOptions>().BindConfiguration(SchedulerOptions.Section)
+            .ValidateSettingsOnStart(SchedulerOptions.Section);
         builder.Services.AddSingleton<IValidateOptions<SchedulerOptions>, KnownAlgorithm>();
         builder.Services.AddSingleton(services =>
             PlacementAlgorithms.Create(services.GetRequiredService<IOptions<SchedulerOptions>>().Value.Algorithm));

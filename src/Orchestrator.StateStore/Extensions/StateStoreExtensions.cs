@@ -42,23 +42,29 @@ public static class StateStoreExtensions
         builder.Services.AddScoped<OutboxWriter>();
         builder.Services.AddScoped<StateTransaction>();
         builder.Services.AddScoped<TaskLifecycle>();
-        builder.Services.AddValidatedOptions<OutboxOptions>(OutboxOptions.Section);
+        builder.Services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.Section)
+            .ValidateSettingsOnStart(OutboxOptions.Section);
         builder.Services.AddHostedService<OutboxDispatcher>();
 
-        builder.Services.AddValidatedOptions<LivenessOptions>(LivenessOptions.Section);
-        builder.Services.AddValidatedOptions<AdmissionOptions>(AdmissionOptions.Section);
+        builder.Services.AddOptions<LivenessOptions>().BindConfiguration(LivenessOptions.Section)
+            .ValidateSettingsOnStart(LivenessOptions.Section);
+        builder.Services.AddOptions<AdmissionOptions>().BindConfiguration(AdmissionOptions.Section)
+            .ValidateSettingsOnStart(AdmissionOptions.Section);
         builder.Services.AddSingleton<AdmissionControl>();
         builder.Services.AddSingleton<HeartbeatBacklog>();
         builder.Services.AddHostedService<NodeLivenessMonitor>();
 
-        builder.Services.AddValidatedOptions<ReportSenderOptions>(ReportSenderOptions.Section);
+        builder.Services.AddOptions<ReportSenderOptions>().BindConfiguration(ReportSenderOptions.Section)
+            .ValidateSettingsOnStart(ReportSenderOptions.Section);
         builder.Services.AddSingleton<ReportSenders>();
 
-        builder.Services.AddValidatedOptions<JobOptions>(JobOptions.Section);
+        builder.Services.AddOptions<JobOptions>().BindConfiguration(JobOptions.Section)
+            .ValidateSettingsOnStart(JobOptions.Section);
         builder.Services.AddScoped<JobReconciler>();
         builder.Services.AddHostedService<JobMonitor>();
 
-        builder.Services.AddValidatedOptions<ClusterMetricsOptions>(ClusterMetricsOptions.Section);
+        builder.Services.AddOptions<ClusterMetricsOptions>().BindConfiguration(ClusterMetricsOptions.Section)
+            .ValidateSettingsOnStart(ClusterMetricsOptions.Section);
         builder.Services.AddSingleton<ClusterMetrics>();
         builder.Services.AddHostedService<ClusterMetricsCollector>();
         return builder;
@@ -91,7 +97,8 @@ public static class StateStoreExtensions
     /// </summary>
     public static IBusRegistrationConfigurator AddStateStoreConsumers(this IBusRegistrationConfigurator bus)
     {
-        bus.AddValidatedOptions<ConsumerOptions>(ConsumerOptions.Section);
+        bus.AddOptions<ConsumerOptions>().BindConfiguration(ConsumerOptions.Section)
+            .ValidateSettingsOnStart(ConsumerOptions.Section);
         bus.TryAddSingleton<TaskReportPartitioner>();
         bus.AddConsumers(typeof(StateStoreExtensions).Assembly);
         return bus;

@@ -17,7 +17,8 @@ public static class WorkerAgentExtensions
     public static NodeIdentity AddWorkerAgent(this IHostApplicationBuilder builder)
     {
         var section = builder.Configuration.GetSection(AgentOptions.Section);
-        builder.Services.AddValidatedOptions<AgentOptions>(AgentOptions.Section);
+        builder.Services.AddOptions<AgentOptions>().BindConfiguration(AgentOptions.Section)
+            .ValidateSettingsOnStart(AgentOptions.Section);
         var options = section.Get<AgentOptions>() ?? new AgentOptions();
         var node = NodeIdentity.LoadOrCreate(options);
 

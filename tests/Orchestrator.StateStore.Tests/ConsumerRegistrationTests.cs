@@ -1,3 +1,6 @@
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Orchestrator.Api.Extensions;
 using Orchestrator.StateStore.Consumers;
 using Orchestrator.StateStore.Consumers.TaskReports;
 using Orchestrator.StateStore.Extensions;
@@ -51,5 +54,33 @@ public sealed class ConsumerRegistrationTests
         var submit = Assert.Single(await EndpointsAsync(), endpoint => endpoint.Consumers.Contains(typeof(SubmitTaskConsumer).FullName));
 
         Assert.Equal(("submit-task", 32, (int?)32), (submit.Queue, submit.PrefetchCount, submit.ConcurrentMessageLimit));
+    }
+
+    [Fact]
+    public async Task Every_request_the_Api_makes_is_answered_32_at_a_time()
+    {
+        // The requests as the Api registers its clients; a consumer of one without its ApiRequestConsumerDefinition
+        // would still get a queue, at MassTransit's default concurrency, and nothing else would say so.
+        var api = new ServiceCollection();
+        api.AddMassTransit(bus => bus.AddApiRequestClients());
+        var requests = api
+            .Select(service => service.ServiceType)
+            .Where(type => type is { IsGenericType: true, ContainsGenericParameters: false }
+                && type.GetGenericTypeDefinition() == typeof(IRequestClient<>))
+            .Select(type => type.GetGenericArguments()[0])
+            .Distinct()
+            .ToList();
+        Assert.NotEmpty(requests);
+        var endpoints = await EndpointsAsync();
+
+        foreach (var request in requests)
+        {
+            var consumer = ServiceBus.ConsumerTypes(typeof(StateStoreExtensions).Assembly)
+                .Single(type => typeof(IConsumer<>).MakeGenericType(request).IsAssignableFrom(type));
+            var endpoint = Assert.Single(endpoints, endpoint => endpoint.Consumers.Contains(consumer.FullName));
+            Assert.True(endpoint is { PrefetchCount: 32, ConcurrentMessageLimit: 32 },
+                $"{request.Name} is answered by {consumer.Name} on {endpoint.Queue} with prefetch {endpoint.PrefetchCount} " +
+                $"and concurrency {endpoint.ConcurrentMessageLimit}, not 32: does it have an ApiRequestConsumerDefinition?");
+        }
     }
 }

@@ -13,7 +13,7 @@ namespace Orchestrator.StateStore.Liveness;
 /// so with several StateStore instances only one sweeps at a time. A node's silence is counted from where
 /// StateStore is in the heartbeat queue, not from the wall clock (<see cref="HeartbeatBacklog"/>), and a silence
 /// of most of the cluster at once is held back rather than believed (<see cref="SilenceVerdict"/>). No node is
-/// marked Down before this monitor has itself watched for a whole TTL and <see cref="LivenessOptions.StartupGrace"/>.
+/// marked Down before this monitor has itself watched for the longer of a TTL and <see cref="LivenessOptions.StartupGrace"/>.
 /// </summary>
 public sealed class NodeLivenessMonitor(
     IServiceScopeFactory scopes,
@@ -47,13 +47,10 @@ public sealed class NodeLivenessMonitor(
                 .SqlQuery<bool>($"SELECT pg_try_advisory_xact_lock({AdvisoryLockKey}) AS \"Value\"")
                 .SingleAsync(cancellationToken);
             if (!gotLock)
-            {
-                _watchingSince = null;
                 return;
-            }
             // A silence is counted from when this monitor began to watch, never from before: after a restart of the
-            // control plane (or a move of this lock to another StateStore), the last heartbeats on record are as old as
-            // the outage, and the nodes' containers ran on through it.
+            // control plane the last heartbeats on record are as old as the outage, and the nodes' containers ran on
+            // through it. Set once: the lock is taken per sweep, so two StateStores take turns at it all the time.
             _watchingSince ??= Clock.GetUtcNow();
             if (_watchingSince > deadline || Clock.GetUtcNow() - _watchingSince < options.Value.StartupGrace)
                 return;

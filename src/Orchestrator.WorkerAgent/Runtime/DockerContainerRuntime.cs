@@ -328,7 +328,7 @@ public sealed class DockerContainerRuntime(IDockerClient docker, NodeIdentity no
 
     /// <summary>
     /// The engine's pull takes the repository and the tag apart. A reference that pins a digest goes to it whole,
-    /// under "latest", as the agent has always sent it.
+    /// under "latest".
     /// </summary>
     private static (string Name, string Tag) SplitTag(string image) =>
         Domain.Tasks.ImageReference.TryParse(image, out var reference) && reference.Digest is null

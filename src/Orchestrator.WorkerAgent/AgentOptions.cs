@@ -45,11 +45,29 @@ public sealed class AgentOptions
     /// <summary>Labels that tasks can require with constraints, e.g. Agent__Labels__disk=ssd.</summary>
     public Dictionary<string, string> Labels { get; set; } = [];
 
+    /// <summary>
+    /// Host paths this node offers to tasks, by name: <c>Agent__HostVolumes__certs__Path=/etc/ssl/private</c>, with
+    /// <c>Agent__HostVolumes__certs__ReadOnly=true</c>. A task mounts one by its name and is placed only on nodes that offer it.
+    /// </summary>
+    public Dictionary<string, HostVolumeOptions> HostVolumes { get; set; } = [];
+
+    /// <summary>Lets a task turn off no-new-privileges (<c>noNewPrivileges: false</c>); off, such a task fails to start here.</summary>
+    public bool AllowPrivilegeEscalation { get; set; }
+
     /// <summary>Held back from placement for the host itself.</summary>
     public ResourceAmounts Reserved { get; set; } = new();
 
     /// <summary>Replaces the detected capacity, e.g. so several agents can share one host in tests.</summary>
     public ResourceAmounts Capacity { get; set; } = new();
+
+    public sealed class HostVolumeOptions
+    {
+        /// <summary>The absolute path on the host.</summary>
+        public string Path { get; set; } = "";
+
+        /// <summary>Tasks may only mount it read-only.</summary>
+        public bool ReadOnly { get; set; }
+    }
 
     public sealed class ResourceAmounts
     {

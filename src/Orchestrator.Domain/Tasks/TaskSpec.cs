@@ -48,6 +48,53 @@ public sealed record TaskSpec
 
     public const int DefaultStopTimeoutSeconds = 10;
 
+    /// <summary>Volumes, host volumes and tmpfs mounted into the container.</summary>
+    public IReadOnlyList<Mount>? Mounts { get; init; }
+
+    /// <summary>The user (and group) the container's processes run as: <c>name</c>, <c>uid</c> or <c>uid:gid</c>; the image's when unset.</summary>
+    public string? User { get; init; }
+
+    /// <summary>Mounts the container's root filesystem read-only; writes go to volumes or tmpfs. Off by default.</summary>
+    public bool? ReadOnlyRootFilesystem { get; init; }
+
+    /// <summary>Linux capabilities added to, and dropped from, the engine's default set (<c>NET_ADMIN</c>, <c>ALL</c> to drop all).</summary>
+    public IReadOnlyList<string>? CapAdd { get; init; }
+
+    public IReadOnlyList<string>? CapDrop { get; init; }
+
+    /// <summary>The size of <c>/dev/shm</c>; the engine's 64 MiB when unset.</summary>
+    public long? ShmSizeMb { get; init; }
+
+    public IReadOnlyList<Ulimit>? Ulimits { get; init; }
+
+    /// <summary>The signal that asks the container to stop (<c>SIGTERM</c> when unset, or the image's).</summary>
+    public string? StopSignal { get; init; }
+
+    /// <summary>Runs a tiny init as PID 1 that forwards signals and reaps children, so a shell or <c>sleep</c> stops on SIGTERM.</summary>
+    public bool? Init { get; init; }
+
+    /// <summary>
+    /// Keeps the container's processes from gaining privileges (setuid binaries). On unless the task sets it to false
+    /// and the node's operator allows that (<c>Agent:AllowPrivilegeEscalation</c>).
+    /// </summary>
+    public bool? NoNewPrivileges { get; init; }
+
+    /// <summary>The rotation of the container's log files.</summary>
+    public LogSettings? Logs { get; init; }
+
+    [JsonIgnore]
+    public IReadOnlyList<Mount> MountsOrEmpty => Mounts ?? [];
+
+    [JsonIgnore]
+    public bool NoNewPrivilegesOrDefault => NoNewPrivileges ?? true;
+
+    [JsonIgnore]
+    public LogSettings LogsOrDefault => Logs ?? new LogSettings();
+
+    /// <summary>Whether the task keeps data in named volumes on its node, which ties a job's slot to that node.</summary>
+    [JsonIgnore]
+    public bool HasVolumes => MountsOrEmpty.Any(m => m.IsVolume);
+
     [JsonIgnore]
     public RestartPolicy RestartPolicyOrDefault => RestartPolicy ?? Tasks.RestartPolicy.Default;
 

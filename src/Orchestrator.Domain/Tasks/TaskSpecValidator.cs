@@ -29,6 +29,15 @@ public static partial class TaskSpecValidator
     public const int MaxRestarts = 100;
     public const int MaxSeconds = 3600;
     public const int MaxStopTimeoutSeconds = 300;
+    public const int MaxMounts = 32;
+    public const long MaxTmpfsMb = 64L * 1024;
+    public const long MaxShmSizeMb = 64L * 1024;
+    public const int MaxUserLength = 64;
+    public const int MaxLogSizeMb = 1024;
+    public const int MaxLogFiles = 100;
+
+    /// <summary>The prefix of the variables that tell a task about itself (<c>ORCHESTRATOR_TASK_ID</c>, ...).</summary>
+    public const string ReservedEnvPrefix = "ORCHESTRATOR_";
 
     public static IReadOnlyDictionary<string, string[]> Validate(TaskSpec spec)
     {
@@ -47,6 +56,8 @@ public static partial class TaskSpecValidator
         ValidateConstraints(spec.Constraints, errors);
         if (spec.StopTimeoutSeconds is < 0 or > MaxStopTimeoutSeconds)
             errors.Add("stopTimeoutSeconds", $"stopTimeoutSeconds must be between 0 and {MaxStopTimeoutSeconds}.");
+        ValidateMounts(spec.Mounts, errors);
+        ContainerOptionsValidator.Validate(spec, errors);
         return errors.ToDictionary();
     }
 
@@ -163,6 +174,8 @@ public static partial class TaskSpecValidator
         {
             if (!EnvKeyPattern().IsMatch(key))
                 errors.Add($"env.{key}", "A variable name must start with a letter or '_' and hold only letters, digits and '_'.");
+            else if (key.StartsWith(ReservedEnvPrefix, StringComparison.OrdinalIgnoreCase))
+                errors.Add($"env.{key}", $"Variables starting with '{ReservedEnvPrefix}' are set by the orchestrator.");
             else if (value is null)
                 errors.Add($"env.{key}", "A variable's value may not be null.");
             else if (value.Length > MaxEnvValueLength)
@@ -210,6 +223,56 @@ public static partial class TaskSpecValidator
         }
     }
 
+    private static void ValidateMounts(IReadOnlyList<Mount>? mounts, ValidationErrors errors)
+    {
+        if (mounts is null) return;
+        if (mounts.Count > MaxMounts)
+            errors.Add("mounts", $"At most {MaxMounts} mounts are allowed.");
+        var targets = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < mounts.Count; i++)
+        {
+            var field = $"mounts[{i}]";
+            if (mounts[i] is not { } mount)
+            {
+                errors.Add(field, "A mount may not be null.");
+                continue;
+            }
+            if (mount.Type is not (Mount.VolumeType or Mount.HostType or Mount.TmpfsType))
+                errors.Add($"{field}.type", $"type must be '{Mount.VolumeType}', '{Mount.HostType}' or '{Mount.TmpfsType}'.");
+            if (!IsAbsolutePath(mount.Target))
+                errors.Add($"{field}.target", $"target must be an absolute path of at most {MaxPathLength} characters, without '..', and not '/'.");
+            else if (!targets.Add(mount.Target.TrimEnd('/')))
+                errors.Add($"{field}.target", $"{mount.Target} is mounted twice.");
+            if (mount.IsTmpfs)
+            {
+                if (mount.Source is not null)
+                    errors.Add($"{field}.source", "A tmpfs mount has no source.");
+                if (mount.SizeMb is not { } size)
+                    errors.Add($"{field}.sizeMb", "A tmpfs mount needs sizeMb, its size limit.");
+                else if (size < 1 || size > MaxTmpfsMb)
+                    errors.Add($"{field}.sizeMb", $"sizeMb must be between 1 and {MaxTmpfsMb}.");
+            }
+            else if (mount.IsVolume || mount.IsHost)
+            {
+                if (mount.Source is null || !IsName(mount.Source))
+                    errors.Add($"{field}.source", mount.IsHost
+                        ? "source must name a host volume the node offers (letters, digits, '.', '_' or '-'); a host path cannot be mounted directly."
+                        : $"source must be a volume name of 1 to {MaxNameLength} letters, digits, '.', '_' or '-', starting with a letter or digit.");
+                if (mount.SizeMb is not null)
+                    errors.Add($"{field}.sizeMb", "Only a tmpfs mount has a size.");
+            }
+        }
+    }
+
+    /// <summary>Absolute, not the root, without '..' segments, and not absurdly long.</summary>
+    public static bool IsAbsolutePath(string? path) =>
+        path is not null
+        && path.StartsWith('/')
+        && path.Length <= MaxPathLength
+        && path.TrimEnd('/').Length > 0
+        && !path.Split('/').Contains("..")
+        && !path.Contains('\0');
+
     [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9_.-]*\z")]
     private static partial Regex NamePattern();
 
@@ -219,7 +282,7 @@ public static partial class TaskSpecValidator
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
     private static partial Regex EnvKeyPattern();
 
-    private sealed class ValidationErrors
+    internal sealed class ValidationErrors
     {
         private readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
 

@@ -22,7 +22,7 @@ public sealed class StartTaskConsumer(IContainerRuntime runtime, TaskSupervisor 
         try
         {
             status = await runtime.StartAsync(
-                new ContainerLaunch(command.TaskId, command.Attempt, command.Spec),
+                new ContainerLaunch(command.TaskId, command.Attempt, command.Spec, command.Job, command.Slot),
                 step => context.Publish(new TaskProgressed(command.TaskId, command.NodeId, command.Attempt, step)),
                 context.CancellationToken);
         }

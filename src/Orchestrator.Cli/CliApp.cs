@@ -63,6 +63,9 @@ public static class CliApp
             config.AddCommand<StopCommand>("stop")
                 .WithDescription("Stop tasks: SIGTERM, then SIGKILL after the grace period; the containers are removed")
                 .WithExample("stop", "3f2a9c");
+            config.AddCommand<ReleaseVolumesCommand>("release-volumes")
+                .WithDescription("Let tasks that wait for a Down or drained node holding their volumes start elsewhere, with empty volumes")
+                .WithExample("release-volumes", "3f2a9c");
             config.AddCommand<StatusCommand>("status")
                 .WithDescription("Every task as a table, or one task in detail with its latest events")
                 .WithExample("status")

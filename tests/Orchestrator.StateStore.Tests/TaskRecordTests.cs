@@ -138,4 +138,37 @@ public sealed class TaskRecordTests
         Assert.True(unfinished(Running()));
         Assert.False(unfinished(ended));
     }
+
+    private static TaskRecord WithVolume(Guid? volumeNode = null) => TaskRecord.Submit(
+        Guid.NewGuid(),
+        new TaskSpec { Name = "db-1", Image = "busybox", Mounts = [new Mount { Type = Mount.VolumeType, Source = "data", Target = "/data" }] },
+        Now, traceParent: null, jobName: "db", jobRevision: 1, jobSlot: 1, volumeNodeId: volumeNode);
+
+    [Fact]
+    public void A_task_with_volumes_stays_held_to_its_node_when_the_node_is_lost_until_it_is_released()
+    {
+        var task = WithVolume();
+        task.Place(Node, "worker-1", Now);
+        task.ReleaseFromNode("node worker-1 is Down", Now);
+
+        Assert.Equal((TaskState.Pending, (Guid?)Node), (task.State, task.VolumeNodeId));
+        Assert.Equal(Node, task.PlacementSpec.NodeId);
+
+        var released = task.ReleaseVolumes("worker-1", Now);
+
+        Assert.NotNull(released);
+        Assert.Contains("empty volumes", released.Reason);
+        Assert.Null(task.VolumeNodeId);
+        Assert.Null(task.PlacementSpec.NodeId);
+        Assert.Null(task.ReleaseVolumes("worker-1", Now));
+    }
+
+    [Fact]
+    public void A_new_task_of_a_slot_is_held_to_the_node_of_its_slots_volumes_and_one_without_volumes_is_not()
+    {
+        Assert.Equal(Node, WithVolume(Node).PlacementSpec.NodeId);
+        var stateless = TaskRecord.Submit(Guid.NewGuid(), new TaskSpec { Name = "web-1", Image = "busybox" }, Now, null, "web", 1, 1, Node);
+        Assert.Null(stateless.VolumeNodeId);
+        Assert.Null(Running().ReleaseVolumes("worker-1", Now));
+    }
 }

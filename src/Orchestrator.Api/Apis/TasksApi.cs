@@ -28,6 +28,9 @@ public static class TasksApi
         tasks.MapDelete("/{id:guid}", StopTaskAsync)
             .WithSummary("Stop a task")
             .WithDescription("Stops the container (SIGTERM, then SIGKILL) and removes it; the task ends Completed. Stopping twice is harmless.");
+        tasks.MapPost("/{id:guid}/release-volumes", ReleaseVolumesAsync)
+            .WithSummary("Let a task start without its volumes")
+            .WithDescription("A Pending task whose named volumes are on a node that is Down or drained waits for that node. This lets it be placed on any node, where it starts with empty volumes; the old ones stay on their node. 409 when the task is not waiting for such a node.");
         tasks.MapGet("/{id:guid}/events", GetTaskEventsAsync).WithSummary("A task's history, oldest first");
         tasks.MapGet("/{id:guid}/logs", GetTaskLogsAsync)
             .Produces<string>(StatusCodes.Status200OK, "text/plain")
@@ -112,6 +115,22 @@ public static class TasksApi
         return response.Is(out Response<TaskDetails>? found)
             ? TypedResults.Accepted($"/api/tasks/{id}", found.Message)
             : TaskNotFoundProblem(id);
+    }
+
+    public static async Task<Results<Ok<TaskDetails>, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> ReleaseVolumesAsync(
+        Guid id, IRequestClient<ReleaseTaskVolumes> client, CancellationToken cancellationToken)
+    {
+        var response = await client.GetResponse<TaskDetails, TaskNotFound, VolumeReleaseRefused>(new ReleaseTaskVolumes(id), cancellationToken);
+        if (response.Is(out Response<TaskDetails>? released))
+            return TypedResults.Ok(released.Message);
+        if (response.Is(out Response<VolumeReleaseRefused>? refused))
+            return TypedResults.Conflict(new ProblemDetails
+            {
+                Status = StatusCodes.Status409Conflict,
+                Title = "The task is not waiting for its volumes.",
+                Detail = refused.Message.Reason,
+            });
+        return TaskNotFoundProblem(id);
     }
 
     public static async Task<Results<Ok<IReadOnlyList<TaskEventDetails>>, NotFound<ProblemDetails>>> GetTaskEventsAsync(

@@ -50,6 +50,7 @@ public static class ApiExtensions
     {
         bus.AddRequestClient<SubmitTask>(StateStoreTimeout);
         bus.AddRequestClient<CancelTask>(StateStoreTimeout);
+        bus.AddRequestClient<ReleaseTaskVolumes>(StateStoreTimeout);
         bus.AddRequestClient<GetTask>(StateStoreTimeout);
         bus.AddRequestClient<ListTasks>(StateStoreTimeout);
         bus.AddRequestClient<ListNodes>(StateStoreTimeout);

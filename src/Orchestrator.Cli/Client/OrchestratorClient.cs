@@ -62,6 +62,9 @@ public sealed class OrchestratorClient(HttpClient http)
     public Task<TaskDetails> StopAsync(Guid id, CancellationToken cancellationToken) =>
         SendAsync<TaskDetails>(HttpMethod.Delete, $"api/tasks/{id}", null, cancellationToken);
 
+    public Task<TaskDetails> ReleaseVolumesAsync(Guid id, CancellationToken cancellationToken) =>
+        SendAsync<TaskDetails>(HttpMethod.Post, $"api/tasks/{id}/release-volumes", null, cancellationToken);
+
     public Task<List<TaskEventDetails>> EventsAsync(Guid id, CancellationToken cancellationToken) =>
         SendAsync<List<TaskEventDetails>>(HttpMethod.Get, $"api/tasks/{id}/events", null, cancellationToken);
 

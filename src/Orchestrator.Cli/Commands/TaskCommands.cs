@@ -29,6 +29,24 @@ public sealed class StopCommand(IAnsiConsole console) : AsyncCommand<StopSetting
     }
 }
 
+/// <summary>
+/// orchestrator release-volumes ID...: let tasks that wait for the node holding their volumes start elsewhere, with
+/// empty volumes.
+/// </summary>
+public sealed class ReleaseVolumesCommand(IAnsiConsole console) : AsyncCommand<StopSettings>
+{
+    public override async Task<int> ExecuteAsync(CommandContext context, StopSettings settings, CancellationToken cancellationToken)
+    {
+        var client = settings.CreateClient();
+        foreach (var prefix in settings.Ids)
+        {
+            var task = await client.ReleaseVolumesAsync(await client.ResolveTaskIdAsync(prefix, cancellationToken), cancellationToken);
+            console.Profile.Out.Writer.WriteLine(task.Id);
+        }
+        return 0;
+    }
+}
+
 public sealed class StatusSettings : ApiSettings
 {
     [CommandArgument(0, "[ID]")]

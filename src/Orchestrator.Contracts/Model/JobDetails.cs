@@ -32,5 +32,6 @@ public sealed record JobDetails
 }
 
 /// <summary>One of a job's tasks, in brief; <c>GET /api/tasks/{id}</c> has the rest.</summary>
+/// <param name="Slot">Its place in the job (web-2 is slot 2), which its replacement takes over.</param>
 public sealed record JobTaskDetails(
-    Guid Id, string Name, TaskState State, DesiredState DesiredState, int Revision, Guid? NodeId, string? Message);
+    Guid Id, string Name, TaskState State, DesiredState DesiredState, int Revision, Guid? NodeId, string? Message, int? Slot = null);

@@ -22,6 +22,13 @@ public sealed record TaskDetails
     public DateTimeOffset? FinishedAt { get; init; }
     public long? ExitCode { get; init; }
     public string? Message { get; init; }
+
+    /// <summary>The job that started the task, and its slot there (web-2 is slot 2).</summary>
+    public string? Job { get; init; }
+    public int? Slot { get; init; }
+
+    /// <summary>The node that holds the task's named volumes: a Pending task with one is placed there or waits for it.</summary>
+    public Guid? VolumeNodeId { get; init; }
     public required RestartPolicy RestartPolicy { get; init; }
     public int RestartCount { get; init; }
     public HealthCheck? HealthCheck { get; init; }

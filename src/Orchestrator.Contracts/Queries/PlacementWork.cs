@@ -9,4 +9,10 @@ public sealed record PlacementWork(IReadOnlyList<PendingTask> Tasks, IReadOnlyLi
 
 /// <param name="TraceParent">The submission's trace, which the Scheduler's span for this task joins.</param>
 /// <param name="Job">The job the task belongs to, whose tasks placement spreads over the nodes.</param>
-public sealed record PendingTask(Guid TaskId, int Version, TaskSpec Spec, string? Message, string? TraceParent = null, string? Job = null);
+/// <param name="VolumeNode">The node that holds the task's volumes, which it is placed on or waits for.</param>
+public sealed record PendingTask(
+    Guid TaskId, int Version, TaskSpec Spec, string? Message, string? TraceParent = null, string? Job = null, Guid? VolumeNode = null)
+{
+    /// <summary>The spec placement checks: pinned to the node that holds the task's volumes, if it has one.</summary>
+    public TaskSpec PlacementSpec => Spec.HeldTo(VolumeNode);
+}

@@ -6,6 +6,17 @@ namespace Orchestrator.Domain.Jobs;
 /// </summary>
 public readonly record struct JobTask(Guid Id, int Revision, bool Running, DateTimeOffset CreatedAt);
 
+/// <summary>
+/// How a job's tasks are replaced when its spec changes. <see cref="StartFirst"/> runs one task above the count until
+/// the new one serves; <see cref="StopFirst"/> stops an old task before its slot's new one starts, for tasks that keep
+/// data in their slot's volumes, which two containers must not write at once.
+/// </summary>
+public enum RolloutOrder
+{
+    StartFirst,
+    StopFirst,
+}
+
 /// <summary>What a reconciliation does: start this many tasks of the current revision, and stop these.</summary>
 public sealed record JobPlan(int Start, IReadOnlyList<Guid> Stop)
 {
@@ -22,6 +33,8 @@ public sealed record JobPlan(int Start, IReadOnlyList<Guid> Stop)
 /// revision is stopped only once enough tasks are Running without it. So the job never has fewer Running tasks than it
 /// wants because of the rollout, and a new revision that never runs leaves the old tasks in place. Old tasks that are
 /// not Running serve nobody, and are replaced at once.</item>
+/// <item>A job whose tasks keep data in volumes rolls out <see cref="RolloutOrder.StopFirst"/>: never above the count,
+/// it stops one old task at a time, once every other task the job wants is Running, and starts its replacement after.</item>
 /// </list>
 /// Pure: the caller reads the tasks, applies the plan and calls again later.
 /// </summary>
@@ -30,7 +43,7 @@ public static class JobRollout
     /// <summary>How many tasks above the count a rollout may run at once.</summary>
     public const int MaxSurge = 1;
 
-    public static JobPlan Plan(int count, int revision, IReadOnlyList<JobTask> live)
+    public static JobPlan Plan(int count, int revision, IReadOnlyList<JobTask> live, RolloutOrder order = RolloutOrder.StartFirst)
     {
         var stop = new List<Guid>();
         var outdated = live.Where(t => t.Revision != revision).ToList();
@@ -47,10 +60,33 @@ public static class JobRollout
         if (extra > 0)
             stop.AddRange(current.OrderBy(t => t.Running).ThenByDescending(t => t.CreatedAt).Take(extra).Select(t => t.Id));
 
+        var surge = MaxSurge;
+        if (order == RolloutOrder.StopFirst)
+        {
+            surge = 0;
+            // Without a surge the rollout makes its own room: one old task, while nothing else is missing or starting.
+            var unavailable = stop.Count + current.Count(t => !t.Running) + Math.Max(0, count - live.Count);
+            if (unavailable == 0 && runningOutdated.Count > spare)
+                stop.Add(runningOutdated[spare].Id);
+        }
         var currentLeft = Math.Min(current.Count, count);
         var liveLeft = live.Count - stop.Count;
-        var start = Math.Max(0, Math.Min(count - currentLeft, count + MaxSurge - liveLeft));
+        var start = Math.Max(0, Math.Min(count - currentLeft, count + surge - liveLeft));
         return new JobPlan(start, stop);
+    }
+
+    /// <summary>
+    /// The slots (web-1 is slot 1) for <paramref name="starts"/> new tasks: the lowest ones not <paramref name="held"/>,
+    /// so that a replacement takes the place, and the volumes, of the task it replaces.
+    /// </summary>
+    public static IReadOnlyList<int> FreeSlots(int starts, IEnumerable<int> held)
+    {
+        var taken = held.ToHashSet();
+        var slots = new List<int>(starts);
+        for (var slot = 1; slots.Count < starts; slot++)
+            if (!taken.Contains(slot))
+                slots.Add(slot);
+        return slots;
     }
 
     /// <summary>The window in which a job's failed tasks slow down their replacement.</summary>

@@ -56,6 +56,18 @@ public static class CandidateFilter
     }
 
     /// <summary>
+    /// Says why a task whose named volumes are on <paramref name="volumeNode"/> is not placed there, e.g. "waiting for
+    /// node worker-2, which holds its volumes: Down", and how to let it go.
+    /// </summary>
+    public static string ExplainVolumeWait(TaskSpec task, Guid volumeNode, IReadOnlyList<NodeSnapshot> nodes)
+    {
+        var node = nodes.FirstOrDefault(n => n.Id == volumeNode);
+        var why = node is null ? "it is not registered" : RejectionReason(task, node) ?? "it fits, but was not chosen";
+        var name = node?.Name ?? volumeNode.ToString();
+        return $"waiting for node {name}, which holds its volumes: {why}; `orchestrator release-volumes` lets it start elsewhere with empty volumes";
+    }
+
+    /// <summary>
     /// Says why nothing fits, e.g. "no Ready node has room for 0.5 cpu, 65536 MiB memory, 100 MiB disk;
     /// 3 nodes checked: 2 short of memory, 1 Down".
     /// </summary>

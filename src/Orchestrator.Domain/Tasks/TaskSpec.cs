@@ -82,6 +82,9 @@ public sealed record TaskSpec
     /// <summary>The rotation of the container's log files.</summary>
     public LogSettings? Logs { get; init; }
 
+    /// <summary>The spec as placement sees it while its volumes hold it to <paramref name="volumeNode"/>: pinned there.</summary>
+    public TaskSpec HeldTo(Guid? volumeNode) => volumeNode is { } node ? this with { NodeId = node } : this;
+
     [JsonIgnore]
     public IReadOnlyList<Mount> MountsOrEmpty => Mounts ?? [];
 

@@ -96,18 +96,20 @@ public sealed class PlacementPass(
             // The pass may run in another task's trace; this task's decision is recorded in its own.
             using var span = TaskTrace.StartSpan(SchedulerTelemetry.Source, "schedule task", task.TraceParent);
             span?.SetTag("orchestrator.task.id", task.TaskId).SetTag("orchestrator.placement.algorithm", algorithm.Name);
-            var decision = PlacementDecision.Decide(algorithm, task.Spec, nodes, task.Job);
+            var spec = task.PlacementSpec;
+            var decision = PlacementDecision.Decide(algorithm, spec, nodes, task.Job);
             if (decision.Node is not { } node)
             {
-                span?.SetTag("orchestrator.placement.unschedulable", decision.Reason);
-                if (decision.Reason != task.Message)
-                    await bus.Publish(new MarkTaskUnschedulable(task.TaskId, task.Version, decision.Reason!), cancellationToken);
+                var reason = task.VolumeNode is { } volumeNode ? CandidateFilter.ExplainVolumeWait(spec, volumeNode, nodes) : decision.Reason!;
+                span?.SetTag("orchestrator.placement.unschedulable", reason);
+                if (reason != task.Message)
+                    await bus.Publish(new MarkTaskUnschedulable(task.TaskId, task.Version, reason), cancellationToken);
                 continue;
             }
             span?.SetTag("orchestrator.node.id", node.Id).SetTag("orchestrator.node.name", node.Name);
             proposals.Add(new PlaceTask(task.TaskId, node.Id, task.Version));
             var index = nodes.FindIndex(n => n.Id == node.Id);
-            nodes[index] = node.WithTask(task.Spec, task.Job);
+            nodes[index] = node.WithTask(spec, task.Job);
         }
         if (proposals.Count == 0)
             return true;

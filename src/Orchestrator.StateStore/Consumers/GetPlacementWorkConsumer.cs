@@ -20,7 +20,7 @@ public sealed class GetPlacementWorkConsumer(OrchestratorDbContext db) : IConsum
             .Where(t => t.State == TaskState.Pending && t.DesiredState == DesiredState.Running)
             .OrderBy(t => t.CreatedAt).ThenBy(t => t.Id)
             .Take(limit)
-            .Select(t => new { Task = new PendingTask(t.Id, t.Version, t.Spec, t.Message, t.TraceParent, t.JobName), t.CreatedAt })
+            .Select(t => new { Task = new PendingTask(t.Id, t.Version, t.Spec, t.Message, t.TraceParent, t.JobName, t.VolumeNodeId), t.CreatedAt })
             .ToListAsync(context.CancellationToken);
         var nodes = batch.Count == 0 || !context.Message.IncludeNodes ? [] : await db.LoadSnapshotsAsync(onlyNodes: null, context.CancellationToken);
         var next = batch.Count == limit ? new PendingCursor(batch[^1].CreatedAt, batch[^1].Task.TaskId) : null;

@@ -71,7 +71,7 @@ public sealed class PlaceTasksConsumer(StateTransaction transaction, TaskLifecyc
             return "the task is unknown";
         if (task.State != TaskState.Pending || task.Version != placement.ExpectedVersion || task.DesiredState != DesiredState.Running)
             return $"the task is {task.State} at version {task.Version}, not Pending at version {placement.ExpectedVersion}";
-        return CandidateFilter.RejectionReason(task.Spec, node) is { } reason ? $"the node cannot take it: {reason}" : null;
+        return CandidateFilter.RejectionReason(task.PlacementSpec, node) is { } reason ? $"the node cannot take it: {reason}" : null;
     }
 
     private void Place(Persistence.Entities.TaskRecord task, NodeSnapshot node)

@@ -41,7 +41,7 @@ public sealed class JobReconciler(OrchestratorDbContext db, TaskLifecycle lifecy
     {
         var tasks = await db.UnfinishedJobTasks(job.Name).ToListAsync(cancellationToken);
         var live = tasks.Where(t => t.DesiredState == DesiredState.Running).ToList();
-        var plan = JobRollout.Plan(job.Count, job.Revision, live.Select(AsJobTask).ToList());
+        var plan = JobRollout.Plan(job.Count, job.Revision, live.Select(AsJobTask).ToList(), job.RolloutOrder);
 
         foreach (var id in plan.Stop)
         {
@@ -50,23 +50,52 @@ public sealed class JobReconciler(OrchestratorDbContext db, TaskLifecycle lifecy
         }
         job.ClearMessage();
         if (plan.Start > 0 && await MayStartAsync(job, cancellationToken))
-            for (var i = 0; i < plan.Start; i++)
-                tasks.Add(Start(job));
+            foreach (var slot in FreeSlots(job, plan.Start, tasks))
+                tasks.Add(await StartAsync(job, slot, cancellationToken));
         if (live.Any(t => t.JobRevision != job.Revision))
             job.NoteRollout();
         return tasks.Where(t => !t.IsTerminal).ToList();
     }
 
-    private TaskRecord Start(JobRecord job)
+    /// <summary>
+    /// The slots the plan's new tasks take. A slot is held by a live task of the current revision; with volumes, by any
+    /// task that has not ended, since a stopping task still writes them, and only up to the count, so that a
+    /// replacement waits for its own slot rather than start a new one with empty volumes.
+    /// </summary>
+    private static IReadOnlyList<int> FreeSlots(JobRecord job, int starts, IReadOnlyList<TaskRecord> tasks)
+    {
+        if (job.RolloutOrder == RolloutOrder.StartFirst)
+            return JobRollout.FreeSlots(starts, tasks
+                .Where(t => !t.IsTerminal && t.DesiredState == DesiredState.Running && t.JobRevision == job.Revision)
+                .Select(SlotOf));
+        return JobRollout.FreeSlots(starts, tasks.Where(t => !t.IsTerminal).Select(SlotOf))
+            .Where(slot => slot <= job.Count)
+            .ToList();
+    }
+
+    // A task from before slots were recorded holds none.
+    private static int SlotOf(TaskRecord task) => task.JobSlot ?? 0;
+
+    private async Task<TaskRecord> StartAsync(JobRecord job, int slot, CancellationToken cancellationToken)
     {
         // A task started by the monitor (a replacement, a rollout's next step) has a trace of its own from here on;
         // one started by a user's request joins the request's trace.
         using var span = Activity.Current is null ? StateStoreTelemetry.Source.StartActivity("start job task") : null;
         span?.SetTag("orchestrator.job", job.Name);
-        var task = TaskRecord.Submit(Guid.NewGuid(), job.NextTaskSpec(), lifecycle.Now, TaskTrace.Capture(), job.Name, job.Revision);
+        var volumeNode = job.Spec.HasVolumes ? await SlotVolumeNodeAsync(job.Name, slot, cancellationToken) : null;
+        var task = TaskRecord.Submit(
+            Guid.NewGuid(), job.TaskSpecFor(slot), lifecycle.Now, TaskTrace.Capture(), job.Name, job.Revision, slot, volumeNode);
         lifecycle.Submit(task);
         return task;
     }
+
+    /// <summary>The node that holds the slot's volumes: that of the slot's latest task that was placed with them.</summary>
+    private Task<Guid?> SlotVolumeNodeAsync(string job, int slot, CancellationToken cancellationToken) =>
+        db.Tasks
+            .Where(t => t.JobName == job && t.JobSlot == slot && t.VolumeNodeId != null)
+            .OrderByDescending(t => t.CreatedAt)
+            .Select(t => t.VolumeNodeId)
+            .FirstOrDefaultAsync(cancellationToken);
 
     private static JobTask AsJobTask(TaskRecord task) =>
         new(task.Id, task.JobRevision ?? 0, task.IsAvailable, task.CreatedAt);

@@ -29,7 +29,7 @@ public sealed class TaskLifecycle(
     {
         if (!Record(task, () => task.Place(nodeId, nodeName, Now)))
             return;
-        outbox.Send(AgentQueue.Name(nodeId), new StartTask(task.Id, nodeId, task.Attempt, task.Spec));
+        outbox.Send(AgentQueue.Name(nodeId), new StartTask(task.Id, nodeId, task.Attempt, task.Spec, task.JobName, task.JobSlot));
         outbox.Publish(new TaskScheduled(task.Id, nodeId, task.Attempt));
     }
 
@@ -64,6 +64,18 @@ public sealed class TaskLifecycle(
     /// reason is in its history. A task the user was already stopping simply ends.
     /// </summary>
     public void ReleaseFromNode(TaskRecord task, string reason) => Record(task, () => task.ReleaseFromNode(reason, Now));
+
+    /// <summary>
+    /// Lets a Pending task that waits for the node holding its volumes be placed anywhere, and tells the Scheduler.
+    /// False when the task was not waiting for one.
+    /// </summary>
+    public bool ReleaseVolumes(TaskRecord task, string nodeName)
+    {
+        if (!Record(task, () => task.ReleaseVolumes(nodeName, Now)))
+            return false;
+        outbox.Publish(new TaskSubmitted(task.Id));
+        return true;
+    }
 
     /// <summary>
     /// Records that the task is wanted stopped, by the user or by its job (<paramref name="why"/>). A Pending task

@@ -123,6 +123,54 @@ public sealed class JobRolloutTests
         Assert.Equal(0, plan.Start);
     }
 
+    [Fact]
+    public void A_stop_first_rollout_stops_one_old_task_and_starts_nothing_above_the_count()
+    {
+        var oldest = Task(1, true);
+        var plan = JobRollout.Plan(3, 2, [oldest, Task(1, true), Task(1, true)], RolloutOrder.StopFirst);
+        Assert.Equal([oldest.Id], plan.Stop);
+        Assert.Equal(1, plan.Start);
+    }
+
+    [Fact]
+    public void A_stop_first_rollout_stops_no_more_while_a_task_it_wants_is_missing_or_starting()
+    {
+        // The stopped task's replacement has not started yet: two live of three.
+        Assert.True(JobRollout.Plan(3, 2, [Task(1, true), Task(1, true)], RolloutOrder.StopFirst) is { Stop.Count: 0, Start: 1 });
+        // Its replacement is starting.
+        Assert.True(JobRollout.Plan(3, 2, [Task(1, true), Task(1, true), Task(2, false)], RolloutOrder.StopFirst).IsEmpty);
+    }
+
+    [Fact]
+    public void A_stop_first_rollout_run_to_its_end_never_has_more_tasks_than_the_count()
+    {
+        // Simulated: each pass applies the plan, and a started task runs by the next pass.
+        const int count = 3;
+        var live = Enumerable.Range(0, count).Select(_ => Task(1, true)).ToList();
+        var passes = 0;
+        while (true)
+        {
+            live = live.Select(t => t with { Running = true }).ToList();
+            var plan = JobRollout.Plan(count, 2, live, RolloutOrder.StopFirst);
+            if (plan.IsEmpty)
+                break;
+            live.RemoveAll(t => plan.Stop.Contains(t.Id));
+            live.AddRange(Enumerable.Range(0, plan.Start).Select(_ => Task(2, false)));
+            Assert.True(live.Count <= count, $"pass {passes}: {live.Count} live");
+            Assert.True(++passes <= 2 * count, "the rollout does not end");
+        }
+        Assert.Equal(count, live.Count);
+        Assert.All(live, t => Assert.Equal(2, t.Revision));
+    }
+
+    [Fact]
+    public void New_tasks_take_the_lowest_slots_not_held()
+    {
+        Assert.Equal([1, 2, 3], JobRollout.FreeSlots(3, []));
+        Assert.Equal([2, 4], JobRollout.FreeSlots(2, [1, 3, 5]));
+        Assert.Empty(JobRollout.FreeSlots(0, [1]));
+    }
+
     [Theory]
     [InlineData(0, 0)]
     [InlineData(1, 0)]

@@ -107,4 +107,16 @@ public sealed class ConstraintFilterTests
     [Fact]
     public void Draining_nodes_take_nothing_new() =>
         Assert.Equal("Draining", CandidateFilter.RejectionReason(Task(), Node(1, status: NodeStatus.Draining)));
+
+    [Fact]
+    public void A_task_held_by_its_volumes_names_the_node_it_waits_for_and_why()
+    {
+        var down = Node(2, status: NodeStatus.Down);
+        var held = Task().HeldTo(down.Id);
+        Assert.Empty(CandidateFilter.Feasible(held, [Node(1), down]));
+        var reason = CandidateFilter.ExplainVolumeWait(held, down.Id, [Node(1), down]);
+        Assert.StartsWith("waiting for node node-2, which holds its volumes: Down", reason);
+        Assert.Contains("release-volumes", reason);
+        Assert.Contains("not registered", CandidateFilter.ExplainVolumeWait(held, down.Id, [Node(1)]));
+    }
 }

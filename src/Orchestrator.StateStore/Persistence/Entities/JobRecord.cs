@@ -24,9 +24,6 @@ public sealed class JobRecord
     public int Count { get; private set; }
     public int Revision { get; private set; } = 1;
 
-    /// <summary>The number the next task's name gets: web-1, web-2, and so on, never reused.</summary>
-    public int NextIndex { get; private set; } = 1;
-
     public string? Message { get; private set; }
 
     /// <summary>Set while the job starts no task because its tasks keep failing: when it will start them again.</summary>
@@ -87,8 +84,11 @@ public sealed class JobRecord
         UpdatedAt = now;
     }
 
-    /// <summary>The next task's spec: the job's, named with the next number.</summary>
-    public TaskSpec NextTaskSpec() => Spec with { Name = $"{Name}-{NextIndex++}" };
+    /// <summary>The spec of the task for <paramref name="slot"/>: the job's, named after the slot (web-2).</summary>
+    public TaskSpec TaskSpecFor(int slot) => Spec with { Name = $"{Name}-{slot}" };
+
+    /// <summary>Tasks that keep data in their slot's volumes are replaced stop-first, so two never write them at once.</summary>
+    public RolloutOrder RolloutOrder => Spec.HasVolumes ? RolloutOrder.StopFirst : RolloutOrder.StartFirst;
 
     public JobDetails ToDetails(IReadOnlyList<TaskRecord> tasks) => new()
     {
@@ -103,7 +103,7 @@ public sealed class JobRecord
         UpdatedAt = UpdatedAt,
         Tasks = tasks
             .OrderBy(t => t.CreatedAt)
-            .Select(t => new JobTaskDetails(t.Id, t.Name, t.State, t.DesiredState, t.JobRevision ?? 0, t.NodeId, t.Message))
+            .Select(t => new JobTaskDetails(t.Id, t.Name, t.State, t.DesiredState, t.JobRevision ?? 0, t.NodeId, t.Message, t.JobSlot))
             .ToList(),
     };
 }

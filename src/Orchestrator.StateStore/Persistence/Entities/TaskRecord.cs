@@ -22,6 +22,16 @@ public sealed class TaskRecord
     public string? JobName { get; init; }
     public int? JobRevision { get; init; }
 
+    /// <summary>The task's place in its job (web-2 is slot 2): a replacement takes the slot, and the slot's volumes, over.</summary>
+    public int? JobSlot { get; init; }
+
+    /// <summary>
+    /// The node that holds the task's named volumes, for a task that has them: where it was placed, or for a job's new
+    /// task, where its slot's last task was. A Pending task with one is placed there or waits for it
+    /// (<see cref="PlacementSpec"/>), until an operator lets it go (<see cref="ReleaseVolumes"/>).
+    /// </summary>
+    public Guid? VolumeNodeId { get; private set; }
+
     /// <summary>The W3C traceparent of the submission, so work batched with other tasks' joins this task's trace.</summary>
     public string? TraceParent { get; init; }
 
@@ -65,7 +75,9 @@ public sealed class TaskRecord
     /// <summary>Bumped on every change of state; the optimistic concurrency token.</summary>
     public int Version { get; private set; }
 
-    public static TaskRecord Submit(Guid id, TaskSpec spec, DateTimeOffset now, string? traceParent, string? jobName = null, int? jobRevision = null)
+    public static TaskRecord Submit(
+        Guid id, TaskSpec spec, DateTimeOffset now, string? traceParent,
+        string? jobName = null, int? jobRevision = null, int? jobSlot = null, Guid? volumeNodeId = null)
     {
         var requested = spec.Requested;
         return new TaskRecord
@@ -82,8 +94,13 @@ public sealed class TaskRecord
             TraceParent = traceParent,
             JobName = jobName,
             JobRevision = jobRevision,
+            JobSlot = jobSlot,
+            VolumeNodeId = spec.HasVolumes ? volumeNodeId : null,
         };
     }
+
+    /// <summary>The spec placement checks: the task's own, pinned to the node that holds its volumes, if it has one.</summary>
+    public TaskSpec PlacementSpec => Spec.HeldTo(VolumeNodeId);
 
     /// <summary>The ports as asked for, before an engine has bound any.</summary>
     private static List<PortBinding> RequestedPorts(TaskSpec spec) =>
@@ -125,6 +142,8 @@ public sealed class TaskRecord
     {
         Check(TaskState.Scheduled);
         NodeId = nodeId;
+        if (Spec.HasVolumes)
+            VolumeNodeId = nodeId;
         Attempt++;
         return MoveTo(TaskState.Scheduled, $"placed on node {nodeName}", now);
     }
@@ -214,6 +233,18 @@ public sealed class TaskRecord
     }
 
     /// <summary>
+    /// An operator lets a Pending task that waits for the node holding its volumes be placed anywhere, with empty
+    /// volumes wherever it goes. Null, and nothing changes, when the task is not waiting for one.
+    /// </summary>
+    public TaskEventRecord? ReleaseVolumes(string nodeName, DateTimeOffset now)
+    {
+        if (State != TaskState.Pending || DesiredState != DesiredState.Running || VolumeNodeId is null)
+            return null;
+        VolumeNodeId = null;
+        return MoveTo(TaskState.Pending, $"released from node {nodeName}, which holds its volumes: it starts with empty volumes wherever it is placed", now);
+    }
+
+    /// <summary>
     /// The task is wanted stopped, by the user or by its job (<paramref name="why"/>). A Pending task ends at once, and
     /// its event is answered; a placed one keeps its state until its agent reports the exit, and says it is stopping.
     /// Asking again keeps the first reason; a finished task does not change.
@@ -293,6 +324,9 @@ public sealed class TaskRecord
         FinishedAt = FinishedAt,
         ExitCode = ExitCode,
         Message = Message,
+        Job = JobName,
+        Slot = JobSlot,
+        VolumeNodeId = VolumeNodeId,
         RestartPolicy = Spec.RestartPolicyOrDefault,
         RestartCount = RestartCount,
         HealthCheck = Spec.HealthCheck,

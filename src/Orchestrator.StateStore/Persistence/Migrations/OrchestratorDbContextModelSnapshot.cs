@@ -43,9 +43,6 @@ namespace Orchestrator.StateStore.Persistence.Migrations
                         .HasMaxLength(1024)
                         .HasColumnType("character varying(1024)");
 
-                    b.Property<int>("NextIndex")
-                        .HasColumnType("integer");
-
                     b.Property<int>("Revision")
                         .HasColumnType("integer");
 
@@ -272,6 +269,9 @@ namespace Orchestrator.StateStore.Persistence.Migrations
                     b.Property<int?>("JobRevision")
                         .HasColumnType("integer");
 
+                    b.Property<int?>("JobSlot")
+                        .HasColumnType("integer");
+
                     b.Property<DateTimeOffset?>("LastProbeAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -327,6 +327,9 @@ namespace Orchestrator.StateStore.Persistence.Migrations
                     b.Property<int>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("integer");
+
+                    b.Property<Guid?>("VolumeNodeId")
+                        .HasColumnType("uuid");
 
                     b.HasKey("Id");
 

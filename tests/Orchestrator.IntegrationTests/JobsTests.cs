@@ -91,7 +91,8 @@ public sealed class JobsTests(ClusterFixture cluster)
         await cluster.Docker.Containers.KillContainerAsync(container.ID, new ContainerKillParameters());
 
         var replaced = await WaitForJobAsync(name, job => job.Running == 1 && job.Tasks.All(t => t.Id != first.Id));
-        Assert.Equal($"{name}-2", Assert.Single(replaced.Tasks).Name);
+        // The replacement takes over the slot.
+        Assert.Equal(($"{name}-1", (int?)1), (Assert.Single(replaced.Tasks).Name, replaced.Tasks[0].Slot));
         Assert.Equal(TaskState.Failed, (await cluster.GetTaskAsync(first.Id)).State);
         await DeleteAndWaitAsync(name, replaced);
     }
@@ -136,8 +137,9 @@ public sealed class JobsTests(ClusterFixture cluster)
 
         // The new task runs, fails its health check and is killed; the job starts another: the rollout has seen a new
         // task Running (unhealthy) and has had its chance to stop an old one.
-        await WaitForJobAsync(name, job => job.Tasks.Any(t => t.Name == $"{name}-4"));
-        var firstNew = (await cluster.Api.GetFromJsonAsync<List<TaskDetails>>("/api/tasks", ClusterFixtureBase.Json))!.Single(t => t.Name == $"{name}-3");
+        var firstNewId = (await WaitForJobAsync(name, job => job.Tasks.Any(t => t.Revision == 2))).Tasks.Single(t => t.Revision == 2).Id;
+        await WaitForJobAsync(name, job => job.Tasks.Any(t => t.Revision == 2 && t.Id != firstNewId));
+        var firstNew = await cluster.GetTaskAsync(firstNewId);
         Assert.Equal(TaskState.Failed, firstNew.State);
         Assert.Contains("health check failed", firstNew.Message);
         foreach (var task in old)
@@ -146,6 +148,49 @@ public sealed class JobsTests(ClusterFixture cluster)
             Assert.Equal((TaskState.Running, DesiredState.Running), (now.State, now.DesiredState));
         }
         await DeleteAndWaitAsync(name, await WaitForJobAsync(name, _ => true));
+    }
+
+    [Fact]
+    public async Task A_job_slots_replacement_after_its_container_is_killed_reads_the_data_its_predecessor_wrote()
+    {
+        const string name = "jobs-volume";
+        var volume = Domain.Tasks.Mount.VolumeName("data", name, 1);
+        var spec = new
+        {
+            image = TestImages.Workload,
+            // The first task writes a random mark into the slot's volume; a task that finds one says so.
+            command = new[] { "sh", "-c", "if [ -f /data/mark ]; then echo \"found $(cat /data/mark)\"; else cat /proc/sys/kernel/random/uuid > /data/mark; echo \"wrote $(cat /data/mark)\"; fi; exec sleep 600" },
+            mounts = new[] { new { type = "volume", source = "data", target = "/data" } },
+            resources = new { cpu = 0.05, memoryMb = 16, diskMb = 10 },
+            restartPolicy = new { mode = "Never" },
+            stopTimeoutSeconds = 0,
+        };
+        try
+        {
+            await ApplyAsync(name, new { count = 1, task = spec }, HttpStatusCode.Created);
+            var first = Assert.Single((await WaitForJobAsync(name, job => job.Running == 1)).Tasks);
+            await cluster.WaitForLogAsync(first.Id, "wrote ");
+            var mark = (await cluster.Api.GetStringAsync($"/api/tasks/{first.Id}/logs")).Trim()["wrote ".Length..];
+
+            // The engine made the slot's volume, labelled with its owner.
+            var made = await cluster.Docker.Volumes.InspectAsync(volume);
+            Assert.Equal((name, "1"), (made.Labels[Orchestrator.WorkerAgent.Runtime.VolumeLabels.Job], made.Labels[Orchestrator.WorkerAgent.Runtime.VolumeLabels.Slot]));
+
+            await cluster.Docker.Containers.KillContainerAsync(Assert.Single(await cluster.ContainersOfTaskAsync(first.Id)).ID, new ContainerKillParameters());
+
+            var replaced = await WaitForJobAsync(name, job => job.Running == 1 && job.Tasks.All(t => t.Id != first.Id));
+            var replacement = await cluster.GetTaskAsync(Assert.Single(replaced.Tasks).Id);
+            Assert.Equal(($"{name}-1", (int?)1, first.NodeId), (replacement.Name, replacement.Slot, replacement.NodeId));
+            Assert.Equal(first.NodeId, replacement.VolumeNodeId);
+            await cluster.WaitForLogAsync(replacement.Id, $"found {mark}");
+            await DeleteAndWaitAsync(name, replaced);
+        }
+        finally
+        {
+            // The volume outlives the job, by design; the test removes what it made.
+            await cluster.Api.DeleteAsync($"/api/jobs/{name}");
+            await cluster.RemoveVolumeAsync(volume);
+        }
     }
 
     [Fact]

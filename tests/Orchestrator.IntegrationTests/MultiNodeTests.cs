@@ -101,6 +101,49 @@ public sealed class MultiNodeTests(MultiNodeClusterFixture cluster, ITestOutputH
     }
 
     [Fact]
+    public async Task A_task_with_a_volume_waits_for_the_node_that_holds_it_and_moves_with_empty_volumes_only_when_released()
+    {
+        var volume = $"wait-{Guid.NewGuid():N}"[..20];
+        var submitted = await cluster.SubmitAsync(new
+        {
+            name = "volume-waiter",
+            image = TestImages.Workload,
+            command = new[] { "sleep", "600" },
+            resources = new { cpu = 0.25m, memoryMb = 32 },
+            mounts = new[] { new { type = "volume", source = volume, target = "/data" } },
+            stopTimeoutSeconds = 0,
+        });
+        var running = await cluster.WaitForStateAsync(submitted.Id, TaskState.Running);
+        var home = cluster.Nodes.Single(n => n.Id == running.NodeId);
+        Assert.Equal(home.Id, running.VolumeNodeId);
+        // Too early: it runs, and is not waiting for anything.
+        Assert.Equal(HttpStatusCode.Conflict, (await cluster.Api.PostAsync($"/api/tasks/{submitted.Id}/release-volumes", null)).StatusCode);
+        try
+        {
+            Assert.Equal(HttpStatusCode.OK, (await cluster.Api.PostAsync($"/api/nodes/{home.Id}/drain", null)).StatusCode);
+
+            // Drained, the node keeps the task's data; the task waits for it rather than start elsewhere without it.
+            var waiting = await cluster.WaitForTaskAsync(submitted.Id,
+                t => t.State == TaskState.Pending && t.Message?.StartsWith($"waiting for node {home.Name}, which holds its volumes: Draining") == true,
+                "waiting for its volumes' node");
+            Assert.Equal(home.Id, waiting.VolumeNodeId);
+
+            var release = await cluster.Api.PostAsync($"/api/tasks/{submitted.Id}/release-volumes", null);
+            Assert.Equal(HttpStatusCode.OK, release.StatusCode);
+            var moved = await cluster.WaitForTaskAsync(submitted.Id, t => t.State == TaskState.Running, "running elsewhere");
+            Assert.NotEqual(home.Id, moved.NodeId);
+            Assert.Equal(moved.NodeId, moved.VolumeNodeId);
+            Assert.Contains(await cluster.EventsAsync(submitted.Id), e => e.Reason.StartsWith($"released from node {home.Name}, which holds its volumes"));
+        }
+        finally
+        {
+            await cluster.Api.PostAsync($"/api/nodes/{home.Id}/ready", null);
+            await cluster.StopAllAsync([submitted.Id]);
+            await cluster.RemoveVolumeAsync(volume);
+        }
+    }
+
+    [Fact]
     public async Task Allocatable_is_capacity_minus_what_the_agent_reserves()
     {
         var nodes = await cluster.Api.GetFromJsonAsync<List<NodeDetails>>("/api/nodes", ClusterFixtureBase.Json);

@@ -260,6 +260,9 @@ public abstract class ClusterFixtureBase : IAsyncLifetime
 
     /// <summary>A safety net: whatever a failed test left behind on the test's nodes is removed.</summary>
     public Task RemoveContainersOfNodeAsync(Guid nodeId) => _containers.RemoveOfNodeAsync(nodeId);
+
+    /// <summary>Removes a named volume the test made (volumes outlive their tasks), with the containers that mount it.</summary>
+    public Task RemoveVolumeAsync(string name) => _containers.RemoveVolumeAsync(name);
 }
 
 /// <summary>One agent, node "test-node", with the host's real capacity.</summary>

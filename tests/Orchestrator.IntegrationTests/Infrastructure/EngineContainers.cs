@@ -21,12 +21,28 @@ public sealed class EngineContainers(DockerClient docker)
             await docker.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true });
     }
 
-    private static ContainersListParameters Labelled(string label) => new()
+    /// <summary>Removes a named volume a test made, and first every container that mounts it, whatever its state.</summary>
+    public async Task RemoveVolumeAsync(string name)
+    {
+        foreach (var container in await docker.Containers.ListContainersAsync(Filtered("volume", name)))
+            await docker.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true });
+        try
+        {
+            await docker.Volumes.RemoveAsync(name, force: true);
+        }
+        catch (DockerApiException error) when (error.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+        }
+    }
+
+    private static ContainersListParameters Labelled(string label) => Filtered("label", label);
+
+    private static ContainersListParameters Filtered(string filter, string value) => new()
     {
         All = true,
         Filters = new Dictionary<string, IDictionary<string, bool>>
         {
-            ["label"] = new Dictionary<string, bool> { [label] = true },
+            [filter] = new Dictionary<string, bool> { [value] = true },
         },
     };
 }

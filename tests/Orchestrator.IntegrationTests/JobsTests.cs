@@ -127,6 +127,46 @@ public sealed class JobsTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task A_job_with_volumes_rolls_out_stop_first_so_two_tasks_never_hold_a_slot_at_once()
+    {
+        const string name = "jobs-volume-rollout";
+        object VolumeSpec(string greeting) => new
+        {
+            image = TestImages.Workload,
+            command = new[] { "sleep", "600" },
+            env = new Dictionary<string, string> { ["GREETING"] = greeting },
+            mounts = new[] { new { type = "volume", source = "state", target = "/state" } },
+            resources = new { cpu = 0.05, memoryMb = 16, diskMb = 10 },
+            stopTimeoutSeconds = 0,
+        };
+        try
+        {
+            await ApplyAsync(name, new { count = 2, task = VolumeSpec("first") }, HttpStatusCode.Created);
+            var old = (await WaitForJobAsync(name, job => job.Running == 2)).Tasks;
+
+            await ApplyAsync(name, new { task = VolumeSpec("second") }, HttpStatusCode.OK);
+            var rolled = await WaitForJobAsync(name, job => job.Running == 2 && job.Tasks.Count == 2 && job.Tasks.All(t => t.Revision == 2));
+
+            // Each slot's old task ended before the slot's new one was placed: no moment with two on one slot's volume.
+            Assert.Equal([1, 2], rolled.Tasks.Select(t => t.Slot ?? 0).Order());
+            foreach (var task in rolled.Tasks)
+            {
+                var predecessor = await cluster.GetTaskAsync(old.Single(t => t.Slot == task.Slot).Id);
+                Assert.Equal(TaskState.Completed, predecessor.State);
+                var placed = (await cluster.EventsAsync(task.Id)).First(e => e.State == TaskState.Scheduled).At;
+                Assert.True(predecessor.FinishedAt <= placed, $"slot {task.Slot}: the old task ended at {predecessor.FinishedAt:O}, after the new one was placed at {placed:O}");
+            }
+            await DeleteAndWaitAsync(name, rolled);
+        }
+        finally
+        {
+            await cluster.Api.DeleteAsync($"/api/jobs/{name}");
+            foreach (var slot in new[] { 1, 2 })
+                await cluster.RemoveVolumeAsync(Domain.Tasks.Mount.VolumeName("state", name, slot));
+        }
+    }
+
+    [Fact]
     public async Task A_revision_that_never_turns_healthy_leaves_the_old_tasks_serving()
     {
         const string name = "jobs-unhealthy";

@@ -2,9 +2,9 @@ namespace Orchestrator.Domain.Jobs;
 
 /// <summary>
 /// One of a job's live tasks as the rollout sees it: which revision of the job's spec it runs, and whether it is
-/// Running (and healthy, when its spec has a health check): whether it serves.
+/// Running (and healthy, when its spec has a health check): whether it serves; and its slot (web-2 is slot 2).
 /// </summary>
-public readonly record struct JobTask(Guid Id, int Revision, bool Running, DateTimeOffset CreatedAt);
+public readonly record struct JobTask(Guid Id, int Revision, bool Running, DateTimeOffset CreatedAt, int Slot = 0);
 
 /// <summary>
 /// How a job's tasks are replaced when its spec changes. <see cref="StartFirst"/> runs one task above the count until
@@ -28,7 +28,8 @@ public sealed record JobPlan(int Start, IReadOnlyList<Guid> Stop)
 /// revision. A live task is one not finished and not being stopped.
 /// <list type="bullet">
 /// <item>Too few tasks: start the missing ones (the replacements of tasks that ended, or a scale-up).</item>
-/// <item>Too many: stop the extra ones, those not Running first, then the newest.</item>
+/// <item>Too many: stop the extra ones, those not Running first, then those of the highest slots, then the newest,
+/// so a job scaled down and up again finds its slots' volumes where they were.</item>
 /// <item>A new revision rolls out one task at a time: one task more than the count is started, and a task of the old
 /// revision is stopped only once enough tasks are Running without it. So the job never has fewer Running tasks than it
 /// wants because of the rollout, and a new revision that never runs leaves the old tasks in place. Old tasks that are
@@ -58,7 +59,7 @@ public static class JobRollout
 
         var extra = current.Count - count;
         if (extra > 0)
-            stop.AddRange(current.OrderBy(t => t.Running).ThenByDescending(t => t.CreatedAt).Take(extra).Select(t => t.Id));
+            stop.AddRange(current.OrderBy(t => t.Running).ThenByDescending(t => t.Slot).ThenByDescending(t => t.CreatedAt).Take(extra).Select(t => t.Id));
 
         var surge = MaxSurge;
         if (order == RolloutOrder.StopFirst)

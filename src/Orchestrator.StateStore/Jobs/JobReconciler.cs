@@ -98,7 +98,7 @@ public sealed class JobReconciler(OrchestratorDbContext db, TaskLifecycle lifecy
             .FirstOrDefaultAsync(cancellationToken);
 
     private static JobTask AsJobTask(TaskRecord task) =>
-        new(task.Id, task.JobRevision ?? 0, task.IsAvailable, task.CreatedAt);
+        new(task.Id, task.JobRevision ?? 0, task.IsAvailable, task.CreatedAt, SlotOf(task));
 
     private static string StopReason(JobRecord job, TaskRecord task) =>
         task.JobRevision != job.Revision

@@ -164,6 +164,15 @@ public sealed class JobRolloutTests
     }
 
     [Fact]
+    public void Scaling_down_stops_the_highest_slots_among_the_running()
+    {
+        var slot1 = new JobTask(Guid.NewGuid(), 1, true, T0.AddSeconds(9), Slot: 1);
+        var slot2 = new JobTask(Guid.NewGuid(), 1, true, T0, Slot: 2);
+        var slot3 = new JobTask(Guid.NewGuid(), 1, true, T0.AddSeconds(1), Slot: 3);
+        Assert.Equal([slot3.Id, slot2.Id], JobRollout.Plan(1, 1, [slot1, slot2, slot3]).Stop);
+    }
+
+    [Fact]
     public void New_tasks_take_the_lowest_slots_not_held()
     {
         Assert.Equal([1, 2, 3], JobRollout.FreeSlots(3, []));

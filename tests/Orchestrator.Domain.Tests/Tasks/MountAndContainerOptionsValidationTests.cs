@@ -57,6 +57,8 @@ public sealed class MountAndContainerOptionsValidationTests
     [InlineData("//")]
     [InlineData("/var/../etc")]
     [InlineData("/data/..")]
+    [InlineData("/.")]
+    [InlineData("/data/./x")]
     public void A_target_that_is_relative_the_root_or_climbs_out_is_refused(string target) =>
         Assert.Equal(["mounts[0].target"], MountFields(Volume(target)));
 
@@ -67,6 +69,7 @@ public sealed class MountAndContainerOptionsValidationTests
     [Theory]
     [InlineData("/data")]
     [InlineData("/data/")]
+    [InlineData("//data")]
     public void A_target_mounted_twice_is_named_at_its_second_mount(string second) =>
         Assert.Equal(["mounts[1].target"], MountFields(Volume("/data"), Volume(second, source: "other")));
 

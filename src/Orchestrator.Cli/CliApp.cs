@@ -59,6 +59,7 @@ public static class CliApp
                 .WithDescription("Submit a task and print its id")
                 .WithExample("run", "--name", "web", "--image", "nginx:1.27", "--cpu", "0.5", "--memory", "128", "-p", "8080:80")
                 .WithExample("run", "--name", "job", "--image", "busybox", "--restart", "on-failure:5", "--wait", "--", "sh", "-c", "echo hi")
+                .WithExample("run", "--name", "db", "--image", "postgres:17", "--mount", "type=volume,source=pgdata,target=/var/lib/postgresql/data", "--shm-size", "256", "-e", "POSTGRES_PASSWORD=secret")
                 .WithExample("run", "-f", "task.json");
             config.AddCommand<StopCommand>("stop")
                 .WithDescription("Stop tasks: SIGTERM, then SIGKILL after the grace period; the containers are removed")

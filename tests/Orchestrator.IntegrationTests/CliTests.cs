@@ -94,6 +94,21 @@ public sealed class CliTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task Run_with_mounts_shows_them_in_the_tasks_details()
+    {
+        var run = await CliAsync("run", "--api", ApiAddress, "--name", "cli-mounts", "--image", TestImages.Workload,
+            "--mount", "type=tmpfs,target=/scratch,size=8", "--mount", "type=tmpfs,target=/cache,size=4,readonly", "--", "sleep", "300");
+        Assert.True(run.ExitCode == 0, run.Err);
+        var id = Guid.Parse(run.Out.Trim());
+
+        var detail = await CliAsync("status", id.ToString(), "--api", ApiAddress);
+
+        var mounts = Assert.Single(detail.Out.Split('\n'), line => line.TrimStart().StartsWith("Mounts"));
+        Assert.Contains("tmpfs 8 MiB -> /scratch, tmpfs 4 MiB -> /cache (read-only)", mounts);
+        await cluster.StopAllAsync([id]);
+    }
+
+    [Fact]
     public async Task Nodes_lists_the_agent_as_a_table_and_as_json()
     {
         var table = await CliAsync("nodes", "--api", ApiAddress);
@@ -142,6 +157,12 @@ public sealed class CliTests(ClusterFixture cluster)
     [InlineData(2, "--state, --limit and --all shape the list; they cannot be given with an ID", "status", "abc", "--state", "running")]
     [InlineData(2, "--state, --limit and --all shape the list; they cannot be given with an ID", "status", "abc", "--all")]
     [InlineData(1, "invalid request: limit:", "status", "--limit", "0")]
+    [InlineData(2, "--mount 'type=volume,source=data': target is required", "run", "--name", "x", "--image", "busybox", "--mount", "type=volume,source=data")]
+    [InlineData(2, "--ulimit 'nofile': expected NAME=SOFT[:HARD]", "run", "--name", "x", "--image", "busybox", "--ulimit", "nofile")]
+    [InlineData(2, "-f cannot be combined with spec flags", "run", "-f", "task.json", "--read-only")]
+    [InlineData(1, "invalid request: mounts[0].target:", "run", "--name", "x", "--image", "busybox", "--mount", "type=volume,source=data,target=relative")]
+    [InlineData(1, "invalid request: capAdd[0]: capAdd cannot add ALL", "run", "--name", "x", "--image", "busybox", "--cap-add", "ALL")]
+    [InlineData(1, "invalid request: task.ulimits[0].hard:", "job", "run", "x", "--image", "busybox", "--ulimit", "nofile=2048:1024", "--api-key", ClusterFixtureBase.ApiKey)]
     public async Task Bad_input_gets_one_readable_line_and_a_non_zero_exit(int exitCode, string message, params string[] args)
     {
         var result = await CliAsync([.. args, "--api", ApiAddress]);

@@ -41,10 +41,56 @@ public class TaskSpecSettings : ApiSettings
     [Description("http::PORT/PATH or tcp::PORT")]
     public string? Health { get; init; }
 
+    [CommandOption("--mount <MOUNT>")]
+    [Description("type=volume|host|tmpfs,source=NAME,target=PATH[[,readonly]]; size=MIB for tmpfs. Repeatable")]
+    public string[] Mounts { get; init; } = [];
+
+    [CommandOption("--user <USER>")]
+    [Description("The user the container runs as: NAME, UID or UID:GID")]
+    public string? User { get; init; }
+
+    [CommandOption("--read-only")]
+    [Description("Mount the container's root filesystem read-only")]
+    public bool ReadOnly { get; init; }
+
+    [CommandOption("--cap-add <CAPABILITY>")]
+    [Description("A Linux capability to add, e.g. NET_ADMIN. Repeatable")]
+    public string[] CapAdd { get; init; } = [];
+
+    [CommandOption("--cap-drop <CAPABILITY>")]
+    [Description("A Linux capability to drop, or ALL. Repeatable")]
+    public string[] CapDrop { get; init; } = [];
+
+    [CommandOption("--shm-size <MIB>")]
+    [Description("The size of /dev/shm")]
+    public long? ShmSize { get; init; }
+
+    [CommandOption("--ulimit <LIMIT>")]
+    [Description("A resource limit, e.g. nofile=1024:2048; -1 is unlimited. Repeatable")]
+    public string[] Ulimits { get; init; } = [];
+
+    [CommandOption("--stop-signal <SIGNAL>")]
+    [Description("The signal that asks the container to stop, e.g. SIGINT")]
+    public string? StopSignal { get; init; }
+
+    [CommandOption("--init")]
+    [Description("Run a tiny init as PID 1 that forwards signals and reaps children")]
+    public bool Init { get; init; }
+
+    [CommandOption("--log-max-size <MIB>")]
+    [Description("The size of each of the container's log files. Default 10")]
+    public int? LogMaxSize { get; init; }
+
+    [CommandOption("--log-max-files <N>")]
+    [Description("How many log files the node keeps. Default 3")]
+    public int? LogMaxFiles { get; init; }
+
     /// <summary>Whether any spec flag was given, which a spec read from a file does not allow.</summary>
     public bool HasSpecFlags(IReadOnlyList<string> command) =>
         Image is not null || Cpu is not null || Memory is not null || Disk is not null || Ports.Length > 0 || Env.Length > 0
-        || Restart is not null || Health is not null || command.Count > 0;
+        || Restart is not null || Health is not null || command.Count > 0
+        || Mounts.Length > 0 || User is not null || ReadOnly || CapAdd.Length > 0 || CapDrop.Length > 0 || ShmSize is not null
+        || Ulimits.Length > 0 || StopSignal is not null || Init || LogMaxSize is not null || LogMaxFiles is not null;
 }
 
 public sealed class RunSettings : TaskSpecSettings
@@ -142,7 +188,102 @@ public static class RunFlags
             spec["restartPolicy"] = Restart(restart);
         if (settings.Health is { } health)
             spec["healthCheck"] = Health(health);
+        AddContainerOptions(spec, settings);
         return spec;
+    }
+
+    /// <summary>The mounts and the container options, each only when its flag was given, so the Api's defaults hold.</summary>
+    private static void AddContainerOptions(JsonObject spec, TaskSpecSettings settings)
+    {
+        if (settings.Mounts.Length > 0)
+            spec["mounts"] = new JsonArray(settings.Mounts.Select(Mount).ToArray<JsonNode>());
+        if (settings.User is { } user)
+            spec["user"] = user;
+        if (settings.ReadOnly)
+            spec["readOnlyRootFilesystem"] = true;
+        if (settings.CapAdd.Length > 0)
+            spec["capAdd"] = new JsonArray(settings.CapAdd.Select(c => (JsonNode)c!).ToArray());
+        if (settings.CapDrop.Length > 0)
+            spec["capDrop"] = new JsonArray(settings.CapDrop.Select(c => (JsonNode)c!).ToArray());
+        if (settings.ShmSize is { } shm)
+            spec["shmSizeMb"] = shm;
+        if (settings.Ulimits.Length > 0)
+            spec["ulimits"] = new JsonArray(settings.Ulimits.Select(Ulimit).ToArray<JsonNode>());
+        if (settings.StopSignal is { } signal)
+            spec["stopSignal"] = StopSignal(signal);
+        if (settings.Init)
+            spec["init"] = true;
+        if (settings.LogMaxSize is not null || settings.LogMaxFiles is not null)
+            spec["logs"] = new JsonObject { ["maxSizeMb"] = settings.LogMaxSize, ["maxFiles"] = settings.LogMaxFiles };
+    }
+
+    private const string MountSyntax = "expected type=volume|host|tmpfs,source=NAME,target=PATH[,readonly][,size=MIB]";
+
+    /// <summary>
+    /// Docker's --mount: "type=volume,source=pgdata,target=/data", "type=host,src=certs,dst=/certs,readonly",
+    /// "type=tmpfs,target=/scratch,size=64" (MiB). The type defaults to volume, as docker's does.
+    /// </summary>
+    public static JsonObject Mount(string value)
+    {
+        var mount = new JsonObject { ["type"] = Domain.Tasks.Mount.VolumeType };
+        foreach (var part in value.Split(','))
+        {
+            var equals = part.IndexOf('=');
+            var (key, text) = equals < 0 ? (part, null) : (part[..equals], part[(equals + 1)..]);
+            switch (key.Trim().ToLowerInvariant())
+            {
+                case "type" when text is { Length: > 0 }:
+                    mount["type"] = text;
+                    break;
+                case "source" or "src" when text is { Length: > 0 }:
+                    mount["source"] = text;
+                    break;
+                case "target" or "destination" or "dst" when text is { Length: > 0 }:
+                    mount["target"] = text;
+                    break;
+                case "readonly" or "ro":
+                    mount["readOnly"] = text switch
+                    {
+                        null or "true" or "1" => true,
+                        "false" or "0" => false,
+                        _ => throw new CliException($"--mount '{value}': readonly is true or false", 2),
+                    };
+                    break;
+                case "size" when long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var sizeMb):
+                    mount["sizeMb"] = sizeMb;
+                    break;
+                case "size":
+                    throw new CliException($"--mount '{value}': size is a whole number of MiB", 2);
+                default:
+                    throw new CliException($"--mount '{value}': {MountSyntax}", 2);
+            }
+        }
+        if (mount["target"] is null)
+            throw new CliException($"--mount '{value}': target is required; {MountSyntax}", 2);
+        return mount;
+    }
+
+    /// <summary>Docker's --ulimit: "nofile=1024" or "nofile=1024:2048", -1 for unlimited.</summary>
+    public static JsonObject Ulimit(string value)
+    {
+        var equals = value.IndexOf('=');
+        var limits = equals <= 0 ? [] : value[(equals + 1)..].Split(':');
+        if (limits.Length is < 1 or > 2 || !limits.All(IsLimit))
+            throw new CliException($"--ulimit '{value}': expected NAME=SOFT[:HARD], e.g. nofile=1024:2048 (-1 is unlimited)", 2);
+        var ulimit = new JsonObject { ["name"] = value[..equals], ["soft"] = ParseLimit(limits[0]) };
+        if (limits.Length == 2)
+            ulimit["hard"] = ParseLimit(limits[1]);
+        return ulimit;
+
+        static bool IsLimit(string text) => long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _);
+        static long ParseLimit(string text) => long.Parse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>"SIGINT", and as docker takes them, "INT" or "sigint".</summary>
+    public static string StopSignal(string value)
+    {
+        var upper = value.Trim().ToUpperInvariant();
+        return upper.Length == 0 || upper.StartsWith("SIG", StringComparison.Ordinal) ? upper : "SIG" + upper;
     }
 
     private static JsonObject Env(IEnumerable<string> pairs)

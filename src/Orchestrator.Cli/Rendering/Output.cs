@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Orchestrator.Cli.Client;
 using Orchestrator.Contracts;
+using Orchestrator.Domain.Tasks;
 using Spectre.Console;
 
 namespace Orchestrator.Cli.Rendering;
@@ -120,6 +121,7 @@ public static class Output
         Row("Container", task.ContainerId?[..Math.Min(12, task.ContainerId.Length)]);
         Row("Resources", $"{task.Resources.Cpu} cpu, {task.Resources.MemoryMb} MiB memory, {task.Resources.DiskMb} MiB disk");
         Row("Ports", Ports(task.Ports));
+        Row("Mounts", Mounts(task.Mounts ?? []));
         Row("Restarts", $"{task.RestartCount} ({task.RestartPolicy.Mode}, at most {task.RestartPolicy.MaxRestarts})");
         Row("Health", task.HealthCheck is null ? "no check" : $"{task.Health}, last probe {task.LastProbeAt?.ToLocalTime():HH:mm:ss}: {task.LastProbeResult}");
         Row("Created", task.CreatedAt.ToLocalTime().ToString("u"));
@@ -132,6 +134,11 @@ public static class Output
 
     public static string Ports(IReadOnlyList<PortBinding> ports) =>
         ports.Count == 0 ? "-" : string.Join(", ", ports.Select(p => $"{(p.HostPort > 0 ? p.HostPort.ToString() : "?")}->{p.ContainerPort}/{p.Protocol}"));
+
+    /// <summary>"volume pgdata -> /data, host certs -> /certs (read-only), tmpfs 64 MiB -> /scratch".</summary>
+    public static string Mounts(IReadOnlyList<Mount> mounts) =>
+        mounts.Count == 0 ? "-" : string.Join(", ", mounts.Select(m =>
+            $"{m.Type} {(m.IsTmpfs ? $"{m.SizeMb} MiB" : m.Source)} -> {m.Target}{(m.ReadOnly ? " (read-only)" : "")}"));
 
     public static string Age(TimeSpan age) => age.TotalSeconds switch
     {

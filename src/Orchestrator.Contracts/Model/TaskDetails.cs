@@ -17,6 +17,7 @@ public sealed record TaskDetails
     public required Resources Resources { get; init; }
     public IReadOnlyList<string>? Command { get; init; }
     public IReadOnlyDictionary<string, string>? Env { get; init; }
+    public IReadOnlyList<Mount>? Mounts { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset? StartedAt { get; init; }
     public DateTimeOffset? FinishedAt { get; init; }

@@ -240,8 +240,9 @@ public static partial class TaskSpecValidator
             if (mount.Type is not (Mount.VolumeType or Mount.HostType or Mount.TmpfsType))
                 errors.Add($"{field}.type", $"type must be '{Mount.VolumeType}', '{Mount.HostType}' or '{Mount.TmpfsType}'.");
             if (!IsAbsolutePath(mount.Target))
-                errors.Add($"{field}.target", $"target must be an absolute path of at most {MaxPathLength} characters, without '..', and not '/'.");
-            else if (!targets.Add(mount.Target.TrimEnd('/')))
+                errors.Add($"{field}.target", $"target must be an absolute path of at most {MaxPathLength} characters, without '.' or '..', and not '/'.");
+            // Compared without empty segments: the engine takes /data, /data/ and //data for one target.
+            else if (!targets.Add(string.Join('/', mount.Target.Split('/', StringSplitOptions.RemoveEmptyEntries))))
                 errors.Add($"{field}.target", $"{mount.Target} is mounted twice.");
             if (mount.IsTmpfs)
             {
@@ -264,13 +265,16 @@ public static partial class TaskSpecValidator
         }
     }
 
-    /// <summary>Absolute, not the root, without '..' segments, and not absurdly long.</summary>
+    /// <summary>
+    /// Absolute, not the root, without '.' or '..' segments, and not absurdly long. A '.' segment is refused too, as
+    /// "/." is the root to the engine and "/data/." another spelling of a target already mounted.
+    /// </summary>
     public static bool IsAbsolutePath(string? path) =>
         path is not null
         && path.StartsWith('/')
         && path.Length <= MaxPathLength
         && path.TrimEnd('/').Length > 0
-        && !path.Split('/').Contains("..")
+        && !path.Split('/').Any(segment => segment is "." or "..")
         && !path.Contains('\0');
 
     [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9_.-]*\z")]

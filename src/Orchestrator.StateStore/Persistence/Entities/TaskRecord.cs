@@ -319,6 +319,7 @@ public sealed class TaskRecord
         Resources = Spec.Requested,
         Command = Spec.Command,
         Env = Spec.Env,
+        Mounts = Spec.Mounts,
         CreatedAt = CreatedAt,
         StartedAt = StartedAt,
         FinishedAt = FinishedAt,

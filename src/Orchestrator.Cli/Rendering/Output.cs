@@ -117,7 +117,9 @@ public static class Output
         Row("Name", task.Name);
         Row("Image", task.Image);
         grid.AddRow("[bold]State[/]", StateMarkup(task.State.ToString()) + $" (desired {task.DesiredState})");
+        Row("Job", task.Job is null ? null : $"{task.Job}, slot {task.Slot}");
         Row("Node", task.NodeId is { } node ? nodeNames.GetValueOrDefault(node, node.ToString()) : null);
+        Row("Volumes on", task.VolumeNodeId is { } volumeNode ? nodeNames.GetValueOrDefault(volumeNode, volumeNode.ToString()) : null);
         Row("Container", task.ContainerId?[..Math.Min(12, task.ContainerId.Length)]);
         Row("Resources", $"{task.Resources.Cpu} cpu, {task.Resources.MemoryMb} MiB memory, {task.Resources.DiskMb} MiB disk");
         Row("Ports", Ports(task.Ports));

@@ -8,7 +8,7 @@ namespace Orchestrator.Domain.Tasks;
 /// against what the engine and the kernel accept, so that a typo is a 400 naming the field rather than a task that
 /// fails on its node.
 /// </summary>
-internal static partial class ContainerOptionsValidator
+public static partial class ContainerOptionsValidator
 {
     /// <summary>The kernel's capabilities (capabilities(7)), as the engine names them without the <c>CAP_</c> prefix.</summary>
     public static readonly FrozenSet<string> Capabilities = FrozenSet.ToFrozenSet(
@@ -37,7 +37,7 @@ internal static partial class ContainerOptionsValidator
     public const int MaxCapabilities = 64;
     public const int MaxUlimits = 32;
 
-    public static void Validate(TaskSpec spec, TaskSpecValidator.ValidationErrors errors)
+    internal static void Validate(TaskSpec spec, TaskSpecValidator.ValidationErrors errors)
     {
         if (spec.User is { } user && (user.Length > TaskSpecValidator.MaxUserLength || !UserPattern().IsMatch(user)))
             errors.Add("user", "user must be a name or uid, optionally followed by ':' and a group name or gid, e.g. 'postgres' or '1000:1000'.");

@@ -1,17 +1,44 @@
 using Docker.DotNet.Models;
+using Orchestrator.Domain.Tasks;
 using Orchestrator.WorkerAgent.Host;
+using DockerMount = Docker.DotNet.Models.Mount;
 using DockerPortBinding = Docker.DotNet.Models.PortBinding;
+using DockerUlimit = Docker.DotNet.Models.Ulimit;
+using TaskSpec = Orchestrator.Domain.Tasks.TaskSpec;
 
 namespace Orchestrator.WorkerAgent.Runtime;
 
-/// <summary>Translates a task into the engine's create parameters: limits, ports, env and the owning labels.</summary>
+/// <summary>
+/// Translates a task into the engine's create parameters: limits, ports, mounts, security options, log rotation,
+/// the task's runtime facts as environment variables, and the owning labels.
+/// </summary>
 public static class ContainerSpec
 {
+    /// <summary>Prefix of the variables that tell a task its own runtime facts; users cannot set them.</summary>
+    public const string EnvPrefix = "ORCHESTRATOR_";
+
+    private const long MiB = 1024 * 1024;
+
+    /// <exception cref="ContainerStartException">The task mounts a host volume this node does not offer as asked.</exception>
     public static CreateContainerParameters From(ContainerLaunch launch, NodeIdentity node, AgentOptions options)
     {
         var spec = launch.Spec;
         var resources = spec.Requested;
         var ports = spec.PortsOrEmpty;
+        var hostConfig = new HostConfig
+        {
+            NanoCPUs = resources.NanoCpus,
+            Memory = resources.MemoryBytes,
+            // No swap beyond the limit, so going over it is an OOM kill rather than a slow crawl.
+            MemorySwap = resources.MemoryBytes,
+            PidsLimit = options.PidsLimit,
+            PortBindings = ports.ToDictionary(
+                PortKey,
+                port => (IList<DockerPortBinding>)[new DockerPortBinding { HostPort = port.HostPort > 0 ? port.HostPort.ToString() : "" }]),
+            Mounts = Mounts(launch, options),
+            LogConfig = LogRotation(spec.LogsOrDefault),
+        };
+        ApplySecurity(hostConfig, spec, options);
         return new CreateContainerParameters
         {
             Name = $"orch-{spec.Name}-{launch.TaskId:N}-{launch.Attempt}",
@@ -19,23 +46,105 @@ public static class ContainerSpec
             Cmd = spec.Command?.ToList(),
             Entrypoint = spec.Entrypoint?.ToList(),
             WorkingDir = spec.WorkingDir,
+            User = spec.User,
+            StopSignal = spec.StopSignal,
             StopTimeout = spec.StopTimeout,
-            Env = spec.Env?.Select(pair => $"{pair.Key}={pair.Value}").ToList(),
+            Env = Environment(launch, node),
             Labels = ContainerLabels.For(launch.TaskId, spec, node.Id, launch.Attempt),
             ExposedPorts = ports.ToDictionary(PortKey, _ => new EmptyStruct()),
-            HostConfig = new HostConfig
-            {
-                NanoCPUs = resources.NanoCpus,
-                Memory = resources.MemoryBytes,
-                // No swap beyond the limit, so going over it is an OOM kill rather than a slow crawl.
-                MemorySwap = resources.MemoryBytes,
-                PidsLimit = options.PidsLimit,
-                PortBindings = ports.ToDictionary(
-                    PortKey,
-                    port => (IList<DockerPortBinding>)[new DockerPortBinding { HostPort = port.HostPort > 0 ? port.HostPort.ToString() : "" }]),
-            },
+            HostConfig = hostConfig,
         };
     }
 
-    private static string PortKey(Domain.Tasks.PortMapping port) => $"{port.ContainerPort}/{port.Protocol}";
+    /// <summary>The user's variables, then the task's runtime facts, as Nomad's <c>NOMAD_*</c>.</summary>
+    public static List<string> Environment(ContainerLaunch launch, NodeIdentity node)
+    {
+        var env = (launch.Spec.Env ?? new Dictionary<string, string>()).Select(pair => $"{pair.Key}={pair.Value}").ToList();
+        env.Add($"{EnvPrefix}TASK_ID={launch.TaskId}");
+        env.Add($"{EnvPrefix}TASK_NAME={launch.Spec.Name}");
+        if (launch.Job is not null && launch.Slot is { } slot)
+        {
+            env.Add($"{EnvPrefix}JOB={launch.Job}");
+            env.Add($"{EnvPrefix}SLOT={slot}");
+        }
+        env.Add($"{EnvPrefix}NODE_ID={node.Id}");
+        env.Add($"{EnvPrefix}NODE_NAME={node.Name}");
+        foreach (var port in launch.Spec.PortsOrEmpty.Where(p => p.HostPort > 0))
+        {
+            var suffix = port.Protocol == "udp" ? "_UDP" : "";
+            env.Add($"{EnvPrefix}PORT_{port.ContainerPort}{suffix}={port.HostPort}");
+        }
+        return env;
+    }
+
+    /// <summary>The engine's mounts for the task's <c>mounts[]</c>; a named volume keeps the engine name of its slot.</summary>
+    public static List<DockerMount> Mounts(ContainerLaunch launch, AgentOptions options) =>
+        launch.Spec.MountsOrEmpty.Select(mount => mount.Type switch
+        {
+            Domain.Tasks.Mount.VolumeType => new DockerMount
+            {
+                Type = "volume",
+                Source = Domain.Tasks.Mount.VolumeName(mount.Source!, launch.Job, launch.Slot),
+                Target = mount.Target,
+                ReadOnly = mount.ReadOnly,
+            },
+            Domain.Tasks.Mount.HostType => new DockerMount
+            {
+                Type = "bind",
+                Source = HostPath(mount, options),
+                Target = mount.Target,
+                ReadOnly = mount.ReadOnly,
+            },
+            Domain.Tasks.Mount.TmpfsType => new DockerMount
+            {
+                Type = "tmpfs",
+                Target = mount.Target,
+                TmpfsOptions = new TmpfsOptions { SizeBytes = (mount.SizeMb ?? 0) * MiB },
+            },
+            _ => throw new ContainerStartException($"mount type '{mount.Type}' is not known to this agent"),
+        }).ToList();
+
+    private static string HostPath(Domain.Tasks.Mount mount, AgentOptions options)
+    {
+        if (!options.HostVolumes.TryGetValue(mount.Source ?? "", out var offered))
+            throw new ContainerStartException($"host volume '{mount.Source}' is not offered by this node (Agent:HostVolumes)");
+        if (offered.ReadOnly && !mount.ReadOnly)
+            throw new ContainerStartException($"host volume '{mount.Source}' is read-only on this node; mount it with readOnly: true");
+        return offered.Path;
+    }
+
+    /// <summary>
+    /// User-level hardening: no-new-privileges unless both the task and the node's operator turn it off, capabilities,
+    /// read-only root, init, shm and ulimits. Privileged mode is never set.
+    /// </summary>
+    private static void ApplySecurity(HostConfig hostConfig, TaskSpec spec, AgentOptions options)
+    {
+        if (!spec.NoNewPrivilegesOrDefault && !options.AllowPrivilegeEscalation)
+            throw new ContainerStartException(
+                "the task turns off noNewPrivileges, which this node does not allow (Agent:AllowPrivilegeEscalation)");
+        if (spec.NoNewPrivilegesOrDefault)
+            hostConfig.SecurityOpt = ["no-new-privileges"];
+        hostConfig.CapAdd = spec.CapAdd?.Select(ContainerOptionsValidator.Normalize).ToList();
+        hostConfig.CapDrop = spec.CapDrop?.Select(ContainerOptionsValidator.Normalize).ToList();
+        hostConfig.ReadonlyRootfs = spec.ReadOnlyRootFilesystem ?? false;
+        hostConfig.Init = spec.Init;
+        if (spec.ShmSizeMb is { } shm)
+            hostConfig.ShmSize = shm * MiB;
+        hostConfig.Ulimits = spec.Ulimits?
+            .Select(limit => new DockerUlimit { Name = limit.Name, Soft = limit.Soft ?? limit.HardOrSoft, Hard = limit.HardOrSoft })
+            .ToList();
+    }
+
+    /// <summary>json-file with rotation, so a chatty container cannot fill the node's disk; the logs API reads every file.</summary>
+    private static LogConfig LogRotation(LogSettings logs) => new()
+    {
+        Type = "json-file",
+        Config = new Dictionary<string, string>
+        {
+            ["max-size"] = $"{logs.MaxSizeMbOrDefault}m",
+            ["max-file"] = logs.MaxFilesOrDefault.ToString(),
+        },
+    };
+
+    private static string PortKey(PortMapping port) => $"{port.ContainerPort}/{port.Protocol}";
 }

@@ -24,6 +24,7 @@ public sealed class DockerContainerRuntime(IDockerClient docker, NodeIdentity no
     /// </summary>
     public async Task<ContainerStatus> StartAsync(ContainerLaunch launch, Func<string, Task> reportStep, CancellationToken cancellationToken)
     {
+        await EnsureVolumesAsync(launch, cancellationToken);
         var containerId = await CreateAsync(launch, reportStep, cancellationToken);
         if (containerId is null)
         {
@@ -210,6 +211,39 @@ public sealed class DockerContainerRuntime(IDockerClient docker, NodeIdentity no
         var raw = await ReadInWrittenOrderAsync(stream, cancellationToken);
         var (text, last) = LogLines.StripTimestamps(raw, after: since);
         return new ContainerLogs(true, text, last ?? since, latest.State == "running");
+    }
+
+    /// <summary>
+    /// Creates the task's named volumes that do not exist yet, labelled with what owns them. One that exists is used
+    /// as it is: it holds the data of the task or slot before this one. Volumes are never removed with a container.
+    /// </summary>
+    private async Task EnsureVolumesAsync(ContainerLaunch launch, CancellationToken cancellationToken)
+    {
+        foreach (var mount in launch.Spec.MountsOrEmpty.Where(m => m.IsVolume))
+        {
+            var labels = new Dictionary<string, string>
+            {
+                [VolumeLabels.Source] = mount.Source!,
+                [VolumeLabels.NodeId] = node.Id.ToString(),
+                [VolumeLabels.CreatedBy] = launch.TaskId.ToString(),
+                [VolumeLabels.CreatedByName] = launch.Spec.Name,
+            };
+            if (launch.Job is not null && launch.Slot is { } slot)
+            {
+                labels[VolumeLabels.Job] = launch.Job;
+                labels[VolumeLabels.Slot] = slot.ToString();
+            }
+            var name = Domain.Tasks.Mount.VolumeName(mount.Source!, launch.Job, launch.Slot);
+            try
+            {
+                // Creating a volume that exists is no error to the engine: it returns the one there, labels unchanged.
+                await docker.Volumes.CreateAsync(new VolumesCreateParameters { Name = name, Labels = labels }, cancellationToken);
+            }
+            catch (DockerApiException error)
+            {
+                throw new ContainerStartException($"the engine could not create volume {name}: {error.ResponseBody.Trim()}", error);
+            }
+        }
     }
 
     /// <summary>The new container's id, or null when the attempt's container already exists.</summary>

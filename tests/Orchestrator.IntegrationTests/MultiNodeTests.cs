@@ -206,6 +206,42 @@ public sealed class MultiNodeTests(MultiNodeClusterFixture cluster, ITestOutputH
     }
 
     [Fact]
+    public async Task A_task_mounting_a_host_volume_no_node_offers_waits_named_then_runs_on_the_agent_that_offers_it()
+    {
+        var certs = Directory.CreateTempSubdirectory("orchestrator-certs-");
+        await File.WriteAllTextAsync(Path.Combine(certs.FullName, "ca.pem"), "test certificate");
+        var task = await cluster.SubmitAsync(new
+        {
+            name = "wants-certs",
+            image = TestImages.Workload,
+            command = new[] { "sh", "-c", "cat /certs/ca.pem; exec sleep 600" },
+            resources = new { cpu = 0.25m, memoryMb = 32 },
+            stopTimeoutSeconds = 0,
+            mounts = new[] { new { type = "host", source = "certs", target = "/certs", readOnly = true } },
+        });
+        var waiting = await cluster.WaitForTaskAsync(task.Id, t => t.Message?.StartsWith("no Ready node") == true, "explained");
+        Assert.Equal(TaskState.Pending, waiting.State);
+        Assert.Contains("and host volume certs;", waiting.Message);
+        Assert.Contains("without host volume certs", waiting.Message);
+
+        var offering = await cluster.StartAgentAsync(MultiNodeClusterFixture.Certs, new Dictionary<string, string?>
+        {
+            ["Agent:HostVolumes:certs:Path"] = certs.FullName,
+            ["Agent:HostVolumes:certs:ReadOnly"] = "true",
+        });
+
+        var placed = await cluster.WaitForStateAsync(task.Id, TaskState.Running);
+        Assert.Equal(offering.Id, placed.NodeId);
+        var node = await cluster.WaitForNodeAsync(offering.Id, NodeStatus.Ready);
+        Assert.Equal([new HostVolume("certs", certs.FullName, ReadOnly: true)], node.HostVolumes);
+        await cluster.StopAllAsync([task.Id]);
+        await cluster.StopAgentAsync(MultiNodeClusterFixture.Certs);
+        // Down before the next test, which expects its tasks spread over the fixture's three nodes only.
+        await cluster.WaitForNodeAsync(offering.Id, NodeStatus.Down);
+        certs.Delete(recursive: true);
+    }
+
+    [Fact]
     public async Task An_agent_restarted_while_its_containers_run_adopts_them_without_a_duplicate()
     {
         var node = cluster.Nodes[0];

@@ -68,4 +68,16 @@ public sealed class NodeRecordTests
         node.Refresh(heartbeat, [], Now.AddSeconds(1));
         Assert.Empty(node.UnknownContainers);
     }
+
+    [Fact]
+    public void A_heartbeat_replaces_the_host_volumes_and_an_older_agent_offers_none()
+    {
+        var node = NodeRecord.Register(Heartbeat(), Now);
+        Assert.Empty(node.HostVolumes);
+
+        var certs = new HostVolume("certs", "/etc/ssl/private", ReadOnly: true);
+        node.Refresh(Heartbeat() with { HostVolumes = [certs] }, [], Now.AddSeconds(1));
+
+        Assert.Equal([certs], node.HostVolumes);
+    }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Orchestrator.Cli.Client;
 using Orchestrator.Contracts;
+using Orchestrator.Domain.Nodes;
 using Orchestrator.Domain.Tasks;
 using Spectre.Console;
 
@@ -36,7 +37,7 @@ public static class Output
     public static Table NodeTable(IEnumerable<NodeDetails> nodes, DateTimeOffset now)
     {
         var table = new Table().Border(TableBorder.Simple)
-            .AddColumns("NAME", "STATUS", "CPU", "MEMORY (MiB)", "DISK (MiB)", "TASKS", "LAST HEARTBEAT");
+            .AddColumns("NAME", "STATUS", "CPU", "MEMORY (MiB)", "DISK (MiB)", "TASKS", "HOST VOLUMES", "LAST HEARTBEAT");
         foreach (var node in nodes)
         {
             table.AddRow(
@@ -46,11 +47,16 @@ public static class Output
                 $"{node.Used.MemoryMb} / {node.Allocated.MemoryMb} / {node.Capacity.MemoryMb}",
                 $"{node.Used.DiskMb} / {node.Allocated.DiskMb} / {node.Capacity.DiskMb}",
                 node.TaskCount.ToString(),
+                Markup.Escape(HostVolumes(node.HostVolumes)),
                 Age(now - node.LastHeartbeatAt) + " ago");
         }
         table.Caption("[grey]cpu, memory and disk: used / allocated / capacity[/]");
         return table;
     }
+
+    /// <summary>The host volumes a node offers, by name, <c>(ro)</c> after a read-only one: <c>certs (ro), data</c>.</summary>
+    public static string HostVolumes(IReadOnlyList<HostVolume> volumes) =>
+        volumes.Count == 0 ? "-" : string.Join(", ", volumes.Select(volume => volume.ReadOnly ? $"{volume.Name} (ro)" : volume.Name));
 
     /// <summary>
     /// A line for each container a node runs for a task the control plane does not know (its database was replaced,

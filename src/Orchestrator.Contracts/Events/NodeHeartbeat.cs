@@ -1,10 +1,12 @@
 using Orchestrator.Domain.Capacity;
+using Orchestrator.Domain.Nodes;
 
 namespace Orchestrator.Contracts;
 
 /// <summary>
 /// Agent report, every few seconds: the host's real capacity and usage, what the agent may hand out, and
-/// every container it holds. StateStore registers the node from the first one.
+/// every container it holds, its labels and the host volumes it offers. StateStore registers the node from the first
+/// one. The later parameters are optional so that an older agent's heartbeat still reads.
 /// </summary>
 public sealed record NodeHeartbeat(
     Guid NodeId,
@@ -14,4 +16,5 @@ public sealed record NodeHeartbeat(
     Resources Used,
     IReadOnlyList<ContainerReport> Containers,
     DateTimeOffset SentAt,
-    IReadOnlyDictionary<string, string>? Labels = null);
+    IReadOnlyDictionary<string, string>? Labels = null,
+    IReadOnlyList<HostVolume>? HostVolumes = null);

@@ -19,6 +19,9 @@ public sealed record NodeDetails
     public DateTimeOffset? DownSince { get; init; }
     public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>The host paths the node offers to tasks by name, as its latest heartbeat listed them.</summary>
+    public IReadOnlyList<HostVolume> HostVolumes { get; init; } = [];
+
     /// <summary>Containers the node runs for tasks the control plane does not know, as its latest heartbeat listed them.</summary>
     public IReadOnlyList<UnknownContainer> UnknownContainers { get; init; } = [];
 }

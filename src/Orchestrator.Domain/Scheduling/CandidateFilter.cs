@@ -12,7 +12,7 @@ public static class CandidateFilter
     /// <summary>
     /// The checkers in the order a node is turned down, which is the order its reason names: a Down node short of
     /// memory is counted as Down. A new constraint is a new <see cref="IFeasibilityChecker"/> here; checks of
-    /// volumes and devices belong after the host ports.
+    /// devices belong after the host volumes.
     /// </summary>
     private static readonly IFeasibilityChecker[] Chain =
     [
@@ -21,6 +21,7 @@ public static class CandidateFilter
         new LabelConstraintChecker(),
         new ResourceChecker(),
         new HostPortChecker(),
+        new HostVolumeChecker(),
     ];
 
     /// <summary>Why <paramref name="node"/> cannot take <paramref name="task"/>, or null when it can.</summary>
@@ -78,6 +79,9 @@ public static class CandidateFilter
         var fixedPorts = task.FixedHostPorts.ToList();
         if (fixedPorts.Count > 0)
             wanted += $" and host port {string.Join(", ", fixedPorts)}";
+        var hostVolumes = task.MountsOrEmpty.Where(mount => mount.IsHost).Select(mount => mount.Source).Distinct().ToList();
+        if (hostVolumes.Count > 0)
+            wanted += $" and host volume {string.Join(", ", hostVolumes)}";
         if (nodes.Count == 0)
             return $"no Ready node has room for {wanted}; no nodes have registered";
         var reasons = nodes

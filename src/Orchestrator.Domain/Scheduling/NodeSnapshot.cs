@@ -17,8 +17,20 @@ public sealed record NodeSnapshot(
     IReadOnlyCollection<HostPort> UsedHostPorts,
     int TaskCount,
     IReadOnlyDictionary<string, string>? Labels = null,
-    IReadOnlyDictionary<string, int>? JobTasks = null)
+    IReadOnlyDictionary<string, int>? JobTasks = null,
+    IReadOnlyList<HostVolume>? HostVolumes = null)
 {
+    /// <summary>The host volume the node offers as <paramref name="name"/>, or null; a node offers a handful at most.</summary>
+    public HostVolume? HostVolume(string name)
+    {
+        if (HostVolumes is null)
+            return null;
+        foreach (var volume in HostVolumes)
+            if (volume.Name == name)
+                return volume;
+        return null;
+    }
+
     /// <summary>The live tasks of <paramref name="job"/> on this node.</summary>
     public int TasksOf(string job) => JobTasks?.GetValueOrDefault(job) ?? 0;
 

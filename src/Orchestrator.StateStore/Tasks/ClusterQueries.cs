@@ -45,7 +45,7 @@ public static class ClusterQueries
             var ports = tasks.SelectMany(t => t.Ports).Where(p => p.HostPort > 0).Select(p => HostPort.Of(p.HostPort, p.Protocol)).ToHashSet();
             var jobs = tasks.Where(t => t.JobName is not null).GroupBy(t => t.JobName!).ToDictionary(g => g.Key, g => g.Count());
             return new NodeSnapshot(node.Id, node.Name, node.Status, node.Allocatable, allocated, ports, tasks.Count, node.Labels,
-                jobs.Count == 0 ? null : jobs);
+                jobs.Count == 0 ? null : jobs, node.HostVolumes);
         }).ToList();
     }
 
@@ -63,6 +63,7 @@ public static class ClusterQueries
         LastHeartbeatAt = node.LastHeartbeatAt,
         DownSince = node.DownSince,
         Labels = node.Labels,
+        HostVolumes = node.HostVolumes,
         UnknownContainers = node.UnknownContainers,
     };
 }

@@ -1,6 +1,7 @@
 using MassTransit;
 using Microsoft.Extensions.Options;
 using Orchestrator.Contracts;
+using Orchestrator.Domain.Nodes;
 using Orchestrator.WorkerAgent.Host;
 using Orchestrator.Domain.Tasks;
 using Orchestrator.WorkerAgent.Runtime;
@@ -55,8 +56,15 @@ public sealed class HeartbeatPublisher(
         var containers = owned.Select(Report).ToList();
         return new NodeHeartbeat(
             node.Id, node.Name, capacity, resources.Allocatable(capacity), resources.Usage(), containers, Clock.GetUtcNow(),
-            options.Value.Labels);
+            options.Value.Labels, HostVolumesOf(options.Value));
     }
+
+    /// <summary>The host volumes the agent offers, in name order so that an unchanged set reads the same each time.</summary>
+    private static List<HostVolume> HostVolumesOf(AgentOptions options) =>
+        options.HostVolumes
+            .OrderBy(volume => volume.Key, StringComparer.Ordinal)
+            .Select(volume => new HostVolume(volume.Key, volume.Value.Path, volume.Value.ReadOnly))
+            .ToList();
 
     /// <summary>
     /// A container waiting out a restart backoff is still the task's: it is reported as running. So is one being

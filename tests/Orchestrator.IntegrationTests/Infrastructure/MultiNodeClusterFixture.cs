@@ -14,6 +14,9 @@ public sealed class MultiNodeClusterFixture : ClusterFixtureBase
     /// <summary>Not started with the cluster: a test starts it to show a waiting task placed when room appears.</summary>
     public const string Gpu = "node-gpu";
 
+    /// <summary>An agent started by the test that needs it, with the host volume it offers.</summary>
+    public const string Certs = "node-certs";
+
     protected override IReadOnlyList<string> AgentNames { get; } = [Ssd, "node-b", "node-c"];
 
     protected override int SchedulerCount => 2;

@@ -29,6 +29,9 @@ public sealed class NodeRecord
     public DateTimeOffset? DownSince { get; private set; }
     public Dictionary<string, string> Labels { get; private set; } = [];
 
+    /// <summary>The host paths the node offers to tasks by name, as its latest heartbeat listed them.</summary>
+    public List<HostVolume> HostVolumes { get; private set; } = [];
+
     /// <summary>What the latest heartbeat listed running for tasks StateStore does not know; they are left alone.</summary>
     public List<UnknownContainer> UnknownContainers { get; private set; } = [];
 
@@ -43,7 +46,7 @@ public sealed class NodeRecord
         return node;
     }
 
-    /// <summary>What a heartbeat says of the node: its name, resources and labels, and the containers of unknown tasks.</summary>
+    /// <summary>What a heartbeat says of the node: its name, resources, labels and host volumes, and the containers of unknown tasks.</summary>
     public void Refresh(NodeHeartbeat heartbeat, List<UnknownContainer> unknownContainers, DateTimeOffset now)
     {
         Name = heartbeat.Name;
@@ -51,6 +54,7 @@ public sealed class NodeRecord
         Allocatable = heartbeat.Allocatable;
         Used = heartbeat.Used;
         Labels = LabelsOf(heartbeat);
+        HostVolumes = HostVolumesOf(heartbeat);
         UnknownContainers = unknownContainers;
         LastHeartbeatAt = now;
     }
@@ -58,6 +62,9 @@ public sealed class NodeRecord
     /// <summary>The labels a heartbeat carries, as the node keeps them.</summary>
     public static Dictionary<string, string> LabelsOf(NodeHeartbeat heartbeat) =>
         new(heartbeat.Labels ?? new Dictionary<string, string>());
+
+    /// <summary>The host volumes a heartbeat carries, as the node keeps them; an older agent's carries none.</summary>
+    public static List<HostVolume> HostVolumesOf(NodeHeartbeat heartbeat) => [.. heartbeat.HostVolumes ?? []];
 
     /// <summary>A Down (or new) node that heartbeats is Ready again; a draining one stays draining. True if it came back.</summary>
     public bool Revive()

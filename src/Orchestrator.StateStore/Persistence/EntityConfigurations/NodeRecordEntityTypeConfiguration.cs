@@ -13,6 +13,7 @@ internal sealed class NodeRecordEntityTypeConfiguration : IEntityTypeConfigurati
         node.Property(n => n.Name).HasMaxLength(253);
         node.Property(n => n.Status).HasConversion<string>().HasMaxLength(16);
         node.Property(n => n.Labels).HasJsonConversion();
+        node.Property(n => n.HostVolumes).HasJsonConversion();
         node.Property(n => n.UnknownContainers).HasJsonConversion();
         node.ComplexProperty(n => n.Capacity, r => r.Property(x => x.Cpu).HasPrecision(12, 3));
         node.ComplexProperty(n => n.Allocatable, r => r.Property(x => x.Cpu).HasPrecision(12, 3));

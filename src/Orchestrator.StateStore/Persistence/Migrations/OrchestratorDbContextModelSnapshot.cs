@@ -67,6 +67,10 @@ namespace Orchestrator.StateStore.Persistence.Migrations
                     b.Property<DateTimeOffset?>("DownSince")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("HostVolumes")
+                        .IsRequired()
+                        .HasColumnType("jsonb");
+
                     b.Property<string>("Labels")
                         .IsRequired()
                         .HasColumnType("jsonb");

@@ -57,11 +57,14 @@ public sealed class ImageJanitor(
         var inspected = await docker.Images.InspectImageAsync(image.ID, cancellationToken);
         var lastTagged = inspected.Metadata?.LastTagTime ?? default;
         var lastUsed = lastTagged > DateTime.MinValue.AddYears(1) ? lastTagged : image.Created;
-        return new ImageOnNode(image.ID, names, image.Size, new DateTimeOffset(DateTime.SpecifyKind(lastUsed, DateTimeKind.Utc)))
+        return new ImageOnNode(image.ID, names, image.Size, AsUtc(lastUsed))
         {
             Tags = tags,
         };
     }
+
+    private static DateTimeOffset AsUtc(DateTime time) =>
+        new(time.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(time, DateTimeKind.Utc) : time.ToUniversalTime());
 
     /// <summary>
     /// Untags a tagged image tag by tag (the last untag removes it; removing by id would refuse an image with several

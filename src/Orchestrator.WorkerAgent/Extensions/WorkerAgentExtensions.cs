@@ -34,6 +34,7 @@ public static class WorkerAgentExtensions
             return KernelOomLog.Shared;
         });
         builder.Services.AddSingleton<IContainerRuntime, DockerContainerRuntime>();
+        builder.Services.AddSingleton<DockerVolumes>();
         builder.Services.AddSingleton(new HostResourceReader(options.DataPath));
         builder.Services.AddSingleton<NodeResources>();
         builder.Services.AddHttpClient(HealthProber.HttpClientName);

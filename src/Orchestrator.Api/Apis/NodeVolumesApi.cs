@@ -27,7 +27,7 @@ public static class NodeVolumesApi
         Guid id, IBus bus, IRequestClient<ListNodes> nodes, CancellationToken cancellationToken)
     {
         if (!await NodeExistsAsync(nodes, id, cancellationToken))
-            return NoSuchNode(id);
+            return NodesApi.NoSuchNode(id);
         try
         {
             var response = await Agent<ListVolumes>(bus, id).GetResponse<VolumeList>(new ListVolumes(), cancellationToken);
@@ -43,7 +43,7 @@ public static class NodeVolumesApi
         Guid id, string name, IBus bus, IRequestClient<ListNodes> nodes, CancellationToken cancellationToken)
     {
         if (!await NodeExistsAsync(nodes, id, cancellationToken))
-            return NoSuchNode(id);
+            return NodesApi.NoSuchNode(id);
         Response<VolumeRemoved, VolumeRemovalRefused, VolumeNotFound> response;
         try
         {
@@ -79,13 +79,6 @@ public static class NodeVolumesApi
         var response = await nodes.GetResponse<NodeList>(new ListNodes(), cancellationToken);
         return response.Message.Nodes.Any(node => node.Id == id);
     }
-
-    private static NotFound<ProblemDetails> NoSuchNode(Guid id) => TypedResults.NotFound(new ProblemDetails
-    {
-        Status = StatusCodes.Status404NotFound,
-        Title = "No such node.",
-        Detail = $"There is no node with id {id}.",
-    });
 
     private static ProblemHttpResult NodeDidNotAnswer(Guid id) => TypedResults.Problem(
         statusCode: StatusCodes.Status504GatewayTimeout,

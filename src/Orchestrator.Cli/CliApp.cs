@@ -109,6 +109,16 @@ public static class CliApp
             config.AddCommand<ReadyCommand>("ready")
                 .WithDescription("Return a drained node to service")
                 .WithExample("ready", "worker-2");
+            config.AddBranch("node", node =>
+            {
+                node.SetDescription("A node's named volumes: the data tasks keep there");
+                node.AddCommand<NodeVolumesCommand>("volumes")
+                    .WithDescription("The volumes the node's agent made for tasks: job, slot, the task that made each, who uses each now")
+                    .WithExample("node", "volumes", "worker-2");
+                node.AddCommand<NodeRemoveVolumeCommand>("rm-volume")
+                    .WithDescription("Remove a volume and its data; refused while any container, a stopped one too, references it")
+                    .WithExample("node", "rm-volume", "worker-2", "pgdata");
+            });
             config.AddCommand<ManagerCommand>("manager")
                 .WithDescription("Run the control plane (Api, StateStore, Scheduler) in the foreground")
                 .WithExample("manager", "--postgres", "Host=localhost;Database=orchestrator;Username=postgres;Password=secret", "--rabbitmq", "amqp://guest:guest@localhost:5672");

@@ -36,13 +36,15 @@ public static class NodesApi
         var response = await request;
         if (response.Is(out Response<NodeDetails>? found))
             return TypedResults.Ok(found.Message);
-        return TypedResults.NotFound(new ProblemDetails
-        {
-            Status = StatusCodes.Status404NotFound,
-            Title = "No such node.",
-            Detail = $"There is no node with id {id}.",
-        });
+        return NoSuchNode(id);
     }
+
+    internal static NotFound<ProblemDetails> NoSuchNode(Guid id) => TypedResults.NotFound(new ProblemDetails
+    {
+        Status = StatusCodes.Status404NotFound,
+        Title = "No such node.",
+        Detail = $"There is no node with id {id}.",
+    });
 
     public static async Task<Ok<IReadOnlyList<NodeDetails>>> ListNodesAsync(
         IRequestClient<ListNodes> client, CancellationToken cancellationToken)

@@ -84,7 +84,7 @@ public static class ApiExtensions
         api.AddEndpointFilter<RequestDeadlineFilter>();
         api.AddEndpointFilter<ReplyEndpointFilter>();
         api.MapTasksApi();
-        api.MapNodesApi();
+        api.MapNodesApi().MapNodeVolumesApi();
         api.MapJobsApi();
         return app;
     }

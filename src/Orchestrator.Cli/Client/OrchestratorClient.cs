@@ -92,6 +92,17 @@ public sealed class OrchestratorClient(HttpClient http)
     public Task<JobDetails> DeleteJobAsync(string name, CancellationToken cancellationToken) =>
         SendAsync<JobDetails>(HttpMethod.Delete, $"api/jobs/{Uri.EscapeDataString(name)}", null, cancellationToken);
 
+    public Task<List<VolumeDetails>> ListVolumesAsync(Guid nodeId, CancellationToken cancellationToken) =>
+        SendAsync<List<VolumeDetails>>(HttpMethod.Get, $"api/nodes/{nodeId}/volumes", null, cancellationToken);
+
+    /// <summary>Answered with no body (204); a refusal throws, naming who uses the volume.</summary>
+    public async Task RemoveVolumeAsync(Guid nodeId, string name, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Delete, $"api/nodes/{nodeId}/volumes/{Uri.EscapeDataString(name)}");
+        using var response = await CallAsync(() => http.SendAsync(request, cancellationToken));
+        await EnsureSuccessAsync(response, cancellationToken);
+    }
+
     /// <summary>Copies the task's logs to <paramref name="output"/>; with follow, until the task ends or the token fires.</summary>
     public async Task CopyLogsAsync(Guid id, int? tail, bool follow, TextWriter output, CancellationToken cancellationToken)
     {

@@ -67,6 +67,27 @@ public static class Output
             $"[yellow]{Markup.Escape(node.Name)}[/] runs container {Markup.Escape(container.ContainerId[..Math.Min(12, container.ContainerId.Length)])} " +
             $"of unknown task {container.TaskId} (attempt {container.Attempt}); it is left running"));
 
+    public static Table VolumeTable(IEnumerable<VolumeDetails> volumes)
+    {
+        var table = new Table().Border(TableBorder.Simple).AddColumns("NAME", "SOURCE", "JOB", "SLOT", "CREATED BY", "CREATED", "USED BY");
+        foreach (var volume in volumes)
+        {
+            var users = volume.UsedBy.Count == 0
+                ? "[grey]nothing[/]"
+                : string.Join(", ", volume.UsedBy.Select(u =>
+                    Markup.Escape(u.TaskName ?? u.ContainerId[..Math.Min(12, u.ContainerId.Length)]) + (u.Running ? "" : " (exited)")));
+            table.AddRow(
+                Markup.Escape(volume.Name),
+                Markup.Escape(volume.Source),
+                Markup.Escape(volume.Job ?? "-"),
+                volume.Slot?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-",
+                Markup.Escape(volume.CreatedByTaskName ?? "-"),
+                volume.CreatedAt?.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture) ?? "-",
+                users);
+        }
+        return table;
+    }
+
     public static Table JobTable(IEnumerable<JobDetails> jobs)
     {
         var table = new Table().Border(TableBorder.Simple).AddColumns("NAME", "RUNNING", "TASKS", "REVISION", "IMAGE", "MESSAGE");

@@ -19,6 +19,8 @@ public static class WorkerAgentExtensions
         var section = builder.Configuration.GetSection(AgentOptions.Section);
         builder.Services.AddOptions<AgentOptions>().BindConfiguration(AgentOptions.Section)
             .ValidateSettingsOnStart(AgentOptions.Section);
+        builder.Services.AddOptions<ImageGcOptions>().BindConfiguration(ImageGcOptions.Section)
+            .ValidateSettingsOnStart(ImageGcOptions.Section);
         var options = section.Get<AgentOptions>() ?? new AgentOptions();
         var node = NodeIdentity.LoadOrCreate(options);
 
@@ -32,6 +34,7 @@ public static class WorkerAgentExtensions
             return KernelOomLog.Shared;
         });
         builder.Services.AddSingleton<IContainerRuntime, DockerContainerRuntime>();
+        builder.Services.AddSingleton<DockerVolumes>();
         builder.Services.AddSingleton(new HostResourceReader(options.DataPath));
         builder.Services.AddSingleton<NodeResources>();
         builder.Services.AddHttpClient(HealthProber.HttpClientName);
@@ -41,6 +44,7 @@ public static class WorkerAgentExtensions
         builder.Services.AddHostedService<ContainerAdoption>();
         builder.Services.AddHostedService<HeartbeatPublisher>();
         builder.Services.AddHostedService<ExitedContainerJanitor>();
+        builder.Services.AddHostedService<ImageJanitor>();
         return node;
     }
 

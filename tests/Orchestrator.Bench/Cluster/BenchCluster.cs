@@ -49,6 +49,8 @@ public sealed class BenchCluster : IAsyncDisposable
             ["ConnectionStrings:messaging"] = DirectRabbitMq(rabbitMq),
             // No registry is reachable, and the bench sends no traffic off this machine.
             ["Agent:PullMissingImages"] = "false",
+            // The bench's agents share the host's engine and its images.
+            ["Agent:ImageGc:Enabled"] = "false",
             ["Logging:LogLevel:Default"] = "Warning",
             ["Api:Keys:bench"] = ApiKey,
             // The harness measures how fast the system takes and places work; refusing submissions while the

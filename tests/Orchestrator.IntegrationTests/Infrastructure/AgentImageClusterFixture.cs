@@ -73,6 +73,8 @@ public sealed class AgentImageClusterFixture : ClusterFixtureBase
                 $"Agent__NodeName={name}",
                 "Agent__HeartbeatInterval=00:00:01",
                 "Agent__PullMissingImages=false",
+                // These agents use the host's engine, whose images other tests need.
+                "Agent__ImageGc__Enabled=false",
                 "Agent__ExitedContainerRetention=00:00:05",
                 "Agent__Capacity__Cpu=1",
                 "Agent__Capacity__MemoryMb=1024",

@@ -77,6 +77,8 @@ public abstract class ClusterFixtureBase : IAsyncLifetime
             ["Agent:HeartbeatInterval"] = "00:00:01",
             // No registry is reachable, and tests send no traffic off this machine.
             ["Agent:PullMissingImages"] = "false",
+            // The in-process agents share the host's engine, whose images other tests need: no agent here removes any.
+            ["Agent:ImageGc:Enabled"] = "false",
             ["Scheduler:SweepInterval"] = "00:00:01",
             ["StateStore:Metrics:RefreshInterval"] = "00:00:01",
             // Tests that stop an agent expect its node Down within the TTL, however soon after the cluster started.

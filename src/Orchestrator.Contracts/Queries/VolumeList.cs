@@ -1,0 +1,3 @@
+namespace Orchestrator.Contracts;
+
+public sealed record VolumeList(IReadOnlyList<VolumeDetails> Volumes);

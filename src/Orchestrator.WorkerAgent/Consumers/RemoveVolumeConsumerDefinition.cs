@@ -1,0 +1,5 @@
+using Orchestrator.WorkerAgent.Host;
+
+namespace Orchestrator.WorkerAgent.Consumers;
+
+public sealed class RemoveVolumeConsumerDefinition(NodeIdentity node) : NodeQueueConsumerDefinition<RemoveVolumeConsumer>(node);

@@ -28,19 +28,25 @@ public sealed class MultiNodeTests(MultiNodeClusterFixture cluster, ITestOutputH
         // Three nodes of 1 core take twelve quarter-core tasks; the other 188 must wait, explained.
         var submitted = await Task.WhenAll(Enumerable.Range(0, 200).Select(i => cluster.SubmitAsync(Sleeper($"burst-{i}"))));
         var ids = submitted.Select(t => t.Id).ToHashSet();
-
-        var settled = await cluster.WaitForAllAsync(ids, tasks =>
-            tasks.Count(t => t.State == TaskState.Running) == 12
-            && tasks.Where(t => t.State == TaskState.Pending).All(t => t.Message?.StartsWith("no Ready node") == true));
-
-        Assert.Equal(188, settled.Count(t => t.State == TaskState.Pending));
-        var nodes = await cluster.Api.GetFromJsonAsync<List<NodeDetails>>("/api/nodes", ClusterFixtureBase.Json);
-        Assert.All(nodes!, node =>
+        try
         {
-            Assert.True(node.Allocated.Cpu <= node.Allocatable.Cpu, $"{node.Name} allocated {node.Allocated.Cpu} of {node.Allocatable.Cpu} cpu");
-            Assert.Equal(4, node.TaskCount);
-        });
-        await cluster.StopAllAsync(ids);
+            var settled = await cluster.WaitForAllAsync(ids, tasks =>
+                tasks.Count(t => t.State == TaskState.Running) == 12
+                && tasks.Where(t => t.State == TaskState.Pending).All(t => t.Message?.StartsWith("no Ready node") == true));
+
+            Assert.Equal(188, settled.Count(t => t.State == TaskState.Pending));
+            var nodes = await cluster.Api.GetFromJsonAsync<List<NodeDetails>>("/api/nodes", ClusterFixtureBase.Json);
+            Assert.All(nodes!, node =>
+                Assert.True(node.Allocated.Cpu <= node.Allocatable.Cpu, $"{node.Name} allocated {node.Allocated.Cpu} of {node.Allocatable.Cpu} cpu"));
+            // Agents another test started and stopped stay listed, Down and empty; the fixture's three each hold four.
+            Assert.All(nodes!.Where(n => cluster.Nodes.Any(own => own.Id == n.Id)), node => Assert.Equal(4, node.TaskCount));
+            Assert.All(nodes!.Where(n => n.Status != NodeStatus.Ready), node => Assert.Equal(0, node.TaskCount));
+        }
+        finally
+        {
+            // Twelve sleepers left behind would fill every node for the tests after this one.
+            await cluster.StopAllAsync(ids);
+        }
     }
 
     [Fact]

@@ -215,7 +215,8 @@ public sealed class MultiNodeTests(MultiNodeClusterFixture cluster, ITestOutputH
     public async Task A_task_mounting_a_host_volume_no_node_offers_waits_named_then_runs_on_the_agent_that_offers_it()
     {
         var certs = Directory.CreateTempSubdirectory("orchestrator-certs-");
-        await File.WriteAllTextAsync(Path.Combine(certs.FullName, "ca.pem"), "test certificate");
+        // A whole line: the engine logs a partial line only once the container ends.
+        await File.WriteAllTextAsync(Path.Combine(certs.FullName, "ca.pem"), "test certificate\n");
         var task = await cluster.SubmitAsync(new
         {
             name = "wants-certs",
@@ -235,16 +236,23 @@ public sealed class MultiNodeTests(MultiNodeClusterFixture cluster, ITestOutputH
             ["Agent:HostVolumes:certs:Path"] = certs.FullName,
             ["Agent:HostVolumes:certs:ReadOnly"] = "true",
         });
-
-        var placed = await cluster.WaitForStateAsync(task.Id, TaskState.Running);
-        Assert.Equal(offering.Id, placed.NodeId);
-        var node = await cluster.WaitForNodeAsync(offering.Id, NodeStatus.Ready);
-        Assert.Equal([new HostVolume("certs", certs.FullName, ReadOnly: true)], node.HostVolumes);
-        await cluster.StopAllAsync([task.Id]);
-        await cluster.StopAgentAsync(MultiNodeClusterFixture.Certs);
-        // Down before the next test, which expects its tasks spread over the fixture's three nodes only.
-        await cluster.WaitForNodeAsync(offering.Id, NodeStatus.Down);
-        certs.Delete(recursive: true);
+        try
+        {
+            var placed = await cluster.WaitForStateAsync(task.Id, TaskState.Running);
+            Assert.Equal(offering.Id, placed.NodeId);
+            // The offered path is what the container sees, read-only.
+            await cluster.WaitForLogAsync(task.Id, "test certificate");
+            var node = await cluster.WaitForNodeAsync(offering.Id, NodeStatus.Ready);
+            Assert.Equal([new HostVolume("certs", certs.FullName, ReadOnly: true)], node.HostVolumes);
+        }
+        finally
+        {
+            await cluster.StopAllAsync([task.Id]);
+            await cluster.StopAgentAsync(MultiNodeClusterFixture.Certs);
+            // Down before the next test, which expects its tasks spread over the fixture's three nodes only.
+            await cluster.WaitForNodeAsync(offering.Id, NodeStatus.Down);
+            certs.Delete(recursive: true);
+        }
     }
 
     [Fact]

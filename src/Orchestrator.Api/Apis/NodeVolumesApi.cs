@@ -30,7 +30,7 @@ public static class NodeVolumesApi
             return NodesApi.NoSuchNode(id);
         try
         {
-            var response = await Agent<ListVolumes>(bus, id).GetResponse<VolumeList>(new ListVolumes(), cancellationToken);
+            var response = await bus.AgentRequestClient<ListVolumes>(id).GetResponse<VolumeList>(new ListVolumes(), cancellationToken);
             return TypedResults.Ok(response.Message.Volumes);
         }
         catch (RequestTimeoutException)
@@ -47,7 +47,7 @@ public static class NodeVolumesApi
         Response<VolumeRemoved, VolumeRemovalRefused, VolumeNotFound> response;
         try
         {
-            response = await Agent<RemoveVolume>(bus, id)
+            response = await bus.AgentRequestClient<RemoveVolume>(id)
                 .GetResponse<VolumeRemoved, VolumeRemovalRefused, VolumeNotFound>(new RemoveVolume(name), cancellationToken);
         }
         catch (RequestTimeoutException)
@@ -70,9 +70,6 @@ public static class NodeVolumesApi
             Detail = $"Node {id} holds no volume named {name} that the orchestrator made.",
         });
     }
-
-    private static IRequestClient<T> Agent<T>(IBus bus, Guid nodeId) where T : class =>
-        bus.CreateRequestClient<T>(new Uri($"queue:{AgentQueue.Name(nodeId)}"), ApiExtensions.StateStoreTimeout);
 
     private static async Task<bool> NodeExistsAsync(IRequestClient<ListNodes> nodes, Guid id, CancellationToken cancellationToken)
     {

@@ -16,8 +16,7 @@ public sealed class TaskLogStreamer(IBus bus, IRequestClient<GetTask> tasks)
 
     public async Task<TaskLogs> FetchAsync(Guid nodeId, Guid taskId, int? tail, DateTimeOffset? since, CancellationToken cancellationToken)
     {
-        var agent = bus.CreateRequestClient<GetTaskLogs>(new Uri($"queue:{AgentQueue.Name(nodeId)}"), ApiExtensions.StateStoreTimeout);
-        var response = await agent.GetResponse<TaskLogs>(new GetTaskLogs(taskId, tail, since), cancellationToken);
+        var response = await bus.AgentRequestClient<GetTaskLogs>(nodeId).GetResponse<TaskLogs>(new GetTaskLogs(taskId, tail, since), cancellationToken);
         return response.Message;
     }
 

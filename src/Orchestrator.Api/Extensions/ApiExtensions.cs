@@ -14,6 +14,13 @@ public static class ApiExtensions
     public static readonly RequestTimeout StateStoreTimeout = RequestTimeout.After(s: 10);
 
     /// <summary>
+    /// A request client for the agent of <paramref name="nodeId"/>, on its own queue: what only the node's engine knows
+    /// (a task's output, its volumes) is asked of the agent itself, within the same time as a request to StateStore.
+    /// </summary>
+    public static IRequestClient<T> AgentRequestClient<T>(this IBus bus, Guid nodeId) where T : class =>
+        bus.CreateRequestClient<T>(new Uri($"queue:{AgentQueue.Name(nodeId)}"), StateStoreTimeout);
+
+    /// <summary>
     /// The deadline of a whole request under /api, longer than <see cref="StateStoreTimeout"/>: that timeout counts
     /// from the request's send, and a send the broker never confirms would otherwise hold the caller indefinitely.
     /// </summary>

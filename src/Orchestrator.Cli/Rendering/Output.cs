@@ -64,7 +64,7 @@ public static class Output
     /// </summary>
     public static IEnumerable<string> UnknownContainerLines(IEnumerable<NodeDetails> nodes) =>
         nodes.SelectMany(node => node.UnknownContainers.Select(container =>
-            $"[yellow]{Markup.Escape(node.Name)}[/] runs container {Markup.Escape(container.ContainerId[..Math.Min(12, container.ContainerId.Length)])} " +
+            $"[yellow]{Markup.Escape(node.Name)}[/] runs container {Markup.Escape(ContainerIds.Short(container.ContainerId))} " +
             $"of unknown task {container.TaskId} (attempt {container.Attempt}); it is left running"));
 
     public static Table VolumeTable(IEnumerable<VolumeDetails> volumes)
@@ -75,7 +75,7 @@ public static class Output
             var users = volume.UsedBy.Count == 0
                 ? "[grey]nothing[/]"
                 : string.Join(", ", volume.UsedBy.Select(u =>
-                    Markup.Escape(u.TaskName ?? u.ContainerId[..Math.Min(12, u.ContainerId.Length)]) + (u.Running ? "" : " (exited)")));
+                    Markup.Escape(u.TaskName ?? ContainerIds.Short(u.ContainerId)) + (u.Running ? "" : " (exited)")));
             table.AddRow(
                 Markup.Escape(volume.Name),
                 Markup.Escape(volume.Source),
@@ -147,7 +147,7 @@ public static class Output
         Row("Job", task.Job is null ? null : $"{task.Job}, slot {task.Slot}");
         Row("Node", task.NodeId is { } node ? nodeNames.GetValueOrDefault(node, node.ToString()) : null);
         Row("Volumes on", task.VolumeNodeId is { } volumeNode ? nodeNames.GetValueOrDefault(volumeNode, volumeNode.ToString()) : null);
-        Row("Container", task.ContainerId?[..Math.Min(12, task.ContainerId.Length)]);
+        Row("Container", task.ContainerId is { } container ? ContainerIds.Short(container) : null);
         Row("Resources", $"{task.Resources.Cpu} cpu, {task.Resources.MemoryMb} MiB memory, {task.Resources.DiskMb} MiB disk");
         Row("Ports", Ports(task.Ports));
         Row("Mounts", Mounts(task.Mounts ?? []));

@@ -79,7 +79,7 @@ public static class CandidateFilter
         var fixedPorts = task.FixedHostPorts.ToList();
         if (fixedPorts.Count > 0)
             wanted += $" and host port {string.Join(", ", fixedPorts)}";
-        var hostVolumes = task.MountsOrEmpty.Where(mount => mount.IsHost).Select(mount => mount.Source).Distinct().ToList();
+        var hostVolumes = task.HostMounts.Select(mount => mount.Source).Distinct().ToList();
         if (hostVolumes.Count > 0)
             wanted += $" and host volume {string.Join(", ", hostVolumes)}";
         if (nodes.Count == 0)

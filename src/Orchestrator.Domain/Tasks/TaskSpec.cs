@@ -88,6 +88,10 @@ public sealed record TaskSpec
     [JsonIgnore]
     public IReadOnlyList<Mount> MountsOrEmpty => Mounts ?? [];
 
+    /// <summary>The mounts of host volumes the node must offer.</summary>
+    [JsonIgnore]
+    public IEnumerable<Mount> HostMounts => MountsOrEmpty.Where(mount => mount.IsHost);
+
     [JsonIgnore]
     public bool NoNewPrivilegesOrDefault => NoNewPrivileges ?? true;
 

@@ -18,7 +18,7 @@ public sealed class LostReportRecovery(TaskLifecycle lifecycle, TimeSpan reportG
     {
         if (container.Running && StartIsUnreported(task))
             lifecycle.RecordStart(Track(db, task), container.ContainerId, container.Ports, startedAt: null,
-                $"container {container.ContainerId[..Math.Min(12, container.ContainerId.Length)]} found running by the node's heartbeat; its start report never arrived");
+                $"container {ContainerIds.Short(container.ContainerId)} found running by the node's heartbeat; its start report never arrived");
         if (container.Running || !ExitIsUnrecorded(task, container))
             return;
         Track(db, task);

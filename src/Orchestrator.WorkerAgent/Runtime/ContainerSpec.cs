@@ -14,8 +14,8 @@ namespace Orchestrator.WorkerAgent.Runtime;
 /// </summary>
 public static class ContainerSpec
 {
-    /// <summary>Prefix of the variables that tell a task its own runtime facts; users cannot set them.</summary>
-    public const string EnvPrefix = "ORCHESTRATOR_";
+    // The variables that tell a task its own runtime facts; the spec's validation keeps users from setting them.
+    private const string EnvPrefix = TaskSpecValidator.ReservedEnvPrefix;
 
     private const long MiB = 1024 * 1024;
 
@@ -99,6 +99,7 @@ public static class ContainerSpec
             {
                 Type = "tmpfs",
                 Target = mount.Target,
+                ReadOnly = mount.ReadOnly,
                 TmpfsOptions = new TmpfsOptions { SizeBytes = (mount.SizeMb ?? 0) * MiB },
             },
             _ => throw new ContainerStartException($"mount type '{mount.Type}' is not known to this agent"),
@@ -131,7 +132,7 @@ public static class ContainerSpec
         if (spec.ShmSizeMb is { } shm)
             hostConfig.ShmSize = shm * MiB;
         hostConfig.Ulimits = spec.Ulimits?
-            .Select(limit => new DockerUlimit { Name = limit.Name, Soft = limit.Soft ?? limit.HardOrSoft, Hard = limit.HardOrSoft })
+            .Select(limit => new DockerUlimit { Name = limit.Name, Soft = limit.Soft ?? 0, Hard = limit.HardOrSoft })
             .ToList();
     }
 

@@ -55,7 +55,7 @@ public sealed class DockerVolumes(IDockerClient docker, ILogger<DockerVolumes> l
     private static VolumeRemovalRefused Refused(string name, IReadOnlyList<VolumeUser> users)
     {
         var who = string.Join(", ", users.Select(u => u.TaskName is null
-            ? $"container {u.ContainerId[..Math.Min(12, u.ContainerId.Length)]}"
+            ? $"container {ContainerIds.Short(u.ContainerId)}"
             : $"task {u.TaskName} ({(u.Running ? "running" : "exited; its container is removed after the retention")})"));
         return new VolumeRemovalRefused(name, $"Volume {name} is in use by {who}.", users);
     }

@@ -15,5 +15,5 @@ public readonly struct PlacementAsk(TaskSpec task)
 
     public HostPort[] FixedHostPorts { get; } = task.FixedHostPorts.ToArray();
 
-    public Mount[] HostMounts { get; } = task.MountsOrEmpty.Where(mount => mount.IsHost).ToArray();
+    public Mount[] HostMounts { get; } = task.HostMounts.ToArray();
 }

@@ -29,6 +29,6 @@ public sealed class TaskStartedConsumer(StateTransaction transaction, TaskLifecy
             }
             if (task.State == TaskState.Running)
                 return; // a duplicate report
-            lifecycle.RecordStart(task, report.ContainerId, report.Ports, report.StartedAt, $"container {report.ContainerId[..12]} started");
+            lifecycle.RecordStart(task, report.ContainerId, report.Ports, report.StartedAt, $"container {ContainerIds.Short(report.ContainerId)} started");
         }, context.CancellationToken);
 }

@@ -54,6 +54,12 @@ public sealed class AgentOptions
     /// <summary>Lets a task turn off no-new-privileges (<c>noNewPrivileges: false</c>); off, such a task fails to start here.</summary>
     public bool AllowPrivilegeEscalation { get; set; }
 
+    /// <summary>
+    /// Where a published port with <c>hostPort: 0</c> gets its host port: the agent picks a free one in this range before
+    /// it creates the container, so the task is told its port. Keep fixed host ports out of it.
+    /// </summary>
+    public PortRange DynamicPorts { get; set; } = new();
+
     /// <summary>Held back from placement for the host itself.</summary>
     public ResourceAmounts Reserved { get; set; } = new();
 
@@ -67,6 +73,13 @@ public sealed class AgentOptions
 
         /// <summary>Tasks may only mount it read-only.</summary>
         public bool ReadOnly { get; set; }
+    }
+
+    public sealed class PortRange
+    {
+        public int Min { get; set; } = 20000;
+
+        public int Max { get; set; } = 32000;
     }
 
     public sealed class ResourceAmounts

@@ -19,7 +19,8 @@ public sealed class ContainerRuntimeTests : IAsyncLifetime
     private readonly NodeIdentity _node = new(Guid.NewGuid(), "runtime-test");
     private readonly AgentOptions _options = new() { PullMissingImages = false };
     private DockerContainerRuntime Runtime => new(
-        _docker, _node, Options.Create(_options), KernelOomLog.Shared, NullLogger<DockerContainerRuntime>.Instance);
+        _docker, _node, Options.Create(_options), new HostPortPicker(_docker, Options.Create(_options)), KernelOomLog.Shared,
+        NullLogger<DockerContainerRuntime>.Instance);
 
     public ContainerRuntimeTests() => KernelOomLog.Shared.EnsureStarted(NullLogger.Instance);
 

@@ -74,7 +74,7 @@ public sealed class TaskLifecycleTests(ClusterFixture cluster)
         Assert.Contains("GREETING=the task", container.Config.Env);
 
         // Its published port answers on this host.
-        Assert.Equal("hello from the task\n", await FetchAsync($"http://127.0.0.1:{hostPort}/index.html"));
+        Assert.Equal("hello from the task\n", await TaskHttp.FetchAsync($"http://127.0.0.1:{hostPort}/index.html"));
 
         var stop = await cluster.Api.DeleteAsync($"/api/tasks/{submitted.Id}");
         Assert.Equal(HttpStatusCode.Accepted, stop.StatusCode);
@@ -222,22 +222,5 @@ public sealed class TaskLifecycleTests(ClusterFixture cluster)
         var completed = await cluster.WaitForStateAsync(submitted.Id, TaskState.Completed);
         Assert.Equal("stopped by user", completed.Message);
         Assert.Empty(await cluster.ContainersOfTaskAsync(submitted.Id));
-    }
-
-    private static async Task<string> FetchAsync(string url)
-    {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        for (var attempt = 0; ; attempt++)
-        {
-            try
-            {
-                return await http.GetStringAsync(url);
-            }
-            catch (HttpRequestException) when (attempt < 50)
-            {
-                // httpd may still be binding its socket just after the container started.
-                await Task.Delay(100);
-            }
-        }
     }
 }

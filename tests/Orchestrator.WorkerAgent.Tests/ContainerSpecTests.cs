@@ -54,11 +54,27 @@ public class ContainerSpecTests
         var spec = new TaskSpec { Name = "web", Image = "busybox", Ports = [new PortMapping { ContainerPort = 8080, HostPort = 31522 }] };
         var launch = Launch(spec, "web", 1);
 
-        var env = ContainerSpec.Environment(launch, Node);
+        var env = ContainerSpec.Environment(launch, Node, spec.PortsOrEmpty);
 
         Assert.Contains($"ORCHESTRATOR_TASK_ID={launch.TaskId}", env);
         Assert.Contains("ORCHESTRATOR_SLOT=1", env);
         Assert.Contains("ORCHESTRATOR_NODE_NAME=node-a", env);
         Assert.Contains("ORCHESTRATOR_PORT_8080=31522", env);
+    }
+
+    [Fact]
+    public void A_port_the_agent_picked_is_published_and_told_but_the_spec_label_keeps_it_to_the_node()
+    {
+        var spec = new TaskSpec { Name = "web", Image = "busybox", Ports = [new PortMapping { ContainerPort = 8080 }] };
+        var decided = new[] { new PortMapping { ContainerPort = 8080, HostPort = 20417 } };
+
+        var parameters = ContainerSpec.From(Launch(spec), Node, new AgentOptions(), decided);
+
+        Assert.Equal("20417", Assert.Single(parameters.HostConfig.PortBindings["8080/tcp"]).HostPort);
+        Assert.Contains("ORCHESTRATOR_PORT_8080=20417", parameters.Env);
+        // An adopted container's spec is the user's, so a replacement picks its port afresh.
+        Assert.Equal(0, Assert.Single(ContainerLabels.ReadSpec(parameters.Labels)!.PortsOrEmpty).HostPort);
+        // While it is stopped, the engine lists no port for it: its label keeps the port from other tasks.
+        Assert.Equal([HostPort.Of(20417, "tcp")], ContainerLabels.ReadHostPorts(parameters.Labels));
     }
 }

@@ -33,6 +33,7 @@ public static class WorkerAgentExtensions
             KernelOomLog.Shared.EnsureStarted(services.GetRequiredService<ILogger<KernelOomLog>>());
             return KernelOomLog.Shared;
         });
+        builder.Services.AddSingleton<HostPortPicker>();
         builder.Services.AddSingleton<IContainerRuntime, DockerContainerRuntime>();
         builder.Services.AddSingleton<DockerVolumes>();
         builder.Services.AddSingleton(new HostResourceReader(options.DataPath));

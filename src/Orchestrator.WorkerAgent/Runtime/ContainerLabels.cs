@@ -17,7 +17,13 @@ public static class ContainerLabels
     public const string Attempt = "orchestrator.attempt";
     public const string Spec = "orchestrator.spec";
 
-    public static Dictionary<string, string> For(Guid taskId, TaskSpec spec, Guid nodeId, int attempt)
+    /// <summary>
+    /// The host ports the container publishes (<c>20417/tcp,20418/udp</c>). The engine lists a container's ports only
+    /// while it runs; this keeps a stopped one's, so a port is not handed to another task while this one waits to restart.
+    /// </summary>
+    public const string HostPorts = "orchestrator.host-ports";
+
+    public static Dictionary<string, string> For(Guid taskId, TaskSpec spec, Guid nodeId, int attempt, IReadOnlyList<PortMapping> ports)
     {
         // The user's labels first, so that ours always win.
         var labels = new Dictionary<string, string>(spec.Labels ?? new Dictionary<string, string>())
@@ -28,6 +34,9 @@ public static class ContainerLabels
             [Attempt] = attempt.ToString(CultureInfo.InvariantCulture),
             [Spec] = JsonSerializer.Serialize(spec, ContractJson.Options),
         };
+        var hostPorts = ports.Where(port => port.HostPort > 0).Select(port => HostPort.Of(port.HostPort, port.Protocol).ToString()).ToList();
+        if (hostPorts.Count > 0)
+            labels[HostPorts] = string.Join(',', hostPorts);
         return labels;
     }
 
@@ -38,6 +47,19 @@ public static class ContainerLabels
         return labels is not null
             && labels.TryGetValue(TaskId, out var id) && Guid.TryParse(id, out taskId)
             && labels.TryGetValue(Attempt, out var number) && int.TryParse(number, CultureInfo.InvariantCulture, out attempt);
+    }
+
+    /// <summary>The ports <see cref="HostPorts"/> names; none when the label is missing or unreadable.</summary>
+    public static IEnumerable<HostPort> ReadHostPorts(IDictionary<string, string>? labels)
+    {
+        if (labels is null || !labels.TryGetValue(HostPorts, out var list))
+            yield break;
+        foreach (var entry in list.Split(',', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var parts = entry.Split('/');
+            if (parts.Length == 2 && int.TryParse(parts[0], CultureInfo.InvariantCulture, out var port))
+                yield return HostPort.Of(port, parts[1]);
+        }
     }
 
     public static TaskSpec? ReadSpec(IDictionary<string, string>? labels)

@@ -19,12 +19,17 @@ public static class ContainerSpec
 
     private const long MiB = 1024 * 1024;
 
+    /// <param name="ports">
+    /// The spec's ports with their host ports decided (<see cref="HostPortPicker"/>); without them, a port with host
+    /// port 0 is left to the engine, which picks one only at start, and the task is not told it.
+    /// </param>
     /// <exception cref="ContainerStartException">The task mounts a host volume this node does not offer as asked.</exception>
-    public static CreateContainerParameters From(ContainerLaunch launch, NodeIdentity node, AgentOptions options)
+    public static CreateContainerParameters From(
+        ContainerLaunch launch, NodeIdentity node, AgentOptions options, IReadOnlyList<PortMapping>? ports = null)
     {
         var spec = launch.Spec;
         var resources = spec.Requested;
-        var ports = spec.PortsOrEmpty;
+        ports ??= spec.PortsOrEmpty;
         var hostConfig = new HostConfig
         {
             NanoCPUs = resources.NanoCpus,
@@ -49,15 +54,18 @@ public static class ContainerSpec
             User = spec.User,
             StopSignal = spec.StopSignal,
             StopTimeout = spec.StopTimeout,
-            Env = Environment(launch, node),
-            Labels = ContainerLabels.For(launch.TaskId, spec, node.Id, launch.Attempt),
+            Env = Environment(launch, node, ports),
+            Labels = ContainerLabels.For(launch.TaskId, spec, node.Id, launch.Attempt, ports),
             ExposedPorts = ports.ToDictionary(PortKey, _ => new EmptyStruct()),
             HostConfig = hostConfig,
         };
     }
 
-    /// <summary>The user's variables, then the task's runtime facts, as Nomad's <c>NOMAD_*</c>.</summary>
-    public static List<string> Environment(ContainerLaunch launch, NodeIdentity node)
+    /// <summary>
+    /// The user's variables, then the task's runtime facts, as Nomad's <c>NOMAD_*</c>: a port's variable holds the host
+    /// port decided in <paramref name="ports"/>.
+    /// </summary>
+    public static List<string> Environment(ContainerLaunch launch, NodeIdentity node, IReadOnlyList<PortMapping> ports)
     {
         var env = (launch.Spec.Env ?? new Dictionary<string, string>()).Select(pair => $"{pair.Key}={pair.Value}").ToList();
         env.Add($"{EnvPrefix}TASK_ID={launch.TaskId}");
@@ -69,7 +77,7 @@ public static class ContainerSpec
         }
         env.Add($"{EnvPrefix}NODE_ID={node.Id}");
         env.Add($"{EnvPrefix}NODE_NAME={node.Name}");
-        foreach (var port in launch.Spec.PortsOrEmpty.Where(p => p.HostPort > 0))
+        foreach (var port in ports.Where(p => p.HostPort > 0))
         {
             var suffix = port.Protocol == "udp" ? "_UDP" : "";
             env.Add($"{EnvPrefix}PORT_{port.ContainerPort}{suffix}={port.HostPort}");

@@ -5,6 +5,7 @@ using Docker.DotNet;
 using Docker.DotNet.Models;
 using Microsoft.Extensions.Options;
 using Orchestrator.Contracts;
+using Orchestrator.Domain.Tasks;
 using Orchestrator.WorkerAgent.Host;
 using ContractPortBinding = Orchestrator.Contracts.PortBinding;
 using DockerPortBinding = Docker.DotNet.Models.PortBinding;
@@ -12,34 +13,64 @@ using DockerPortBinding = Docker.DotNet.Models.PortBinding;
 namespace Orchestrator.WorkerAgent.Runtime;
 
 /// <summary>Runs tasks as Docker containers through the Engine API, each engine call under a span of its own.</summary>
-public sealed class DockerContainerRuntime(IDockerClient docker, NodeIdentity node, IOptions<AgentOptions> options, KernelOomLog kernelLog,
-    ILogger<DockerContainerRuntime> logger)
+public sealed class DockerContainerRuntime(IDockerClient docker, NodeIdentity node, IOptions<AgentOptions> options, HostPortPicker portPicker,
+    KernelOomLog kernelLog, ILogger<DockerContainerRuntime> logger)
     : IContainerRuntime
 {
     /// <summary>
     /// Creates and starts the attempt's container. Its name is the attempt's, so a repeated start meets the
     /// container the first one made (the engine refuses the name) and starts it only if it never ran: idempotent
     /// without listing the node's containers first. The engine is asked about the container afterwards only when
-    /// the task publishes ports, whose host side it may have chosen.
+    /// the task publishes ports. A port the agent picked that turns out to be held outside the engine costs one
+    /// more create, with other ports.
     /// </summary>
     public async Task<ContainerStatus> StartAsync(ContainerLaunch launch, Func<string, Task> reportStep, CancellationToken cancellationToken)
     {
         await EnsureVolumesAsync(launch, cancellationToken);
-        var containerId = await CreateAsync(launch, reportStep, cancellationToken);
-        if (containerId is null)
+        var refused = new HashSet<HostPort>();
+        for (var bind = 1; ; bind++)
         {
-            var existing = await FindAsync(launch.TaskId, launch.Attempt, cancellationToken)
-                ?? throw new ContainerStartException($"a container named for attempt {launch.Attempt} exists but is not this node's, or is being removed");
-            if (existing.State != "created")
-                return await InspectAsync(existing.ID, cancellationToken);
-            containerId = existing.ID;
+            var ports = await portPicker.DecideAsync(launch.Spec.PortsOrEmpty, refused, cancellationToken);
+            var containerId = await CreateAsync(launch, ports, reportStep, cancellationToken);
+            if (containerId is null)
+            {
+                var existing = await FindAsync(launch.TaskId, launch.Attempt, cancellationToken)
+                    ?? throw new ContainerStartException($"a container named for attempt {launch.Attempt} exists but is not this node's, or is being removed");
+                if (existing.State != "created")
+                    return await InspectAsync(existing.ID, cancellationToken);
+                containerId = existing.ID;
+            }
+            try
+            {
+                await StartContainerAsync(containerId, cancellationToken);
+            }
+            catch (ContainerStartException error) when (bind < MaxBindTries && IsPortTaken(error) && Picked(launch, ports).Any())
+            {
+                logger.LogInformation("A host port picked for task {TaskId} is taken outside the engine; picking again", launch.TaskId);
+                refused.UnionWith(Picked(launch, ports));
+                await RemoveAsync(containerId, cancellationToken);
+                continue;
+            }
+            var started = DateTimeOffset.UtcNow;
+            return ports.Count > 0
+                ? await InspectAsync(containerId, cancellationToken)
+                : new ContainerStatus(containerId, [], started, Exit: null);
         }
-        await StartContainerAsync(containerId, cancellationToken);
-        var started = DateTimeOffset.UtcNow;
-        return launch.Spec.PortsOrEmpty.Count > 0
-            ? await InspectAsync(containerId, cancellationToken)
-            : new ContainerStatus(containerId, [], started, Exit: null);
     }
+
+    private const int MaxBindTries = 5;
+
+    /// <summary>The host ports the agent chose for the ports the task left to the node.</summary>
+    private static IEnumerable<HostPort> Picked(ContainerLaunch launch, IReadOnlyList<PortMapping> decided) =>
+        launch.Spec.PortsOrEmpty.Zip(decided)
+            .Where(pair => pair.First.HostPort == 0)
+            .Select(pair => HostPort.Of(pair.Second.HostPort, pair.Second.Protocol));
+
+    /// <summary>The engine's words when a published port is bound already, by a container or by another process.</summary>
+    private static bool IsPortTaken(ContainerStartException error) =>
+        error.InnerException is DockerApiException { ResponseBody: var body }
+        && (body.Contains("port is already allocated", StringComparison.OrdinalIgnoreCase)
+            || body.Contains("address already in use", StringComparison.OrdinalIgnoreCase));
 
     public async Task<ContainerExit> WaitAsync(string containerId, CancellationToken cancellationToken)
     {
@@ -247,13 +278,14 @@ public sealed class DockerContainerRuntime(IDockerClient docker, NodeIdentity no
     }
 
     /// <summary>The new container's id, or null when the attempt's container already exists.</summary>
-    private async Task<string?> CreateAsync(ContainerLaunch launch, Func<string, Task> reportStep, CancellationToken cancellationToken)
+    private async Task<string?> CreateAsync(
+        ContainerLaunch launch, IReadOnlyList<PortMapping> ports, Func<string, Task> reportStep, CancellationToken cancellationToken)
     {
         using var activity = AgentTelemetry.Source.StartActivity("docker create");
         activity?.SetTag("container.image", launch.Spec.Image);
         try
         {
-            var response = await docker.Containers.CreateContainerAsync(ContainerSpec.From(launch, node, options.Value), cancellationToken);
+            var response = await docker.Containers.CreateContainerAsync(ContainerSpec.From(launch, node, options.Value, ports), cancellationToken);
             activity?.SetTag("container.id", response.ID);
             return response.ID;
         }
@@ -261,7 +293,7 @@ public sealed class DockerContainerRuntime(IDockerClient docker, NodeIdentity no
         {
             await reportStep($"pulling image {launch.Spec.Image}");
             await PullAsync(launch.Spec.Image, cancellationToken);
-            var response = await docker.Containers.CreateContainerAsync(ContainerSpec.From(launch, node, options.Value), cancellationToken);
+            var response = await docker.Containers.CreateContainerAsync(ContainerSpec.From(launch, node, options.Value, ports), cancellationToken);
             activity?.SetTag("container.id", response.ID);
             return response.ID;
         }

@@ -240,6 +240,18 @@ public sealed class CliTests(ClusterFixture cluster)
         Assert.Equal("error: manager needs --api-key (or ORCHESTRATOR_API_KEY), or --allow-anonymous", result.Err.Trim());
     }
 
+    [Theory]
+    [InlineData("certs")]
+    [InlineData("certs=relative/path")]
+    [InlineData("=/etc/ssl")]
+    public async Task A_worker_with_a_malformed_host_volume_is_refused_before_it_starts(string flag)
+    {
+        var result = await RawCliAsync("worker", "--rabbitmq", "amqp://127.0.0.1:9", "--host-volume", flag);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal($"error: --host-volume takes NAME=/absolute/path or NAME=/absolute/path:ro, not '{flag}'", result.Err.Trim());
+    }
+
     [Fact]
     public async Task Manager_and_worker_started_as_processes_form_a_cluster_that_runs_a_task()
     {
@@ -248,10 +260,17 @@ public sealed class CliTests(ClusterFixture cluster)
         var api = $"http://127.0.0.1:{port}";
         var dataPath = Path.Combine(Path.GetTempPath(), $"orchestrator-cli-worker-{Guid.NewGuid():N}");
         using var manager = StartCli("manager", "--postgres", cluster.PostgresConnectionString("cli_cluster"), "--rabbitmq", rabbit, "--host", "127.0.0.1", "--port", port.ToString());
-        using var worker = StartCli("worker", "--rabbitmq", rabbit, "--name", "cli-worker", "--data-path", dataPath);
+        using var worker = StartCli("worker", "--rabbitmq", rabbit, "--name", "cli-worker", "--data-path", dataPath,
+            "--host-volume", $"scratch={Path.GetTempPath()}:ro");
         try
         {
             await ClusterFixtureBase.WaitUntilAsync(async () => (await CliAsync("nodes", "--api", api)).Out.Contains("cli-worker"));
+            var nodes = await CliAsync("nodes", "--api", api, "-o", "json");
+            using (var document = JsonDocument.Parse(nodes.Out))
+            {
+                var offered = Assert.Single(document.RootElement.EnumerateArray().Single(node => node.GetProperty("name").GetString() == "cli-worker").GetProperty("hostVolumes").EnumerateArray());
+                Assert.Equal(("scratch", true), (offered.GetProperty("name").GetString(), offered.GetProperty("readOnly").GetBoolean()));
+            }
 
             var run = await CliAsync("run", "--api", api, "--name", "via-manager", "--image", TestImages.Workload, "--wait", "--", "sleep", "300");
 

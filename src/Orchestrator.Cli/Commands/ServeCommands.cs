@@ -134,6 +134,10 @@ public sealed class WorkerSettings : CommandSettings
     [Description("A node label that tasks can require. Repeatable")]
     public string[] Labels { get; init; } = [];
 
+    [CommandOption("--host-volume <NAME=PATH>")]
+    [Description("A host path offered to tasks as host volume NAME; NAME=PATH:ro offers it read-only. Repeatable")]
+    public string[] HostVolumes { get; init; } = [];
+
     [CommandOption("--data-path <PATH>")]
     [Description("Where the node id is kept")]
     [DefaultValue("/var/lib/orchestrator-agent")]
@@ -149,11 +153,27 @@ public sealed class WorkerSettings : CommandSettings
     public long? ReserveDisk { get; init; }
 
     public override Spectre.Console.ValidationResult Validate() =>
-        string.IsNullOrWhiteSpace(RabbitMq)
-            ? Spectre.Console.ValidationResult.Error("worker needs --rabbitmq")
-            : Labels.All(l => l.IndexOf('=') > 0)
-                ? Spectre.Console.ValidationResult.Success()
-                : Spectre.Console.ValidationResult.Error("--label takes KEY=VALUE");
+        string.IsNullOrWhiteSpace(RabbitMq) ? Spectre.Console.ValidationResult.Error("worker needs --rabbitmq")
+        : !Labels.All(l => l.IndexOf('=') > 0) ? Spectre.Console.ValidationResult.Error("--label takes KEY=VALUE")
+        : HostVolumes.FirstOrDefault(v => HostVolumeFlag.TryParse(v) is null) is { } bad
+            ? Spectre.Console.ValidationResult.Error($"--host-volume takes NAME=/absolute/path or NAME=/absolute/path:ro, not '{bad}'")
+        : Spectre.Console.ValidationResult.Success();
+}
+
+/// <summary>A <c>--host-volume NAME=PATH[:ro]</c> flag: the agent's <c>Agent:HostVolumes:NAME</c>.</summary>
+public sealed record HostVolumeFlag(string Name, string Path, bool ReadOnly)
+{
+    public static HostVolumeFlag? TryParse(string flag)
+    {
+        var equals = flag.IndexOf('=');
+        if (equals <= 0)
+            return null;
+        var path = flag[(equals + 1)..];
+        var readOnly = path.EndsWith(":ro", StringComparison.Ordinal);
+        if (readOnly)
+            path = path[..^":ro".Length];
+        return System.IO.Path.IsPathFullyQualified(path) ? new HostVolumeFlag(flag[..equals], path, readOnly) : null;
+    }
 }
 
 /// <summary>orchestrator worker: a worker agent for this host's Docker engine, in the foreground.</summary>
@@ -173,6 +193,11 @@ public sealed class WorkerCommand : AsyncCommand<WorkerSettings>
         };
         foreach (var label in settings.Labels)
             configuration[$"Agent:Labels:{label[..label.IndexOf('=')]}"] = label[(label.IndexOf('=') + 1)..];
+        foreach (var volume in settings.HostVolumes.Select(flag => HostVolumeFlag.TryParse(flag)!))
+        {
+            configuration[$"Agent:HostVolumes:{volume.Name}:Path"] = volume.Path;
+            configuration[$"Agent:HostVolumes:{volume.Name}:ReadOnly"] = volume.ReadOnly ? "true" : "false";
+        }
 
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(configuration);

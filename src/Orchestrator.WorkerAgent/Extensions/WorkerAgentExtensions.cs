@@ -18,9 +18,13 @@ public static class WorkerAgentExtensions
     {
         var section = builder.Configuration.GetSection(AgentOptions.Section);
         builder.Services.AddOptions<AgentOptions>().BindConfiguration(AgentOptions.Section)
-            .ValidateSettingsOnStart(AgentOptions.Section);
+            .ValidateSettingsOnStart(AgentOptions.Section)
+            .Validate(agent => agent.DynamicPorts is { Min: >= 1, Max: <= 65535 } range && range.Min <= range.Max,
+                "Agent:DynamicPorts:Min and Agent:DynamicPorts:Max must be ports (1 to 65535), Min at most Max");
         builder.Services.AddOptions<ImageGcOptions>().BindConfiguration(ImageGcOptions.Section)
-            .ValidateSettingsOnStart(ImageGcOptions.Section);
+            .ValidateSettingsOnStart(ImageGcOptions.Section)
+            .Validate(gc => gc.LowThresholdPercent <= gc.HighThresholdPercent,
+                "Agent:ImageGc:LowThresholdPercent must be at most Agent:ImageGc:HighThresholdPercent");
         var options = section.Get<AgentOptions>() ?? new AgentOptions();
         var node = NodeIdentity.LoadOrCreate(options);
 

@@ -36,13 +36,35 @@ public static class CliApp
         }
         catch (CommandAppException error)
         {
-            errors.WriteLine($"error: {error.Message}");
+            errors.WriteLine($"error: {NameTheFlag(error.Message, args)}");
             return UsageError;
         }
         finally
         {
             Console.CancelKeyPress -= onCancel;
         }
+    }
+
+    /// <summary>
+    /// The parser's "Failed to convert 'abc' to Nullable`1." names neither the flag nor what it takes: this names the
+    /// flag the value was given to. Any other message is passed on as it is.
+    /// </summary>
+    private static string NameTheFlag(string message, IReadOnlyList<string> args)
+    {
+        const string Prefix = "Failed to convert '";
+        var end = message.IndexOf("' to ", StringComparison.Ordinal);
+        if (!message.StartsWith(Prefix, StringComparison.Ordinal) || end < Prefix.Length)
+            return message;
+        var value = message[Prefix.Length..end];
+        for (var i = 0; i < args.Count; i++)
+        {
+            var flag = args[i] == value && i > 0 && args[i - 1].StartsWith('-') ? args[i - 1]
+                : args[i].StartsWith('-') && args[i].EndsWith($"={value}", StringComparison.Ordinal) ? args[i][..args[i].IndexOf('=')]
+                : null;
+            if (flag is not null)
+                return $"{flag} does not take '{value}' (see --help for what it takes)";
+        }
+        return $"'{value}' is not a value this command takes (see --help)";
     }
 
     private static CommandApp Build(IAnsiConsole console)

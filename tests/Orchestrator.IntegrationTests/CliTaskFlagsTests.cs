@@ -2,7 +2,9 @@ using System.Text.Json;
 using Orchestrator.Cli.Client;
 using Orchestrator.Cli.Commands;
 using Orchestrator.Domain.Tasks;
+using Orchestrator.Cli;
 using Orchestrator.IntegrationTests.Infrastructure;
+using Spectre.Console;
 
 namespace Orchestrator.IntegrationTests;
 
@@ -129,4 +131,19 @@ public sealed class CliTaskFlagsTests
     [InlineData("sigusr1", "SIGUSR1")]
     public void A_stop_signal_may_be_written_as_docker_takes_it(string value, string expected) =>
         Assert.Equal(expected, RunFlags.StopSignal(value));
+
+    [Theory]
+    [InlineData("--cpu", "abc")]
+    [InlineData("--shm-size", "lots")]
+    [InlineData("--log-max-files", "1.5")]
+    public async Task A_flag_given_a_value_it_cannot_take_is_named_in_one_line_and_a_usage_error(string flag, string value)
+    {
+        var errors = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(new StringWriter()), Interactive = InteractionSupport.No });
+
+        var exit = await CliApp.RunAsync(["run", "--name", "x", "--image", "busybox", flag, value, "--api", "http://127.0.0.1:9"], console, errors);
+
+        Assert.Equal(2, exit);
+        Assert.Equal($"error: {flag} does not take '{value}' (see --help for what it takes)", errors.ToString().Trim());
+    }
 }

@@ -28,10 +28,13 @@ public static partial class ContainerOptionsValidator
         "rttime", "sigpending", "stack",
     ]);
 
-    /// <summary>The signals a container may be asked to stop with.</summary>
+    /// <summary>
+    /// The signals a container may be asked to stop with; <c>SIGRTMIN+3</c> is how systemd, as PID 1 of an image that
+    /// runs it, is asked to halt.
+    /// </summary>
     public static readonly FrozenSet<string> StopSignals = FrozenSet.ToFrozenSet(
     [
-        "SIGTERM", "SIGINT", "SIGQUIT", "SIGHUP", "SIGUSR1", "SIGUSR2", "SIGKILL", "SIGWINCH", "SIGPWR", "SIGSTOP",
+        "SIGTERM", "SIGINT", "SIGQUIT", "SIGHUP", "SIGUSR1", "SIGUSR2", "SIGKILL", "SIGWINCH", "SIGPWR", "SIGSTOP", "SIGRTMIN+3",
     ]);
 
     public const int MaxCapabilities = 64;

@@ -18,10 +18,18 @@ public sealed class DockerVolumes(IDockerClient docker, ILogger<DockerVolumes> l
         {
             Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [VolumeLabels.Source] = true } },
         }, cancellationToken);
-        var volumes = new List<VolumeDetails>();
-        foreach (var volume in (listed.Volumes ?? []).OrderBy(v => v.Name, StringComparer.Ordinal))
-            volumes.Add(Describe(volume, await UsersAsync(volume.Name, cancellationToken)));
-        return volumes;
+        if (listed.Volumes is not { Count: > 0 })
+            return [];
+        // One listing of every container, read for the volumes each mounts, rather than a listing per volume.
+        var containers = await docker.Containers.ListContainersAsync(new ContainersListParameters { All = true }, cancellationToken);
+        var users = containers
+            .SelectMany(container => (container.Mounts ?? []).Where(m => m.Type == "volume" && m.Name is not null)
+                .Select(mount => (Volume: mount.Name, User: UserOf(container))))
+            .ToLookup(use => use.Volume, use => use.User, StringComparer.Ordinal);
+        return listed.Volumes
+            .OrderBy(v => v.Name, StringComparer.Ordinal)
+            .Select(volume => Describe(volume, users[volume.Name].ToList()))
+            .ToList();
     }
 
     /// <summary>
@@ -80,14 +88,14 @@ public sealed class DockerVolumes(IDockerClient docker, ILogger<DockerVolumes> l
             All = true,
             Filters = new Dictionary<string, IDictionary<string, bool>> { ["volume"] = new Dictionary<string, bool> { [name] = true } },
         }, cancellationToken);
-        return containers
-            .Select(c => new VolumeUser(
-                c.ID,
-                ContainerLabels.TryRead(c.Labels, out var taskId, out _) ? taskId : null,
-                c.Labels is not null && c.Labels.TryGetValue(ContainerLabels.TaskName, out var taskName) ? taskName : null,
-                c.State == "running"))
-            .ToList();
+        return containers.Select(UserOf).ToList();
     }
+
+    private static VolumeUser UserOf(ContainerListResponse container) => new(
+        container.ID,
+        ContainerLabels.TryRead(container.Labels, out var taskId, out _) ? taskId : null,
+        container.Labels is not null && container.Labels.TryGetValue(ContainerLabels.TaskName, out var taskName) ? taskName : null,
+        container.State == "running");
 
     private static VolumeDetails Describe(VolumeResponse volume, IReadOnlyList<VolumeUser> users)
     {

@@ -234,6 +234,7 @@ public sealed class MountAndContainerOptionsValidationTests
     [InlineData("SIGTERM")]
     [InlineData("SIGQUIT")]
     [InlineData("SIGKILL")]
+    [InlineData("SIGRTMIN+3")]
     public void A_known_stop_signal_is_accepted(string signal) =>
         Assert.Empty(Fields(Valid with { StopSignal = signal }));
 
@@ -242,6 +243,7 @@ public sealed class MountAndContainerOptionsValidationTests
     [InlineData("")]
     [InlineData("sigterm")]
     [InlineData("15")]
+    [InlineData("SIGRTMIN+99")]
     public void An_unknown_stop_signal_is_refused(string signal) =>
         Assert.Equal(["stopSignal"], Fields(Valid with { StopSignal = signal }));
 

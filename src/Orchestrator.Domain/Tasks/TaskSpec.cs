@@ -82,11 +82,40 @@ public sealed record TaskSpec
     /// <summary>The rotation of the container's log files.</summary>
     public LogSettings? Logs { get; init; }
 
+    /// <summary>Configuration files written for the container, read-only at their targets.</summary>
+    public IReadOnlyList<TaskFile>? Files { get; init; }
+
+    /// <summary>Secrets mounted as files from memory; the spec names them, their values are never in it.</summary>
+    public IReadOnlyList<SecretFile>? Secrets { get; init; }
+
+    /// <summary>
+    /// Variables whose values are secrets, by name: <c>{"DB_PASSWORD": "db-password"}</c>. The engine keeps such a value
+    /// in the container's configuration on its node, so files (<see cref="Secrets"/>) are the safer way.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? SecretEnv { get; init; }
+
+    /// <summary><c>IfNotPresent</c>, <c>Always</c> or <c>Never</c>; by the image's tag when unset (<see cref="Tasks.ImagePullPolicy.For"/>).</summary>
+    public string? ImagePullPolicy { get; init; }
+
     /// <summary>The spec as placement sees it while its volumes hold it to <paramref name="volumeNode"/>: pinned there.</summary>
     public TaskSpec HeldTo(Guid? volumeNode) => volumeNode is { } node ? this with { NodeId = node } : this;
 
     [JsonIgnore]
     public IReadOnlyList<Mount> MountsOrEmpty => Mounts ?? [];
+
+    [JsonIgnore]
+    public IReadOnlyList<TaskFile> FilesOrEmpty => Files ?? [];
+
+    [JsonIgnore]
+    public IReadOnlyList<SecretFile> SecretsOrEmpty => Secrets ?? [];
+
+    /// <summary>Every secret the task uses, as a file or a variable, each once.</summary>
+    [JsonIgnore]
+    public IReadOnlySet<string> SecretNames =>
+        SecretsOrEmpty.Select(secret => secret.Name).Concat(SecretEnv?.Values ?? []).ToHashSet(StringComparer.Ordinal);
+
+    [JsonIgnore]
+    public string ImagePullPolicyOrDefault => Tasks.ImagePullPolicy.For(Image, ImagePullPolicy);
 
     /// <summary>The mounts of host volumes the node must offer.</summary>
     [JsonIgnore]
@@ -115,7 +144,7 @@ public sealed record TaskSpec
     [JsonIgnore]
     public IReadOnlyList<PortMapping> PortsOrEmpty => Ports ?? [];
 
-    /// <summary>The host ports this task claims on its node; a mapping without one takes whatever the engine gives.</summary>
+    /// <summary>The host ports this task claims on its node; a mapping without one takes a free port the node picks.</summary>
     [JsonIgnore]
     public IEnumerable<HostPort> FixedHostPorts => PortsOrEmpty.Where(p => p.HostPort > 0).Select(p => HostPort.Of(p.HostPort, p.Protocol));
 }

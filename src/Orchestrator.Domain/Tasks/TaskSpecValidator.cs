@@ -58,6 +58,7 @@ public static partial class TaskSpecValidator
             errors.Add("stopTimeoutSeconds", $"stopTimeoutSeconds must be between 0 and {MaxStopTimeoutSeconds}.");
         ValidateMounts(spec.Mounts, errors);
         ContainerOptionsValidator.Validate(spec, errors);
+        FilesAndSecretsValidator.Validate(spec, errors);
         return errors.ToDictionary();
     }
 
@@ -241,8 +242,7 @@ public static partial class TaskSpecValidator
                 errors.Add($"{field}.type", $"type must be '{Mount.VolumeType}', '{Mount.HostType}' or '{Mount.TmpfsType}'.");
             if (!IsAbsolutePath(mount.Target))
                 errors.Add($"{field}.target", $"target must be an absolute path of at most {MaxPathLength} characters, without '.' or '..', and not '/'.");
-            // Compared without empty segments: the engine takes /data, /data/ and //data for one target.
-            else if (!targets.Add(string.Join('/', mount.Target.Split('/', StringSplitOptions.RemoveEmptyEntries))))
+            else if (!targets.Add(ComparableTarget(mount.Target)))
                 errors.Add($"{field}.target", $"{mount.Target} is mounted twice.");
             if (mount.IsTmpfs)
             {
@@ -265,6 +265,9 @@ public static partial class TaskSpecValidator
         }
     }
 
+    /// <summary>A target as the engine compares it: /data, /data/ and //data are one target.</summary>
+    internal static string ComparableTarget(string target) => string.Join('/', target.Split('/', StringSplitOptions.RemoveEmptyEntries));
+
     /// <summary>
     /// Absolute, not the root, without '.' or '..' segments, and not absurdly long. A '.' segment is refused too, as
     /// "/." is the root to the engine and "/data/." another spelling of a target already mounted.
@@ -285,6 +288,8 @@ public static partial class TaskSpecValidator
 
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
     private static partial Regex EnvKeyPattern();
+
+    internal static bool IsEnvName(string name) => EnvKeyPattern().IsMatch(name);
 
     internal sealed class ValidationErrors
     {

@@ -11,6 +11,9 @@ using Orchestrator.StateStore.Jobs;
 using Orchestrator.StateStore.Liveness;
 using Orchestrator.StateStore.Outbox;
 using Orchestrator.StateStore.Persistence;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Orchestrator.StateStore.Secrets;
 using Orchestrator.StateStore.Security;
 using Orchestrator.StateStore.Tasks;
 using Orchestrator.StateStore.Telemetry;
@@ -58,6 +61,8 @@ public static class StateStoreExtensions
             .ValidateSettingsOnStart(ReportSenderOptions.Section);
         builder.Services.AddSingleton<ReportSenders>();
 
+        builder.AddSecretVault();
+
         builder.Services.AddOptions<JobOptions>().BindConfiguration(JobOptions.Section)
             .ValidateSettingsOnStart(JobOptions.Section);
         builder.Services.AddScoped<JobReconciler>();
@@ -68,6 +73,26 @@ public static class StateStoreExtensions
         builder.Services.AddSingleton<ClusterMetrics>();
         builder.Services.AddHostedService<ClusterMetricsCollector>();
         return builder;
+    }
+
+    /// <summary>
+    /// Secrets, when the operator gave a key: Data Protection with its key ring in StateStore's database, each key
+    /// encrypted with the operator's (<see cref="OperatorKeyXmlEncryptor"/>). Without a key the vault says why it keeps
+    /// no secrets, and a bad key stops StateStore at start with a line naming the setting.
+    /// </summary>
+    private static void AddSecretVault(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<SecretOptions>().BindConfiguration(SecretOptions.Section)
+            .ValidateSettingsOnStart(SecretOptions.Section);
+        builder.Services.AddSingleton<SecretVault>();
+        var key = OperatorKey.From(builder.Configuration.GetSection(SecretOptions.Section).Get<SecretOptions>() ?? new SecretOptions());
+        if (key is null)
+            return;
+        builder.Services.AddSingleton(key);
+        builder.Services.AddDataProtection()
+            .SetApplicationName("orchestrator-statestore")
+            .PersistKeysToDbContext<OrchestratorDbContext>();
+        builder.Services.Configure<KeyManagementOptions>(options => options.XmlEncryptor = new OperatorKeyXmlEncryptor(key));
     }
 
     /// <summary>

@@ -102,7 +102,7 @@ public sealed class JobReconciler(OrchestratorDbContext db, TaskLifecycle lifecy
 
     private static string StopReason(JobRecord job, TaskRecord task) =>
         task.JobRevision != job.Revision
-            ? $"job {job.Name} rolls out revision {job.Revision}"
+            ? $"job {job.Name} rolls out revision {job.Revision}{job.Because}"
             : $"job {job.Name} is scaled to {job.Count}";
 
     /// <summary>Whether the job may start tasks now; if not, the job's message says why.</summary>

@@ -1,10 +1,14 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Orchestrator.StateStore.Persistence.Entities;
 
 namespace Orchestrator.StateStore.Persistence;
 
-/// <summary>StateStore's database: tasks, their events, jobs, nodes and the outbox. No other service writes here.</summary>
-public sealed class OrchestratorDbContext(DbContextOptions<OrchestratorDbContext> options) : DbContext(options)
+/// <summary>
+/// StateStore's database: tasks, their events, jobs, nodes, the outbox, and secrets with the Data Protection keys
+/// that encrypt them. No other service writes here.
+/// </summary>
+public sealed class OrchestratorDbContext(DbContextOptions<OrchestratorDbContext> options) : DbContext(options), IDataProtectionKeyContext
 {
     public const string Schema = "orchestrator";
 
@@ -13,6 +17,11 @@ public sealed class OrchestratorDbContext(DbContextOptions<OrchestratorDbContext
     public DbSet<JobRecord> Jobs => Set<JobRecord>();
     public DbSet<NodeRecord> Nodes => Set<NodeRecord>();
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
+    public DbSet<SecretRecord> Secrets => Set<SecretRecord>();
+    public DbSet<SecretKeyRecord> SecretKeys => Set<SecretKeyRecord>();
+
+    /// <summary>Data Protection's key ring, each key encrypted with the operator's key (<see cref="Secrets.OperatorKeyXmlEncryptor"/>).</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -24,6 +24,9 @@ public sealed class JobRecord
     public int Count { get; private set; }
     public int Revision { get; private set; } = 1;
 
+    /// <summary>Why the current revision was made when it was not the user's new spec: e.g. a secret it uses changed.</summary>
+    public string? RevisionReason { get; private set; }
+
     public string? Message { get; private set; }
 
     /// <summary>Set while the job starts no task because its tasks keep failing: when it will start them again.</summary>
@@ -66,7 +69,21 @@ public sealed class JobRecord
 
     /// <summary>Tasks of an older revision are still live; says so unless something more pressing was said.</summary>
     public void NoteRollout() =>
-        Message ??= $"rolling out revision {Revision}, one task at a time as the new ones run";
+        Message ??= $"rolling out revision {Revision}{Because}, one task at a time as the new ones run";
+
+    /// <summary>", because ..." when the current revision has a reason of its own, else nothing.</summary>
+    public string Because => RevisionReason is null ? "" : $" because {RevisionReason}";
+
+    /// <summary>
+    /// A secret the job's tasks use has a new value: a new revision of the same spec, so the job's tasks are replaced
+    /// as a spec change would replace them, and each learns the new value at its start.
+    /// </summary>
+    public void RollOutForSecret(string secret, int version, DateTimeOffset now)
+    {
+        Revision++;
+        RevisionReason = $"secret {secret} changed to version {version}";
+        UpdatedAt = now;
+    }
 
     /// <summary>
     /// Takes a new task, and a new count if one is given (a spec without a count keeps the job's, so that changing
@@ -79,6 +96,7 @@ public sealed class JobRecord
         {
             Spec = task;
             Revision++;
+            RevisionReason = null;
         }
         Count = spec.Count ?? Count;
         UpdatedAt = now;

@@ -24,6 +24,25 @@ namespace Orchestrator.StateStore.Persistence.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("data_protection_keys", "orchestrator");
+                });
+
             modelBuilder.Entity("Orchestrator.StateStore.Persistence.Entities.JobRecord", b =>
                 {
                     b.Property<string>("Name")
@@ -45,6 +64,9 @@ namespace Orchestrator.StateStore.Persistence.Migrations
 
                     b.Property<int>("Revision")
                         .HasColumnType("integer");
+
+                    b.Property<string>("RevisionReason")
+                        .HasColumnType("text");
 
                     b.Property<string>("Spec")
                         .IsRequired()
@@ -183,6 +205,53 @@ namespace Orchestrator.StateStore.Persistence.Migrations
                     b.HasKey("Id");
 
                     b.ToTable("outbox_messages", "orchestrator");
+                });
+
+            modelBuilder.Entity("Orchestrator.StateStore.Persistence.Entities.SecretKeyRecord", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<byte[]>("ProtectedPrivateKey")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<byte[]>("PublicKey")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("secret_keys", "orchestrator");
+                });
+
+            modelBuilder.Entity("Orchestrator.StateStore.Persistence.Entities.SecretRecord", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<byte[]>("ProtectedValue")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("secrets", "orchestrator");
                 });
 
             modelBuilder.Entity("Orchestrator.StateStore.Persistence.Entities.TaskEventRecord", b =>

@@ -37,11 +37,14 @@ public static class JobsApi
     }
 
     public static async Task<Results<Created<JobDetails>, Ok<JobDetails>, ValidationProblem, ProblemHttpResult>> ApplyJobAsync(
-        string name, HttpRequest request, SpecReader reader, IRequestClient<ApplyJob> client, CancellationToken cancellationToken)
+        string name, HttpRequest request, SpecReader reader, Secrets.SecretReferences secrets, IRequestClient<ApplyJob> client,
+        CancellationToken cancellationToken)
     {
         var (spec, errors) = await reader.ReadAsync<JobSpec>(request, job => JobValidator.Validate(name, job), cancellationToken);
         if (spec is null)
             return TypedResults.ValidationProblem(errors, title: "The job is not valid.");
+        if (await secrets.MissingAsync(spec.Task!, prefix: "task.", cancellationToken) is { Count: > 0 } missing)
+            return TypedResults.ValidationProblem(missing, title: "The job is not valid.");
         var response = await client.GetResponse<JobApplied, SubmissionRefused>(new ApplyJob(name, spec), cancellationToken);
         if (response.Is(out Response<JobApplied>? applied))
             return applied.Message.Created

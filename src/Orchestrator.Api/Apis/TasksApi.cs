@@ -49,6 +49,8 @@ public static class TasksApi
         var (spec, errors) = await services.Reader.ReadAsync<TaskSpec>(request, TaskSpecValidator.Validate, cancellationToken);
         if (spec is null)
             return TypedResults.ValidationProblem(errors, title: "The task spec is not valid.");
+        if (await services.Secrets.MissingAsync(spec, prefix: "", cancellationToken) is { Count: > 0 } missing)
+            return TypedResults.ValidationProblem(missing, title: "The task spec is not valid.");
         // Random rather than sequential ids, so that a short prefix tells tasks apart, as docker's do.
         var response = await services.Submit.GetResponse<TaskDetails, SubmissionRefused>(new SubmitTask(Guid.NewGuid(), spec), cancellationToken);
         if (response.Is(out Response<TaskDetails>? accepted))
@@ -185,6 +187,7 @@ public sealed class TaskApiServices
 {
     public required SpecReader Reader { get; init; }
     public required IRequestClient<SubmitTask> Submit { get; init; }
+    public required Secrets.SecretReferences Secrets { get; init; }
     public required IRequestClient<CancelTask> Cancel { get; init; }
     public required IRequestClient<GetTask> Get { get; init; }
     public required IRequestClient<ListTasks> List { get; init; }

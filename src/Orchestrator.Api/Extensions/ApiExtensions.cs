@@ -47,6 +47,9 @@ public static class ApiExtensions
         builder.Services.AddOpenApi(options => options.AddDocumentTransformer<ApiKeySecuritySchemeTransformer>());
         builder.Services.AddSingleton<Apis.SpecReader>();
         builder.Services.AddScoped<Apis.TaskLogStreamer>();
+        builder.Services.AddSingleton<Secrets.SecretSealer.IntakeKeyCache>();
+        builder.Services.AddScoped<Secrets.SecretSealer>();
+        builder.Services.AddScoped<Secrets.SecretReferences>();
         builder.Services.AddSingleton<ReplyEndpoint>();
         builder.Services.AddHostedService(services => services.GetRequiredService<ReplyEndpoint>());
         return builder;
@@ -69,6 +72,10 @@ public static class ApiExtensions
         bus.AddRequestClient<DeleteJob>(StateStoreTimeout);
         bus.AddRequestClient<GetJob>(StateStoreTimeout);
         bus.AddRequestClient<ListJobs>(StateStoreTimeout);
+        bus.AddRequestClient<GetSecretIntakeKey>(StateStoreTimeout);
+        bus.AddRequestClient<SetSecret>(StateStoreTimeout);
+        bus.AddRequestClient<ListSecrets>(StateStoreTimeout);
+        bus.AddRequestClient<DeleteSecret>(StateStoreTimeout);
         return bus;
     }
 
@@ -93,6 +100,7 @@ public static class ApiExtensions
         api.MapTasksApi();
         api.MapNodesApi().MapNodeVolumesApi();
         api.MapJobsApi();
+        api.MapSecretsApi();
         return app;
     }
 }

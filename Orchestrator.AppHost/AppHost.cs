@@ -18,8 +18,13 @@ var messaging = builder.AddRabbitMQ("messaging")
     .WithHttpEndpoint(targetPort: 15672, name: "management")
     .WithLifetime(ContainerLifetime.Persistent);
 
+// The key that encrypts the secrets' key ring (StateStore:Secrets:Key), kept in the user secrets like the api key:
+// the database's secrets open only with it.
+var secretsKey = builder.AddParameter("secrets-key", new GenerateParameterDefault { MinLength = 44, Special = false }, secret: true, persist: true);
+
 // The control plane.
 var stateStore = builder.AddProject<Projects.Orchestrator_StateStore>("statestore")
+    .WithEnvironment("StateStore__Secrets__Key", secretsKey)
     .WithReference(database).WaitFor(database)
     .WithReference(messaging).WaitFor(messaging);
 

@@ -61,14 +61,17 @@ USER="$QUEUE"
 PASSWORD="$(head -c 24 /dev/urandom | base64 | tr -d '/+=' | head -c 32)"
 
 # What the agent declares, binds and writes to:
-#  - its own queue and exchange, and the error and skipped queues MassTransit adds beside them;
+#  - its own queue and exchange, the error and skipped queues MassTransit adds beside them, and the queue its
+#    answers come to (-answers: StateStore's answer to its request for a task's secrets);
 #  - the exchanges of the events it publishes (MassTransit names them Namespace:Type);
+#  - the exchange of the one request it makes, for a task's secrets at its start (StateStore's get-task-secrets);
 #  - the Api's reply queues (*_bus_*), where it answers a request for a task's logs.
 # It reads only its own queues: another node's commands, StateStore's queues and every reply queue stay closed.
-OWN="$QUEUE(_error|_skipped)?"
+OWN="$QUEUE(_error|_skipped|-answers)?"
 EVENTS='Orchestrator\.Contracts:(NodeHeartbeat|TaskStarted|TaskExited|TaskRestarted|TaskHealthChanged|TaskProgressed)'
+REQUESTS='get-task-secrets'
 REPLIES='.+_bus_.+'
-CONFIGURE="^($OWN|$EVENTS|$REPLIES)\$"
+CONFIGURE="^($OWN|$EVENTS|$REQUESTS|$REPLIES)\$"
 WRITE="$CONFIGURE"
 READ="^$OWN\$"
 

@@ -3,7 +3,7 @@ using Orchestrator.WorkerAgent.Extensions;
 var builder = Host.CreateApplicationBuilder(args);
 
 builder.AddServiceDefaults();
-builder.AddWorkerAgent();
-builder.AddOrchestratorBus(bus => bus.AddWorkerAgentConsumers());
+var node = builder.AddWorkerAgent();
+builder.AddWorkerAgentBus(node);
 
 builder.Build().Run();

@@ -40,8 +40,8 @@ public static class InProcessServices
     {
         var builder = HostBuilder("Orchestrator.WorkerAgent", configuration, settings ?? InProcessHostSettings.Production);
         builder.AddServiceDefaults();
-        builder.AddWorkerAgent();
-        builder.AddOrchestratorBus(bus => bus.AddWorkerAgentConsumers());
+        var node = builder.AddWorkerAgent();
+        builder.AddWorkerAgentBus(node);
         return builder.Build();
     }
 

@@ -202,15 +202,16 @@ public sealed class WorkerCommand : AsyncCommand<WorkerSettings>
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(configuration);
         builder.AddServiceDefaults();
+        NodeIdentity node;
         try
         {
-            builder.AddWorkerAgent();
+            node = builder.AddWorkerAgent();
         }
         catch (InvalidOperationException error)
         {
             throw new CliException($"could not start: {error.Message}");
         }
-        builder.AddOrchestratorBus(bus => bus.AddWorkerAgentConsumers());
+        builder.AddWorkerAgentBus(node);
         await ManagerCommand.ServeAsync(builder.Build(), cancellationToken);
         return 0;
     }

@@ -8,8 +8,8 @@ public sealed class SecretOptions
     public const string Section = "StateStore:Secrets";
 
     /// <summary>
-    /// The operator's key, 32 random bytes in base64 (<c>head -c 32 /dev/urandom | base64</c>). It encrypts the key
-    /// ring that encrypts every secret, so without it nothing in the database opens. Unset, StateStore keeps no
+    /// The operator's key: at least 32 characters, random (<c>head -c 32 /dev/urandom | base64</c>). It encrypts the
+    /// key ring that encrypts every secret, so without it nothing in the database opens. Unset, StateStore keeps no
     /// secrets and refuses tasks that use them.
     /// </summary>
     public string? Key { get; set; }
@@ -18,7 +18,8 @@ public sealed class SecretOptions
 /// <summary>The operator's key, read from <see cref="SecretOptions.Key"/>, and a short id that tells keys apart without showing them.</summary>
 public sealed class OperatorKey
 {
-    public const int Length = 32;
+    public const int MinLength = 32;
+    private const int KeyBytes = 32;
 
     private OperatorKey(byte[] bytes)
     {
@@ -26,19 +27,21 @@ public sealed class OperatorKey
         Id = Convert.ToHexStringLower(SHA256.HashData(bytes))[..16];
     }
 
+    /// <summary>The AES-256 key, derived from the setting with HKDF-SHA256, so any long random text serves.</summary>
     public byte[] Bytes { get; }
 
     public string Id { get; }
 
-    /// <summary>The key, null when unset; a value that is not 32 bytes of base64 is an error naming the setting.</summary>
+    /// <summary>The key, null when unset; one shorter than <see cref="MinLength"/> is an error naming the setting.</summary>
     public static OperatorKey? From(SecretOptions options)
     {
         if (string.IsNullOrWhiteSpace(options.Key))
             return null;
-        var bytes = new byte[Length + 1];
-        if (!Convert.TryFromBase64String(options.Key.Trim(), bytes, out var written) || written != Length)
+        var text = options.Key.Trim();
+        if (text.Length < MinLength)
             throw new InvalidOperationException(
-                $"{SecretOptions.Section}:Key must be {Length} random bytes in base64 (head -c {Length} /dev/urandom | base64).");
-        return new OperatorKey(bytes[..Length]);
+                $"{SecretOptions.Section}:Key must be at least {MinLength} random characters (head -c 32 /dev/urandom | base64).");
+        return new OperatorKey(HKDF.DeriveKey(HashAlgorithmName.SHA256, System.Text.Encoding.UTF8.GetBytes(text), KeyBytes,
+            info: "orchestrator operator key"u8.ToArray()));
     }
 }

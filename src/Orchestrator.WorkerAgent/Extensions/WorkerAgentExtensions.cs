@@ -38,6 +38,7 @@ public static class WorkerAgentExtensions
             return KernelOomLog.Shared;
         });
         builder.Services.AddSingleton<HostPortPicker>();
+        builder.Services.AddSingleton<ITaskSecrets, BusTaskSecrets>();
         builder.Services.AddSingleton<IContainerRuntime, DockerContainerRuntime>();
         builder.Services.AddSingleton<DockerVolumes>();
         builder.Services.AddSingleton(new HostResourceReader(options.DataPath));
@@ -52,6 +53,18 @@ public static class WorkerAgentExtensions
         builder.Services.AddHostedService<ImageJanitor>();
         return node;
     }
+
+    /// <summary>
+    /// The agent's bus: its consumers, on the node's queue, and its own endpoint for answers (to its requests for a
+    /// task's secrets) named after the node too, so that a broker user of the node's own may read it and no other.
+    /// </summary>
+    public static TBuilder AddWorkerAgentBus<TBuilder>(this TBuilder builder, NodeIdentity node) where TBuilder : IHostApplicationBuilder =>
+        builder.AddOrchestratorBus(
+            bus => bus.AddWorkerAgentConsumers(),
+            (_, rabbit) => rabbit.OverrideDefaultBusEndpointQueueName(AnswersQueue(node.Id)));
+
+    /// <summary>Where the agent of <paramref name="nodeId"/> receives answers to its own requests.</summary>
+    public static string AnswersQueue(Guid nodeId) => $"{AgentQueue.Name(nodeId)}-answers";
 
     /// <summary>
     /// The agent's consumers: every consumer in this assembly, each on the node's own queue, as its definition beside

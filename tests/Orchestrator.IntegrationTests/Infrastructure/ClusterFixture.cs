@@ -84,6 +84,8 @@ public abstract class ClusterFixtureBase : IAsyncLifetime
             // Tests that stop an agent expect its node Down within the TTL, however soon after the cluster started.
             ["StateStore:Liveness:StartupGrace"] = "00:00:01",
             ["StateStore:Jobs:ReconcileInterval"] = "00:00:01",
+            // The operator's key for secrets: new for every cluster, as the database is.
+            ["StateStore:Secrets:Key"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
             ["Logging:LogLevel:Default"] = "Warning",
             ["Api:Keys:tests"] = ApiKey,
             ["Api:ReadOnlyKeys:viewer"] = ReadOnlyApiKey,

@@ -141,6 +141,20 @@ public static class CliApp
                     .WithDescription("Remove a volume and its data; refused while any container, a stopped one too, references it")
                     .WithExample("node", "rm-volume", "worker-2", "pgdata");
             });
+            config.AddBranch("secret", secret =>
+            {
+                secret.SetDescription("Secrets: values tasks mount as files (secrets) or take as variables (secretEnv); never shown again");
+                secret.AddCommand<SecretSetCommand>("set")
+                    .WithDescription("Create a secret or give it a new value, from a file or standard input; the jobs that use it roll out")
+                    .WithExample("secret", "set", "db-password", "--from-file", "./db-password.txt")
+                    .WithExample("secret", "set", "api-token");
+                secret.AddCommand<SecretListCommand>("ls")
+                    .WithDescription("Every secret: version, last change and who uses it (names only for a read-only key)")
+                    .WithExample("secret", "ls");
+                secret.AddCommand<SecretRemoveCommand>("rm")
+                    .WithDescription("Remove a secret; refused while a live task or a job uses it")
+                    .WithExample("secret", "rm", "db-password");
+            });
             config.AddCommand<ManagerCommand>("manager")
                 .WithDescription("Run the control plane (Api, StateStore, Scheduler) in the foreground")
                 .WithExample("manager", "--postgres", "Host=localhost;Database=orchestrator;Username=postgres;Password=secret", "--rabbitmq", "amqp://guest:guest@localhost:5672");

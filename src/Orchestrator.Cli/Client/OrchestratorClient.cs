@@ -103,6 +103,22 @@ public sealed class OrchestratorClient(HttpClient http)
         await EnsureSuccessAsync(response, cancellationToken);
     }
 
+    /// <summary>Sets a secret's value, sent as base64 so that its bytes arrive as they are; whether it was new.</summary>
+    public async Task<(SecretDetails Secret, bool Created)> SetSecretAsync(string name, byte[] value, CancellationToken cancellationToken)
+    {
+        var body = JsonContent.Create(new { valueBase64 = Convert.ToBase64String(value) });
+        using var request = new HttpRequestMessage(HttpMethod.Put, $"api/secrets/{Uri.EscapeDataString(name)}") { Content = body };
+        using var response = await CallAsync(() => http.SendAsync(request, cancellationToken));
+        await EnsureSuccessAsync(response, cancellationToken);
+        return ((await response.Content.ReadFromJsonAsync<SecretDetails>(Json, cancellationToken))!, response.StatusCode == HttpStatusCode.Created);
+    }
+
+    public Task<List<SecretDetails>> ListSecretsAsync(CancellationToken cancellationToken) =>
+        SendAsync<List<SecretDetails>>(HttpMethod.Get, "api/secrets", null, cancellationToken);
+
+    public Task<SecretDetails> DeleteSecretAsync(string name, CancellationToken cancellationToken) =>
+        SendAsync<SecretDetails>(HttpMethod.Delete, $"api/secrets/{Uri.EscapeDataString(name)}", null, cancellationToken);
+
     /// <summary>Copies the task's logs to <paramref name="output"/>; with follow, until the task ends or the token fires.</summary>
     public async Task CopyLogsAsync(Guid id, int? tail, bool follow, TextWriter output, CancellationToken cancellationToken)
     {

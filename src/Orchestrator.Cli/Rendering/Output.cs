@@ -88,6 +88,24 @@ public static class Output
         return table;
     }
 
+    /// <summary>Secrets without values; a read-only key gets names only, and the other columns show "-".</summary>
+    public static Table SecretTable(IEnumerable<SecretDetails> secrets)
+    {
+        var table = new Table().Border(TableBorder.Simple).AddColumns("NAME", "VERSION", "UPDATED", "USED BY");
+        foreach (var secret in secrets)
+        {
+            var users = (secret.UsedByJobs ?? []).Select(job => $"job {job}")
+                .Concat(secret.UsedByTasks is { Count: > 0 } tasks ? [$"{tasks.Count} task{(tasks.Count > 1 ? "s" : "")}"] : [])
+                .ToList();
+            table.AddRow(
+                Markup.Escape(secret.Name),
+                secret.Version?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-",
+                secret.UpdatedAt?.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture) ?? "-",
+                secret.UsedByTasks is null ? "-" : users.Count == 0 ? "[grey]nothing[/]" : Markup.Escape(string.Join(", ", users)));
+        }
+        return table;
+    }
+
     public static Table JobTable(IEnumerable<JobDetails> jobs)
     {
         var table = new Table().Border(TableBorder.Simple).AddColumns("NAME", "RUNNING", "TASKS", "REVISION", "IMAGE", "MESSAGE");

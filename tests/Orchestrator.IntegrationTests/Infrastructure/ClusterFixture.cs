@@ -241,6 +241,9 @@ public abstract class ClusterFixtureBase : IAsyncLifetime
     /// </summary>
     public Task ExecuteSqlAsync(string sql) => _database.ExecuteSqlAsync(sql);
 
+    /// <inheritdoc cref="TestDatabase.DumpAllAsync"/>
+    public Task<string> DumpDatabaseAsync() => _database.DumpAllAsync();
+
     /// <summary>A port nothing listens on at the moment, on 127.0.0.1.</summary>
     public static int FreeLoopbackPort()
     {

@@ -64,5 +64,15 @@ public sealed class TestDatabase : IAsyncDisposable
         await command.ExecuteNonQueryAsync();
     }
 
+    /// <summary>Everything the server holds, as <c>pg_dumpall</c> writes it: what an attacker with a copy of the database sees.</summary>
+    public async Task<string> DumpAllAsync()
+    {
+        var user = new Npgsql.NpgsqlConnectionStringBuilder(_container.GetConnectionString()).Username;
+        var dump = await _container.ExecAsync(["pg_dumpall", "--username", user!]);
+        if (dump.ExitCode != 0)
+            throw new InvalidOperationException($"pg_dumpall failed: {dump.Stderr}");
+        return dump.Stdout;
+    }
+
     public ValueTask DisposeAsync() => _container.DisposeAsync();
 }

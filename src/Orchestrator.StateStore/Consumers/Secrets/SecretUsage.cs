@@ -6,7 +6,7 @@ using Orchestrator.StateStore.Tasks;
 
 namespace Orchestrator.StateStore.Consumers.Secrets;
 
-/// <summary>Which live tasks and which jobs use each secret, read from their specs.</summary>
+/// <summary>Which unfinished tasks (placed or not) and which jobs use each secret, read from their specs.</summary>
 public sealed class SecretUsage
 {
     private readonly ILookup<string, Guid> _tasks;
@@ -20,7 +20,7 @@ public sealed class SecretUsage
 
     public static async Task<SecretUsage> LoadAsync(OrchestratorDbContext db, CancellationToken cancellationToken)
     {
-        var tasks = await db.LiveTasks().AsNoTracking().Select(t => new { t.Id, t.Spec }).ToListAsync(cancellationToken);
+        var tasks = await db.Tasks.Where(TaskRecord.Unfinished).AsNoTracking().Select(t => new { t.Id, t.Spec }).ToListAsync(cancellationToken);
         var jobs = await db.Jobs.AsNoTracking().Where(j => j.Count > 0).Select(j => new { j.Name, j.Spec }).ToListAsync(cancellationToken);
         return new SecretUsage(
             tasks.SelectMany(t => t.Spec.SecretNames.Select(name => (name, t.Id))).ToLookup(use => use.name, use => use.Id, StringComparer.Ordinal),

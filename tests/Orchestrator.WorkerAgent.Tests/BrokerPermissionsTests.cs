@@ -4,6 +4,7 @@ using MassTransit;
 using Orchestrator.Contracts;
 using Orchestrator.Tests.Shared;
 using Orchestrator.WorkerAgent.Extensions;
+using Orchestrator.WorkerAgent.Runtime;
 
 namespace Orchestrator.WorkerAgent.Tests;
 
@@ -49,6 +50,20 @@ public sealed class BrokerPermissionsTests
     }
 
     [Fact]
+    public async Task The_agents_one_request_goes_to_an_exchange_its_user_may_write_and_its_answer_to_a_queue_only_it_reads()
+    {
+        var node = Guid.NewGuid();
+        var permissions = await AgentPermissionsAsync(node);
+        // MassTransit names the request's exchange after the StateStore consumer that answers it.
+        var exchange = BusTaskSecrets.Address.AbsolutePath;
+
+        Assert.Equal("get-task-secrets", exchange);
+        Assert.True(permissions.Configure.IsMatch(exchange) && permissions.Write.IsMatch(exchange),
+            $"The agent's user may not send its request for a task's secrets to {exchange} ({Script})");
+        Assert.Matches(permissions.Read, WorkerAgentExtensions.AnswersQueue(node));
+    }
+
+    [Fact]
     public async Task The_agent_sends_nothing_but_answers_to_requests_and_its_user_may_write_to_the_requesters_queue()
     {
         var permissions = await AgentPermissionsAsync(Guid.NewGuid());
@@ -69,12 +84,14 @@ public sealed class BrokerPermissionsTests
         var node = Guid.NewGuid();
         var permissions = await AgentPermissionsAsync(node);
 
-        foreach (var queue in new[] { AgentQueue.Name(node), AgentQueue.Name(node) + "_error", AgentQueue.Name(node) + "_skipped" })
+        foreach (var queue in new[] { AgentQueue.Name(node), AgentQueue.Name(node) + "_error", AgentQueue.Name(node) + "_skipped", WorkerAgentExtensions.AnswersQueue(node) })
         {
             Assert.True(permissions.Configure.IsMatch(queue) && permissions.Write.IsMatch(queue) && permissions.Read.IsMatch(queue),
                 $"The agent's user may not use its queue {queue} ({Script})");
         }
         Assert.DoesNotMatch(permissions.Read, AgentQueue.Name(Guid.NewGuid()));
+        Assert.DoesNotMatch(permissions.Read, WorkerAgentExtensions.AnswersQueue(Guid.NewGuid()));
+        Assert.DoesNotMatch(permissions.Read, "get-task-secrets");
         Assert.DoesNotMatch(permissions.Read, "task-reports");
     }
 
@@ -97,9 +114,9 @@ public sealed class BrokerPermissionsTests
     private static async Task<Permissions> AgentPermissionsAsync(Guid node)
     {
         var assignments = (await File.ReadAllLinesAsync(Path.Combine(Repository.Root, Script)))
-            .Where(line => Regex.IsMatch(line, "^(OWN|EVENTS|REPLIES|CONFIGURE|WRITE|READ)="))
+            .Where(line => Regex.IsMatch(line, "^(OWN|EVENTS|REQUESTS|REPLIES|CONFIGURE|WRITE|READ)="))
             .ToList();
-        Assert.Equal(6, assignments.Count);
+        Assert.Equal(7, assignments.Count);
         var start = new ProcessStartInfo("bash") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
         using var bash = Process.Start(start)!;
         await bash.StandardInput.WriteAsync(

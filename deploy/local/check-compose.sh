@@ -16,7 +16,7 @@ PROJECT=orchestrator-check
 API="http://127.0.0.1:15555"
 export API_PORT=15555 AMQP_PORT=15673 ORCHESTRATOR_PASSWORD="check-$RANDOM$RANDOM"
 export ORCHESTRATOR_API_KEY="check-compose-$RANDOM$RANDOM$RANDOM"
-export ORCHESTRATOR_SECRETS_KEY="check-compose-secrets-$RANDOM$RANDOM$RANDOM$RANDOM"
+export ORCHESTRATOR_SECRETS_KEY="$(head -c 32 /dev/urandom | base64)"
 export POSTGRES_IMAGE=orchestrator/postgres:15 RABBITMQ_IMAGE=orchestrator/rabbitmq:3
 AGENT="$PROJECT-agent"
 NODE="$PROJECT-node"

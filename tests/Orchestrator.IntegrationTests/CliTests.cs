@@ -232,6 +232,49 @@ public sealed class CliTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task Secret_set_takes_the_value_from_a_file_ls_shows_it_without_the_value_and_rm_removes_it()
+    {
+        var name = $"cli-secret-{Guid.NewGuid():N}"[..24];
+        string[] api = ["--api", ApiAddress, "--api-key", ClusterFixtureBase.ApiKey];
+        var marker = $"marker-{Guid.NewGuid():N}";
+        var file = Path.GetTempFileName();
+        await File.WriteAllTextAsync(file, marker);
+        try
+        {
+            var created = await CliAsync(["secret", "set", name, "--from-file", file, .. api]);
+            var updated = await CliAsync(["secret", "set", name, "--from-file", file, .. api]);
+            var listed = await CliAsync(["secret", "ls", .. api]);
+            var removed = await CliAsync(["secret", "rm", name, .. api]);
+            var missing = await CliAsync(["secret", "rm", name, .. api]);
+
+            Assert.Equal((0, $"created secret {name}, version 1"), (created.ExitCode, created.Out.Trim()));
+            Assert.Equal((0, $"updated secret {name}, version 2"), (updated.ExitCode, updated.Out.Trim()));
+            Assert.Matches($@"{name}\s+2\s", listed.Out);
+            Assert.DoesNotContain(marker, listed.Out + created.Out + updated.Out);
+            Assert.Equal(0, removed.ExitCode);
+            Assert.Equal(1, missing.ExitCode);
+            Assert.Equal($"error: There is no secret named {name}.", missing.Err.Trim());
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task Secret_set_from_a_file_that_cannot_be_read_is_one_line_and_sets_nothing()
+    {
+        var name = $"cli-unread-{Guid.NewGuid():N}"[..24];
+        string[] api = ["--api", ApiAddress, "--api-key", ClusterFixtureBase.ApiKey];
+
+        var result = await CliAsync(["secret", "set", name, "--from-file", "/nonexistent/value", .. api]);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.StartsWith("error: cannot read /nonexistent/value:", result.Err.Trim());
+        Assert.DoesNotContain(name, (await CliAsync(["secret", "ls", .. api])).Out);
+    }
+
+    [Fact]
     public async Task A_manager_without_a_key_is_refused_before_it_starts()
     {
         var result = await RawCliAsync("manager", "--postgres", "Host=127.0.0.1;Port=9", "--rabbitmq", "amqp://127.0.0.1:9");

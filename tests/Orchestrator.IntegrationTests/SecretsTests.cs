@@ -4,7 +4,9 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Orchestrator.Contracts;
+using Orchestrator.Domain.Tasks;
 using Orchestrator.IntegrationTests.Infrastructure;
+using Orchestrator.Testing;
 
 namespace Orchestrator.IntegrationTests;
 
@@ -162,5 +164,114 @@ public sealed class SecretsTests(ClusterFixture cluster)
         Assert.Contains("encryptedWithOperatorKey", dump);
         Assert.DoesNotContain("<masterKey", dump);
         await cluster.Api.DeleteAsync($"/api/secrets/{name}");
+    }
+
+    [Fact]
+    public async Task A_new_value_rolls_out_the_job_that_uses_the_secret_and_its_new_task_reads_the_new_value()
+    {
+        var secret = NewName("rotated");
+        var job = NewName("rotates");
+        Assert.Equal(HttpStatusCode.Created, (await PutAsync(secret, new { value = "first value" })).StatusCode);
+        try
+        {
+            var applied = await cluster.Api.PutAsJsonAsync($"/api/jobs/{job}", new
+            {
+                count = 1,
+                task = new
+                {
+                    image = TestImages.Workload,
+                    command = new[] { "sh", "-c", "printf %s \"$TOKEN\" | sha256sum; exec sleep 300" },
+                    secretEnv = new Dictionary<string, string> { ["TOKEN"] = secret },
+                    init = true,
+                    stopTimeoutSeconds = 1,
+                },
+            });
+            Assert.Equal(HttpStatusCode.Created, applied.StatusCode);
+            var first = (await WaitForJobAsync(job, j => j.Running == 1)).Tasks.Single();
+            await cluster.WaitForLogAsync(first.Id, Sha256("first value"));
+
+            Assert.Equal(HttpStatusCode.OK, (await PutAsync(secret, new { value = "second value" })).StatusCode);
+
+            var rolled = await WaitForJobAsync(job, j => j.Revision == 2 && j.Running == 1 && j.Tasks.All(t => t.Revision == 2));
+            var second = rolled.Tasks.Single();
+            await cluster.WaitForLogAsync(second.Id, Sha256("second value"));
+            var events = await cluster.EventsAsync(first.Id);
+            Assert.Contains(events, e => e.Reason.Contains($"because secret {secret} changed to version 2"));
+        }
+        finally
+        {
+            await cluster.Api.DeleteAsync($"/api/jobs/{job}");
+            await Poll.UntilAsync(async () => (await cluster.Api.DeleteAsync($"/api/secrets/{secret}")).StatusCode != HttpStatusCode.Conflict);
+        }
+    }
+
+    [Fact]
+    public async Task A_secret_a_task_reads_as_a_file_and_a_variable_is_found_nowhere_a_user_or_an_attacker_could_look()
+    {
+        using var spans = new SpanCollector();
+        var name = NewName("marker");
+        var marker = $"marker-{Guid.NewGuid():N}";
+        Assert.Equal(HttpStatusCode.Created, (await PutAsync(name, new { value = marker })).StatusCode);
+        var task = await cluster.SubmitAsync(new
+        {
+            name = "reads-a-secret",
+            image = TestImages.Workload,
+            command = new[] { "sh", "-c", $"echo \"file $(sha256sum < /run/secrets/{name})\"; echo \"env $(printf %s \"$TOKEN\" | sha256sum)\"; exec sleep 300" },
+            secrets = new[] { new { name } },
+            secretEnv = new Dictionary<string, string> { ["TOKEN"] = name },
+            init = true,
+            stopTimeoutSeconds = 1,
+        });
+        var running = await cluster.WaitForStateAsync(task.Id, TaskState.Running);
+
+        // The task read the value both ways.
+        await cluster.WaitForLogAsync(task.Id, $"file {Sha256(marker)}");
+        await cluster.WaitForLogAsync(task.Id, $"env {Sha256(marker)}");
+
+        // Every read of the Api, with the admin key and with a read-only one.
+        using var viewer = new HttpClient { BaseAddress = cluster.Api.BaseAddress };
+        viewer.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ClusterFixtureBase.ReadOnlyApiKey);
+        string[] reads =
+        [
+            "/api/tasks", $"/api/tasks/{task.Id}", $"/api/tasks/{task.Id}/events", $"/api/tasks/{task.Id}/logs",
+            "/api/secrets", $"/api/secrets/{name}", "/api/jobs", "/api/nodes",
+        ];
+        foreach (var client in new[] { cluster.Api, viewer })
+            foreach (var read in reads)
+                Assert.DoesNotContain(marker, await client.GetStringAsync(read));
+
+        // The database, as a dump shows it, and the broker's disk.
+        var dump = await cluster.DumpDatabaseAsync();
+        Assert.DoesNotContain(marker, dump);
+        Assert.DoesNotContain(Convert.ToHexStringLower(Encoding.UTF8.GetBytes(marker)), dump);
+        Assert.Equal("", await cluster.BrokerFilesContainingAsync(marker));
+
+        // The engine: the variable's value is in the container's configuration (as documented), and nowhere else.
+        var inspected = await cluster.Docker.Containers.InspectContainerAsync(running.ContainerId!);
+        var json = JsonSerializer.Serialize(inspected);
+        Assert.Equal([$"TOKEN={marker}"], inspected.Config.Env.Where(variable => variable.Contains(marker)));
+        Assert.Equal(1, json.Split(marker).Length - 1);
+
+        // What the services logged and the spans they made.
+        Assert.DoesNotContain(LogRecorder.Entries, entry =>
+            entry.Message.Contains(marker) || entry.Scopes.Values.Any(value => value?.ToString()?.Contains(marker) == true));
+        Assert.DoesNotContain(spans.Spans, span =>
+            span.DisplayName.Contains(marker)
+            || span.TagObjects.Any(tag => tag.Value?.ToString()?.Contains(marker) == true)
+            || span.Events.Any(e => e.Name.Contains(marker) || e.Tags.Any(tag => tag.Value?.ToString()?.Contains(marker) == true)));
+
+        await cluster.StopAndWaitAsync(task.Id);
+        await cluster.Api.DeleteAsync($"/api/secrets/{name}");
+    }
+
+    private static string Sha256(string value) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(value)));
+
+    private async Task<JobDetails> WaitForJobAsync(string name, Func<JobDetails, bool> condition)
+    {
+        JobDetails? job = null;
+        await Poll.UntilAsync(async () =>
+            (job = await cluster.Api.GetFromJsonAsync<JobDetails>($"/api/jobs/{name}", ClusterFixture.Json)) is { } seen && condition(seen));
+        return job!;
     }
 }

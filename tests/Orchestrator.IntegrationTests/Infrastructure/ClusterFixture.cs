@@ -241,6 +241,9 @@ public abstract class ClusterFixtureBase : IAsyncLifetime
     /// </summary>
     public Task ExecuteSqlAsync(string sql) => _database.ExecuteSqlAsync(sql);
 
+    /// <inheritdoc cref="TestBroker.FilesContainingAsync"/>
+    public Task<string> BrokerFilesContainingAsync(string text) => _broker.FilesContainingAsync(text);
+
     /// <inheritdoc cref="TestDatabase.DumpAllAsync"/>
     public Task<string> DumpDatabaseAsync() => _database.DumpAllAsync();
 

@@ -75,5 +75,15 @@ public sealed class TestBroker : IAsyncDisposable
             .SingleOrDefault();
     }
 
+    /// <summary>The files under the broker's data directory (its queues, message store and indexes) that contain <paramref name="text"/>.</summary>
+    public async Task<string> FilesContainingAsync(string text)
+    {
+        var found = await _container.ExecAsync(["grep", "-rlF", text, "/var/lib/rabbitmq"]);
+        // grep's 1 is "no match", 2 an error (such as no such directory), which must not pass for "nothing found".
+        if (found.ExitCode > 1)
+            throw new InvalidOperationException($"grep in the broker failed: {found.Stderr}");
+        return found.Stdout.Trim();
+    }
+
     public ValueTask DisposeAsync() => _container.DisposeAsync();
 }

@@ -17,6 +17,13 @@ public sealed class AgentOptions
     /// </summary>
     public Guid? NodeId { get; set; }
 
+    /// <summary>
+    /// The address other hosts reach this node's published ports at (an IP or a DNS name): reported with the node and
+    /// told to tasks as <c>ORCHESTRATOR_NODE_ADDRESS</c>. Unset, the first IPv4 address of an interface that is up
+    /// and is not loopback or a container bridge, else the host name.
+    /// </summary>
+    public string? Address { get; set; }
+
     /// <summary>Where the agent keeps its node id; the disk under it is the disk the node reports.</summary>
     [Required(ErrorMessage = "must be set")]
     public string DataPath { get; set; } = "/var/lib/orchestrator-agent";

@@ -311,7 +311,9 @@ public sealed class CliTests(ClusterFixture cluster)
             var nodes = await CliAsync("nodes", "--api", api, "-o", "json");
             using (var document = JsonDocument.Parse(nodes.Out))
             {
-                var offered = Assert.Single(document.RootElement.EnumerateArray().Single(node => node.GetProperty("name").GetString() == "cli-worker").GetProperty("hostVolumes").EnumerateArray());
+                var node = document.RootElement.EnumerateArray().Single(node => node.GetProperty("name").GetString() == "cli-worker");
+                Assert.False(string.IsNullOrWhiteSpace(node.GetProperty("address").GetString()), "the node reports an address");
+                var offered = Assert.Single(node.GetProperty("hostVolumes").EnumerateArray());
                 Assert.Equal(("scratch", true), (offered.GetProperty("name").GetString(), offered.GetProperty("readOnly").GetBoolean()));
             }
 

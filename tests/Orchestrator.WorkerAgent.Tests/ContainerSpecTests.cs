@@ -7,7 +7,7 @@ namespace Orchestrator.WorkerAgent.Tests;
 
 public class ContainerSpecTests
 {
-    private static readonly NodeIdentity Node = new(Guid.NewGuid(), "node-a");
+    private static readonly NodeIdentity Node = new(Guid.NewGuid(), "node-a", "10.0.0.7");
 
     private static ContainerLaunch Launch(TaskSpec spec, string? job = null, int? slot = null) =>
         new(Guid.NewGuid(), 1, spec, job, slot);
@@ -59,6 +59,7 @@ public class ContainerSpecTests
         Assert.Contains($"ORCHESTRATOR_TASK_ID={launch.TaskId}", env);
         Assert.Contains("ORCHESTRATOR_SLOT=1", env);
         Assert.Contains("ORCHESTRATOR_NODE_NAME=node-a", env);
+        Assert.Contains("ORCHESTRATOR_NODE_ADDRESS=10.0.0.7", env);
         Assert.Contains("ORCHESTRATOR_PORT_8080=31522", env);
     }
 

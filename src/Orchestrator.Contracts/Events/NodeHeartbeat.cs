@@ -5,7 +5,7 @@ namespace Orchestrator.Contracts;
 
 /// <summary>
 /// Agent report, every few seconds: the host's real capacity and usage, what the agent may hand out, and
-/// every container it holds, its labels and the host volumes it offers. StateStore registers the node from the first
+/// every container it holds, its labels, the host volumes it offers and the address its published ports are reached at. StateStore registers the node from the first
 /// one. The later parameters are optional so that an older agent's heartbeat still reads.
 /// </summary>
 public sealed record NodeHeartbeat(
@@ -17,4 +17,5 @@ public sealed record NodeHeartbeat(
     IReadOnlyList<ContainerReport> Containers,
     DateTimeOffset SentAt,
     IReadOnlyDictionary<string, string>? Labels = null,
-    IReadOnlyList<HostVolume>? HostVolumes = null);
+    IReadOnlyList<HostVolume>? HostVolumes = null,
+    string? Address = null);

@@ -8,6 +8,9 @@ public sealed record NodeDetails
 {
     public required Guid Id { get; init; }
     public required string Name { get; init; }
+
+    /// <summary>Where other hosts reach the node's published ports, as its agent reports it.</summary>
+    public string? Address { get; init; }
     public required NodeStatus Status { get; init; }
     public required Resources Capacity { get; init; }
     public required Resources Allocatable { get; init; }

@@ -53,6 +53,7 @@ public static class ClusterQueries
     {
         Id = node.Id,
         Name = node.Name,
+        Address = node.Address,
         Status = node.Status,
         Capacity = node.Capacity,
         Allocatable = node.Allocatable,

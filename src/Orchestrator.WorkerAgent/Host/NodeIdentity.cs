@@ -4,7 +4,8 @@ namespace Orchestrator.WorkerAgent.Host;
 /// Who this agent is. The id is kept in the data directory, so a restarted agent is the same node and
 /// re-adopts its containers.
 /// </summary>
-public sealed record NodeIdentity(Guid Id, string Name)
+/// <param name="Address">Where other hosts reach the node's published ports (<see cref="NodeAddress"/>).</param>
+public sealed record NodeIdentity(Guid Id, string Name, string? Address = null)
 {
     private const string IdFileName = "node-id";
 
@@ -27,6 +28,6 @@ public sealed record NodeIdentity(Guid Id, string Name)
         if (kept is null)
             File.WriteAllText(path, id.ToString());
         var name = string.IsNullOrWhiteSpace(options.NodeName) ? Environment.MachineName : options.NodeName;
-        return new NodeIdentity(id, name);
+        return new NodeIdentity(id, name, NodeAddress.Of(options));
     }
 }

@@ -77,6 +77,8 @@ public static class ContainerSpec
         }
         env.Add($"{EnvPrefix}NODE_ID={node.Id}");
         env.Add($"{EnvPrefix}NODE_NAME={node.Name}");
+        if (node.Address is not null)
+            env.Add($"{EnvPrefix}NODE_ADDRESS={node.Address}");
         foreach (var port in ports.Where(p => p.HostPort > 0))
         {
             var suffix = port.Protocol == "udp" ? "_UDP" : "";

@@ -29,6 +29,9 @@ public sealed class NodeRecord
     public DateTimeOffset? DownSince { get; private set; }
     public Dictionary<string, string> Labels { get; private set; } = [];
 
+    /// <summary>Where other hosts reach the node's published ports, as its agent reports it; none from an older agent.</summary>
+    public string? Address { get; private set; }
+
     /// <summary>The host paths the node offers to tasks by name, as its latest heartbeat listed them.</summary>
     public List<HostVolume> HostVolumes { get; private set; } = [];
 
@@ -46,7 +49,7 @@ public sealed class NodeRecord
         return node;
     }
 
-    /// <summary>What a heartbeat says of the node: its name, resources, labels and host volumes, and the containers of unknown tasks.</summary>
+    /// <summary>What a heartbeat says of the node: its name, address, resources, labels and host volumes, and the containers of unknown tasks.</summary>
     public void Refresh(NodeHeartbeat heartbeat, List<UnknownContainer> unknownContainers, DateTimeOffset now)
     {
         Name = heartbeat.Name;
@@ -55,6 +58,7 @@ public sealed class NodeRecord
         Used = heartbeat.Used;
         Labels = LabelsOf(heartbeat);
         HostVolumes = HostVolumesOf(heartbeat);
+        Address = heartbeat.Address;
         UnknownContainers = unknownContainers;
         LastHeartbeatAt = now;
     }

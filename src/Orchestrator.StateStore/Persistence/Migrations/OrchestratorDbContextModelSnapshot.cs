@@ -86,6 +86,9 @@ namespace Orchestrator.StateStore.Persistence.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<string>("Address")
+                        .HasColumnType("text");
+
                     b.Property<DateTimeOffset?>("DownSince")
                         .HasColumnType("timestamp with time zone");
 

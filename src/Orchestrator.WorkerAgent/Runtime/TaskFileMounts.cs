@@ -114,7 +114,7 @@ public sealed partial class TaskFileMounts(NodeIdentity node, IOptions<AgentOpti
     /// so a 0400 secret is readable by it; else the agent's own user (root). A user given by name is looked up in the
     /// image, which the agent cannot read: such a task gives its files a mode others can read.
     /// </summary>
-    internal static (uint Uid, uint Gid)? OwnerOf(string? user)
+    public static (uint Uid, uint Gid)? OwnerOf(string? user)
     {
         if (user is null || NumericUser().Match(user) is not { Success: true } match)
             return null;

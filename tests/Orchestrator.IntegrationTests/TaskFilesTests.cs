@@ -12,6 +12,7 @@ using Orchestrator.WorkerAgent.Host;
 using Orchestrator.WorkerAgent.Runtime;
 using ContainerStatus = Orchestrator.WorkerAgent.Runtime.ContainerStatus;
 using TaskSpec = Orchestrator.Domain.Tasks.TaskSpec;
+using TaskState = Orchestrator.Domain.Tasks.TaskState;
 
 namespace Orchestrator.IntegrationTests;
 
@@ -255,5 +256,34 @@ public sealed class TaskFilesTests : IAsyncLifetime
         {
         }
         _docker.Dispose();
+    }
+}
+
+/// <summary>A task's configuration files through the whole cluster: submitted to the Api, written by the agent of its node.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class TaskFilesClusterTests(ClusterFixture cluster)
+{
+    [Fact]
+    public async Task A_submitted_tasks_files_are_at_their_targets_with_their_modes_and_gone_once_it_is_stopped()
+    {
+        var submitted = await cluster.SubmitAsync(new
+        {
+            name = "with-files",
+            image = TestImages.Workload,
+            user = "1000:1000",
+            command = new[] { "sh", "-c", "stat -c 'mode %a owner %u:%g' /etc/app/app.yaml; cat /etc/app/app.yaml; exec sleep 300" },
+            files = new[] { new { target = "/etc/app/app.yaml", content = "greeting: hello from files\n", mode = "0440" } },
+            stopTimeoutSeconds = 1,
+        });
+
+        var running = await cluster.WaitForStateAsync(submitted.Id, TaskState.Running);
+        await cluster.WaitForLogAsync(submitted.Id, "mode 440 owner 1000:1000");
+        await cluster.WaitForLogAsync(submitted.Id, "greeting: hello from files");
+        var nodeFiles = Path.Combine(TestAgentPaths.TaskFiles, running.NodeId!.Value.ToString("N"));
+        Assert.True(Directory.Exists(Path.Combine(nodeFiles, $"{submitted.Id:N}-{running.Attempt}")));
+
+        await cluster.StopAndWaitAsync(submitted.Id);
+
+        Assert.False(Directory.Exists(Path.Combine(nodeFiles, $"{submitted.Id:N}-{running.Attempt}")));
     }
 }

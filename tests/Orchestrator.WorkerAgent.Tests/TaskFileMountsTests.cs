@@ -1,8 +1,12 @@
 using System.Runtime.Versioning;
 using System.Text;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Orchestrator.Domain.Tasks;
+using Orchestrator.WorkerAgent.Extensions;
 using Orchestrator.WorkerAgent.Host;
 using Orchestrator.WorkerAgent.Runtime;
 
@@ -162,5 +166,33 @@ public sealed class TaskFileMountsTests : IDisposable
         var env = ContainerSpec.SecretEnvironment(spec, new Dictionary<string, byte[]> { ["hello"] = Encoding.UTF8.GetBytes("grüß dich") });
 
         Assert.Equal(["GREETING=grüß dich"], env);
+    }
+}
+
+public sealed class TaskFilesPathTests : IDisposable
+{
+    private readonly DirectoryInfo _dataPath = Directory.CreateTempSubdirectory("agent-task-files-");
+
+    public void Dispose() => _dataPath.Delete(recursive: true);
+
+    [Fact]
+    public void An_agent_whose_task_files_path_is_not_in_memory_refuses_to_start_naming_the_setting()
+    {
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Agent:DataPath"] = _dataPath.FullName,
+            ["Agent:NodeId"] = Guid.NewGuid().ToString(),
+            // /proc is never tmpfs, on any host this runs on.
+            ["Agent:TaskFilesPath"] = "/proc/orchestrator-tasks",
+        });
+        builder.AddWorkerAgent();
+        using var host = builder.Build();
+
+        var error = Assert.Throws<OptionsValidationException>(() => _ = host.Services.GetRequiredService<IOptions<AgentOptions>>().Value);
+
+        Assert.Equal(
+            "Agent:TaskFilesPath must be on tmpfs or ramfs (as /run is on most Linux hosts), so that secrets never reach the node's disk",
+            error.Message);
     }
 }

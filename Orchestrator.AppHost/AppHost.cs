@@ -51,6 +51,8 @@ for (var i = 1; i <= agentCount; i++)
     builder.AddProject<Projects.Orchestrator_WorkerAgent>($"worker-agent-{i}")
         .WithEnvironment("Agent__NodeName", nodeName)
         .WithEnvironment("Agent__DataPath", Path.Combine(Path.GetTempPath(), "orchestrator", nodeName))
+        // Tasks' files and secrets go on tmpfs: the user's runtime directory, as /run itself is root's.
+        .WithEnvironment("Agent__TaskFilesPath", Path.Combine(Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR") ?? "/dev/shm", "orchestrator", "tasks"))
         // These agents share the developer's own engine: its images are the developer's, not the cluster's to remove.
         .WithEnvironment("Agent__ImageGc__Enabled", "false")
         .WithReference(messaging).WaitFor(messaging)

@@ -18,6 +18,11 @@ ENV Agent__DataPath=/var/lib/orchestrator-agent \
     Agent__DockerEndpoint=unix:///var/run/docker.sock \
     DOTNET_gcServer=0
 VOLUME /var/lib/orchestrator-agent
+# Tasks' files and secrets are written under /run/orchestrator-agent
+# (Agent__TaskFilesPath) and bind-mounted into task containers by the host's
+# engine: mount that directory from the host at the same path (-v
+# /run/orchestrator-agent:/run/orchestrator-agent). The agent refuses to start
+# when it is not on tmpfs, as a container's own /run is not.
 
 # Root, because the agent drives the host's engine through the mounted
 # /var/run/docker.sock, which is root's (and root-equivalent in any case).

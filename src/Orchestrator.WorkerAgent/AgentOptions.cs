@@ -28,6 +28,14 @@ public sealed class AgentOptions
     [Required(ErrorMessage = "must be set")]
     public string DataPath { get; set; } = "/var/lib/orchestrator-agent";
 
+    /// <summary>
+    /// Where the agent writes each task's <c>files</c> and <c>secrets</c>, a directory per attempt, to be bind-mounted into
+    /// its container. It must be on tmpfs (or ramfs), so that a secret never reaches the node's disk: the agent refuses
+    /// to start otherwise. An agent run as a container must have it mounted from the host at the same path.
+    /// </summary>
+    [Required(ErrorMessage = "must be set")]
+    public string TaskFilesPath { get; set; } = "/run/orchestrator-agent/tasks";
+
     /// <summary>The engine's API, e.g. <c>unix:///var/run/docker.sock</c>.</summary>
     [Required(ErrorMessage = "must be set")]
     public string DockerEndpoint { get; set; } = "unix:///var/run/docker.sock";
@@ -36,7 +44,10 @@ public sealed class AgentOptions
     [Positive]
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Pull an image that is not on the node. Off, a missing image fails the task at once.</summary>
+    /// <summary>
+    /// Pull images. Off, the node pulls none, whatever a task's <c>imagePullPolicy</c>: a missing image fails the task
+    /// at once, an image pulled by default (<c>:latest</c>) runs as the node has it, and an explicit <c>Always</c> fails.
+    /// </summary>
     public bool PullMissingImages { get; set; } = true;
 
     /// <summary>How long an image pull may take before the task fails.</summary>

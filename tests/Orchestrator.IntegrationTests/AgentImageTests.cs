@@ -43,6 +43,24 @@ public sealed class AgentImageTests(AgentImageClusterFixture cluster, ITestOutpu
     }
 
     [Fact]
+    public async Task A_task_of_an_agent_container_reads_its_file_which_the_agent_wrote_at_the_hosts_path()
+    {
+        var submitted = await cluster.SubmitAsync(new
+        {
+            name = "image-agent-files",
+            image = TestImages.Workload,
+            command = new[] { "sh", "-c", "cat /etc/app/app.yaml; exec sleep 600" },
+            files = new[] { new { target = "/etc/app/app.yaml", content = "written by an agent in a container\n" } },
+            resources = new { cpu = 0.25m, memoryMb = 32 },
+            stopTimeoutSeconds = 0,
+        });
+
+        await cluster.WaitForStateAsync(submitted.Id, TaskState.Running);
+        await cluster.WaitForLogAsync(submitted.Id, "written by an agent in a container");
+        await cluster.StopAndWaitAsync(submitted.Id);
+    }
+
+    [Fact]
     public async Task Killing_an_agent_container_moves_its_tasks_to_the_other_two_and_they_leave_its_containers_alone()
     {
         var victim = cluster.AgentNodes["host-c"];

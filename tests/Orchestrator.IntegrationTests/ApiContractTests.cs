@@ -45,6 +45,12 @@ public sealed class ApiContractTests(ClusterFixture cluster)
         { """{"name":"web","image":"busybox","shmSizeMb":0}""", "shmSizeMb" },
         { """{"name":"web","image":"busybox","logs":{"maxFiles":0}}""", "logs.maxFiles" },
         { """{"name":"web","image":"busybox","env":{"ORCHESTRATOR_TASK_ID":"mine"}}""", "env.ORCHESTRATOR_TASK_ID" },
+        { $$"""{"name":"web","image":"busybox","files":[{"target":"/etc/app.yaml","content":"{{new string('x', TaskFile.MaxContentBytes + 1)}}"}]}""", "files[0].content" },
+        { """{"name":"web","image":"busybox","files":[{"target":"/etc/app.yaml","content":"a: 1","mode":"0999"}]}""", "files[0].mode" },
+        { """{"name":"web","image":"busybox","files":[{"target":"/etc/app.yaml","content":"a: 1","mode":"4755"}]}""", "files[0].mode" },
+        { """{"name":"web","image":"busybox","files":[{"target":"/etc/app.yaml","content":"a"},{"target":"/etc//app.yaml","content":"b"}]}""", "files[1].target" },
+        { """{"name":"web","image":"busybox","mounts":[{"type":"tmpfs","target":"/etc/app","sizeMb":8}],"files":[{"target":"/etc/app","content":"a"}]}""", "files[0].target" },
+        { """{"name":"web","image":"busybox","imagePullPolicy":"Sometimes"}""", "imagePullPolicy" },
         { """this is not json""", "body" },
         { """null""", "body" },
     };

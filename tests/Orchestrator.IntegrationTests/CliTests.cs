@@ -5,6 +5,7 @@ using Orchestrator.Cli;
 using Orchestrator.Contracts;
 using Orchestrator.Domain.Tasks;
 using Orchestrator.IntegrationTests.Infrastructure;
+using Orchestrator.Testing;
 using Spectre.Console;
 
 namespace Orchestrator.IntegrationTests;
@@ -303,7 +304,7 @@ public sealed class CliTests(ClusterFixture cluster)
         var api = $"http://127.0.0.1:{port}";
         var dataPath = Path.Combine(Path.GetTempPath(), $"orchestrator-cli-worker-{Guid.NewGuid():N}");
         using var manager = StartCli("manager", "--postgres", cluster.PostgresConnectionString("cli_cluster"), "--rabbitmq", rabbit, "--host", "127.0.0.1", "--port", port.ToString());
-        using var worker = StartCli("worker", "--rabbitmq", rabbit, "--name", "cli-worker", "--data-path", dataPath,
+        using var worker = StartCli("worker", "--rabbitmq", rabbit, "--name", "cli-worker", "--data-path", dataPath, "--task-files-path", TestAgentPaths.TaskFiles,
             "--host-volume", $"scratch={Path.GetTempPath()}:ro");
         try
         {

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Orchestrator.Domain.Tasks;
 using Orchestrator.IntegrationTests.Infrastructure;
+using Orchestrator.Testing;
 using Orchestrator.WorkerAgent;
 using Orchestrator.WorkerAgent.Host;
 using Orchestrator.WorkerAgent.Runtime;
@@ -17,10 +18,10 @@ public sealed class ContainerRuntimeTests : IAsyncLifetime
 {
     private readonly DockerClient _docker = new DockerClientConfiguration(new Uri("unix:///var/run/docker.sock")).CreateClient();
     private readonly NodeIdentity _node = new(Guid.NewGuid(), "runtime-test");
-    private readonly AgentOptions _options = new() { PullMissingImages = false };
+    private readonly AgentOptions _options = new() { PullMissingImages = false, TaskFilesPath = TestAgentPaths.TaskFiles };
     private DockerContainerRuntime Runtime => new(
         _docker, _node, Options.Create(_options), new HostPortPicker(_docker, Options.Create(_options)), KernelOomLog.Shared,
-        NullLogger<DockerContainerRuntime>.Instance);
+        new TaskFileMounts(_node, Options.Create(_options), NullLogger<TaskFileMounts>.Instance), NullLogger<DockerContainerRuntime>.Instance);
 
     public ContainerRuntimeTests() => KernelOomLog.Shared.EnsureStarted(NullLogger.Instance);
 

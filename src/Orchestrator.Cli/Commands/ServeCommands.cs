@@ -143,6 +143,11 @@ public sealed class WorkerSettings : CommandSettings
     [DefaultValue("/var/lib/orchestrator-agent")]
     public string DataPath { get; init; } = "/var/lib/orchestrator-agent";
 
+    [CommandOption("--task-files-path <PATH>")]
+    [Description("Where tasks' files and secrets are written; it must be on tmpfs")]
+    [DefaultValue("/run/orchestrator-agent/tasks")]
+    public string TaskFilesPath { get; init; } = "/run/orchestrator-agent/tasks";
+
     [CommandOption("--reserve-cpu <CORES>")]
     public decimal? ReserveCpu { get; init; }
 
@@ -187,6 +192,7 @@ public sealed class WorkerCommand : AsyncCommand<WorkerSettings>
             ["Agent:NodeName"] = settings.Name,
             ["Agent:NodeId"] = settings.NodeId?.ToString(),
             ["Agent:DataPath"] = settings.DataPath,
+            ["Agent:TaskFilesPath"] = settings.TaskFilesPath,
             ["Agent:Reserved:Cpu"] = settings.ReserveCpu?.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Agent:Reserved:MemoryMb"] = settings.ReserveMemory?.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Agent:Reserved:DiskMb"] = settings.ReserveDisk?.ToString(System.Globalization.CultureInfo.InvariantCulture),

@@ -20,7 +20,10 @@ public static class WorkerAgentExtensions
         builder.Services.AddOptions<AgentOptions>().BindConfiguration(AgentOptions.Section)
             .ValidateSettingsOnStart(AgentOptions.Section)
             .Validate(agent => agent.DynamicPorts is { Min: >= 1, Max: <= 65535 } range && range.Min <= range.Max,
-                "Agent:DynamicPorts:Min and Agent:DynamicPorts:Max must be ports (1 to 65535), Min at most Max");
+                "Agent:DynamicPorts:Min and Agent:DynamicPorts:Max must be ports (1 to 65535), Min at most Max")
+            // A task's secrets are written there: they must never reach the node's disk.
+            .Validate(agent => string.IsNullOrEmpty(agent.TaskFilesPath) || TaskFileMounts.IsInMemory(agent.TaskFilesPath, out _),
+                "Agent:TaskFilesPath must be on tmpfs or ramfs (as /run is on most Linux hosts), so that secrets never reach the node's disk");
         builder.Services.AddOptions<ImageGcOptions>().BindConfiguration(ImageGcOptions.Section)
             .ValidateSettingsOnStart(ImageGcOptions.Section)
             .Validate(gc => gc.LowThresholdPercent <= gc.HighThresholdPercent,
@@ -38,6 +41,7 @@ public static class WorkerAgentExtensions
             return KernelOomLog.Shared;
         });
         builder.Services.AddSingleton<HostPortPicker>();
+        builder.Services.AddSingleton<TaskFileMounts>();
         builder.Services.AddSingleton<ITaskSecrets, BusTaskSecrets>();
         builder.Services.AddSingleton<IContainerRuntime, DockerContainerRuntime>();
         builder.Services.AddSingleton<DockerVolumes>();

@@ -7,14 +7,17 @@ namespace Orchestrator.WorkerAgent.Reporting;
 /// On start, takes back the running containers labelled with this node, with the spec their labels carry, so
 /// their exits are reported and no duplicate is started, and the exited ones the last agent was still supervising
 /// (<see cref="TaskSupervisor.WasSupervised"/>), so their restart policy decides. Containers of tasks that belong
-/// elsewhere are stopped after the first heartbeat.
+/// elsewhere are stopped after the first heartbeat. The task files of containers that are gone (removed while no
+/// agent ran) are removed.
 /// </summary>
-public sealed class ContainerAdoption(IContainerRuntime runtime, TaskSupervisor supervisor, ILogger<ContainerAdoption> logger)
+public sealed class ContainerAdoption(IContainerRuntime runtime, TaskSupervisor supervisor, TaskFileMounts files, ILogger<ContainerAdoption> logger)
     : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var adopted = (await runtime.ListAsync(cancellationToken))
+        var containers = await runtime.ListAsync(cancellationToken);
+        files.RemoveAllBut(containers.Select(c => (c.TaskId, c.Attempt)));
+        var adopted = containers
             .Where(c => c.Spec is not null && (c.Running || supervisor.WasSupervised(c.ContainerId)))
             .ToList();
         foreach (var container in adopted)

@@ -23,9 +23,11 @@ public static class ContainerSpec
     /// The spec's ports with their host ports decided (<see cref="HostPortPicker"/>); without them, a port with host
     /// port 0 is left to the engine, which picks one only at start, and the task is not told it.
     /// </param>
+    /// <param name="secrets">The values of the secrets the task uses, by name: those of <c>secretEnv</c> become variables.</param>
     /// <exception cref="ContainerStartException">The task mounts a host volume this node does not offer as asked.</exception>
     public static CreateContainerParameters From(
-        ContainerLaunch launch, NodeIdentity node, AgentOptions options, IReadOnlyList<PortMapping>? ports = null)
+        ContainerLaunch launch, NodeIdentity node, AgentOptions options, IReadOnlyList<PortMapping>? ports = null,
+        IReadOnlyDictionary<string, byte[]>? secrets = null)
     {
         var spec = launch.Spec;
         var resources = spec.Requested;
@@ -40,7 +42,7 @@ public static class ContainerSpec
             PortBindings = ports.ToDictionary(
                 PortKey,
                 port => (IList<DockerPortBinding>)[new DockerPortBinding { HostPort = port.HostPort > 0 ? port.HostPort.ToString() : "" }]),
-            Mounts = Mounts(launch, options),
+            Mounts = [.. Mounts(launch, options), .. FileMounts(launch, node, options)],
             LogConfig = LogRotation(spec.LogsOrDefault),
         };
         ApplySecurity(hostConfig, spec, options);
@@ -54,7 +56,7 @@ public static class ContainerSpec
             User = spec.User,
             StopSignal = spec.StopSignal,
             StopTimeout = spec.StopTimeout,
-            Env = Environment(launch, node, ports),
+            Env = [.. Environment(launch, node, ports), .. SecretEnvironment(launch.Spec, secrets)],
             Labels = ContainerLabels.For(launch.TaskId, spec, node.Id, launch.Attempt, ports),
             ExposedPorts = ports.ToDictionary(PortKey, _ => new EmptyStruct()),
             HostConfig = hostConfig,
@@ -86,6 +88,37 @@ public static class ContainerSpec
         }
         return env;
     }
+
+    /// <summary>
+    /// The task's <c>secretEnv</c>, each variable with its secret's value as UTF-8 text. The engine keeps these in the
+    /// container's configuration, which is why the docs recommend secrets as files.
+    /// </summary>
+    /// <exception cref="ContainerStartException">A secret's value did not reach the node.</exception>
+    public static IEnumerable<string> SecretEnvironment(TaskSpec spec, IReadOnlyDictionary<string, byte[]>? secrets)
+    {
+        foreach (var (variable, name) in spec.SecretEnv ?? new Dictionary<string, string>())
+        {
+            if (secrets is null || !secrets.TryGetValue(name, out var value))
+                throw new ContainerStartException($"the value of secret '{name}' did not reach this node");
+            yield return $"{variable}={System.Text.Encoding.UTF8.GetString(value)}";
+        }
+    }
+
+    /// <summary>
+    /// The task's <c>files[]</c> and <c>secrets[]</c>, each bound read-only at its target from the attempt's file on the
+    /// host (<see cref="TaskFileMounts"/>). The engine sees the host path, never the content.
+    /// </summary>
+    public static IEnumerable<DockerMount> FileMounts(ContainerLaunch launch, NodeIdentity node, AgentOptions options)
+    {
+        var spec = launch.Spec;
+        for (var i = 0; i < spec.FilesOrEmpty.Count; i++)
+            yield return ReadOnlyBind(TaskFileMounts.FileSource(options, node.Id, launch, i), spec.FilesOrEmpty[i].Target);
+        for (var i = 0; i < spec.SecretsOrEmpty.Count; i++)
+            yield return ReadOnlyBind(TaskFileMounts.SecretSource(options, node.Id, launch, i), spec.SecretsOrEmpty[i].TargetOrDefault);
+    }
+
+    private static DockerMount ReadOnlyBind(string source, string target) =>
+        new() { Type = "bind", Source = source, Target = target, ReadOnly = true };
 
     /// <summary>The engine's mounts for the task's <c>mounts[]</c>; a named volume keeps the engine name of its slot.</summary>
     public static List<DockerMount> Mounts(ContainerLaunch launch, AgentOptions options) =>

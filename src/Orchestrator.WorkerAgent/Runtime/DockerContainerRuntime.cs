@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text;
@@ -13,8 +14,9 @@ using DockerPortBinding = Docker.DotNet.Models.PortBinding;
 namespace Orchestrator.WorkerAgent.Runtime;
 
 /// <summary>Runs tasks as Docker containers through the Engine API, each engine call under a span of its own.</summary>
+/// <param name="secrets">Where the values of a task's secrets come from; null on a node that has none to give.</param>
 public sealed class DockerContainerRuntime(IDockerClient docker, NodeIdentity node, IOptions<AgentOptions> options, HostPortPicker portPicker,
-    KernelOomLog kernelLog, ILogger<DockerContainerRuntime> logger)
+    KernelOomLog kernelLog, TaskFileMounts files, ILogger<DockerContainerRuntime> logger, ITaskSecrets? secrets = null)
     : IContainerRuntime
 {
     /// <summary>
@@ -27,11 +29,25 @@ public sealed class DockerContainerRuntime(IDockerClient docker, NodeIdentity no
     public async Task<ContainerStatus> StartAsync(ContainerLaunch launch, Func<string, Task> reportStep, CancellationToken cancellationToken)
     {
         await EnsureVolumesAsync(launch, cancellationToken);
+        await PullIfAlwaysAsync(launch, reportStep, cancellationToken);
+        var values = await FetchSecretsAsync(launch, cancellationToken);
+        if (TaskFileMounts.Needs(launch.Spec))
+            files.Write(launch, values);
         var refused = new HashSet<HostPort>();
         for (var bind = 1; ; bind++)
         {
             var ports = await portPicker.DecideAsync(launch.Spec.PortsOrEmpty, refused, cancellationToken);
-            var containerId = await CreateAsync(launch, ports, reportStep, cancellationToken);
+            string? containerId;
+            try
+            {
+                containerId = await CreateAsync(launch, ports, values, reportStep, cancellationToken);
+            }
+            catch (ContainerStartException)
+            {
+                // No container was made, so none will be removed with the files.
+                files.Remove(launch.TaskId, launch.Attempt);
+                throw;
+            }
             if (containerId is null)
             {
                 var existing = await FindAsync(launch.TaskId, launch.Attempt, cancellationToken)
@@ -48,7 +64,7 @@ public sealed class DockerContainerRuntime(IDockerClient docker, NodeIdentity no
             {
                 logger.LogInformation("A host port picked for task {TaskId} is taken outside the engine; picking again", launch.TaskId);
                 refused.UnionWith(Picked(launch, ports));
-                await RemoveAsync(containerId, cancellationToken);
+                await RemoveContainerAsync(containerId, cancellationToken);
                 continue;
             }
             var started = DateTimeOffset.UtcNow;
@@ -59,6 +75,18 @@ public sealed class DockerContainerRuntime(IDockerClient docker, NodeIdentity no
     }
 
     private const int MaxBindTries = 5;
+
+    /// <summary>The values of the secrets the task uses, fetched only when it uses any.</summary>
+    private async Task<IReadOnlyDictionary<string, byte[]>> FetchSecretsAsync(ContainerLaunch launch, CancellationToken cancellationToken)
+    {
+        if (launch.Spec.SecretNames.Count == 0)
+            return new Dictionary<string, byte[]>();
+        if (secrets is null)
+            throw new ContainerStartException($"the task uses secrets ({string.Join(", ", launch.Spec.SecretNames)}), and secrets are not available on this node");
+        using var activity = AgentTelemetry.Source.StartActivity("fetch secrets");
+        activity?.SetTag("secret.count", launch.Spec.SecretNames.Count);
+        return await secrets.FetchAsync(launch, cancellationToken);
+    }
 
     /// <summary>The host ports the agent chose for the ports the task left to the node.</summary>
     private static IEnumerable<HostPort> Picked(ContainerLaunch launch, IReadOnlyList<PortMapping> decided) =>
@@ -157,8 +185,23 @@ public sealed class DockerContainerRuntime(IDockerClient docker, NodeIdentity no
         public void Report(Message value) => handle(value);
     }
 
-    public Task RestartAsync(string containerId, CancellationToken cancellationToken) =>
-        StartContainerAsync(containerId, cancellationToken);
+    /// <summary>
+    /// Starts the container again, its task's files first written again if they are gone: a host reboot empties the
+    /// tmpfs they are on, and the engine will not start a container whose bind source is missing.
+    /// </summary>
+    public async Task RestartAsync(string containerId, CancellationToken cancellationToken)
+    {
+        var inspected = await docker.Containers.InspectContainerAsync(containerId, cancellationToken);
+        var labels = inspected.Config?.Labels;
+        if (ContainerLabels.TryRead(labels, out var taskId, out var attempt) && ContainerLabels.ReadSpec(labels) is { } spec
+            && TaskFileMounts.Needs(spec) && !files.Exists(taskId, attempt))
+        {
+            var launch = new ContainerLaunch(taskId, attempt, spec);
+            files.Write(launch, await FetchSecretsAsync(launch, cancellationToken));
+            logger.LogInformation("Wrote the files of task {TaskId} attempt {Attempt} again before its restart", taskId, attempt);
+        }
+        await StartContainerAsync(containerId, cancellationToken);
+    }
 
     public async Task StopContainerAsync(string containerId, TimeSpan timeout, CancellationToken cancellationToken)
     {
@@ -177,7 +220,8 @@ public sealed class DockerContainerRuntime(IDockerClient docker, NodeIdentity no
         {
             await StopContainerAsync(container.ID, timeout, cancellationToken);
             var status = await InspectAsync(container.ID, cancellationToken);
-            await RemoveAsync(container.ID, cancellationToken);
+            await RemoveContainerAsync(container.ID, cancellationToken);
+            files.Remove(taskId, attempt);
             return status.Exit;
         }
         catch (DockerApiException error) when (error.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Conflict)
@@ -187,7 +231,16 @@ public sealed class DockerContainerRuntime(IDockerClient docker, NodeIdentity no
         }
     }
 
+    /// <summary>Removes the container, and its task's files with it.</summary>
     public async Task RemoveAsync(string containerId, CancellationToken cancellationToken)
+    {
+        var labels = (await docker.Containers.InspectContainerAsync(containerId, cancellationToken)).Config?.Labels;
+        await RemoveContainerAsync(containerId, cancellationToken);
+        if (ContainerLabels.TryRead(labels, out var taskId, out var attempt))
+            files.Remove(taskId, attempt);
+    }
+
+    private async Task RemoveContainerAsync(string containerId, CancellationToken cancellationToken)
     {
         using (AgentTelemetry.Source.StartActivity("docker remove"))
             await docker.Containers.RemoveContainerAsync(containerId, new ContainerRemoveParameters { Force = true }, cancellationToken);
@@ -278,28 +331,33 @@ public sealed class DockerContainerRuntime(IDockerClient docker, NodeIdentity no
     }
 
     /// <summary>The new container's id, or null when the attempt's container already exists.</summary>
-    private async Task<string?> CreateAsync(
-        ContainerLaunch launch, IReadOnlyList<PortMapping> ports, Func<string, Task> reportStep, CancellationToken cancellationToken)
+    private async Task<string?> CreateAsync(ContainerLaunch launch, IReadOnlyList<PortMapping> ports, IReadOnlyDictionary<string, byte[]> values,
+        Func<string, Task> reportStep, CancellationToken cancellationToken)
     {
         using var activity = AgentTelemetry.Source.StartActivity("docker create");
         activity?.SetTag("container.image", launch.Spec.Image);
+        var policy = launch.Spec.ImagePullPolicyOrDefault;
         try
         {
-            var response = await docker.Containers.CreateContainerAsync(ContainerSpec.From(launch, node, options.Value, ports), cancellationToken);
+            var response = await docker.Containers.CreateContainerAsync(ContainerSpec.From(launch, node, options.Value, ports, values), cancellationToken);
             activity?.SetTag("container.id", response.ID);
             return response.ID;
         }
-        catch (DockerImageNotFoundException) when (options.Value.PullMissingImages)
+        catch (DockerImageNotFoundException) when (policy != ImagePullPolicy.Never && options.Value.PullMissingImages)
         {
-            await reportStep($"pulling image {launch.Spec.Image}");
-            await PullAsync(launch.Spec.Image, cancellationToken);
-            var response = await docker.Containers.CreateContainerAsync(ContainerSpec.From(launch, node, options.Value, ports), cancellationToken);
+            if (await PullAsync(launch.Spec.Image, reportStep, cancellationToken) is { } failure)
+                throw new ContainerStartException($"image {launch.Spec.Image} not present and cannot be pulled: {failure}");
+            var response = await docker.Containers.CreateContainerAsync(ContainerSpec.From(launch, node, options.Value, ports, values), cancellationToken);
             activity?.SetTag("container.id", response.ID);
             return response.ID;
         }
         catch (DockerApiException error) when (error.StatusCode == HttpStatusCode.Conflict)
         {
             return null;
+        }
+        catch (DockerImageNotFoundException error) when (policy == ImagePullPolicy.Never)
+        {
+            throw new ContainerStartException($"image {launch.Spec.Image} is not on node {node.Name}, and imagePullPolicy is Never", error);
         }
         catch (DockerImageNotFoundException error)
         {
@@ -311,13 +369,54 @@ public sealed class DockerContainerRuntime(IDockerClient docker, NodeIdentity no
         }
     }
 
-    private async Task PullAsync(string image, CancellationToken cancellationToken)
+    /// <summary>
+    /// Pulls the image before the container is created when the task's policy is <see cref="ImagePullPolicy.Always"/>.
+    /// A pull that fails fails the task, as in Kubernetes, unless the policy is Always only by default (an image tagged
+    /// <c>latest</c> or untagged) and the node has the image: then the node's copy runs, and the task's history says so.
+    /// Nodes without a registry (air-gapped, images loaded with <c>docker load</c>) keep running such images.
+    /// </summary>
+    private async Task PullIfAlwaysAsync(ContainerLaunch launch, Func<string, Task> reportStep, CancellationToken cancellationToken)
     {
+        var spec = launch.Spec;
+        if (spec.ImagePullPolicyOrDefault != ImagePullPolicy.Always)
+            return;
+        var asked = spec.ImagePullPolicy is not null;
+        if (!options.Value.PullMissingImages)
+        {
+            if (asked)
+                throw new ContainerStartException($"imagePullPolicy is Always, and node {node.Name} pulls no images (Agent:PullMissingImages)");
+            return;
+        }
+        if (await PullAsync(spec.Image, reportStep, cancellationToken) is not { } failure)
+            return;
+        if (asked || !await IsPresentAsync(spec.Image, cancellationToken))
+            throw new ContainerStartException($"image {spec.Image} could not be pulled: {failure}");
+        await reportStep($"pulling image {spec.Image} failed ({failure}); running the copy on this node, as imagePullPolicy is Always only by default");
+    }
+
+    private async Task<bool> IsPresentAsync(string image, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await docker.Images.InspectImageAsync(image, cancellationToken);
+            return true;
+        }
+        catch (DockerImageNotFoundException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Pulls the image, telling the task's history when it begins and how long it took; the registry's reason when it fails.</summary>
+    private async Task<string?> PullAsync(string image, Func<string, Task> reportStep, CancellationToken cancellationToken)
+    {
+        await reportStep($"pulling image {image}");
         using var activity = AgentTelemetry.Source.StartActivity("docker pull");
         activity?.SetTag("container.image", image);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.Value.PullTimeout);
         var (name, tag) = SplitTag(image);
+        var started = Stopwatch.GetTimestamp();
         string? failure = null;
         try
         {
@@ -329,10 +428,31 @@ public sealed class DockerContainerRuntime(IDockerClient docker, NodeIdentity no
         }
         catch (Exception error) when (error is DockerApiException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            failure ??= error is OperationCanceledException ? $"no answer within {options.Value.PullTimeout.TotalSeconds:0} s" : error.Message;
+            failure ??= error switch
+            {
+                OperationCanceledException => $"no answer within {options.Value.PullTimeout.TotalSeconds:0} s",
+                DockerApiException api when !string.IsNullOrWhiteSpace(api.ResponseBody) => ReasonOf(api.ResponseBody),
+                _ => error.Message,
+            };
         }
-        if (failure is not null)
-            throw new ContainerStartException($"image {image} not present and cannot be pulled: {failure}");
+        if (failure is null)
+            await reportStep(string.Create(CultureInfo.InvariantCulture, $"pulled image {image} in {Stopwatch.GetElapsedTime(started).TotalSeconds:0.0} s"));
+        return failure;
+    }
+
+    /// <summary>The engine's error body is <c>{"message": "..."}</c>: the message is the registry's reason.</summary>
+    private static string ReasonOf(string body)
+    {
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(body);
+            if (document.RootElement.TryGetProperty("message", out var message) && message.GetString() is { Length: > 0 } text)
+                return text;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+        }
+        return body.Trim();
     }
 
     private async Task StartContainerAsync(string containerId, CancellationToken cancellationToken)

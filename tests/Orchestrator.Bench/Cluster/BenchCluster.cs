@@ -51,6 +51,7 @@ public sealed class BenchCluster : IAsyncDisposable
             ["Agent:PullMissingImages"] = "false",
             // The bench's agents share the host's engine and its images.
             ["Agent:ImageGc:Enabled"] = "false",
+            ["Agent:TaskFilesPath"] = TestAgentPaths.TaskFiles,
             ["Logging:LogLevel:Default"] = "Warning",
             ["Api:Keys:bench"] = ApiKey,
             // The harness measures how fast the system takes and places work; refusing submissions while the

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Docker.DotNet.Models;
 using Orchestrator.Contracts;
+using Orchestrator.Testing;
 using NodeStatus = Orchestrator.Domain.Nodes.NodeStatus;
 
 namespace Orchestrator.IntegrationTests.Infrastructure;
@@ -17,6 +18,7 @@ public sealed class AgentImageClusterFixture : ClusterFixtureBase
     public static readonly IReadOnlyList<string> Names = ["host-a", "host-b", "host-c"];
 
     private const string TestLabel = "orchestrator.test";
+    private static readonly string TaskFilesRoot = Path.GetDirectoryName(TestAgentPaths.TaskFiles)!;
     private readonly string _runId = Guid.NewGuid().ToString("N")[..8];
     private readonly Dictionary<string, string> _containers = [];
 
@@ -76,6 +78,7 @@ public sealed class AgentImageClusterFixture : ClusterFixtureBase
                 // These agents use the host's engine, whose images other tests need.
                 "Agent__ImageGc__Enabled=false",
                 "Agent__ExitedContainerRetention=00:00:05",
+                $"Agent__TaskFilesPath={TestAgentPaths.TaskFiles}",
                 "Agent__Capacity__Cpu=1",
                 "Agent__Capacity__MemoryMb=1024",
                 "Agent__Capacity__DiskMb=10240",
@@ -85,7 +88,9 @@ public sealed class AgentImageClusterFixture : ClusterFixtureBase
             {
                 // The broker's published port is on the host's loopback, as a broker on a LAN would be on its address.
                 NetworkMode = "host",
-                Binds = ["/var/run/docker.sock:/var/run/docker.sock"],
+                // Task files are bind-mounted into task containers by the engine, from the host: the agent writes them at
+                // the same path the host has them, as docs/deploy.md mounts /run/orchestrator-agent.
+                Binds = ["/var/run/docker.sock:/var/run/docker.sock", $"{TaskFilesRoot}:{TaskFilesRoot}"],
                 // The kernel log, for the OOM kills the engine misses (KernelOomLog), as docs/deploy.md runs the agent.
                 Devices = [new DeviceMapping { PathOnHost = "/dev/kmsg", PathInContainer = "/dev/kmsg", CgroupPermissions = "r" }],
                 CapAdd = ["SYSLOG"],

@@ -4,6 +4,7 @@ using Docker.DotNet.Models;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Orchestrator.Contracts;
+using Orchestrator.Testing;
 using Orchestrator.WorkerAgent.Host;
 using TaskState = Orchestrator.Domain.Tasks.TaskState;
 
@@ -79,6 +80,7 @@ public abstract class ClusterFixtureBase : IAsyncLifetime
             ["Agent:PullMissingImages"] = "false",
             // The in-process agents share the host's engine, whose images other tests need: no agent here removes any.
             ["Agent:ImageGc:Enabled"] = "false",
+            ["Agent:TaskFilesPath"] = TestAgentPaths.TaskFiles,
             ["Scheduler:SweepInterval"] = "00:00:01",
             ["StateStore:Metrics:RefreshInterval"] = "00:00:01",
             // Tests that stop an agent expect its node Down within the TTL, however soon after the cluster started.

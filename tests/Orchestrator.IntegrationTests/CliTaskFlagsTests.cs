@@ -125,6 +125,38 @@ public sealed class CliTaskFlagsTests
         Assert.Equal($"--ulimit '{value}': expected NAME=SOFT[:HARD], e.g. nofile=1024:2048 (-1 is unlimited)", error.Message);
     }
 
+    [Fact]
+    public void Secret_and_pull_flags_become_their_fields_in_a_spec_the_Api_accepts()
+    {
+        var spec = Spec(new RunSettings
+        {
+            Image = "postgres:17",
+            Secrets = ["db-password", "tls.key:/certs/tls.key"],
+            SecretEnv = ["POSTGRES_PASSWORD=db-password"],
+            Pull = "missing",
+        });
+
+        Assert.Equal([("db-password", "/run/secrets/db-password"), ("tls.key", "/certs/tls.key")],
+            spec.SecretsOrEmpty.Select(s => (s.Name, s.TargetOrDefault)));
+        Assert.Equal("db-password", spec.SecretEnv!["POSTGRES_PASSWORD"]);
+        Assert.Equal(ImagePullPolicy.IfNotPresent, spec.ImagePullPolicy);
+        Assert.Empty(TaskSpecValidator.Validate(spec with { Name = "db" }));
+    }
+
+    [Theory]
+    [InlineData("--secret-env", "TOKEN", "--secret-env 'TOKEN': expected VAR=SECRET-NAME")]
+    [InlineData("--secret-env", "TOKEN=", "--secret-env 'TOKEN=': expected VAR=SECRET-NAME")]
+    [InlineData("--pull", "sometimes", "--pull 'sometimes': expected always, missing or never")]
+    public void A_malformed_secret_or_pull_flag_is_one_readable_line_and_a_usage_error(string flag, string value, string message)
+    {
+        var settings = flag == "--pull" ? new RunSettings { Image = "busybox", Pull = value } : new RunSettings { Image = "busybox", SecretEnv = [value] };
+
+        var error = Assert.Throws<CliException>(() => RunFlags.ToSpec(settings, "x", []));
+
+        Assert.Equal(2, error.ExitCode);
+        Assert.Equal(message, error.Message);
+    }
+
     [Theory]
     [InlineData("SIGQUIT", "SIGQUIT")]
     [InlineData("quit", "SIGQUIT")]

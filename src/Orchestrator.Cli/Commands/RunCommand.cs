@@ -85,12 +85,25 @@ public class TaskSpecSettings : ApiSettings
     [Description("How many log files the node keeps. Default 3")]
     public int? LogMaxFiles { get; init; }
 
+    [CommandOption("--secret <NAME[:TARGET]>")]
+    [Description("Mount a secret as a file (from memory, mode 0400): at /run/secrets/NAME, or at TARGET. Repeatable")]
+    public string[] Secrets { get; init; } = [];
+
+    [CommandOption("--secret-env <VAR=NAME>")]
+    [Description("Set variable VAR to secret NAME's value (the engine keeps it in the container's configuration; prefer --secret). Repeatable")]
+    public string[] SecretEnv { get; init; } = [];
+
+    [CommandOption("--pull <POLICY>")]
+    [Description("When the node pulls the image: always, missing (if-not-present) or never. Default: always for :latest or no tag, else missing")]
+    public string? Pull { get; init; }
+
     /// <summary>Whether any spec flag was given, which a spec read from a file does not allow.</summary>
     public bool HasSpecFlags(IReadOnlyList<string> command) =>
         Image is not null || Cpu is not null || Memory is not null || Disk is not null || Ports.Length > 0 || Env.Length > 0
         || Restart is not null || Health is not null || command.Count > 0
         || Mounts.Length > 0 || User is not null || ReadOnly || CapAdd.Length > 0 || CapDrop.Length > 0 || ShmSize is not null
-        || Ulimits.Length > 0 || StopSignal is not null || Init || LogMaxSize is not null || LogMaxFiles is not null;
+        || Ulimits.Length > 0 || StopSignal is not null || Init || LogMaxSize is not null || LogMaxFiles is not null
+        || Secrets.Length > 0 || SecretEnv.Length > 0 || Pull is not null;
 }
 
 public sealed class RunSettings : TaskSpecSettings
@@ -215,7 +228,45 @@ public static class RunFlags
             spec["init"] = true;
         if (settings.LogMaxSize is not null || settings.LogMaxFiles is not null)
             spec["logs"] = new JsonObject { ["maxSizeMb"] = settings.LogMaxSize, ["maxFiles"] = settings.LogMaxFiles };
+        if (settings.Secrets.Length > 0)
+            spec["secrets"] = new JsonArray(settings.Secrets.Select(Secret).ToArray<JsonNode>());
+        if (settings.SecretEnv.Length > 0)
+            spec["secretEnv"] = SecretEnv(settings.SecretEnv);
+        if (settings.Pull is { } pull)
+            spec["imagePullPolicy"] = PullPolicy(pull);
     }
+
+    /// <summary>"db-password" or "db-password:/etc/app/password".</summary>
+    public static JsonObject Secret(string value)
+    {
+        var colon = value.IndexOf(':');
+        var secret = new JsonObject { ["name"] = colon < 0 ? value : value[..colon] };
+        if (colon >= 0)
+            secret["target"] = value[(colon + 1)..];
+        return secret;
+    }
+
+    private static JsonObject SecretEnv(IEnumerable<string> pairs)
+    {
+        var env = new JsonObject();
+        foreach (var pair in pairs)
+        {
+            var equals = pair.IndexOf('=');
+            if (equals <= 0 || equals == pair.Length - 1)
+                throw new CliException($"--secret-env '{pair}': expected VAR=SECRET-NAME", 2);
+            env[pair[..equals]] = pair[(equals + 1)..];
+        }
+        return env;
+    }
+
+    /// <summary>docker run's --pull words (always, missing, never), and the spec's own.</summary>
+    public static string PullPolicy(string value) => value.Trim().ToLowerInvariant() switch
+    {
+        "always" => Domain.Tasks.ImagePullPolicy.Always,
+        "missing" or "if-not-present" or "ifnotpresent" => Domain.Tasks.ImagePullPolicy.IfNotPresent,
+        "never" => Domain.Tasks.ImagePullPolicy.Never,
+        _ => throw new CliException($"--pull '{value}': expected always, missing or never", 2),
+    };
 
     private const string MountSyntax = "expected type=volume|host|tmpfs,source=NAME,target=PATH[,readonly][,size=MIB]";
 

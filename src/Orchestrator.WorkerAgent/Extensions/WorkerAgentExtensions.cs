@@ -24,6 +24,7 @@ public static class WorkerAgentExtensions
             // A task's secrets are written there: they must never reach the node's disk.
             .Validate(agent => string.IsNullOrEmpty(agent.TaskFilesPath) || TaskFileMounts.IsInMemory(agent.TaskFilesPath, out _),
                 "Agent:TaskFilesPath must be on tmpfs or ramfs (as /run is on most Linux hosts), so that secrets never reach the node's disk");
+        builder.Services.AddSingleton<IValidateOptions<AgentOptions>, HostVolumesValidator>();
         builder.Services.AddOptions<ImageGcOptions>().BindConfiguration(ImageGcOptions.Section)
             .ValidateSettingsOnStart(ImageGcOptions.Section)
             .Validate(gc => gc.LowThresholdPercent <= gc.HighThresholdPercent,

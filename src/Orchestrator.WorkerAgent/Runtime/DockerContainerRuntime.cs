@@ -14,7 +14,7 @@ namespace Orchestrator.WorkerAgent.Runtime;
 
 /// <summary>Runs tasks as Docker containers through the Engine API, each engine call under a span of its own.</summary>
 public sealed class DockerContainerRuntime(IDockerClient docker, NodeIdentity node, IOptions<AgentOptions> options, HostPortPicker portPicker,
-    KernelOomLog kernelLog, ILogger<DockerContainerRuntime> logger)
+    KernelOomLog kernelLog, IPullCredentials pullCredentials, ILogger<DockerContainerRuntime> logger)
     : IContainerRuntime
 {
     /// <summary>
@@ -292,7 +292,7 @@ public sealed class DockerContainerRuntime(IDockerClient docker, NodeIdentity no
         catch (DockerImageNotFoundException) when (options.Value.PullMissingImages)
         {
             await reportStep($"pulling image {launch.Spec.Image}");
-            await PullAsync(launch.Spec.Image, cancellationToken);
+            await PullAsync(launch.Spec.Image, await pullCredentials.ForAsync(launch, cancellationToken), cancellationToken);
             var response = await docker.Containers.CreateContainerAsync(ContainerSpec.From(launch, node, options.Value, ports), cancellationToken);
             activity?.SetTag("container.id", response.ID);
             return response.ID;
@@ -311,7 +311,7 @@ public sealed class DockerContainerRuntime(IDockerClient docker, NodeIdentity no
         }
     }
 
-    private async Task PullAsync(string image, CancellationToken cancellationToken)
+    private async Task PullAsync(string image, AuthConfig? auth, CancellationToken cancellationToken)
     {
         using var activity = AgentTelemetry.Source.StartActivity("docker pull");
         activity?.SetTag("container.image", image);
@@ -323,7 +323,7 @@ public sealed class DockerContainerRuntime(IDockerClient docker, NodeIdentity no
         {
             await docker.Images.CreateImageAsync(
                 new ImagesCreateParameters { FromImage = name, Tag = tag },
-                authConfig: null,
+                auth,
                 new Progress<JSONMessage>(message => failure ??= message.ErrorMessage ?? message.Error?.Message),
                 timeout.Token);
         }

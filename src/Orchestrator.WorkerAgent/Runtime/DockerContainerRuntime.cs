@@ -13,8 +13,9 @@ using DockerPortBinding = Docker.DotNet.Models.PortBinding;
 namespace Orchestrator.WorkerAgent.Runtime;
 
 /// <summary>Runs tasks as Docker containers through the Engine API, each engine call under a span of its own.</summary>
+/// <param name="pullCredentials">Where a registry's credentials come from before a pull; without it every pull is anonymous.</param>
 public sealed class DockerContainerRuntime(IDockerClient docker, NodeIdentity node, IOptions<AgentOptions> options, HostPortPicker portPicker,
-    KernelOomLog kernelLog, IPullCredentials pullCredentials, ILogger<DockerContainerRuntime> logger)
+    KernelOomLog kernelLog, ILogger<DockerContainerRuntime> logger, IPullCredentials? pullCredentials = null)
     : IContainerRuntime
 {
     /// <summary>
@@ -292,7 +293,8 @@ public sealed class DockerContainerRuntime(IDockerClient docker, NodeIdentity no
         catch (DockerImageNotFoundException) when (options.Value.PullMissingImages)
         {
             await reportStep($"pulling image {launch.Spec.Image}");
-            await PullAsync(launch.Spec.Image, await pullCredentials.ForAsync(launch, cancellationToken), cancellationToken);
+            var auth = pullCredentials is null ? null : await pullCredentials.ForAsync(launch, cancellationToken);
+            await PullAsync(launch.Spec.Image, auth, cancellationToken);
             var response = await docker.Containers.CreateContainerAsync(ContainerSpec.From(launch, node, options.Value, ports), cancellationToken);
             activity?.SetTag("container.id", response.ID);
             return response.ID;

@@ -1,0 +1,185 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Docker.DotNet;
+using ImageDeleteParameters = Docker.DotNet.Models.ImageDeleteParameters;
+using Orchestrator.Contracts;
+using Orchestrator.Domain.Tasks;
+using Orchestrator.IntegrationTests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace Orchestrator.IntegrationTests;
+
+/// <summary>
+/// Images from a private registry: a real distribution registry on loopback with htpasswd authentication, the task's
+/// image pushed there by the test itself. The cluster's agents pull nothing, so each test starts one agent that does
+/// and pins its tasks to it.
+/// </summary>
+[Collection(ClusterCollection.Name)]
+public sealed class PrivateRegistryTests(ClusterFixture cluster, ITestOutputHelper output)
+{
+    private const string Puller = "registry-puller";
+
+    private static string NewPassword() => $"pw-{Guid.NewGuid():N}";
+
+    private Task<HttpResponseMessage> LoginAsync(string server, string username, string password) =>
+        cluster.Api.PutAsJsonAsync($"/api/registries/{server}", new { username, password });
+
+    [Fact]
+    public async Task A_task_whose_image_is_in_a_private_registry_runs_once_the_registrys_credentials_are_stored()
+    {
+        await using var registry = await LoopbackRegistry.StartAsync("deploy", NewPassword());
+        var image = await PushAsync(registry);
+        var node = await cluster.StartAgentAsync(Puller, new Dictionary<string, string?> { ["Agent:PullMissingImages"] = "true" });
+        try
+        {
+            var stored = await LoginAsync(registry.Server, registry.Username, registry.Password);
+            Assert.Equal(HttpStatusCode.OK, stored.StatusCode);
+
+            var task = await cluster.SubmitAsync(Spec(image, node.Id));
+            var completed = await cluster.WaitForStateAsync(task.Id, TaskState.Completed);
+
+            Assert.Equal(0, completed.ExitCode);
+            var events = await cluster.EventsAsync(task.Id);
+            Assert.Contains(events, e => e.Reason.Contains($"pulling image {image}", StringComparison.Ordinal));
+            Assert.All(events, e => Assert.DoesNotContain(registry.Password, e.Reason));
+        }
+        finally
+        {
+            await cluster.StopAgentAsync(Puller);
+            await cluster.Api.DeleteAsync($"/api/registries/{registry.Server}");
+            await RemoveImageAsync(cluster.Docker, image);
+        }
+    }
+
+    [Fact]
+    public async Task A_pull_the_registry_refuses_fails_the_task_at_once_with_the_registrys_reason_and_never_the_password()
+    {
+        await using var registry = await LoopbackRegistry.StartAsync("deploy", NewPassword());
+        var image = await PushAsync(registry);
+        var node = await cluster.StartAgentAsync(Puller, new Dictionary<string, string?> { ["Agent:PullMissingImages"] = "true" });
+        var wrongPassword = NewPassword();
+        try
+        {
+            // No credentials stored: the registry asks for them.
+            var anonymous = await cluster.SubmitAsync(Spec(image, node.Id));
+            var refused = await cluster.WaitForStateAsync(anonymous.Id, TaskState.Failed);
+            output.WriteLine($"without credentials: {refused.Message}");
+            Assert.Contains("no basic auth credentials", refused.Message);
+
+            // A wrong password: the registry says it does not know the user so.
+            Assert.Equal(HttpStatusCode.OK, (await LoginAsync(registry.Server, registry.Username, wrongPassword)).StatusCode);
+            var wrong = await cluster.SubmitAsync(Spec(image, node.Id));
+            var denied = await cluster.WaitForStateAsync(wrong.Id, TaskState.Failed);
+            output.WriteLine($"with a wrong password: {denied.Message}");
+            Assert.Contains("unauthorized", denied.Message, StringComparison.OrdinalIgnoreCase);
+
+            foreach (var id in new[] { anonymous.Id, wrong.Id })
+            {
+                var events = await cluster.EventsAsync(id);
+                // At once: one pull, no retry.
+                Assert.Single(events, e => e.Reason.StartsWith("pulling image", StringComparison.Ordinal));
+                Assert.All(events, e => Assert.DoesNotContain(wrongPassword, e.Reason));
+                Assert.All(events, e => Assert.DoesNotContain(registry.Password, e.Reason));
+                Assert.DoesNotContain(wrongPassword, await cluster.Api.GetStringAsync($"/api/tasks/{id}"));
+            }
+            Assert.False(await IsPresentAsync(cluster.Docker, image));
+        }
+        finally
+        {
+            await cluster.StopAgentAsync(Puller);
+            await cluster.Api.DeleteAsync($"/api/registries/{registry.Server}");
+            await RemoveImageAsync(cluster.Docker, image);
+        }
+    }
+
+    [Fact]
+    public async Task Registry_credentials_are_listed_without_the_password_servers_only_for_a_read_only_key_and_refused_by_field_when_malformed()
+    {
+        var server = $"registry-{Guid.NewGuid():N}"[..20] + ".example.com";
+        var password = NewPassword();
+        try
+        {
+            var stored = await LoginAsync(server.ToUpperInvariant(), "deploy", password);
+            Assert.Equal(HttpStatusCode.OK, stored.StatusCode);
+            Assert.DoesNotContain(password, await stored.Content.ReadAsStringAsync());
+
+            var listed = await cluster.Api.GetStringAsync("/api/registries");
+            Assert.DoesNotContain(password, listed);
+            var registry = Assert.Single((await cluster.Api.GetFromJsonAsync<List<RegistryDetails>>("/api/registries", ClusterFixture.Json))!,
+                r => r.Server == server);
+            Assert.Equal("deploy", registry.Username);
+            Assert.NotNull(registry.UpdatedAt);
+
+            using var viewer = new HttpClient { BaseAddress = cluster.Api.BaseAddress };
+            viewer.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ClusterFixtureBase.ReadOnlyApiKey);
+            var seen = Assert.Single((await viewer.GetFromJsonAsync<List<RegistryDetails>>("/api/registries", ClusterFixture.Json))!,
+                r => r.Server == server);
+            Assert.Equal(new RegistryDetails(server, null, null, null), seen);
+            Assert.Equal(HttpStatusCode.Forbidden,
+                (await viewer.PutAsJsonAsync($"/api/registries/{server}", new { username = "deploy", password })).StatusCode);
+
+            await AssertRefusedAsync("https:", new { username = "deploy", password }, "server");
+            await AssertRefusedAsync("registry.example.com", new { username = "a:b", password }, "username");
+            await AssertRefusedAsync("registry.example.com", new { username = "deploy" }, "password");
+
+            Assert.Equal(HttpStatusCode.OK, (await cluster.Api.DeleteAsync($"/api/registries/{server}")).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await cluster.Api.DeleteAsync($"/api/registries/{server}")).StatusCode);
+        }
+        finally
+        {
+            await cluster.Api.DeleteAsync($"/api/registries/{server}");
+        }
+    }
+
+    private async Task AssertRefusedAsync(string server, object body, string field)
+    {
+        var response = await cluster.Api.PutAsJsonAsync($"/api/registries/{Uri.EscapeDataString(server)}", body);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<Microsoft.AspNetCore.Mvc.ValidationProblemDetails>();
+        Assert.Contains(field, problem!.Errors.Keys);
+    }
+
+    /// <summary>The workload image pushed to the registry under a name of this test's own, then gone from the engine, so the agent must pull it.</summary>
+    private async Task<string> PushAsync(LoopbackRegistry registry)
+    {
+        var image = await registry.PushAsync(cluster.Docker, TestImages.Workload, "team/app", "1");
+        await RemoveImageAsync(cluster.Docker, image);
+        Assert.False(await IsPresentAsync(cluster.Docker, image));
+        return image;
+    }
+
+    private static object Spec(string image, Guid nodeId) => new
+    {
+        name = "private-image",
+        image,
+        command = new[] { "true" },
+        nodeId,
+        restartPolicy = new { mode = "Never" },
+    };
+
+    private static async Task<bool> IsPresentAsync(DockerClient docker, string image)
+    {
+        try
+        {
+            await docker.Images.InspectImageAsync(image);
+            return true;
+        }
+        catch (DockerImageNotFoundException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Removes the registry's tag only: the workload image keeps its own.</summary>
+    private static async Task RemoveImageAsync(DockerClient docker, string image)
+    {
+        try
+        {
+            await docker.Images.DeleteImageAsync(image, new ImageDeleteParameters { Force = false });
+        }
+        catch (DockerImageNotFoundException)
+        {
+        }
+    }
+}

@@ -132,6 +132,49 @@ public sealed class PrivateRegistryTests(ClusterFixture cluster, ITestOutputHelp
         }
     }
 
+    [Fact]
+    public async Task StateStore_gives_a_registrys_credentials_sealed_only_for_the_current_attempt_on_its_node()
+    {
+        // The workload image names no registry: it is Docker Hub's, as far as credentials go. This cluster pulls nothing.
+        const string server = ImageReference.DefaultRegistry;
+        var password = NewPassword();
+        var node = cluster.Nodes[0];
+        var task = await cluster.SubmitAsync(new
+        {
+            name = "credentials-asker",
+            image = TestImages.Workload,
+            command = new[] { "sleep", "300" },
+            nodeId = node.Id,
+            stopTimeoutSeconds = 1,
+        });
+        try
+        {
+            Assert.Equal(HttpStatusCode.OK, (await LoginAsync(server, "deploy", password)).StatusCode);
+            var placed = await cluster.WaitForStateAsync(task.Id, TaskState.Running);
+            var client = cluster.RequestClient<GetPullCredentials>();
+            using var key = SealedValue.NewRecipientKey();
+
+            async Task<object> AskAsync(Guid nodeId, int attempt)
+            {
+                var response = await client.GetResponse<PullCredentials, NoPullCredentials, TaskSecretsRefused>(
+                    new GetPullCredentials(task.Id, attempt, nodeId, SealedValue.PublicKeyOf(key)));
+                return response.Message;
+            }
+
+            var given = Assert.IsType<PullCredentials>(await AskAsync(node.Id, placed.Attempt));
+            Assert.Equal((server, "deploy"), (given.Server, given.Username));
+            var opened = given.Password.Open(key, SecretPurposes.RegistryForTask(server, task.Id, placed.Attempt));
+            Assert.Equal(password, System.Text.Encoding.UTF8.GetString(opened));
+            Assert.IsType<TaskSecretsRefused>(await AskAsync(Guid.NewGuid(), placed.Attempt));
+            Assert.IsType<TaskSecretsRefused>(await AskAsync(node.Id, placed.Attempt + 1));
+        }
+        finally
+        {
+            await cluster.StopAllAsync([task.Id]);
+            await cluster.Api.DeleteAsync($"/api/registries/{server}");
+        }
+    }
+
     private async Task AssertRefusedAsync(string server, object body, string field)
     {
         var response = await cluster.Api.PutAsJsonAsync($"/api/registries/{Uri.EscapeDataString(server)}", body);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -173,6 +174,68 @@ public sealed class PrivateRegistryTests(ClusterFixture cluster, ITestOutputHelp
             await cluster.StopAllAsync([task.Id]);
             await cluster.Api.DeleteAsync($"/api/registries/{server}");
         }
+    }
+
+    [Fact]
+    public async Task The_cli_logs_in_with_the_password_from_standard_input_lists_without_it_and_removes_the_credentials()
+    {
+        var server = $"cli-{Guid.NewGuid():N}"[..16] + ".example.com:5000";
+        var password = NewPassword();
+        try
+        {
+            var login = await CliAsync(password + "\n", "registry", "login", server, "--username", "deploy", "--password-stdin");
+            Assert.True(login.ExitCode == 0, login.Err);
+            Assert.DoesNotContain(password, login.Out);
+            var registry = Assert.Single((await cluster.Api.GetFromJsonAsync<List<RegistryDetails>>("/api/registries", ClusterFixture.Json))!,
+                r => r.Server == server);
+            Assert.Equal("deploy", registry.Username);
+
+            var listed = await CliAsync(null, "registry", "ls");
+            Assert.Equal(0, listed.ExitCode);
+            var row = Assert.Single(listed.Out.Split('\n'), line => line.Contains(server, StringComparison.Ordinal));
+            Assert.Contains("deploy", row);
+            Assert.DoesNotContain(password, listed.Out);
+
+            // No terminal to ask at and no --password-stdin: refused, never read from an argument.
+            var unasked = await CliAsync("", "registry", "login", server, "--username", "deploy");
+            Assert.Equal(1, unasked.ExitCode);
+            Assert.Contains("--password-stdin", unasked.Err);
+
+            Assert.Equal(0, (await CliAsync(null, "registry", "rm", server)).ExitCode);
+            Assert.DoesNotContain(server, (await CliAsync(null, "registry", "ls")).Out);
+        }
+        finally
+        {
+            await cluster.Api.DeleteAsync($"/api/registries/{server}");
+        }
+    }
+
+    /// <summary>The CLI as its own process, so that it reads <paramref name="input"/> from a real standard input.</summary>
+    private async Task<(int ExitCode, string Out, string Err)> CliAsync(string? input, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true,
+        };
+        start.ArgumentList.Add(typeof(Orchestrator.Cli.CliApp).Assembly.Location);
+        foreach (var arg in args.Concat(["--api", cluster.Api.BaseAddress!.ToString(), "--api-key", ClusterFixtureBase.ApiKey]))
+            start.ArgumentList.Add(arg);
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        if (input is not null)
+            await process.StandardInput.WriteAsync(input);
+        process.StandardInput.Close();
+        try
+        {
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
+        }
+        catch (TimeoutException)
+        {
+            process.Kill();
+            throw;
+        }
+        return (process.ExitCode, await output, await errors);
     }
 
     private async Task AssertRefusedAsync(string server, object body, string field)

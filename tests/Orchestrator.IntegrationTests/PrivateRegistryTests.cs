@@ -27,50 +27,35 @@ public sealed class PrivateRegistryTests(ClusterFixture cluster, ITestOutputHelp
         cluster.Api.PutAsJsonAsync($"/api/registries/{server}", new { username, password });
 
     [Fact]
-    public async Task A_task_whose_image_is_in_a_private_registry_runs_once_the_registrys_credentials_are_stored()
-    {
-        await using var registry = await LoopbackRegistry.StartAsync("deploy", NewPassword());
-        var image = await PushAsync(registry);
-        var node = await cluster.StartAgentAsync(Puller, new Dictionary<string, string?> { ["Agent:PullMissingImages"] = "true" });
-        try
+    public Task A_task_whose_image_is_in_a_private_registry_runs_once_the_registrys_credentials_are_stored() =>
+        WithPushedImageAsync(async (registry, image, node) =>
         {
             var stored = await LoginAsync(registry.Server, registry.Username, registry.Password);
             Assert.Equal(HttpStatusCode.OK, stored.StatusCode);
 
-            var task = await cluster.SubmitAsync(Spec(image, node.Id));
+            var task = await cluster.SubmitAsync(Spec(image, node));
             var completed = await cluster.WaitForStateAsync(task.Id, TaskState.Completed);
 
             Assert.Equal(0, completed.ExitCode);
             var events = await cluster.EventsAsync(task.Id);
             Assert.Contains(events, e => e.Reason.Contains($"pulling image {image}", StringComparison.Ordinal));
             Assert.All(events, e => Assert.DoesNotContain(registry.Password, e.Reason));
-        }
-        finally
-        {
-            await cluster.StopAgentAsync(Puller);
-            await cluster.Api.DeleteAsync($"/api/registries/{registry.Server}");
-            await RemoveImageAsync(cluster.Docker, image);
-        }
-    }
+        });
 
     [Fact]
-    public async Task A_pull_the_registry_refuses_fails_the_task_at_once_with_the_registrys_reason_and_never_the_password()
-    {
-        await using var registry = await LoopbackRegistry.StartAsync("deploy", NewPassword());
-        var image = await PushAsync(registry);
-        var node = await cluster.StartAgentAsync(Puller, new Dictionary<string, string?> { ["Agent:PullMissingImages"] = "true" });
-        var wrongPassword = NewPassword();
-        try
+    public Task A_pull_the_registry_refuses_fails_the_task_at_once_with_the_registrys_reason_and_never_the_password() =>
+        WithPushedImageAsync(async (registry, image, node) =>
         {
+            var wrongPassword = NewPassword();
             // No credentials stored: the registry asks for them.
-            var anonymous = await cluster.SubmitAsync(Spec(image, node.Id));
+            var anonymous = await cluster.SubmitAsync(Spec(image, node));
             var refused = await cluster.WaitForStateAsync(anonymous.Id, TaskState.Failed);
             output.WriteLine($"without credentials: {refused.Message}");
             Assert.Contains("no basic auth credentials", refused.Message);
 
-            // A wrong password: the registry says it does not know the user so.
+            // A wrong password: the registry does not know the user by it.
             Assert.Equal(HttpStatusCode.OK, (await LoginAsync(registry.Server, registry.Username, wrongPassword)).StatusCode);
-            var wrong = await cluster.SubmitAsync(Spec(image, node.Id));
+            var wrong = await cluster.SubmitAsync(Spec(image, node));
             var denied = await cluster.WaitForStateAsync(wrong.Id, TaskState.Failed);
             output.WriteLine($"with a wrong password: {denied.Message}");
             Assert.Contains("unauthorized", denied.Message, StringComparison.OrdinalIgnoreCase);
@@ -85,10 +70,32 @@ public sealed class PrivateRegistryTests(ClusterFixture cluster, ITestOutputHelp
                 Assert.DoesNotContain(wrongPassword, await cluster.Api.GetStringAsync($"/api/tasks/{id}"));
             }
             Assert.False(await IsPresentAsync(cluster.Docker, image));
+        });
+
+    /// <summary>
+    /// A registry of the test's own with the workload image pushed to it under a name of its own, then gone from the
+    /// engine, and an agent that pulls, for <paramref name="test"/> to pin its tasks to; all of it gone afterwards.
+    /// </summary>
+    private async Task WithPushedImageAsync(Func<LoopbackRegistry, string, Guid, Task> test)
+    {
+        await using var registry = await LoopbackRegistry.StartAsync("deploy", NewPassword());
+        var image = await registry.PushAsync(cluster.Docker, TestImages.Workload, "team/app", "1");
+        try
+        {
+            await RemoveImageAsync(cluster.Docker, image);
+            Assert.False(await IsPresentAsync(cluster.Docker, image));
+            var node = await cluster.StartAgentAsync(Puller, new Dictionary<string, string?> { ["Agent:PullMissingImages"] = "true" });
+            try
+            {
+                await test(registry, image, node.Id);
+            }
+            finally
+            {
+                await cluster.StopAgentAsync(Puller);
+            }
         }
         finally
         {
-            await cluster.StopAgentAsync(Puller);
             await cluster.Api.DeleteAsync($"/api/registries/{registry.Server}");
             await RemoveImageAsync(cluster.Docker, image);
         }
@@ -244,15 +251,6 @@ public sealed class PrivateRegistryTests(ClusterFixture cluster, ITestOutputHelp
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var problem = await response.Content.ReadFromJsonAsync<Microsoft.AspNetCore.Mvc.ValidationProblemDetails>();
         Assert.Contains(field, problem!.Errors.Keys);
-    }
-
-    /// <summary>The workload image pushed to the registry under a name of this test's own, then gone from the engine, so the agent must pull it.</summary>
-    private async Task<string> PushAsync(LoopbackRegistry registry)
-    {
-        var image = await registry.PushAsync(cluster.Docker, TestImages.Workload, "team/app", "1");
-        await RemoveImageAsync(cluster.Docker, image);
-        Assert.False(await IsPresentAsync(cluster.Docker, image));
-        return image;
     }
 
     private static object Spec(string image, Guid nodeId) => new

@@ -33,16 +33,8 @@ public sealed class SetRegistryCredentialsConsumer(SecretVault vault, StateTrans
             var (intake, publicKey) = await vault.IntakeKeyAsync(db, context.CancellationToken);
             if (!publicKey.AsSpan().SequenceEqual(command.IntakeKey))
                 return null;
-            var password = command.Password.Open(intake, SecretPurposes.RegistryIntake(command.Server));
-            byte[] protectedPassword;
-            try
-            {
-                protectedPassword = vault.Protect(RegistryRecord.Purpose(command.Server), password);
-            }
-            finally
-            {
-                CryptographicOperations.ZeroMemory(password);
-            }
+            var protectedPassword = vault.ProtectSealed(
+                command.Password, intake, SecretPurposes.RegistryIntake(command.Server), RegistryRecord.Purpose(command.Server));
             var registry = await db.Registries.FindAsync([command.Server], context.CancellationToken);
             if (registry is null)
                 db.Registries.Add(registry = RegistryRecord.Create(command.Server, command.Username, protectedPassword, lifecycle.Now));

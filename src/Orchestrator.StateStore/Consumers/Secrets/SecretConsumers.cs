@@ -47,16 +47,7 @@ public sealed class SetSecretConsumer(SecretVault vault, StateTransaction transa
             var (intake, publicKey) = await vault.IntakeKeyAsync(db, context.CancellationToken);
             if (!publicKey.AsSpan().SequenceEqual(command.IntakeKey))
                 return null;
-            var value = command.Value.Open(intake, SecretPurposes.Intake(command.Name));
-            byte[] protectedValue;
-            try
-            {
-                protectedValue = vault.Protect(command.Name, value);
-            }
-            finally
-            {
-                CryptographicOperations.ZeroMemory(value);
-            }
+            var protectedValue = vault.ProtectSealed(command.Value, intake, SecretPurposes.Intake(command.Name), command.Name);
             var secret = await db.Secrets.FindAsync([command.Name], context.CancellationToken);
             if (secret is null)
                 db.Secrets.Add(secret = SecretRecord.Create(command.Name, protectedValue, lifecycle.Now));

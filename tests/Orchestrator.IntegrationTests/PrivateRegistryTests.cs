@@ -102,7 +102,7 @@ public sealed class PrivateRegistryTests(ClusterFixture cluster, ITestOutputHelp
     }
 
     [Fact]
-    public async Task Registry_credentials_are_listed_without_the_password_servers_only_for_a_read_only_key_and_refused_by_field_when_malformed()
+    public async Task Registry_credentials_are_kept_encrypted_listed_without_the_password_servers_only_for_a_read_only_key_and_refused_by_field_when_malformed()
     {
         var server = $"registry-{Guid.NewGuid():N}"[..20] + ".example.com";
         var password = NewPassword();
@@ -118,6 +118,12 @@ public sealed class PrivateRegistryTests(ClusterFixture cluster, ITestOutputHelp
                 r => r.Server == server);
             Assert.Equal("deploy", registry.Username);
             Assert.NotNull(registry.UpdatedAt);
+
+            // At rest only encrypted: neither the text nor, as a bytea column is dumped in hex, its bytes.
+            var dump = await cluster.DumpDatabaseAsync();
+            Assert.Contains(server, dump);
+            Assert.DoesNotContain(password, dump);
+            Assert.DoesNotContain(Convert.ToHexStringLower(System.Text.Encoding.UTF8.GetBytes(password)), dump);
 
             using var viewer = new HttpClient { BaseAddress = cluster.Api.BaseAddress };
             viewer.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ClusterFixtureBase.ReadOnlyApiKey);

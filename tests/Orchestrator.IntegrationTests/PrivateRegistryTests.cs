@@ -92,6 +92,10 @@ public sealed class PrivateRegistryTests(ClusterFixture cluster, ITestOutputHelp
             finally
             {
                 await cluster.StopAgentAsync(Puller);
+                // Down before the next test, whose unpinned tasks must not be placed on a node no agent serves.
+                await cluster.WaitForNodeAsync(node.Id, Domain.Nodes.NodeStatus.Down);
+                // Its tasks' exited containers: the agent that would have swept them is gone.
+                await cluster.RemoveContainersOfNodeAsync(node.Id);
             }
         }
         finally

@@ -263,13 +263,13 @@ public sealed class PrivateRegistryTests(ClusterFixture cluster, ITestOutputHelp
         Assert.Contains(field, problem!.Errors.Keys);
     }
 
+    /// <summary>The default restart policy (OnFailure): a refused pull must still end the task at once.</summary>
     private static object Spec(string image, Guid nodeId) => new
     {
         name = "private-image",
         image,
         command = new[] { "true" },
         nodeId,
-        restartPolicy = new { mode = "Never" },
     };
 
     private static async Task<bool> IsPresentAsync(DockerClient docker, string image)

@@ -10,6 +10,8 @@
 #        orchestrator/dotnet-runtime-deps:10.0
 #                                      what .NET's runtime-deps image holds, the
 #                                      base of the project's own images (deploy/docker)
+#   3. Debian's docker-registry (the CNCF distribution registry), which the
+#      private-registry tests start on loopback themselves.
 # Runs as root, is idempotent and takes seconds when everything is present.
 # An image is rebuilt only when it is missing or its recipe (build function
 # plus files under images/) changed; the recipe hash is kept in an image label.
@@ -119,6 +121,30 @@ ensure_docker() {
 	done
 	tail -n 20 /var/log/dockerd.log >&2 || true
 	die "docker engine did not answer within 60 s"
+}
+
+# ---------------------------------------------------------------------------
+# 3. The distribution registry. The tests run their own process on a free port
+# with a configuration of their own, so the package's service (port 5000) is
+# kept from starting while it installs and left disabled: nothing listens
+# unless a test asks for it.
+ensure_registry() {
+	if command -v docker-registry >/dev/null; then
+		log "docker-registry is installed"
+		return
+	fi
+	local _policy=/usr/sbin/policy-rc.d _made=
+	if [ ! -e "$_policy" ]; then
+		printf '#!/bin/sh\nexit 101\n' >"$_policy"
+		chmod 755 "$_policy"
+		TEMP_DIRS+=("$_policy") # so that a failed install removes it too
+		_made=1
+	fi
+	apt_install docker-registry
+	[ -z "$_made" ] || rm -f "$_policy"
+	if [ -d /run/systemd/system ]; then
+		systemctl disable --now docker-registry.service >/dev/null 2>&1 || true
+	fi
 }
 
 # ---------------------------------------------------------------------------
@@ -324,6 +350,7 @@ main() {
 	}
 	make_temp RUN_TMP # scratch space for this run (command output)
 	ensure_docker
+	ensure_registry
 	ensure_image orchestrator/busybox:latest build_busybox "$IMAGES_DIR/busybox/"*
 	ensure_image orchestrator/debian:bookworm build_debian
 	ensure_image orchestrator/postgres:15 build_postgres "$IMAGES_DIR/postgres/"*

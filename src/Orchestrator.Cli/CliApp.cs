@@ -155,6 +155,20 @@ public static class CliApp
                     .WithDescription("Remove a secret; refused while a live task or a job uses it")
                     .WithExample("secret", "rm", "db-password");
             });
+            config.AddBranch("registry", registry =>
+            {
+                registry.SetDescription("Private registries: the credentials agents pull a registry's images with; the password never shown again");
+                registry.AddCommand<RegistryLoginCommand>("login")
+                    .WithDescription("Store a registry's user name and password, the password from standard input or a prompt")
+                    .WithExample("registry", "login", "registry.example.com", "--username", "deploy")
+                    .WithExample("registry", "login", "127.0.0.1:5000", "-u", "deploy", "--password-stdin");
+                registry.AddCommand<RegistryListCommand>("ls")
+                    .WithDescription("The registries with stored credentials: user name and times (servers only for a read-only key)")
+                    .WithExample("registry", "ls");
+                registry.AddCommand<RegistryRemoveCommand>("rm")
+                    .WithDescription("Forget a registry's credentials")
+                    .WithExample("registry", "rm", "registry.example.com");
+            });
             config.AddCommand<ManagerCommand>("manager")
                 .WithDescription("Run the control plane (Api, StateStore, Scheduler) in the foreground")
                 .WithExample("manager", "--postgres", "Host=localhost;Database=orchestrator;Username=postgres;Password=secret", "--rabbitmq", "amqp://guest:guest@localhost:5672");

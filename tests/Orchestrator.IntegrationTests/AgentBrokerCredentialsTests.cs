@@ -1,10 +1,13 @@
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Orchestrator.Contracts;
 using Orchestrator.Domain.Tasks;
 using Orchestrator.IntegrationTests.Infrastructure;
 using Orchestrator.WorkerAgent;
 using Orchestrator.WorkerAgent.Host;
+using Orchestrator.WorkerAgent.Runtime;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
 using RabbitMQ.Client.Exceptions;
@@ -52,6 +55,7 @@ public sealed class AgentBrokerCredentialsTests(MultiNodeClusterFixture cluster)
             var running = await cluster.WaitForStateAsync(task.Id, TaskState.Running);
             await cluster.WaitForLogAsync(task.Id, "reached through its own user");
             await AssertForgedExitsAreIgnoredAsync(running);
+            await AssertPullCredentialsReachItAsync(running);
             Assert.Equal(TaskState.Completed, (await cluster.StopAndWaitAsync(task.Id)).State);
 
             await using var connection = await new ConnectionFactory { Uri = broker }.CreateConnectionAsync();
@@ -67,6 +71,30 @@ public sealed class AgentBrokerCredentialsTests(MultiNodeClusterFixture cluster)
             // A test that failed half-way leaves its task's container behind; this node is not one the fixture cleans.
             await cluster.RemoveContainersOfNodeAsync(nodeId);
             await RemoveAgentUserAsync(nodeId);
+        }
+    }
+
+    /// <summary>
+    /// The request the agent makes before a pull goes out through its own user, to an exchange the user may write;
+    /// StateStore answers it as from the task's node, and the password opens with the key the agent sent.
+    /// </summary>
+    private async Task AssertPullCredentialsReachItAsync(TaskDetails running)
+    {
+        var password = $"pw-{Guid.NewGuid():N}";
+        var stored = await cluster.Api.PutAsJsonAsync($"/api/registries/{ImageReference.DefaultRegistry}", new { username = "deploy", password });
+        try
+        {
+            Assert.True(stored.IsSuccessStatusCode, await stored.Content.ReadAsStringAsync());
+            var credentials = cluster.AgentServices(NodeName).GetRequiredService<IPullCredentials>();
+            var launch = new ContainerLaunch(running.Id, running.Attempt, new TaskSpec { Name = running.Name, Image = running.Image });
+
+            var auth = await credentials.ForAsync(launch, CancellationToken.None);
+
+            Assert.Equal((ImageReference.DefaultRegistry, "deploy", password), (auth?.ServerAddress, auth?.Username, auth?.Password));
+        }
+        finally
+        {
+            await cluster.Api.DeleteAsync($"/api/registries/{ImageReference.DefaultRegistry}");
         }
     }
 

@@ -208,6 +208,7 @@ public sealed class ApiContractTests(ClusterFixture cluster)
 
         Assert.Contains("/api/tasks", document);
         Assert.Contains("/api/nodes", document);
+        Assert.Contains("/api/registries/{server}", document);
     }
 
     private async Task<int> TaskCountAsync() =>

@@ -49,17 +49,23 @@ public sealed class BrokerPermissionsTests
         }
     }
 
-    [Fact]
-    public async Task The_agents_one_request_goes_to_an_exchange_its_user_may_write_and_its_answer_to_a_queue_only_it_reads()
+    [Theory]
+    [InlineData("secrets")]
+    [InlineData("registry credentials")]
+    public async Task The_agents_requests_go_to_exchanges_its_user_may_write_and_their_answers_to_a_queue_only_it_reads(string request)
     {
         var node = Guid.NewGuid();
         var permissions = await AgentPermissionsAsync(node);
-        // MassTransit names the request's exchange after the StateStore consumer that answers it.
-        var exchange = BusTaskSecrets.Address.AbsolutePath;
+        // MassTransit names a request's exchange after the StateStore consumer that answers it.
+        var (address, expected) = request == "secrets"
+            ? (BusTaskSecrets.Address, "get-task-secrets")
+            : (BusPullCredentials.Address, "get-pull-credentials");
+        var exchange = address.AbsolutePath;
 
-        Assert.Equal("get-task-secrets", exchange);
+        Assert.Equal(expected, exchange);
         Assert.True(permissions.Configure.IsMatch(exchange) && permissions.Write.IsMatch(exchange),
-            $"The agent's user may not send its request for a task's secrets to {exchange} ({Script})");
+            $"The agent's user may not send its request for a task's {request} to {exchange} ({Script})");
+        Assert.DoesNotMatch(permissions.Read, exchange);
         Assert.Matches(permissions.Read, WorkerAgentExtensions.AnswersQueue(node));
     }
 

@@ -53,25 +53,13 @@ public static class SecretsApi
         if (body is null)
             return TypedResults.ValidationProblem(errors, title: "The secret is not valid.");
         var value = body.Value is not null ? Encoding.UTF8.GetBytes(body.Value) : Convert.FromBase64String(body.ValueBase64!);
-        for (var attempt = 0; ; attempt++)
-        {
-            var (command, unavailable) = await sealer.SealAsync(name, value, askAgain: attempt > 0, cancellationToken);
-            if (command is null)
-                return Unavailable(unavailable!);
-            var response = await client.GetResponse<SecretDetails, SecretRefused, SecretsUnavailable>(command, cancellationToken);
-            if (response.Is(out Response<SecretDetails>? saved))
-                return saved.Message.Version == 1
-                    ? TypedResults.Created($"/api/secrets/{name}", saved.Message)
-                    : TypedResults.Ok(saved.Message);
-            if (response.Is(out Response<SecretsUnavailable>? none))
-                return Unavailable(none.Message.Reason);
-            // StateStore's intake key changed since the Api asked for it: ask again, once.
-            if (attempt > 0)
-            {
-                response.Is(out Response<SecretRefused>? refused);
-                return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "The secret was not stored.", detail: refused!.Message.Reason);
-            }
-        }
+        var stored = await sealer.StoreAsync<SetSecret, SecretDetails>(
+            client, value, SecretPurposes.Intake(name), (key, sealedValue) => new SetSecret(name, key, sealedValue), cancellationToken);
+        if (stored.Details is { } saved)
+            return saved.Version == 1 ? TypedResults.Created($"/api/secrets/{name}", saved) : TypedResults.Ok(saved);
+        return stored.Unavailable is { } unavailable
+            ? Unavailable(unavailable)
+            : TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "The secret was not stored.", detail: stored.Refused);
     }
 
     public static async Task<Ok<IReadOnlyList<SecretDetails>>> ListSecretsAsync(
@@ -131,11 +119,13 @@ public static class SecretsApi
     /// with anonymous access) every caller may change anything, so every caller sees everything.
     /// </summary>
     private static SecretDetails ForCaller(HttpContext http, SecretDetails secret) =>
-        http.User.IsInRole(WriteAccess.WriterRole) || http.User.Identity?.IsAuthenticated != true
-            ? secret
-            : new SecretDetails(secret.Name, null, null, null, null, null);
+        SeesAll(http) ? secret : new SecretDetails(secret.Name, null, null, null, null, null);
 
-    private static ProblemHttpResult Unavailable(string reason) =>
+    /// <summary>A writer, or any caller of an Api started with anonymous access; a read-only key sees names only.</summary>
+    internal static bool SeesAll(HttpContext http) =>
+        http.User.IsInRole(WriteAccess.WriterRole) || http.User.Identity?.IsAuthenticated != true;
+
+    internal static ProblemHttpResult Unavailable(string reason) =>
         TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "This cluster keeps no secrets.", detail: reason);
 
     private static NotFound<ProblemDetails> NoSuchSecret(string name) => TypedResults.NotFound(new ProblemDetails

@@ -76,6 +76,9 @@ public static class ApiExtensions
         bus.AddRequestClient<SetSecret>(StateStoreTimeout);
         bus.AddRequestClient<ListSecrets>(StateStoreTimeout);
         bus.AddRequestClient<DeleteSecret>(StateStoreTimeout);
+        bus.AddRequestClient<SetRegistryCredentials>(StateStoreTimeout);
+        bus.AddRequestClient<ListRegistries>(StateStoreTimeout);
+        bus.AddRequestClient<DeleteRegistryCredentials>(StateStoreTimeout);
         return bus;
     }
 
@@ -101,6 +104,7 @@ public static class ApiExtensions
         api.MapNodesApi().MapNodeVolumesApi();
         api.MapJobsApi();
         api.MapSecretsApi();
+        api.MapRegistriesApi();
         return app;
     }
 }

@@ -4,8 +4,9 @@ using Orchestrator.Contracts;
 namespace Orchestrator.Api.Secrets;
 
 /// <summary>
-/// Seals a secret's value to StateStore's intake key before it leaves the Api, so the bus carries only ciphertext.
-/// The key is asked for once and kept; when StateStore answers that it changed, it is asked for again.
+/// Seals a value (a secret's, a registry's password) to StateStore's intake key before it leaves the Api, so the bus
+/// carries only ciphertext. The key is asked for once and kept; when StateStore answers that it changed, it is asked
+/// for again, once.
 /// </summary>
 public sealed class SecretSealer(IRequestClient<GetSecretIntakeKey> intake, SecretSealer.IntakeKeyCache cache)
 {
@@ -15,18 +16,41 @@ public sealed class SecretSealer(IRequestClient<GetSecretIntakeKey> intake, Secr
         public byte[]? Key { get; set; }
     }
 
-    /// <summary>The command that sets the secret, or why the cluster keeps no secrets.</summary>
-    public async Task<(SetSecret? Command, string? Unavailable)> SealAsync(string name, byte[] value, bool askAgain, CancellationToken cancellationToken)
+    /// <summary>What StateStore answered: what it stored, or why the cluster keeps no secrets, or why it refused the value.</summary>
+    public sealed record Stored<T>(T? Details, string? Unavailable, string? Refused) where T : class;
+
+    /// <summary>
+    /// Seals <paramref name="value"/> for <paramref name="purpose"/>, sends the command <paramref name="command"/> makes of
+    /// the intake key and the sealed value, and returns StateStore's answer.
+    /// </summary>
+    public async Task<Stored<T>> StoreAsync<TCommand, T>(IRequestClient<TCommand> client, byte[] value, string purpose,
+        Func<byte[], SealedValue, TCommand> command, CancellationToken cancellationToken)
+        where TCommand : class
+        where T : class
     {
-        if (cache.Key is null || askAgain)
+        for (var attempt = 0; ; attempt++)
         {
-            var response = await intake.GetResponse<SecretIntakeKey, SecretsUnavailable>(new GetSecretIntakeKey(), cancellationToken);
+            if (cache.Key is null || attempt > 0)
+            {
+                var key = await intake.GetResponse<SecretIntakeKey, SecretsUnavailable>(new GetSecretIntakeKey(), cancellationToken);
+                if (key.Is(out Response<SecretsUnavailable>? none))
+                    return new Stored<T>(null, none.Message.Reason, null);
+                key.Is(out Response<SecretIntakeKey>? intakeKey);
+                cache.Key = intakeKey!.Message.PublicKey;
+            }
+            var intakePublicKey = cache.Key;
+            var response = await client.GetResponse<T, SecretRefused, SecretsUnavailable>(
+                command(intakePublicKey, SealedValue.Seal(value, intakePublicKey, purpose)), cancellationToken);
+            if (response.Is(out Response<T>? stored))
+                return new Stored<T>(stored.Message, null, null);
             if (response.Is(out Response<SecretsUnavailable>? unavailable))
-                return (null, unavailable.Message.Reason);
-            response.Is(out Response<SecretIntakeKey>? key);
-            cache.Key = key!.Message.PublicKey;
+                return new Stored<T>(null, unavailable.Message.Reason, null);
+            // StateStore's intake key changed since the Api asked for it: ask again, once.
+            if (attempt > 0)
+            {
+                response.Is(out Response<SecretRefused>? refused);
+                return new Stored<T>(null, null, refused!.Message.Reason);
+            }
         }
-        var intakeKey = cache.Key;
-        return (new SetSecret(name, intakeKey, SealedValue.Seal(value, intakeKey, SecretPurposes.Intake(name))), null);
     }
 }

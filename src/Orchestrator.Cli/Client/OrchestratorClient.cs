@@ -119,6 +119,15 @@ public sealed class OrchestratorClient(HttpClient http)
     public Task<SecretDetails> DeleteSecretAsync(string name, CancellationToken cancellationToken) =>
         SendAsync<SecretDetails>(HttpMethod.Delete, $"api/secrets/{Uri.EscapeDataString(name)}", null, cancellationToken);
 
+    public Task<RegistryDetails> SetRegistryAsync(string server, string username, string password, CancellationToken cancellationToken) =>
+        SendAsync<RegistryDetails>(HttpMethod.Put, $"api/registries/{Uri.EscapeDataString(server)}", JsonContent.Create(new { username, password }), cancellationToken);
+
+    public Task<List<RegistryDetails>> ListRegistriesAsync(CancellationToken cancellationToken) =>
+        SendAsync<List<RegistryDetails>>(HttpMethod.Get, "api/registries", null, cancellationToken);
+
+    public Task<RegistryDetails> DeleteRegistryAsync(string server, CancellationToken cancellationToken) =>
+        SendAsync<RegistryDetails>(HttpMethod.Delete, $"api/registries/{Uri.EscapeDataString(server)}", null, cancellationToken);
+
     /// <summary>Copies the task's logs to <paramref name="output"/>; with follow, until the task ends or the token fires.</summary>
     public async Task CopyLogsAsync(Guid id, int? tail, bool follow, TextWriter output, CancellationToken cancellationToken)
     {

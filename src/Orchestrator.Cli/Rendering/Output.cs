@@ -107,6 +107,20 @@ public static class Output
         return table;
     }
 
+    /// <summary>Registries with stored credentials, never a password; a read-only key gets servers only, and the other columns show "-".</summary>
+    public static Table RegistryTable(IEnumerable<RegistryDetails> registries)
+    {
+        var table = new Table().Border(TableBorder.Simple).AddColumns("SERVER", "USERNAME", "UPDATED");
+        foreach (var registry in registries)
+        {
+            table.AddRow(
+                Markup.Escape(registry.Server),
+                Markup.Escape(registry.Username ?? "-"),
+                registry.UpdatedAt?.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture) ?? "-");
+        }
+        return table;
+    }
+
     public static Table JobTable(IEnumerable<JobDetails> jobs)
     {
         var table = new Table().Border(TableBorder.Simple).AddColumns("NAME", "RUNNING", "TASKS", "REVISION", "IMAGE", "MESSAGE");

@@ -61,4 +61,8 @@ public static class SecretPurposes
     public static string Intake(string name) => $"secret {name} to StateStore";
 
     public static string ForTask(string name, Guid taskId, int attempt) => $"secret {name} for task {taskId} attempt {attempt}";
+
+    public static string RegistryIntake(string server) => $"registry {server} password to StateStore";
+
+    public static string RegistryForTask(string server, Guid taskId, int attempt) => $"registry {server} password for task {taskId} attempt {attempt}";
 }

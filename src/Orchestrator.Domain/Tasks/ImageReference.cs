@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 using System.Text.RegularExpressions;
 
 namespace Orchestrator.Domain.Tasks;
@@ -34,6 +35,29 @@ public sealed partial record ImageReference
     /// <summary>The repository with its registry, without tag or digest: <c>registry:5000/team/app</c>.</summary>
     public string Name => Registry is null ? Path : $"{Registry}/{Path}";
 
+    /// <summary>The registry the engine pulls from when a reference names none: Docker Hub.</summary>
+    public const string DefaultRegistry = "docker.io";
+
+    /// <summary>
+    /// The registry server the image is pulled from, lower case as host names compare: the key its stored
+    /// credentials are found by (<c>PUT /api/registries/{server}</c>).
+    /// </summary>
+    public string Server => (Registry ?? DefaultRegistry).ToLowerInvariant();
+
+    /// <summary>Whether <paramref name="server"/> names a registry as an image reference's first segment does: <c>host[:port]</c>.</summary>
+    public static bool IsRegistryServer([NotNullWhen(true)] string? server)
+    {
+        if (server is not { Length: > 0 and <= MaxServerLength } || !RegistryGrammar().IsMatch(server))
+            return false;
+        var colon = server.LastIndexOf(':');
+        return colon < 0 || int.Parse(server.AsSpan(colon + 1), CultureInfo.InvariantCulture) is > 0 and <= 65535;
+    }
+
+    public const int MaxServerLength = 253;
+
+    public const string ServerRule =
+        "A registry server is host[:port], as an image names it: a host with a '.' (registry.example.com, 127.0.0.1), localhost, or any host with a port (registry:5000).";
+
     public static ImageReference Parse(string reference) =>
         TryParse(reference, out var parsed)
             ? parsed
@@ -59,4 +83,7 @@ public sealed partial record ImageReference
 
     [GeneratedRegex(@"^(?:(?<registry>(?:localhost|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)(?::[0-9]+)?|[A-Za-z0-9-]+:[0-9]+)/)?(?<path>[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*)(?::(?<tag>[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}))?(?:@(?<digest>sha256:[a-f0-9]{64}))?$")]
     private static partial Regex Grammar();
+
+    [GeneratedRegex(@"^(?:(?:localhost|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)(?::[0-9]{1,5})?|[A-Za-z0-9-]+:[0-9]{1,5})$")]
+    private static partial Regex RegistryGrammar();
 }

@@ -5,8 +5,8 @@ using Orchestrator.StateStore.Persistence.Entities;
 namespace Orchestrator.StateStore.Persistence;
 
 /// <summary>
-/// StateStore's database: tasks, their events, jobs, nodes, the outbox, and secrets with the Data Protection keys
-/// that encrypt them. No other service writes here.
+/// StateStore's database: tasks, their events, jobs, nodes, the outbox, and secrets and registry credentials with the
+/// Data Protection keys that encrypt them. No other service writes here.
 /// </summary>
 public sealed class OrchestratorDbContext(DbContextOptions<OrchestratorDbContext> options) : DbContext(options), IDataProtectionKeyContext
 {
@@ -19,6 +19,7 @@ public sealed class OrchestratorDbContext(DbContextOptions<OrchestratorDbContext
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
     public DbSet<SecretRecord> Secrets => Set<SecretRecord>();
     public DbSet<SecretKeyRecord> SecretKeys => Set<SecretKeyRecord>();
+    public DbSet<RegistryRecord> Registries => Set<RegistryRecord>();
 
     /// <summary>Data Protection's key ring, each key encrypted with the operator's key (<see cref="Secrets.OperatorKeyXmlEncryptor"/>).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

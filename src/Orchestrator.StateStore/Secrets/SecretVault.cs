@@ -30,6 +30,23 @@ public sealed class SecretVault(IServiceProvider services, TimeProvider clock)
 
     public byte[] Unprotect(string name, byte[] protectedValue) => Protector(name).Unprotect(protectedValue);
 
+    /// <summary>
+    /// Opens a value sealed to the intake key for <paramref name="sealPurpose"/> and protects it for
+    /// <paramref name="name"/>; the cleartext lives only in between.
+    /// </summary>
+    public byte[] ProtectSealed(SealedValue value, ECDiffieHellman intake, string sealPurpose, string name)
+    {
+        var plaintext = value.Open(intake, sealPurpose);
+        try
+        {
+            return Protect(name, plaintext);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(plaintext);
+        }
+    }
+
     /// <summary>StateStore's intake key: made once, kept in <c>secret_keys</c> with its private half protected.</summary>
     public async Task<(ECDiffieHellman Key, byte[] PublicKey)> IntakeKeyAsync(OrchestratorDbContext db, CancellationToken cancellationToken)
     {

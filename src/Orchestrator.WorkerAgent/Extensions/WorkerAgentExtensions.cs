@@ -44,6 +44,7 @@ public static class WorkerAgentExtensions
         builder.Services.AddSingleton<HostPortPicker>();
         builder.Services.AddSingleton<TaskFileMounts>();
         builder.Services.AddSingleton<ITaskSecrets, BusTaskSecrets>();
+        builder.Services.AddSingleton<IPullCredentials, BusPullCredentials>();
         builder.Services.AddSingleton<IContainerRuntime, DockerContainerRuntime>();
         builder.Services.AddSingleton<DockerVolumes>();
         builder.Services.AddSingleton(new HostResourceReader(options.DataPath));
@@ -61,7 +62,8 @@ public static class WorkerAgentExtensions
 
     /// <summary>
     /// The agent's bus: its consumers, on the node's queue, and its own endpoint for answers (to its requests for a
-    /// task's secrets) named after the node too, so that a broker user of the node's own may read it and no other.
+    /// task's secrets and its image registry's credentials) named after the node too, so that a broker user of the
+    /// node's own may read it and no other.
     /// </summary>
     public static TBuilder AddWorkerAgentBus<TBuilder>(this TBuilder builder, NodeIdentity node) where TBuilder : IHostApplicationBuilder =>
         builder.AddOrchestratorBus(

@@ -15,8 +15,10 @@ namespace Orchestrator.WorkerAgent.Runtime;
 
 /// <summary>Runs tasks as Docker containers through the Engine API, each engine call under a span of its own.</summary>
 /// <param name="secrets">Where the values of a task's secrets come from; null on a node that has none to give.</param>
+/// <param name="pullCredentials">Where a registry's credentials come from before a pull; without it every pull is anonymous.</param>
 public sealed class DockerContainerRuntime(IDockerClient docker, NodeIdentity node, IOptions<AgentOptions> options, HostPortPicker portPicker,
-    KernelOomLog kernelLog, TaskFileMounts files, ILogger<DockerContainerRuntime> logger, ITaskSecrets? secrets = null)
+    KernelOomLog kernelLog, TaskFileMounts files, ILogger<DockerContainerRuntime> logger, ITaskSecrets? secrets = null,
+    IPullCredentials? pullCredentials = null)
     : IContainerRuntime
 {
     /// <summary>
@@ -345,7 +347,7 @@ public sealed class DockerContainerRuntime(IDockerClient docker, NodeIdentity no
         }
         catch (DockerImageNotFoundException) when (policy != ImagePullPolicy.Never && options.Value.PullMissingImages)
         {
-            if (await PullAsync(launch.Spec.Image, reportStep, cancellationToken) is { } failure)
+            if (await PullAsync(launch, reportStep, cancellationToken) is { } failure)
                 throw new ContainerStartException($"image {launch.Spec.Image} not present and cannot be pulled: {failure}");
             var response = await docker.Containers.CreateContainerAsync(ContainerSpec.From(launch, node, options.Value, ports, values), cancellationToken);
             activity?.SetTag("container.id", response.ID);
@@ -387,7 +389,7 @@ public sealed class DockerContainerRuntime(IDockerClient docker, NodeIdentity no
                 throw new ContainerStartException($"imagePullPolicy is Always, and node {node.Name} pulls no images (Agent:PullMissingImages)");
             return;
         }
-        if (await PullAsync(spec.Image, reportStep, cancellationToken) is not { } failure)
+        if (await PullAsync(launch, reportStep, cancellationToken) is not { } failure)
             return;
         if (asked || !await IsPresentAsync(spec.Image, cancellationToken))
             throw new ContainerStartException($"image {spec.Image} could not be pulled: {failure}");
@@ -407,10 +409,15 @@ public sealed class DockerContainerRuntime(IDockerClient docker, NodeIdentity no
         }
     }
 
-    /// <summary>Pulls the image, telling the task's history when it begins and how long it took; the registry's reason when it fails.</summary>
-    private async Task<string?> PullAsync(string image, Func<string, Task> reportStep, CancellationToken cancellationToken)
+    /// <summary>
+    /// Pulls the task's image, with the credentials stored for its registry if any, telling the task's history when it
+    /// begins and how long it took; the registry's reason when it fails.
+    /// </summary>
+    private async Task<string?> PullAsync(ContainerLaunch launch, Func<string, Task> reportStep, CancellationToken cancellationToken)
     {
+        var image = launch.Spec.Image;
         await reportStep($"pulling image {image}");
+        var auth = pullCredentials is null ? null : await pullCredentials.ForAsync(launch, cancellationToken);
         using var activity = AgentTelemetry.Source.StartActivity("docker pull");
         activity?.SetTag("container.image", image);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -422,7 +429,7 @@ public sealed class DockerContainerRuntime(IDockerClient docker, NodeIdentity no
         {
             await docker.Images.CreateImageAsync(
                 new ImagesCreateParameters { FromImage = name, Tag = tag },
-                authConfig: null,
+                auth,
                 new Progress<JSONMessage>(message => failure ??= message.ErrorMessage ?? message.Error?.Message),
                 timeout.Token);
         }

@@ -55,4 +55,29 @@ public sealed class ImageReferenceTests
 
     [Fact]
     public void Null_is_not_a_reference() => Assert.False(ImageReference.TryParse(null, out _));
+
+    [Theory]
+    [InlineData("127.0.0.1:5000/team/app:1", "127.0.0.1:5000")]
+    [InlineData("Registry.Example.com/app", "registry.example.com")]
+    [InlineData("localhost/app", "localhost")]
+    [InlineData("team/app:2", "docker.io")]
+    [InlineData("busybox", "docker.io")]
+    public void The_server_is_the_registry_credentials_are_looked_up_by_and_Docker_Hub_when_none_is_named(string image, string server) =>
+        Assert.Equal(server, ImageReference.Parse(image).Server);
+
+    [Theory]
+    [InlineData("127.0.0.1:5000", true)]
+    [InlineData("registry.example.com", true)]
+    [InlineData("registry:5000", true)]
+    [InlineData("localhost", true)]
+    [InlineData("docker.io", true)]
+    [InlineData("registry", false)]
+    [InlineData("registry.example.com:0", false)]
+    [InlineData("registry.example.com:70000", false)]
+    [InlineData("https://registry.example.com", false)]
+    [InlineData("registry.example.com/team", false)]
+    [InlineData("", false)]
+    [InlineData(null, false)]
+    public void A_registry_server_is_a_host_and_port_as_an_image_names_its_registry(string? server, bool valid) =>
+        Assert.Equal(valid, ImageReference.IsRegistryServer(server));
 }

@@ -47,16 +47,7 @@ public sealed class SetSecretConsumer(SecretVault vault, StateTransaction transa
             var (intake, publicKey) = await vault.IntakeKeyAsync(db, context.CancellationToken);
             if (!publicKey.AsSpan().SequenceEqual(command.IntakeKey))
                 return null;
-            var value = command.Value.Open(intake, SecretPurposes.Intake(command.Name));
-            byte[] protectedValue;
-            try
-            {
-                protectedValue = vault.Protect(command.Name, value);
-            }
-            finally
-            {
-                CryptographicOperations.ZeroMemory(value);
-            }
+            var protectedValue = vault.ProtectSealed(command.Value, intake, SecretPurposes.Intake(command.Name), command.Name);
             var secret = await db.Secrets.FindAsync([command.Name], context.CancellationToken);
             if (secret is null)
                 db.Secrets.Add(secret = SecretRecord.Create(command.Name, protectedValue, lifecycle.Now));
@@ -183,15 +174,29 @@ public sealed class GetTaskSecretsConsumer(SecretVault vault, OrchestratorDbCont
     private async Task<string?> RefusalAsync(ConsumeContext<GetTaskSecrets> context)
     {
         var request = context.Message;
-        if (vault.Unavailable is { } unavailable)
-            return unavailable;
-        if (!senders.Allows(context, request.NodeId, nameof(GetTaskSecrets)))
-            return $"the request was not sent by node {request.NodeId}'s agent";
-        var task = await db.Tasks.AsNoTracking().SingleOrDefaultAsync(t => t.Id == request.TaskId, context.CancellationToken);
+        return vault.Unavailable
+            ?? await AgentTaskRequest.RefusalAsync(context, db, senders, request.TaskId, request.Attempt, request.NodeId, nameof(GetTaskSecrets));
+    }
+}
+
+/// <summary>
+/// Who may have what a task's start needs from StateStore (its secrets, its registry's credentials): the agent of the
+/// node the task's current attempt is placed on, while the task lives. Another node's agent, a finished task or an
+/// attempt that is not the current one is refused.
+/// </summary>
+public static class AgentTaskRequest
+{
+    /// <summary>Null when the request may be answered; otherwise why not.</summary>
+    public static async Task<string?> RefusalAsync(
+        ConsumeContext context, OrchestratorDbContext db, ReportSenders senders, Guid taskId, int attempt, Guid nodeId, string request)
+    {
+        if (!senders.Allows(context, nodeId, request))
+            return $"the request was not sent by node {nodeId}'s agent";
+        var task = await db.Tasks.AsNoTracking().SingleOrDefaultAsync(t => t.Id == taskId, context.CancellationToken);
         if (task is null)
             return "no such task";
-        if (task.NodeId != request.NodeId || task.Attempt != request.Attempt)
-            return $"the task's attempt {request.Attempt} is not placed on node {request.NodeId}";
+        if (task.NodeId != nodeId || task.Attempt != attempt)
+            return $"the task's attempt {attempt} is not placed on node {nodeId}";
         if (task.IsTerminal)
             return $"the task is {task.State}";
         return null;

@@ -210,6 +210,32 @@ namespace Orchestrator.StateStore.Persistence.Migrations
                     b.ToTable("outbox_messages", "orchestrator");
                 });
 
+            modelBuilder.Entity("Orchestrator.StateStore.Persistence.Entities.RegistryRecord", b =>
+                {
+                    b.Property<string>("Server")
+                        .HasMaxLength(253)
+                        .HasColumnType("character varying(253)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<byte[]>("ProtectedPassword")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Username")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.HasKey("Server");
+
+                    b.ToTable("registries", "orchestrator");
+                });
+
             modelBuilder.Entity("Orchestrator.StateStore.Persistence.Entities.SecretKeyRecord", b =>
                 {
                     b.Property<string>("Id")

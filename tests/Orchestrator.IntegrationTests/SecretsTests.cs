@@ -240,11 +240,12 @@ public sealed class SecretsTests(ClusterFixture cluster)
             foreach (var read in reads)
                 Assert.DoesNotContain(marker, await client.GetStringAsync(read));
 
-        // The database, as a dump shows it, and the broker's disk.
+        // The database, as a dump shows it, the broker's disk, and every message waiting in a queue.
         var dump = await cluster.DumpDatabaseAsync();
         Assert.DoesNotContain(marker, dump);
         Assert.DoesNotContain(Convert.ToHexStringLower(Encoding.UTF8.GetBytes(marker)), dump);
         Assert.Equal("", await cluster.BrokerFilesContainingAsync(marker));
+        Assert.Empty(await cluster.QueuesWithMessagesContainingAsync(marker));
 
         // The engine: the variable's value is in the container's configuration (as documented), and nowhere else.
         var inspected = await cluster.Docker.Containers.InspectContainerAsync(running.ContainerId!);

@@ -243,6 +243,9 @@ public abstract class ClusterFixtureBase : IAsyncLifetime
     /// </summary>
     public Task ExecuteSqlAsync(string sql) => _database.ExecuteSqlAsync(sql);
 
+    /// <inheritdoc cref="TestBroker.QueuesWithMessagesContainingAsync"/>
+    public Task<IReadOnlyList<string>> QueuesWithMessagesContainingAsync(string text) => _broker.QueuesWithMessagesContainingAsync(text);
+
     /// <inheritdoc cref="TestBroker.FilesContainingAsync"/>
     public Task<string> BrokerFilesContainingAsync(string text) => _broker.FilesContainingAsync(text);
 

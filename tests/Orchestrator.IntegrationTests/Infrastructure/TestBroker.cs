@@ -75,6 +75,39 @@ public sealed class TestBroker : IAsyncDisposable
             .SingleOrDefault();
     }
 
+    /// <summary>
+    /// The queues (of the default virtual host) holding a message whose body contains <paramref name="text"/>. Each
+    /// waiting message is read and put back (a get without an ack, then a nack that requeues), so nothing is lost.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> QueuesWithMessagesContainingAsync(string text)
+    {
+        var listed = await _container.ExecAsync(["rabbitmqctl", "--quiet", "list_queues", "name", "messages"]);
+        var waiting = listed.Stdout.Split('\n')
+            .Select(line => line.Split('\t'))
+            .Where(columns => columns.Length == 2 && columns[1] != "0")
+            .Select(columns => columns[0])
+            .ToList();
+        var found = new List<string>();
+        if (waiting.Count == 0)
+            return found;
+        var factory = new RabbitMQ.Client.ConnectionFactory { Uri = new Uri(ConnectionString) };
+        await using var connection = await factory.CreateConnectionAsync();
+        foreach (var queue in waiting)
+        {
+            await using var channel = await connection.CreateChannelAsync();
+            ulong last = 0;
+            while (await channel.BasicGetAsync(queue, autoAck: false) is { } message)
+            {
+                last = message.DeliveryTag;
+                if (System.Text.Encoding.UTF8.GetString(message.Body.Span).Contains(text, StringComparison.Ordinal))
+                    found.Add(queue);
+            }
+            if (last > 0)
+                await channel.BasicNackAsync(last, multiple: true, requeue: true);
+        }
+        return found.Distinct().ToList();
+    }
+
     /// <summary>The files under the broker's data directory (its queues, message store and indexes) that contain <paramref name="text"/>.</summary>
     public async Task<string> FilesContainingAsync(string text)
     {

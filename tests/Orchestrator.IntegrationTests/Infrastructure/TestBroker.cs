@@ -81,7 +81,7 @@ public sealed class TestBroker : IAsyncDisposable
     /// </summary>
     public async Task<IReadOnlyList<string>> QueuesWithMessagesContainingAsync(string text)
     {
-        var listed = await _container.ExecAsync(["rabbitmqctl", "--quiet", "list_queues", "name", "messages"]);
+        var listed = await _container.ExecAsync(["rabbitmqctl", "--quiet", "list_queues", "--no-table-headers", "name", "messages"]);
         var waiting = listed.Stdout.Split('\n')
             .Select(line => line.Split('\t'))
             .Where(columns => columns.Length == 2 && columns[1] != "0")
@@ -96,11 +96,19 @@ public sealed class TestBroker : IAsyncDisposable
         {
             await using var channel = await connection.CreateChannelAsync();
             ulong last = 0;
-            while (await channel.BasicGetAsync(queue, autoAck: false) is { } message)
+            try
             {
-                last = message.DeliveryTag;
-                if (System.Text.Encoding.UTF8.GetString(message.Body.Span).Contains(text, StringComparison.Ordinal))
-                    found.Add(queue);
+                while (await channel.BasicGetAsync(queue, autoAck: false) is { } message)
+                {
+                    last = message.DeliveryTag;
+                    if (System.Text.Encoding.UTF8.GetString(message.Body.Span).Contains(text, StringComparison.Ordinal))
+                        found.Add(queue);
+                }
+            }
+            catch (RabbitMQ.Client.Exceptions.OperationInterruptedException gone) when (gone.ShutdownReason?.ReplyCode == 404)
+            {
+                // A reply queue deleted since it was listed: its requester went away, and its messages with it.
+                continue;
             }
             if (last > 0)
                 await channel.BasicNackAsync(last, multiple: true, requeue: true);

@@ -65,14 +65,14 @@ public static class SecretsApi
     public static async Task<Ok<IReadOnlyList<SecretDetails>>> ListSecretsAsync(
         HttpContext http, IRequestClient<ListSecrets> client, CancellationToken cancellationToken)
     {
-        var response = await client.GetResponse<SecretList>(new ListSecrets(), cancellationToken);
+        var response = await client.GetResponse<SecretList>(new ListSecrets(WithUsage: SeesAll(http)), cancellationToken);
         return TypedResults.Ok<IReadOnlyList<SecretDetails>>(response.Message.Secrets.Select(s => ForCaller(http, s)).ToList());
     }
 
     public static async Task<Results<Ok<SecretDetails>, NotFound<ProblemDetails>>> GetSecretAsync(
         string name, HttpContext http, IRequestClient<ListSecrets> client, CancellationToken cancellationToken)
     {
-        var response = await client.GetResponse<SecretList>(new ListSecrets(), cancellationToken);
+        var response = await client.GetResponse<SecretList>(new ListSecrets(WithUsage: SeesAll(http)), cancellationToken);
         return response.Message.Secrets.SingleOrDefault(s => s.Name == name) is { } secret
             ? TypedResults.Ok(ForCaller(http, secret))
             : NoSuchSecret(name);

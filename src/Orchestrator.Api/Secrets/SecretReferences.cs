@@ -15,7 +15,7 @@ public sealed class SecretReferences(IRequestClient<ListSecrets> secrets)
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         if (spec.SecretNames.Count == 0)
             return errors;
-        var response = await secrets.GetResponse<SecretList>(new ListSecrets(), cancellationToken);
+        var response = await secrets.GetResponse<SecretList>(new ListSecrets(WithUsage: false), cancellationToken);
         var known = response.Message.Secrets.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
         var files = spec.SecretsOrEmpty;
         for (var i = 0; i < files.Count; i++)

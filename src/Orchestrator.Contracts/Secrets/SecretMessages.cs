@@ -28,7 +28,11 @@ public sealed record SetSecret(string Name, byte[] IntakeKey, SealedValue Value)
 public sealed record SecretRefused(string Reason);
 
 /// <summary>Api to StateStore: every secret, without values. Answered with <see cref="SecretList"/>.</summary>
-public sealed record ListSecrets;
+/// <param name="WithUsage">
+/// Whether to say which tasks and jobs use each secret, which reads every unfinished task's spec; a check that names
+/// exist (at every submission that uses secrets) asks without.
+/// </param>
+public sealed record ListSecrets(bool WithUsage = true);
 
 public sealed record SecretList(IReadOnlyList<SecretDetails> Secrets);
 

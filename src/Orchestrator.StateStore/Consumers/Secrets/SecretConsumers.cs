@@ -84,6 +84,11 @@ public sealed class ListSecretsConsumer(OrchestratorDbContext db) : IConsumer<Li
     public async Task Consume(ConsumeContext<ListSecrets> context)
     {
         var secrets = await db.Secrets.AsNoTracking().OrderBy(s => s.Name).ToListAsync(context.CancellationToken);
+        if (!context.Message.WithUsage)
+        {
+            await context.RespondAsync(new SecretList(secrets.Select(SecretUsage.DescribeAlone).ToList()));
+            return;
+        }
         var usage = await SecretUsage.LoadAsync(db, context.CancellationToken);
         await context.RespondAsync(new SecretList(secrets.Select(usage.Describe).ToList()));
     }

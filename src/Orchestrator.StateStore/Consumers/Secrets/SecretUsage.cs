@@ -31,6 +31,10 @@ public sealed class SecretUsage
 
     public IReadOnlyList<string> Jobs(string secret) => _jobs[secret].Order(StringComparer.Ordinal).ToList();
 
+    /// <summary>A secret without its users, for a caller that asked only which exist.</summary>
+    public static SecretDetails DescribeAlone(SecretRecord secret) =>
+        new(secret.Name, secret.Version, secret.CreatedAt, secret.UpdatedAt, UsedByTasks: null, UsedByJobs: null);
+
     public SecretDetails Describe(SecretRecord secret) =>
         new(secret.Name, secret.Version, secret.CreatedAt, secret.UpdatedAt, Tasks(secret.Name), Jobs(secret.Name));
 }

@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace Orchestrator.Domain.Tasks;
 
-/// <summary>A container port to publish. A host port of 0 (or none) lets the engine pick one.</summary>
+/// <summary>A container port to publish. A host port of 0 (or none) lets the node pick a free one in its dynamic range.</summary>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record PortMapping
 {

@@ -218,7 +218,7 @@ public static partial class TaskSpecValidator
             else if (protocolIsValid && !containerPorts.Add((port.ContainerPort, port.Protocol)))
                 errors.Add($"ports[{i}].containerPort", $"Container port {port.ContainerPort}/{port.Protocol} is listed twice.");
             if (port.HostPort is < 0 or > 65535)
-                errors.Add($"ports[{i}].hostPort", "hostPort must be between 0 (the engine picks one) and 65535.");
+                errors.Add($"ports[{i}].hostPort", "hostPort must be between 0 (the node picks a free one) and 65535.");
             else if (port.HostPort > 0 && protocolIsValid && !hostPorts.Add((port.HostPort, port.Protocol)))
                 errors.Add($"ports[{i}].hostPort", $"Host port {port.HostPort}/{port.Protocol} is listed twice.");
         }

@@ -7,7 +7,8 @@ namespace Orchestrator.WorkerAgent.Consumers;
 
 /// <summary>
 /// Stops (SIGTERM, then SIGKILL after the task's grace period) and removes the attempt's container, then
-/// reports the exit. With no container left, it still reports, so a stop of a task that never started completes.
+/// reports the exit. With no container left, it still reports, so a stop of a task that never started completes. A stop
+/// that arrives while the attempt is starting waits for that start to end, so it stops the container the start makes.
 /// </summary>
 public sealed class StopTaskConsumer(IContainerRuntime runtime, TaskSupervisor supervisor) : IConsumer<StopTask>
 {
@@ -18,6 +19,7 @@ public sealed class StopTaskConsumer(IContainerRuntime runtime, TaskSupervisor s
             return; // the stop already under way reports the exit
         try
         {
+            await supervisor.StartEndedAsync(command.TaskId, command.Attempt).WaitAsync(context.CancellationToken);
             var exit = await runtime.StopAsync(command.TaskId, command.Attempt, TimeSpan.FromSeconds(command.StopTimeoutSeconds), context.CancellationToken);
             await context.Publish(new TaskExited(
                 command.TaskId, command.NodeId, command.Attempt, exit?.ContainerId, exit?.ExitCode, exit?.OomKilled ?? false, null,

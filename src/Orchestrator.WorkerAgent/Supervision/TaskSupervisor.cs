@@ -29,7 +29,8 @@ public sealed class TaskSupervisor(
     private readonly ConcurrentDictionary<(Guid TaskId, int Attempt), bool> _stopping = new();
     private readonly Lock _stopEnds = new();
     private readonly ConcurrentDictionary<string, ReportedExit> _reportedExits = new();
-    private readonly ConcurrentDictionary<(Guid TaskId, int Attempt), bool> _starting = new();
+    // A start under way, completed when it has ended (reported and put under supervision, or failed).
+    private readonly ConcurrentDictionary<(Guid TaskId, int Attempt), TaskCompletionSource> _starting = new();
 
     /// <summary>
     /// Marks a start under way until disposed: its container counts as the task's even if it has already died,
@@ -37,11 +38,23 @@ public sealed class TaskSupervisor(
     /// </summary>
     public IDisposable Starting(Guid taskId, int attempt)
     {
-        _starting[(taskId, attempt)] = true;
-        return new StartMark(() => _starting.TryRemove((taskId, attempt), out _));
+        var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _starting[(taskId, attempt)] = ended;
+        return new StartMark(() =>
+        {
+            _starting.TryRemove(KeyValuePair.Create((taskId, attempt), ended));
+            ended.TrySetResult();
+        });
     }
 
     public bool IsStarting(Guid taskId, int attempt) => _starting.ContainsKey((taskId, attempt));
+
+    /// <summary>
+    /// Completes when the attempt's start under way, if any, has ended. A stop waits for it: a start still fetching
+    /// the task's secrets or pulling its image has no container yet, and would make one after a stop that found none.
+    /// </summary>
+    public Task StartEndedAsync(Guid taskId, int attempt) =>
+        _starting.TryGetValue((taskId, attempt), out var ended) ? ended.Task : Task.CompletedTask;
 
     private sealed class StartMark(Action end) : IDisposable
     {

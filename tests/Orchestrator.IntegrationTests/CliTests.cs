@@ -58,6 +58,41 @@ public sealed class CliTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task Job_run_of_a_batch_job_waits_until_it_is_complete_and_ps_lists_its_finished_tasks()
+    {
+        string[] api = ["--api", ApiAddress, "--api-key", ClusterFixtureBase.ApiKey];
+        var run = await CliAsync(["job", "run", "cli-batch", "--type", "batch", "--completions", "2", "--parallelism", "2",
+            "--image", TestImages.Workload, "--memory", "16", "--wait", .. api, "--", "sh", "-c", "echo done"]);
+        Assert.True(run.ExitCode == 0, run.Err);
+        Assert.Contains("job cli-batch: batch, Running, 0 of 2 succeeded, 2 running, 0 retries of 3", run.Out);
+        Assert.Contains("complete: 2 of 2 tasks succeeded", run.Out);
+
+        var table = await CliAsync(["job", "status", .. api]);
+        var row = Assert.Single(table.Out.Split('\n'), line => line.Contains("cli-batch"));
+        Assert.Contains("batch", row);
+        Assert.Contains("2 / 2 done", row);
+
+        var tasks = await CliAsync(["status", "--job", "cli-batch", .. api]);
+        Assert.Equal(2, tasks.Out.Split('\n').Count(line => line.Contains("cli-batch-") && line.Contains("Completed")));
+
+        var scale = await CliAsync(["job", "scale", "cli-batch", "3", .. api]);
+        Assert.Equal(1, scale.ExitCode);
+        Assert.Contains("has no count to scale", scale.Err);
+        Assert.Equal(0, (await CliAsync(["job", "stop", "cli-batch", .. api])).ExitCode);
+    }
+
+    [Fact]
+    public async Task Job_run_of_a_batch_job_that_fails_exits_1_with_the_jobs_message()
+    {
+        string[] api = ["--api", ApiAddress, "--api-key", ClusterFixtureBase.ApiKey];
+        var run = await CliAsync(["job", "run", "cli-batch-failing", "--type", "batch", "--max-retries", "0",
+            "--image", TestImages.Workload, "--memory", "16", "--wait", .. api, "--", "sh", "-c", "exit 5"]);
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("job cli-batch-failing failed: 1 tasks failed, more than maxRetries 0; the last: cli-batch-failing-1", run.Err);
+        Assert.Equal(0, (await CliAsync(["job", "stop", "cli-batch-failing", .. api])).ExitCode);
+    }
+
+    [Fact]
     public async Task Job_run_scale_status_and_stop_drive_a_real_job()
     {
         string[] api = ["--api", ApiAddress, "--api-key", ClusterFixtureBase.ApiKey];
@@ -155,8 +190,8 @@ public sealed class CliTests(ClusterFixture cluster)
     [InlineData(1, "no task matches 'ffffffffffff'", "stop", "ffffffffffff")]
     [InlineData(1, "'web-1' is not a task id or a prefix of one (hex digits)", "logs", "web-1")]
     [InlineData(1, "invalid request: state:", "status", "--state", "sleeping")]
-    [InlineData(2, "--state, --limit and --all shape the list; they cannot be given with an ID", "status", "abc", "--state", "running")]
-    [InlineData(2, "--state, --limit and --all shape the list; they cannot be given with an ID", "status", "abc", "--all")]
+    [InlineData(2, "--state, --job, --limit and --all shape the list; they cannot be given with an ID", "status", "abc", "--state", "running")]
+    [InlineData(2, "--state, --job, --limit and --all shape the list; they cannot be given with an ID", "status", "abc", "--all")]
     [InlineData(1, "invalid request: limit:", "status", "--limit", "0")]
     [InlineData(2, "--mount 'type=volume,source=data': target is required", "run", "--name", "x", "--image", "busybox", "--mount", "type=volume,source=data")]
     [InlineData(2, "--ulimit 'nofile': expected NAME=SOFT[:HARD]", "run", "--name", "x", "--image", "busybox", "--ulimit", "nofile")]

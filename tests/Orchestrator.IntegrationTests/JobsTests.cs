@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using ContainerKillParameters = Docker.DotNet.Models.ContainerKillParameters;
 using Orchestrator.Contracts;
+using Orchestrator.Domain.Jobs;
 using Orchestrator.Domain.Tasks;
 using Orchestrator.IntegrationTests.Infrastructure;
 using Orchestrator.StateStore.Telemetry;
@@ -254,6 +255,87 @@ public sealed class JobsTests(ClusterFixture cluster)
         Assert.Equal(HttpStatusCode.Accepted, (await cluster.Api.DeleteAsync($"/api/jobs/{name}")).StatusCode);
     }
 
+    [Fact]
+    public async Task A_batch_job_runs_its_completions_at_most_parallelism_at_a_time_retries_a_failure_and_ends_complete()
+    {
+        const string name = "jobs-batch";
+        var volumes = Enumerable.Range(1, 3).Select(slot => Domain.Tasks.Mount.VolumeName("state", name, slot)).ToList();
+        var task = new
+        {
+            image = TestImages.Workload,
+            // Slot 2's first task fails; it leaves a mark in the slot's volume, so the retry in that slot succeeds.
+            command = new[] { "sh", "-c", "if [ \"$ORCHESTRATOR_SLOT\" = 2 ] && [ ! -f /state/failed ]; then touch /state/failed; echo failing; exit 4; fi; sleep 2; echo done" },
+            mounts = new[] { new { type = "volume", source = "state", target = "/state" } },
+            resources = new { cpu = 0.05, memoryMb = 16, diskMb = 10 },
+        };
+        var body = new { type = "batch", completions = 3, parallelism = 2, maxRetries = 2, task };
+        try
+        {
+            var created = await ApplyAsync(name, body, HttpStatusCode.Created);
+            Assert.Equal((JobType.Batch, JobStatus.Running), (created.Type, created.Status));
+            Assert.Equal([$"{name}-1", $"{name}-2"], created.Tasks.Select(t => t.Name).Order());
+
+            var done = await WaitForJobAsync(name, job => job.Status != JobStatus.Running);
+            Assert.Equal((JobStatus.Complete, 3, 1), (done.Status, done.Succeeded, done.Retries));
+            Assert.Equal("complete: 3 of 3 tasks succeeded after 1 retry", done.Message);
+            Assert.NotNull(done.FinishedAt);
+            Assert.Empty(done.Tasks);
+
+            // The job's history: three successes, one in each slot, and slot 2's failure before its success.
+            var tasks = await cluster.Api.GetFromJsonAsync<List<TaskDetails>>($"/api/tasks?job={name}", ClusterFixtureBase.Json);
+            Assert.Equal(4, tasks!.Count);
+            var succeeded = tasks.Where(t => t.State == TaskState.Completed).ToList();
+            Assert.Equal([1, 2, 3], succeeded.Select(t => t.Slot!.Value).Order());
+            Assert.All(succeeded, t => Assert.Equal(0, t.ExitCode));
+            var failed = Assert.Single(tasks, t => t.State == TaskState.Failed);
+            Assert.Equal((2, 4L), (failed.Slot, failed.ExitCode));
+            Assert.True(failed.FinishedAt <= succeeded.Single(t => t.Slot == 2).StartedAt);
+
+            // Never more than two at once: the most tasks that had started and not yet ended at any task's start.
+            var spans = tasks.Select(t => (Start: t.StartedAt!.Value, End: t.FinishedAt!.Value)).ToList();
+            Assert.True(spans.Max(s => spans.Count(o => o.Start <= s.Start && o.End > s.Start)) <= 2,
+                string.Join("; ", spans.Select(s => $"{s.Start:O}..{s.End:O}")));
+
+            // A finished batch job stays finished: the same spec again starts nothing, and it has no count to scale.
+            var again = await ApplyAsync(name, body, HttpStatusCode.OK);
+            Assert.Equal((JobStatus.Complete, 1), (again.Status, again.Revision));
+            Assert.Empty(again.Tasks);
+            var scale = await cluster.Api.PutAsJsonAsync($"/api/jobs/{name}/scale", new { count = 2 }, ClusterFixtureBase.Json);
+            Assert.Equal(HttpStatusCode.Conflict, scale.StatusCode);
+            var asService = await cluster.Api.PutAsJsonAsync($"/api/jobs/{name}", new { count = 1, task }, ClusterFixtureBase.Json);
+            Assert.Equal(HttpStatusCode.Conflict, asService.StatusCode);
+            Assert.Contains("is a batch job", (await asService.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+            Assert.Equal(4, (await cluster.Api.GetFromJsonAsync<List<TaskDetails>>($"/api/tasks?job={name}", ClusterFixtureBase.Json))!.Count);
+        }
+        finally
+        {
+            await cluster.Api.DeleteAsync($"/api/jobs/{name}");
+            foreach (var volume in volumes)
+                await cluster.RemoveVolumeAsync(volume);
+        }
+    }
+
+    [Fact]
+    public async Task A_batch_job_whose_task_fails_more_often_than_its_retries_allow_ends_failed_naming_the_failure()
+    {
+        const string name = "jobs-batch-failing";
+        var task = new
+        {
+            image = TestImages.Workload,
+            command = new[] { "sh", "-c", "exit 3" },
+            resources = new { cpu = 0.05, memoryMb = 16, diskMb = 10 },
+        };
+        await ApplyAsync(name, new { type = "batch", maxRetries = 1, task }, HttpStatusCode.Created);
+
+        var failed = await WaitForJobAsync(name, job => job.Status != JobStatus.Running);
+        Assert.Equal((JobStatus.Failed, 0, 2), (failed.Status, failed.Succeeded, failed.Retries));
+        Assert.StartsWith($"failed: 2 tasks failed, more than maxRetries 1; the last: {name}-1: ", failed.Message);
+        Assert.Contains("3", failed.Message);
+        var tasks = await cluster.Api.GetFromJsonAsync<List<TaskDetails>>($"/api/tasks?job={name}", ClusterFixtureBase.Json);
+        Assert.Equal([TaskState.Failed, TaskState.Failed], tasks!.Select(t => t.State));
+        Assert.Equal(HttpStatusCode.Accepted, (await cluster.Api.DeleteAsync($"/api/jobs/{name}")).StatusCode);
+    }
+
     private static object Checked(string healthPath) => new
     {
         image = TestImages.Workload,
@@ -279,6 +361,22 @@ public sealed class JobsTests(ClusterFixture cluster)
 
         var unknownField = await cluster.Api.PutAsJsonAsync("/api/jobs/jobs-bad", new { replicas = 3, task = Spec() }, ClusterFixtureBase.Json);
         Assert.Equal(HttpStatusCode.BadRequest, unknownField.StatusCode);
+
+        var badBatch = await cluster.Api.PutAsJsonAsync("/api/jobs/jobs-bad", new
+        {
+            type = "batch",
+            count = 2,
+            completions = 0,
+            parallelism = 0,
+            maxRetries = -1,
+            task = new { image = TestImages.Workload, restartPolicy = new { mode = "Always" } },
+        }, ClusterFixtureBase.Json);
+        Assert.Equal(HttpStatusCode.BadRequest, badBatch.StatusCode);
+        Assert.Equal(["completions", "count", "maxRetries", "parallelism", "task.restartPolicy.mode"],
+            (await badBatch.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").EnumerateObject().Select(e => e.Name).Order());
+        var unknownType = await cluster.Api.PutAsJsonAsync("/api/jobs/jobs-bad", new { type = "cron", task = Spec() }, ClusterFixtureBase.Json);
+        Assert.Equal(HttpStatusCode.BadRequest, unknownType.StatusCode);
+        Assert.Contains("type", (await unknownType.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").EnumerateObject().Select(e => e.Name));
 
         var scaleMissing = await cluster.Api.PutAsJsonAsync("/api/jobs/jobs-none/scale", new { count = 2 }, ClusterFixtureBase.Json);
         Assert.Equal(HttpStatusCode.NotFound, scaleMissing.StatusCode);

@@ -7,8 +7,8 @@ using Orchestrator.Domain.Jobs;
 namespace Orchestrator.Api.Apis;
 
 /// <summary>
-/// Jobs: a name, a task spec and a count. StateStore keeps that many tasks alive, replaces those that end, and
-/// rolls a changed spec out one task at a time.
+/// Jobs: a name, a type and a task spec. StateStore keeps a service job's count of tasks alive, replaces those that
+/// end and rolls a changed spec out one task at a time; it runs a batch job's tasks until enough have succeeded.
 /// </summary>
 public static class JobsApi
 {
@@ -20,15 +20,20 @@ public static class JobsApi
         jobs.MapPut("/{name}", ApplyJobAsync)
             .Accepts<JobSpec>("application/json")
             .WithSummary("Create or change a job")
-            .WithDescription("Body: { \"count\": 3, \"task\": { task spec without a name } }. Creates the job (201) or changes it (200). " +
+            .WithDescription("Body: { \"count\": 3, \"task\": { task spec without a name } }, or for a batch job { \"type\": \"batch\", " +
+                "\"completions\": 3, \"parallelism\": 2, \"maxRetries\": 3, \"task\": {...} }. Creates the job (201) or changes it (200). " +
                 "Its tasks are named name-1, name-2, and so on. A changed task spec is a new revision: one task more than the count is " +
-                "started, and an old one stopped each time a new one runs. Tasks that end are replaced. While too many tasks wait to be " +
-                "placed, answers 429 with Retry-After and changes nothing.")
+                "started, and an old one stopped each time a new one runs. Tasks that end are replaced. A batch job runs tasks until " +
+                "completions of them end with exit 0, then is Complete; more failures than maxRetries make it Failed. A job's type " +
+                "cannot change (409). While too many tasks wait to be placed, answers 429 with Retry-After and changes nothing.")
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
         jobs.MapPut("/{name}/scale", ScaleJobAsync)
             .Accepts<JobScale>("application/json")
             .WithSummary("Change how many tasks a job keeps")
-            .WithDescription("Body: { \"count\": 5 }. Scaling down stops the tasks not yet running first, then the newest.");
+            .WithDescription("Body: { \"count\": 5 }. Scaling down stops the tasks not yet running first, then the newest. " +
+                "A batch job has no count (409).")
+            .ProducesProblem(StatusCodes.Status409Conflict);
         jobs.MapGet("/{name}", GetJobAsync).WithSummary("Get one job, with its unfinished tasks");
         jobs.MapDelete("/{name}", DeleteJobAsync)
             .WithSummary("Delete a job")
@@ -36,7 +41,7 @@ public static class JobsApi
         return jobs;
     }
 
-    public static async Task<Results<Created<JobDetails>, Ok<JobDetails>, ValidationProblem, ProblemHttpResult>> ApplyJobAsync(
+    public static async Task<Results<Created<JobDetails>, Ok<JobDetails>, ValidationProblem, Conflict<ProblemDetails>, ProblemHttpResult>> ApplyJobAsync(
         string name, HttpRequest request, SpecReader reader, Secrets.SecretReferences secrets, IRequestClient<ApplyJob> client,
         CancellationToken cancellationToken)
     {
@@ -45,22 +50,26 @@ public static class JobsApi
             return TypedResults.ValidationProblem(errors, title: "The job is not valid.");
         if (await secrets.MissingAsync(spec.Task!, prefix: "task.", cancellationToken) is { Count: > 0 } missing)
             return TypedResults.ValidationProblem(missing, title: "The job is not valid.");
-        var response = await client.GetResponse<JobApplied, SubmissionRefused>(new ApplyJob(name, spec), cancellationToken);
+        var response = await client.GetResponse<JobApplied, SubmissionRefused, JobChangeRefused>(new ApplyJob(name, spec), cancellationToken);
         if (response.Is(out Response<JobApplied>? applied))
             return applied.Message.Created
                 ? TypedResults.Created($"/api/jobs/{name}", applied.Message.Job)
                 : TypedResults.Ok(applied.Message.Job);
+        if (response.Is(out Response<JobChangeRefused>? refused))
+            return JobChangeProblem(refused.Message);
         response.Is(out Response<SubmissionRefused>? refusal);
         return SubmissionRefusal.Problem(request.HttpContext.Response, refusal!.Message);
     }
 
-    public static async Task<Results<Ok<JobDetails>, ValidationProblem, NotFound<ProblemDetails>>> ScaleJobAsync(
+    public static async Task<Results<Ok<JobDetails>, ValidationProblem, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> ScaleJobAsync(
         string name, HttpRequest request, SpecReader reader, IRequestClient<ScaleJob> client, CancellationToken cancellationToken)
     {
         var (scale, errors) = await reader.ReadAsync<JobScale>(request, body => JobValidator.ValidateScale(name, body), cancellationToken);
         if (scale is null)
             return TypedResults.ValidationProblem(errors, title: "The scale is not valid.");
-        var response = await client.GetResponse<JobDetails, JobNotFound>(new ScaleJob(name, scale.Count!.Value), cancellationToken);
+        var response = await client.GetResponse<JobDetails, JobNotFound, JobChangeRefused>(new ScaleJob(name, scale.Count!.Value), cancellationToken);
+        if (response.Is(out Response<JobChangeRefused>? refused))
+            return JobChangeProblem(refused.Message);
         return response.Is(out Response<JobDetails>? scaled) ? TypedResults.Ok(scaled.Message) : JobNotFoundProblem(name);
     }
 
@@ -85,6 +94,14 @@ public static class JobsApi
         var response = await client.GetResponse<JobList>(new ListJobs(), cancellationToken);
         return TypedResults.Ok(response.Message.Jobs);
     }
+
+    private static Conflict<ProblemDetails> JobChangeProblem(JobChangeRefused refused) =>
+        TypedResults.Conflict(new ProblemDetails
+        {
+            Status = StatusCodes.Status409Conflict,
+            Title = "The job cannot take this change.",
+            Detail = refused.Reason,
+        });
 
     private static NotFound<ProblemDetails> JobNotFoundProblem(string name) =>
         TypedResults.NotFound(new ProblemDetails

@@ -3,6 +3,7 @@ using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Orchestrator.Contracts;
+using Orchestrator.Domain.Jobs;
 using Orchestrator.Domain.Tasks;
 
 namespace Orchestrator.Api.Apis;
@@ -22,7 +23,7 @@ public static class TasksApi
         app.MapGet("/tasks", ListTasksAsync)
             .WithTags("Tasks")
             .WithSummary("List tasks, newest first")
-            .WithDescription("limit (1 to 5000, default 500) caps the answer; state keeps only the tasks in that state; idPrefix keeps only the tasks whose id starts with it (hex digits, dashes ignored); before continues the list after that task. A full page carries a Link header (rel=\"next\") to the next one.");
+            .WithDescription("limit (1 to 5000, default 500) caps the answer; state keeps only the tasks in that state; job keeps only the tasks of that job, finished ones too; idPrefix keeps only the tasks whose id starts with it (hex digits, dashes ignored); before continues the list after that task. A full page carries a Link header (rel=\"next\") to the next one.");
         var tasks = app.MapGroup("/tasks").WithTags("Tasks");
         tasks.MapGet("/{id:guid}", GetTaskAsync).WithSummary("Get one task");
         tasks.MapDelete("/{id:guid}", StopTaskAsync)
@@ -60,7 +61,7 @@ public static class TasksApi
     }
 
     public static async Task<Results<Ok<IReadOnlyList<TaskDetails>>, ValidationProblem>> ListTasksAsync(
-        int? limit, string? state, string? idPrefix, Guid? before, HttpResponse http,
+        int? limit, string? state, string? idPrefix, string? job, Guid? before, HttpResponse http,
         [AsParameters] TaskApiServices services, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
@@ -76,10 +77,12 @@ public static class TasksApi
         }
         if (idPrefix is not null && !ListTasks.IsIdPrefix(idPrefix))
             errors["idPrefix"] = ["idPrefix must be 1 to 36 hex digits (dashes allowed)."];
+        if (job is not null && !JobValidator.IsName(job))
+            errors["job"] = ["job must be a job's name."];
         if (errors.Count > 0)
             return TypedResults.ValidationProblem(errors, title: "The query is not valid.");
 
-        var query = new ListTasks(limit ?? ListTasks.DefaultLimit, wanted, idPrefix, before);
+        var query = new ListTasks(limit ?? ListTasks.DefaultLimit, wanted, idPrefix, before, job);
         var response = await services.List.GetResponse<TaskList, TaskNotFound>(query, cancellationToken);
         if (!response.Is(out Response<TaskList>? listed))
             return TypedResults.ValidationProblem(
@@ -98,6 +101,8 @@ public static class TasksApi
             next += $"&state={state}";
         if (query.IdPrefix is { } prefix)
             next += $"&idPrefix={Uri.EscapeDataString(prefix)}";
+        if (query.Job is { } job)
+            next += $"&job={Uri.EscapeDataString(job)}";
         return next;
     }
 

@@ -22,15 +22,17 @@ public sealed class OrchestratorClient(HttpClient http)
         SendAsync<TaskDetails>(HttpMethod.Post, "api/tasks", new StringContent(specJson, Encoding.UTF8, "application/json"), cancellationToken);
 
     /// <summary>
-    /// The newest tasks, only those in <paramref name="state"/> when given (the Api checks the name and the
+    /// The newest tasks, only those in <paramref name="state"/> and of <paramref name="job"/> when given (the Api checks the name and the
     /// limit), at most <paramref name="limit"/> (the Api's default when null); with <paramref name="all"/>, page
     /// after page as the Api's Link headers lead, each of that size.
     /// </summary>
-    public async Task<List<TaskDetails>> ListTasksAsync(string? state, int? limit, bool all, CancellationToken cancellationToken)
+    public async Task<List<TaskDetails>> ListTasksAsync(string? state, int? limit, bool all, CancellationToken cancellationToken, string? job = null)
     {
         var query = new List<string>();
         if (state is not null)
             query.Add($"state={Uri.EscapeDataString(state)}");
+        if (job is not null)
+            query.Add($"job={Uri.EscapeDataString(job)}");
         if (limit is not null)
             query.Add($"limit={limit}");
         string? path = query.Count == 0 ? "api/tasks" : $"api/tasks?{string.Join('&', query)}";

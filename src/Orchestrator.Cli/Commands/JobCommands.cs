@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Orchestrator.Cli.Client;
 using Orchestrator.Cli.Rendering;
 using Orchestrator.Contracts;
+using Orchestrator.Domain.Jobs;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -25,7 +26,7 @@ public interface IJobWaitSettings
 public sealed class JobRunSettings : TaskSpecSettings, IJobWaitSettings
 {
     [CommandOption("--wait")]
-    [Description("Wait until the job has COUNT tasks of its latest spec running (exit 0), showing its progress")]
+    [Description("Wait until the job has COUNT tasks of its latest spec running, or a batch job is Complete (exit 0), showing its progress")]
     public bool Wait { get; init; }
 
     [CommandOption("--timeout <SECONDS>")]
@@ -41,6 +42,25 @@ public sealed class JobRunSettings : TaskSpecSettings, IJobWaitSettings
     [Description("How many tasks to keep running (default 1)")]
     public int? Count { get; init; }
 
+    [CommandOption("--type <TYPE>")]
+    [Description("service (keep COUNT tasks running; the default) or batch (run tasks until COMPLETIONS of them exit 0)")]
+    public string? Type { get; init; }
+
+    [CommandOption("--completions <N>")]
+    [Description("A batch job: how many tasks must exit 0 (default 1)")]
+    public int? Completions { get; init; }
+
+    [CommandOption("--parallelism <N>")]
+    [Description("A batch job: how many tasks may run at once (default 1)")]
+    public int? Parallelism { get; init; }
+
+    [CommandOption("--max-retries <N>")]
+    [Description("A batch job: how many failed tasks to retry before the job fails (default 3)")]
+    public int? MaxRetries { get; init; }
+
+    /// <summary>Whether any flag of the job itself (not of its task) is given, which a job file leaves no room for.</summary>
+    public bool HasJobFlags => Count is not null || Type is not null || Completions is not null || Parallelism is not null || MaxRetries is not null;
+
     [CommandOption("-f|--file <PATH>")]
     [Description("The job in the Api's JSON ({ \"count\": N, \"task\": {...} }); - reads standard input. Spec flags are then not allowed")]
     public string? File { get; init; }
@@ -49,11 +69,27 @@ public sealed class JobRunSettings : TaskSpecSettings, IJobWaitSettings
 /// <summary>orchestrator job run NAME: create the job, or change it (a changed task rolls out one task at a time).</summary>
 public sealed class JobRunCommand(IAnsiConsole console) : AsyncCommand<JobRunSettings>
 {
+    /// <summary>The job's body from the flags. The type is left out unless given: the Api takes no null type.</summary>
+    private static string JobJson(JobRunSettings settings, IReadOnlyList<string> command)
+    {
+        var job = new JsonObject
+        {
+            ["count"] = settings.Count,
+            ["completions"] = settings.Completions,
+            ["parallelism"] = settings.Parallelism,
+            ["maxRetries"] = settings.MaxRetries,
+            ["task"] = RunFlags.ToJson(settings, command),
+        };
+        if (settings.Type is { } type)
+            job["type"] = type;
+        return job.ToJsonString();
+    }
+
     public override async Task<int> ExecuteAsync(CommandContext context, JobRunSettings settings, CancellationToken cancellationToken)
     {
         var body = settings.File is { } file
-            ? await SpecFile.ReadAsync(file, settings.Count is not null || settings.HasSpecFlags(context.Remaining.Raw), cancellationToken)
-            : new JsonObject { ["count"] = settings.Count, ["task"] = RunFlags.ToJson(settings, context.Remaining.Raw) }.ToJsonString();
+            ? await SpecFile.ReadAsync(file, settings.HasJobFlags || settings.HasSpecFlags(context.Remaining.Raw), cancellationToken)
+            : JobJson(settings, context.Remaining.Raw);
         var client = settings.CreateClient();
         var job = await client.ApplyJobAsync(settings.Name, body, cancellationToken);
         await JobOutput.WriteAsync(console, client, settings, job, cancellationToken);
@@ -136,8 +172,8 @@ internal static class JobOutput
 {
     /// <summary>
     /// With --wait, follows the job until it has its count of tasks of the latest revision running and nothing else,
-    /// printing a line each time that changes. Gives up, exit 1, after the timeout or when StateStore holds the job
-    /// back after failures.
+    /// or, for a batch job, until it is Complete, printing a line each time that changes. Gives up, exit 1, after the
+    /// timeout, when StateStore holds the job back after failures, or when a batch job fails.
     /// </summary>
     public static async Task<int> WaitAsync(IAnsiConsole console, OrchestratorClient client, IJobWaitSettings settings, JobDetails job, CancellationToken cancellationToken)
     {
@@ -148,11 +184,14 @@ internal static class JobOutput
         while (true)
         {
             // The job's message says what it waits for: a rollout, or a start held back.
-            var progress = $"{job.Running} of {job.Count} running" + (job.Message is null ? "" : $"; {job.Message}");
+            var progress = Output.JobProgress(job) + (job.Message is null ? "" : $"; {job.Message}");
             if (progress != last)
                 console.MarkupLine($"[grey]{Markup.Escape(progress)}[/]");
             last = progress;
-            if (job.Running == job.Count && job.Tasks.All(t => t.Revision == job.Revision && t.DesiredState == Domain.Tasks.DesiredState.Running))
+            if (job.Type == JobType.Batch && job.Status != JobStatus.Running)
+                return job.Status == JobStatus.Complete ? 0 : throw new CliException($"job {job.Name} {job.Message}");
+            if (job.Type == JobType.Service && job.Running == job.Count
+                && job.Tasks.All(t => t.Revision == job.Revision && t.DesiredState == Domain.Tasks.DesiredState.Running))
                 return 0;
             if (job.HeldBackUntil is not null)
                 throw new CliException($"job {job.Name} is held back: {job.Message}");

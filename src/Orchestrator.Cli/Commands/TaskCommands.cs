@@ -61,6 +61,10 @@ public sealed class StatusSettings : ApiSettings
     [Description("List only the tasks in this state: Pending, Scheduled, Running, Completed or Failed")]
     public string? State { get; init; }
 
+    [CommandOption("-j|--job <NAME>")]
+    [Description("List only the tasks of this job, finished ones too")]
+    public string? Job { get; init; }
+
     [CommandOption("-n|--limit <N>")]
     [Description("List at most the newest N tasks (1 to 5000; default 500)")]
     public int? Limit { get; init; }
@@ -70,8 +74,8 @@ public sealed class StatusSettings : ApiSettings
     public bool All { get; init; }
 
     public override Spectre.Console.ValidationResult Validate() =>
-        Id is not null && (State is not null || Limit is not null || All)
-            ? Spectre.Console.ValidationResult.Error("--state, --limit and --all shape the list; they cannot be given with an ID")
+        Id is not null && (State is not null || Job is not null || Limit is not null || All)
+            ? Spectre.Console.ValidationResult.Error("--state, --job, --limit and --all shape the list; they cannot be given with an ID")
             : base.Validate();
 
     /// <summary>The size of each page asked of the Api.</summary>
@@ -99,7 +103,7 @@ public sealed class StatusCommand(IAnsiConsole console) : AsyncCommand<StatusSet
         if (settings.Json)
         {
             if (settings.Id is null)
-                Output.WriteJson(console, await client.ListTasksAsync(settings.State, settings.PageSize, settings.All, cancellationToken));
+                Output.WriteJson(console, await client.ListTasksAsync(settings.State, settings.PageSize, settings.All, cancellationToken, settings.Job));
             else
                 Output.WriteJson(console, await client.GetTaskAsync(await client.ResolveTaskIdAsync(settings.Id, cancellationToken), cancellationToken));
             return 0;
@@ -112,7 +116,7 @@ public sealed class StatusCommand(IAnsiConsole console) : AsyncCommand<StatusSet
     {
         var nodes = (await client.ListNodesAsync(cancellationToken)).ToDictionary(n => n.Id, n => n.Name);
         if (settings.Id is null)
-            return Output.TaskTable(await client.ListTasksAsync(settings.State, settings.PageSize, settings.All, cancellationToken), nodes, DateTimeOffset.UtcNow);
+            return Output.TaskTable(await client.ListTasksAsync(settings.State, settings.PageSize, settings.All, cancellationToken, settings.Job), nodes, DateTimeOffset.UtcNow);
         var id = await client.ResolveTaskIdAsync(settings.Id, cancellationToken);
         var task = await client.GetTaskAsync(id, cancellationToken);
         var events = await client.EventsAsync(id, cancellationToken);

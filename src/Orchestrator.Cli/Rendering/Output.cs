@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Orchestrator.Cli.Client;
 using Orchestrator.Contracts;
+using Orchestrator.Domain.Jobs;
 using Orchestrator.Domain.Nodes;
 using Orchestrator.Domain.Tasks;
 using Spectre.Console;
@@ -123,16 +124,17 @@ public static class Output
 
     public static Table JobTable(IEnumerable<JobDetails> jobs)
     {
-        var table = new Table().Border(TableBorder.Simple).AddColumns("NAME", "RUNNING", "TASKS", "REVISION", "IMAGE", "MESSAGE");
+        var table = new Table().Border(TableBorder.Simple).AddColumns("NAME", "TYPE", "RUNNING", "TASKS", "REVISION", "IMAGE", "MESSAGE");
         foreach (var job in jobs)
             table.AddRow(
                 Markup.Escape(job.Name),
-                $"{job.Running} / {job.Count}",
+                job.Type.ToString().ToLowerInvariant(),
+                job.Type == JobType.Batch ? $"{job.Succeeded} / {job.Completions} done" : $"{job.Running} / {job.Count}",
                 job.Tasks.Count.ToString(),
                 job.Revision.ToString(),
                 Markup.Escape(job.Task.Image),
                 Markup.Escape(job.Message ?? ""));
-        table.Caption("[grey]running / wanted, of the latest revision[/]");
+        table.Caption("[grey]running / wanted, of the latest revision; for a batch job, succeeded / completions[/]");
         return table;
     }
 
@@ -148,11 +150,17 @@ public static class Output
                 Markup.Escape(task.NodeId is { } node ? nodeNames.GetValueOrDefault(node, ShortId(node)) : "-"),
                 task.Revision.ToString(),
                 Markup.Escape(task.Message ?? ""));
-        var summary = new Markup(Markup.Escape($"job {job.Name}: {job.Running} of {job.Count} running, revision {job.Revision}, image {job.Task.Image}"));
+        var summary = new Markup(Markup.Escape($"job {job.Name}: {JobProgress(job)}, revision {job.Revision}, image {job.Task.Image}"));
         return job.Message is null
             ? new Rows(summary, tasks)
             : new Rows(summary, new Markup($"[grey]{Markup.Escape(job.Message)}[/]"), tasks);
     }
+
+    /// <summary>"2 of 3 running" for a service job; "batch, Running, 1 of 3 succeeded, 2 running, 0 retries" for a batch job.</summary>
+    public static string JobProgress(JobDetails job) => job.Type == JobType.Batch
+        ? $"batch, {job.Status}, {job.Succeeded} of {job.Completions} succeeded, {job.Tasks.Count(t => t.DesiredState == Domain.Tasks.DesiredState.Running)} running, " +
+            $"{job.Retries} {(job.Retries == 1 ? "retry" : "retries")} of {job.MaxRetries}"
+        : $"{job.Running} of {job.Count} running";
 
     public static Table EventTable(IEnumerable<TaskEventDetails> events, IReadOnlyDictionary<Guid, string> nodeNames)
     {

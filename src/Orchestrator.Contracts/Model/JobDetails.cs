@@ -1,3 +1,4 @@
+using Orchestrator.Domain.Jobs;
 using Orchestrator.Domain.Tasks;
 
 namespace Orchestrator.Contracts;
@@ -7,8 +8,25 @@ public sealed record JobDetails
 {
     public required string Name { get; init; }
 
-    /// <summary>How many tasks the job keeps alive.</summary>
+    public JobType Type { get; init; }
+
+    /// <summary>Running, until a batch job is Complete or Failed.</summary>
+    public JobStatus Status { get; init; }
+
+    /// <summary>How many tasks a service job keeps alive; 0 for a batch job.</summary>
     public required int Count { get; init; }
+
+    /// <summary>A batch job's settings; null for a service job.</summary>
+    public int? Completions { get; init; }
+    public int? Parallelism { get; init; }
+    public int? MaxRetries { get; init; }
+
+    /// <summary>A batch job's tasks of the current revision that ended with exit 0, and those that failed.</summary>
+    public int? Succeeded { get; init; }
+    public int? Retries { get; init; }
+
+    /// <summary>When a batch job became Complete or Failed.</summary>
+    public DateTimeOffset? FinishedAt { get; init; }
 
     /// <summary>Goes up by one each time the task spec changes; each task records the revision it was started from.</summary>
     public required int Revision { get; init; }

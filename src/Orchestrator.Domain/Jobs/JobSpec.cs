@@ -4,14 +4,21 @@ using Orchestrator.Domain.Tasks;
 namespace Orchestrator.Domain.Jobs;
 
 /// <summary>
-/// What a user asks to keep running: the body of <c>PUT /api/jobs/{name}</c>. The job keeps <see cref="Count"/>
-/// tasks of <see cref="Task"/> alive, replacing any that end, and rolls them over one at a time when the task
-/// changes. The tasks are named after the job (<c>web-1</c>, <c>web-2</c>, ...).
+/// What a user asks the cluster to run: the body of <c>PUT /api/jobs/{name}</c>. A service job keeps
+/// <see cref="Count"/> tasks of <see cref="Task"/> alive, replacing any that end, and rolls them over one at a time
+/// when the task changes. A batch job runs tasks until <see cref="Completions"/> of them have ended with exit 0,
+/// <see cref="Parallelism"/> at a time, retrying failures up to <see cref="MaxRetries"/>. The tasks are named after
+/// the job (<c>web-1</c>, <c>web-2</c>, ...).
 /// </summary>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record JobSpec
 {
     public const int DefaultCount = 1;
+    public const int DefaultCompletions = 1;
+    public const int DefaultParallelism = 1;
+    public const int DefaultMaxRetries = 3;
+
+    public JobType Type { get; init; } = JobType.Service;
 
     /// <summary>How many tasks to keep alive; 0 keeps the job with none. Omitted: 1 for a new job, unchanged for an existing one.</summary>
     public int? Count { get; init; }
@@ -19,8 +26,26 @@ public sealed record JobSpec
     /// <summary>The spec of every task; its name, if given, must be the job's.</summary>
     public TaskSpec? Task { get; init; }
 
+    /// <summary>A batch job: how many tasks must end with exit 0 (default 1).</summary>
+    public int? Completions { get; init; }
+
+    /// <summary>A batch job: how many of its tasks may run at once (default 1).</summary>
+    public int? Parallelism { get; init; }
+
+    /// <summary>A batch job: how many failed tasks it retries before it fails (default 3).</summary>
+    public int? MaxRetries { get; init; }
+
     [JsonIgnore]
     public int CountOrDefault => Count ?? DefaultCount;
+
+    [JsonIgnore]
+    public int CompletionsOrDefault => Completions ?? DefaultCompletions;
+
+    [JsonIgnore]
+    public int ParallelismOrDefault => Parallelism ?? DefaultParallelism;
+
+    [JsonIgnore]
+    public int MaxRetriesOrDefault => MaxRetries ?? DefaultMaxRetries;
 }
 
 /// <summary>The body of <c>PUT /api/jobs/{name}/scale</c>.</summary>

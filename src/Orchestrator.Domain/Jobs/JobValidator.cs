@@ -9,6 +9,7 @@ namespace Orchestrator.Domain.Jobs;
 public static class JobValidator
 {
     public const int MaxCount = 1000;
+    public const int MaxRetries = 100;
 
     /// <summary>Room in a task's name for "-" and the task's number after the job's name.</summary>
     public const int MaxNameLength = TaskSpecValidator.MaxNameLength - 7;
@@ -18,6 +19,7 @@ public static class JobValidator
         var errors = new Dictionary<string, string[]>();
         AddNameErrors(name, errors);
         AddCountErrors(spec.Count, errors);
+        AddTypeErrors(spec, errors);
         if (spec.Task is null)
         {
             errors["task"] = ["The task spec is required."];
@@ -30,6 +32,33 @@ public static class JobValidator
             errors[$"task.{field}"] = messages;
         return errors;
     }
+
+    /// <summary>A batch job has completions instead of a count, and its tasks must be able to end.</summary>
+    private static void AddTypeErrors(JobSpec spec, Dictionary<string, string[]> errors)
+    {
+        if (!Enum.IsDefined(spec.Type))
+            errors["type"] = ["type must be service or batch."];
+        if (spec.Type != JobType.Batch)
+        {
+            foreach (var (field, value) in BatchFields(spec))
+                if (value is not null)
+                    errors[field] = [$"{field} is for batch jobs; this job's type is {spec.Type.ToString().ToLowerInvariant()}."];
+            return;
+        }
+        if (spec.Count is not null)
+            errors["count"] = ["A batch job has no count: completions says how many tasks must succeed, parallelism how many run at once."];
+        if (spec.Completions is < 1 or > MaxCount)
+            errors["completions"] = [$"completions must be between 1 and {MaxCount}."];
+        if (spec.Parallelism is < 1 or > MaxCount)
+            errors["parallelism"] = [$"parallelism must be between 1 and {MaxCount}."];
+        if (spec.MaxRetries is < 0 or > MaxRetries)
+            errors["maxRetries"] = [$"maxRetries must be between 0 and {MaxRetries}."];
+        if (spec.Task?.RestartPolicy?.Mode == RestartMode.Always)
+            errors["task.restartPolicy.mode"] = ["A batch job's tasks must be able to end: use never (the default for batch) or onFailure."];
+    }
+
+    private static IEnumerable<(string Field, int? Value)> BatchFields(JobSpec spec) =>
+        [("completions", spec.Completions), ("parallelism", spec.Parallelism), ("maxRetries", spec.MaxRetries)];
 
     public static IReadOnlyDictionary<string, string[]> ValidateScale(string name, JobScale scale)
     {

@@ -26,6 +26,8 @@ public sealed class ListTasksConsumer(OrchestratorDbContext db) : IConsumer<List
         }
         if (query.State is { } state)
             tasks = tasks.Where(t => t.State == state);
+        if (query.Job is { } job)
+            tasks = tasks.Where(t => t.JobName == job);
         if (!string.IsNullOrEmpty(query.IdPrefix))
         {
             // The Api lets through only hex digits and dashes, so the prefix holds no LIKE wildcards.

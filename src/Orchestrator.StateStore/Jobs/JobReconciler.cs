@@ -39,6 +39,8 @@ public sealed class JobReconciler(OrchestratorDbContext db, TaskLifecycle lifecy
     /// </summary>
     public async Task<IReadOnlyList<TaskRecord>> ReconcileAsync(JobRecord job, CancellationToken cancellationToken, string? why = null)
     {
+        if (job.Type == JobType.Batch)
+            return await ReconcileBatchAsync(job, cancellationToken);
         var tasks = await db.UnfinishedJobTasks(job.Name).ToListAsync(cancellationToken);
         var live = tasks.Where(t => t.DesiredState == DesiredState.Running).ToList();
         var plan = JobRollout.Plan(job.Count, job.Revision, live.Select(AsJobTask).ToList(), job.RolloutOrder);
@@ -56,6 +58,52 @@ public sealed class JobReconciler(OrchestratorDbContext db, TaskLifecycle lifecy
             job.NoteRollout();
         return tasks.Where(t => !t.IsTerminal).ToList();
     }
+
+    /// <summary>Stops every live task of the job, e.g. because it is deleted; returns its unfinished tasks.</summary>
+    public async Task<IReadOnlyList<TaskRecord>> StopAllAsync(JobRecord job, string why, CancellationToken cancellationToken)
+    {
+        var tasks = await db.UnfinishedJobTasks(job.Name).ToListAsync(cancellationToken);
+        foreach (var task in tasks.Where(t => t.DesiredState == DesiredState.Running))
+            lifecycle.RequestStop(task, why);
+        return tasks.Where(t => !t.IsTerminal).ToList();
+    }
+
+    /// <summary>
+    /// One step of a batch job (<see cref="BatchRun"/>): reads its tasks of the current revision, stops those of older
+    /// revisions, starts what the plan says, and records where the job stands. A job that has ended is left alone
+    /// until a new spec or new settings reopen it.
+    /// </summary>
+    private async Task<IReadOnlyList<TaskRecord>> ReconcileBatchAsync(JobRecord job, CancellationToken cancellationToken)
+    {
+        var unfinished = await db.UnfinishedJobTasks(job.Name).ToListAsync(cancellationToken);
+        if (job.HasEnded)
+            return unfinished;
+        foreach (var outdated in unfinished.Where(t => t.JobRevision != job.Revision && t.DesiredState == DesiredState.Running))
+            lifecycle.RequestStop(outdated, $"job {job.Name} runs revision {job.Revision}{job.Because}");
+
+        var tasks = await db.Tasks
+            .Where(t => t.JobName == job.Name && t.JobRevision == job.Revision)
+            .ToListAsync(cancellationToken);
+        var plan = BatchRun.Plan(job.Completions!.Value, job.Parallelism!.Value, job.MaxRetries!.Value, tasks.Select(AsBatchTask).ToList());
+        var why = plan.Status == JobStatus.Complete ? $"job {job.Name} is complete" : $"job {job.Name} failed";
+        foreach (var id in plan.Stop)
+            lifecycle.RequestStop(tasks.Single(t => t.Id == id), why);
+        job.ClearMessage();
+        var lastFailure = tasks.Where(t => AsBatchTask(t).Outcome == BatchOutcome.Failed).MaxBy(t => t.FinishedAt);
+        job.NoteBatch(plan, lifecycle.Now, lastFailure is null ? null : $"{lastFailure.Name}: {lastFailure.Message}");
+        if (plan.Start.Count > 0 && await MayStartAsync(job, cancellationToken))
+            foreach (var slot in plan.Start)
+                unfinished.Add(await StartAsync(job, slot, cancellationToken));
+        return unfinished.Where(t => !t.IsTerminal).ToList();
+    }
+
+    private static BatchTask AsBatchTask(TaskRecord task) => new(task.Id, SlotOf(task), task switch
+    {
+        { IsTerminal: false, DesiredState: DesiredState.Running } => BatchOutcome.Live,
+        { IsTerminal: false } or { DesiredState: DesiredState.Stopped } => BatchOutcome.Stopped,
+        { State: TaskState.Completed, ExitCode: null or 0 } => BatchOutcome.Succeeded,
+        _ => BatchOutcome.Failed,
+    });
 
     /// <summary>
     /// The slots the plan's new tasks take. A slot is held by a live task of the current revision; with volumes, by any
@@ -115,7 +163,7 @@ public sealed class JobReconciler(OrchestratorDbContext db, TaskLifecycle lifecy
         }
         var since = lifecycle.Now - JobRollout.FailureWindow;
         var failures = await db.Tasks
-            .Where(t => t.JobName == job.Name && t.State == TaskState.Failed && t.FinishedAt > since)
+            .Where(t => t.JobName == job.Name && t.JobRevision == job.Revision && t.State == TaskState.Failed && t.FinishedAt > since)
             .Select(t => t.FinishedAt!.Value)
             .ToListAsync(cancellationToken);
         if (failures.Count == 0)

@@ -71,3 +71,58 @@ public sealed class JobValidatorTests
         Assert.Empty(JobValidator.ValidateScale("web", new JobScale { Count = 0 }));
     }
 }
+
+public sealed class BatchJobValidatorTests
+{
+    private static readonly TaskSpec Report = new() { Image = "busybox:1.36" };
+
+    [Fact]
+    public void A_batch_job_is_valid_with_defaults_of_one_completion_one_at_a_time_and_three_retries()
+    {
+        var spec = new JobSpec { Type = JobType.Batch, Task = Report };
+        Assert.Empty(JobValidator.Validate("report", spec));
+        Assert.Equal((1, 1, 3), (spec.CompletionsOrDefault, spec.ParallelismOrDefault, spec.MaxRetriesOrDefault));
+    }
+
+    [Fact]
+    public void A_batch_job_has_no_count()
+    {
+        var errors = JobValidator.Validate("report", new JobSpec { Type = JobType.Batch, Count = 2, Task = Report });
+        Assert.Equal(["count"], errors.Keys);
+    }
+
+    [Theory]
+    [InlineData(0, 1, 0, "completions")]
+    [InlineData(JobValidator.MaxCount + 1, 1, 0, "completions")]
+    [InlineData(1, 0, 0, "parallelism")]
+    [InlineData(1, JobValidator.MaxCount + 1, 0, "parallelism")]
+    [InlineData(1, 1, -1, "maxRetries")]
+    [InlineData(1, 1, JobValidator.MaxRetries + 1, "maxRetries")]
+    public void Batch_settings_out_of_range_are_named(int completions, int parallelism, int maxRetries, string field)
+    {
+        var spec = new JobSpec { Type = JobType.Batch, Completions = completions, Parallelism = parallelism, MaxRetries = maxRetries, Task = Report };
+        Assert.Equal([field], JobValidator.Validate("report", spec).Keys);
+    }
+
+    [Fact]
+    public void A_service_job_refuses_the_batch_settings_by_name()
+    {
+        var errors = JobValidator.Validate("web", new JobSpec { Completions = 2, Parallelism = 1, MaxRetries = 0, Task = Report });
+        Assert.Equal(["completions", "maxRetries", "parallelism"], errors.Keys.Order());
+    }
+
+    [Fact]
+    public void A_batch_job_whose_tasks_always_restart_could_never_end()
+    {
+        var task = Report with { RestartPolicy = new RestartPolicy { Mode = RestartMode.Always } };
+        var errors = JobValidator.Validate("report", new JobSpec { Type = JobType.Batch, Task = task });
+        Assert.Equal(["task.restartPolicy.mode"], errors.Keys);
+    }
+
+    [Fact]
+    public void An_unknown_type_is_named()
+    {
+        var errors = JobValidator.Validate("web", new JobSpec { Type = (JobType)7, Task = Report });
+        Assert.Equal(["type"], errors.Keys);
+    }
+}

@@ -21,7 +21,7 @@ public sealed class ApplyJobConsumer(StateTransaction transaction, JobReconciler
             await context.RespondAsync(new SubmissionRefused(refusal, admission.RetryAfter));
             return;
         }
-        JobApplied applied;
+        object applied;
         try
         {
             applied = await ApplyAsync(context.Message, context.CancellationToken);
@@ -34,8 +34,9 @@ public sealed class ApplyJobConsumer(StateTransaction transaction, JobReconciler
         await context.RespondAsync(applied);
     }
 
-    private Task<JobApplied> ApplyAsync(ApplyJob command, CancellationToken cancellationToken) =>
-        transaction.RunAsync(async db =>
+    /// <summary>The job applied (<see cref="JobApplied"/>), or why it cannot be (<see cref="JobChangeRefused"/>).</summary>
+    private Task<object> ApplyAsync(ApplyJob command, CancellationToken cancellationToken) =>
+        transaction.RunAsync<object>(async db =>
         {
             var job = await reconciler.LockAsync(command.Name, cancellationToken);
             var created = job is null;
@@ -44,6 +45,8 @@ public sealed class ApplyJobConsumer(StateTransaction transaction, JobReconciler
                 job = JobRecord.Create(command.Name, command.Spec, lifecycle.Now);
                 db.Jobs.Add(job);
             }
+            else if (job.RefusalOf(command.Spec) is { } refusal)
+                return new JobChangeRefused(command.Name, refusal);
             else
                 job.Apply(command.Spec, lifecycle.Now);
             var tasks = await reconciler.ReconcileAsync(job, cancellationToken);

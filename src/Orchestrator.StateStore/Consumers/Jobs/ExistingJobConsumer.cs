@@ -1,5 +1,6 @@
 using MassTransit;
 using Orchestrator.Contracts;
+using Orchestrator.Domain.Jobs;
 using Orchestrator.StateStore.Jobs;
 using Orchestrator.StateStore.Persistence;
 using Orchestrator.StateStore.Persistence.Entities;
@@ -9,7 +10,8 @@ namespace Orchestrator.StateStore.Consumers.Jobs;
 
 /// <summary>
 /// Changes to a job that exists: a new count, or its deletion (count 0, then the job is removed; its tasks and their
-/// history stay). Either way its tasks are started or stopped in the same transaction.
+/// history stay). Either way its tasks are started or stopped in the same transaction. A batch job has no count to
+/// change: its scale is refused (<see cref="JobChangeRefused"/>).
 /// </summary>
 public sealed class ExistingJobConsumer(StateTransaction transaction, JobReconciler reconciler, TaskLifecycle lifecycle)
     : IConsumer<ScaleJob>, IConsumer<DeleteJob>
@@ -22,19 +24,22 @@ public sealed class ExistingJobConsumer(StateTransaction transaction, JobReconci
 
     private async Task ChangeAsync(ConsumeContext context, string name, int count, bool remove)
     {
-        var details = await transaction.RunAsync(async db =>
+        var answer = await transaction.RunAsync<object>(async db =>
         {
             if (await reconciler.LockAsync(name, context.CancellationToken) is not JobRecord job)
-                return null;
-            job.ScaleTo(count, lifecycle.Now);
-            var tasks = await reconciler.ReconcileAsync(job, context.CancellationToken, remove ? $"job {name} is deleted" : null);
+                return new JobNotFound(name);
             if (remove)
+            {
+                job.ScaleTo(0, lifecycle.Now);
+                var stopping = await reconciler.StopAllAsync(job, $"job {name} is deleted", context.CancellationToken);
                 db.Jobs.Remove(job);
-            return job.ToDetails(tasks);
+                return job.ToDetails(stopping);
+            }
+            if (job.Type != JobType.Service)
+                return new JobChangeRefused(name, $"job {name} is a {job.Type.ToString().ToLowerInvariant()} job, which has no count to scale; change its completions or parallelism with a new spec");
+            job.ScaleTo(count, lifecycle.Now);
+            return job.ToDetails(await reconciler.ReconcileAsync(job, context.CancellationToken));
         }, context.CancellationToken);
-        if (details is null)
-            await context.RespondAsync(new JobNotFound(name));
-        else
-            await context.RespondAsync(details);
+        await context.RespondAsync(answer);
     }
 }

@@ -7,7 +7,8 @@ namespace Orchestrator.StateStore.Persistence.Entities;
 /// <summary>
 /// A job as StateStore stores it. Its tasks are <see cref="TaskRecord"/>s that name it. It changes only through its
 /// methods: a new spec (<see cref="Apply"/>), a new count (<see cref="ScaleTo"/>), and what the reconciler says of its
-/// progress (<see cref="ClearMessage"/>, <see cref="WaitForAdmission"/>, <see cref="HoldBack"/>, <see cref="NoteRollout"/>).
+/// progress (<see cref="ClearMessage"/>, <see cref="WaitForAdmission"/>, <see cref="HoldBack"/>, <see cref="NoteRollout"/>,
+/// and for a batch job <see cref="NoteBatch"/>).
 /// </summary>
 public sealed class JobRecord
 {
@@ -21,11 +22,32 @@ public sealed class JobRecord
     /// <summary>The spec of the job's tasks, named after the job.</summary>
     public TaskSpec Spec { get; private set; } = null!;
 
+    public JobType Type { get; private set; }
+
+    /// <summary>A service job's count of tasks to keep alive; 0 for a batch job.</summary>
     public int Count { get; private set; }
+
+    /// <summary>A batch job's settings (<see cref="BatchRun"/>); null for a service job.</summary>
+    public int? Completions { get; private set; }
+    public int? Parallelism { get; private set; }
+    public int? MaxRetries { get; private set; }
+
+    /// <summary>A batch job's standing, as its latest reconciliation found it: Running until it is Complete or Failed.</summary>
+    public JobStatus Status { get; private set; }
+
+    /// <summary>A batch job's tasks of the current revision that ended with exit 0, and those that failed.</summary>
+    public int Succeeded { get; private set; }
+    public int Retries { get; private set; }
+
+    /// <summary>When a batch job became Complete or Failed.</summary>
+    public DateTimeOffset? FinishedAt { get; private set; }
+
     public int Revision { get; private set; } = 1;
 
     /// <summary>Why the current revision was made when it was not the user's new spec: e.g. a secret it uses changed.</summary>
     public string? RevisionReason { get; private set; }
+
+    public const int MaxMessageLength = 1024;
 
     public string? Message { get; private set; }
 
@@ -34,14 +56,66 @@ public sealed class JobRecord
     public DateTimeOffset CreatedAt { get; private set; }
     public DateTimeOffset UpdatedAt { get; private set; }
 
-    public static JobRecord Create(string name, JobSpec spec, DateTimeOffset now) => new()
+    public static JobRecord Create(string name, JobSpec spec, DateTimeOffset now)
     {
-        Name = name,
-        Spec = spec.Task! with { Name = name },
-        Count = spec.CountOrDefault,
-        CreatedAt = now,
-        UpdatedAt = now,
-    };
+        var job = new JobRecord
+        {
+            Name = name,
+            Type = spec.Type,
+            Spec = TaskOf(name, spec),
+            Count = spec.Type == JobType.Service ? spec.CountOrDefault : 0,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        job.SetBatch(spec);
+        return job;
+    }
+
+    /// <summary>
+    /// The spec of the job's tasks: named after the job; a batch job's tasks restart never unless they say so, so that
+    /// a failure comes back to the job, which counts it as a retry.
+    /// </summary>
+    private static TaskSpec TaskOf(string name, JobSpec spec) => spec.Type == JobType.Batch
+        ? spec.Task! with { Name = name, RestartPolicy = spec.Task.RestartPolicy ?? new RestartPolicy { Mode = RestartMode.Never } }
+        : spec.Task! with { Name = name };
+
+    /// <summary>Takes a batch job's settings; a change of them lets a finished job run again.</summary>
+    private bool SetBatch(JobSpec spec)
+    {
+        if (spec.Type != JobType.Batch)
+            return false;
+        var (completions, parallelism, maxRetries) = (spec.CompletionsOrDefault, spec.ParallelismOrDefault, spec.MaxRetriesOrDefault);
+        var changed = completions != Completions || parallelism != Parallelism || maxRetries != MaxRetries;
+        (Completions, Parallelism, MaxRetries) = (completions, parallelism, maxRetries);
+        return changed;
+    }
+
+    /// <summary>Why <paramref name="spec"/> cannot change this job, or null if it can.</summary>
+    public string? RefusalOf(JobSpec spec) => spec.Type == Type
+        ? null
+        : $"job {Name} is a {Type.ToString().ToLowerInvariant()} job; delete it before making a {spec.Type.ToString().ToLowerInvariant()} job of that name";
+
+    /// <summary>What the reconciler found of a batch job's tasks.</summary>
+    public void NoteBatch(BatchPlan plan, DateTimeOffset now, string? lastFailure)
+    {
+        (Succeeded, Retries) = (plan.Succeeded, plan.Retries);
+        if (plan.Status == Status)
+            return;
+        Status = plan.Status;
+        FinishedAt = plan.Status == JobStatus.Running ? null : now;
+        UpdatedAt = now;
+        Message = plan.Status switch
+        {
+            JobStatus.Complete => $"complete: {Succeeded} of {Completions} tasks succeeded" + (Retries == 0 ? "" : $" after {Retries} {(Retries == 1 ? "retry" : "retries")}"),
+            JobStatus.Failed => $"failed: {Retries} tasks failed, more than maxRetries {MaxRetries}" + (lastFailure is null ? "" : $"; the last: {lastFailure}"),
+            _ => null,
+        };
+        if (Message?.Length > MaxMessageLength)
+            Message = Message[..(MaxMessageLength - 1)] + "…";
+    }
+
+    /// <summary>A batch job that has ended starts no task until its spec or settings change.</summary>
+    public bool HasEnded => Status != JobStatus.Running;
 
     /// <summary>A new count, by a user's scale, or 0 when the job is deleted.</summary>
     public void ScaleTo(int count, DateTimeOffset now)
@@ -82,6 +156,7 @@ public sealed class JobRecord
     {
         Revision++;
         RevisionReason = $"secret {secret} changed to version {version}";
+        Reopen();
         UpdatedAt = now;
     }
 
@@ -91,15 +166,27 @@ public sealed class JobRecord
     /// </summary>
     public void Apply(JobSpec spec, DateTimeOffset now)
     {
-        var task = spec.Task! with { Name = Name };
+        var task = TaskOf(Name, spec);
+        var changed = SetBatch(spec);
         if (JsonColumn.Serialize(task) != JsonColumn.Serialize(Spec))
         {
             Spec = task;
             Revision++;
             RevisionReason = null;
+            changed = true;
         }
-        Count = spec.Count ?? Count;
+        if (changed)
+            Reopen();
+        if (Type == JobType.Service)
+            Count = spec.Count ?? Count;
         UpdatedAt = now;
+    }
+
+    /// <summary>A batch job runs again: a new revision, or settings that its tasks so far may not meet.</summary>
+    private void Reopen()
+    {
+        Status = JobStatus.Running;
+        FinishedAt = null;
     }
 
     /// <summary>The spec of the task for <paramref name="slot"/>: the job's, named after the slot (web-2).</summary>
@@ -111,7 +198,15 @@ public sealed class JobRecord
     public JobDetails ToDetails(IReadOnlyList<TaskRecord> tasks) => new()
     {
         Name = Name,
+        Type = Type,
+        Status = Status,
         Count = Count,
+        Completions = Completions,
+        Parallelism = Parallelism,
+        MaxRetries = MaxRetries,
+        Succeeded = Type == JobType.Batch ? Succeeded : null,
+        Retries = Type == JobType.Batch ? Retries : null,
+        FinishedAt = FinishedAt,
         Revision = Revision,
         Task = Spec,
         Running = tasks.Count(t => t.JobRevision == Revision && t.IsAvailable && t.DesiredState == DesiredState.Running),

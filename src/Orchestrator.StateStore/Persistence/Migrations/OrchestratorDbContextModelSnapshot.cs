@@ -49,18 +49,33 @@ namespace Orchestrator.StateStore.Persistence.Migrations
                         .HasMaxLength(56)
                         .HasColumnType("character varying(56)");
 
+                    b.Property<int?>("Completions")
+                        .HasColumnType("integer");
+
                     b.Property<int>("Count")
                         .HasColumnType("integer");
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTimeOffset?>("HeldBackUntil")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("MaxRetries")
+                        .HasColumnType("integer");
 
                     b.Property<string>("Message")
                         .HasMaxLength(1024)
                         .HasColumnType("character varying(1024)");
+
+                    b.Property<int?>("Parallelism")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Retries")
+                        .HasColumnType("integer");
 
                     b.Property<int>("Revision")
                         .HasColumnType("integer");
@@ -71,6 +86,19 @@ namespace Orchestrator.StateStore.Persistence.Migrations
                     b.Property<string>("Spec")
                         .IsRequired()
                         .HasColumnType("jsonb");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<int>("Succeeded")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");

@@ -105,11 +105,15 @@ public static class CliApp
                 .WithExample("events", "3f2a9c");
             config.AddBranch("job", job =>
             {
-                job.SetDescription("Jobs: a task kept running COUNT times, replaced when it ends, rolled out when it changes");
+                job.SetDescription("Jobs: a task kept running COUNT times (service), run to completion (batch), or on a schedule (periodic)");
                 job.AddCommand<JobRunCommand>("run")
                     .WithDescription("Create a job, or change it: a changed task is rolled out one task at a time")
                     .WithExample("job", "run", "web", "--image", "nginx:1.27", "--count", "3", "--memory", "64", "-p", "80")
-                    .WithExample("job", "run", "web", "-f", "job.json");
+                    .WithExample("job", "run", "web", "-f", "job.json")
+                    .WithExample("job", "run", "backup", "--type", "batch", "--schedule", "0 2 * * *", "--time-zone", "Europe/Berlin", "--image", "backup:1", "--memory", "64");
+                job.AddCommand<JobRunNowCommand>("run-now")
+                    .WithDescription("Start a run of a periodic job now, beside its schedule")
+                    .WithExample("job", "run-now", "backup");
                 job.AddCommand<JobScaleCommand>("scale")
                     .WithDescription("Change how many tasks a job keeps running")
                     .WithExample("job", "scale", "web", "5");

@@ -82,6 +82,34 @@ public sealed class CliTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task A_periodic_job_from_the_cli_shows_its_schedule_and_run_now_starts_a_run_it_lists()
+    {
+        string[] api = ["--api", ApiAddress, "--api-key", ClusterFixtureBase.ApiKey];
+        var run = await CliAsync(["job", "run", "cli-yearly", "--type", "batch", "--schedule", "0 3 1 1 *", "--time-zone", "Europe/Berlin",
+            "--overlap", "allow", "--image", TestImages.Workload, "--memory", "16", .. api, "--", "sh", "-c", "echo yearly"]);
+        Assert.True(run.ExitCode == 0, run.Err);
+        Assert.Contains("job cli-yearly: periodic, schedule '0 3 1 1 *' (Europe/Berlin), overlap allow, next run ", run.Out);
+
+        var now = await CliAsync(["job", "run-now", "cli-yearly", .. api]);
+        Assert.True(now.ExitCode == 0, now.Err);
+        var runName = System.Text.RegularExpressions.Regex.Match(now.Out, @"job (cli-yearly-\d+): batch").Groups[1].Value;
+        Assert.NotEmpty(runName);
+
+        var status = await CliAsync(["job", "status", "cli-yearly", .. api]);
+        Assert.Contains(runName, status.Out);
+        var table = await CliAsync(["job", "status", .. api]);
+        Assert.Contains("periodic", Assert.Single(table.Out.Split('\n'), line => line.Contains("cli-yearly ")));
+
+        var notPeriodic = await CliAsync(["job", "run-now", "cli-yearly-none", .. api]);
+        Assert.Equal(1, notPeriodic.ExitCode);
+        var badZone = await CliAsync(["job", "run", "cli-bad-zone", "--type", "batch", "--schedule", "@daily", "--time-zone", "Atlantis/Capital",
+            "--image", TestImages.Workload, .. api]);
+        Assert.Equal(1, badZone.ExitCode);
+        Assert.Contains("timeZone", badZone.Err);
+        Assert.Equal(0, (await CliAsync(["job", "stop", "cli-yearly", .. api])).ExitCode);
+    }
+
+    [Fact]
     public async Task Job_run_of_a_batch_job_that_fails_exits_1_with_the_jobs_message()
     {
         string[] api = ["--api", ApiAddress, "--api-key", ClusterFixtureBase.ApiKey];

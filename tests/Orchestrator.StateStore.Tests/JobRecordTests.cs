@@ -59,3 +59,64 @@ public sealed class JobRecordTests
         Assert.Equal(Now, job.FinishedAt);
     }
 }
+
+public sealed class PeriodicJobRecordTests
+{
+    private static readonly DateTimeOffset Created = new(2026, 12, 5, 12, 0, 30, TimeSpan.Zero);
+
+    private static JobRecord Backup() => JobRecord.Create("backup", new JobSpec
+    {
+        Type = JobType.Batch,
+        Schedule = "* * * * *",
+        Completions = 2,
+        Task = new TaskSpec { Image = "busybox:1.36" },
+    }, Created);
+
+    [Fact]
+    public void A_periodic_jobs_first_run_is_due_at_the_first_occurrence_after_its_creation_and_defaults_to_skip()
+    {
+        var job = Backup();
+        Assert.Equal((OverlapPolicy.Skip, 5), (job.Overlap!.Value, job.KeepRuns!.Value));
+        Assert.Null(job.DueRun(Created.AddSeconds(29)));
+        Assert.Equal(Created.AddSeconds(30), job.DueRun(Created.AddSeconds(31)));
+    }
+
+    [Fact]
+    public void A_scheduled_run_is_a_batch_job_named_after_its_time_and_moves_the_schedule_on()
+    {
+        var job = Backup();
+        var due = Created.AddSeconds(30);
+        var run = job.StartRun(due, due.AddSeconds(1), scheduled: true);
+        Assert.Equal(($"backup-{due.ToUnixTimeSeconds()}", JobType.Batch, "backup", (int?)2), (run.Name, run.Type, run.ParentJob, run.Completions));
+        Assert.Equal(run.Name, run.Spec.Name);
+        Assert.False(run.IsPeriodic);
+        Assert.Null(job.DueRun(due.AddSeconds(59)));
+        Assert.Equal(due.AddMinutes(1), job.NextRunAt);
+    }
+
+    [Fact]
+    public void A_run_asked_for_now_leaves_the_schedule_as_it_was()
+    {
+        var job = Backup();
+        job.StartRun(Created.AddSeconds(5), Created.AddSeconds(5), scheduled: false);
+        Assert.Equal(Created.AddSeconds(30), job.NextRunAt);
+    }
+
+    [Fact]
+    public void A_skipped_run_says_which_run_still_runs_and_is_not_due_again()
+    {
+        var job = Backup();
+        var due = Created.AddSeconds(30);
+        job.SkipRun(due, "backup-1 is still running (overlap: skip)", due);
+        Assert.Equal($"skipped the run due at {due:u}: backup-1 is still running (overlap: skip)", job.Message);
+        Assert.Null(job.DueRun(due.AddSeconds(10)));
+    }
+
+    [Fact]
+    public void A_batch_job_does_not_become_periodic_in_place()
+    {
+        var job = JobRecord.Create("report", new JobSpec { Type = JobType.Batch, Task = new TaskSpec { Image = "busybox:1.36" } }, Created);
+        Assert.Equal("job report is a batch job; delete it before making a periodic job of that name",
+            job.RefusalOf(new JobSpec { Type = JobType.Batch, Schedule = "@daily", Task = new TaskSpec { Image = "busybox:1.36" } }));
+    }
+}

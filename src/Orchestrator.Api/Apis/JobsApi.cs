@@ -34,7 +34,12 @@ public static class JobsApi
             .WithDescription("Body: { \"count\": 5 }. Scaling down stops the tasks not yet running first, then the newest. " +
                 "A batch job has no count (409).")
             .ProducesProblem(StatusCodes.Status409Conflict);
-        jobs.MapGet("/{name}", GetJobAsync).WithSummary("Get one job, with its unfinished tasks");
+        jobs.MapPost("/{name}/run-now", RunJobNowAsync)
+            .WithSummary("Start a run of a periodic job now")
+            .WithDescription("Starts a run beside the schedule, whatever the overlap policy, and answers 201 with the run, a batch job " +
+                "named after the job and the time. 409 when the job has no schedule.")
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        jobs.MapGet("/{name}", GetJobAsync).WithSummary("Get one job, with its unfinished tasks, and a periodic job's runs");
         jobs.MapDelete("/{name}", DeleteJobAsync)
             .WithSummary("Delete a job")
             .WithDescription("Stops all its tasks and removes the job. The tasks and their history stay, under /api/tasks.");
@@ -71,6 +76,17 @@ public static class JobsApi
         if (response.Is(out Response<JobChangeRefused>? refused))
             return JobChangeProblem(refused.Message);
         return response.Is(out Response<JobDetails>? scaled) ? TypedResults.Ok(scaled.Message) : JobNotFoundProblem(name);
+    }
+
+    public static async Task<Results<Created<JobDetails>, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> RunJobNowAsync(
+        string name, IRequestClient<RunJobNow> client, CancellationToken cancellationToken)
+    {
+        var response = await client.GetResponse<JobDetails, JobNotFound, JobChangeRefused>(new RunJobNow(name), cancellationToken);
+        if (response.Is(out Response<JobChangeRefused>? refused))
+            return JobChangeProblem(refused.Message);
+        return response.Is(out Response<JobDetails>? run)
+            ? TypedResults.Created($"/api/jobs/{run.Message.Name}", run.Message)
+            : JobNotFoundProblem(name);
     }
 
     public static async Task<Results<Ok<JobDetails>, NotFound<ProblemDetails>>> GetJobAsync(

@@ -69,6 +69,7 @@ public static class ApiExtensions
         bus.AddRequestClient<MarkNodeReady>(StateStoreTimeout);
         bus.AddRequestClient<ApplyJob>(StateStoreTimeout);
         bus.AddRequestClient<ScaleJob>(StateStoreTimeout);
+        bus.AddRequestClient<RunJobNow>(StateStoreTimeout);
         bus.AddRequestClient<DeleteJob>(StateStoreTimeout);
         bus.AddRequestClient<GetJob>(StateStoreTimeout);
         bus.AddRequestClient<ListJobs>(StateStoreTimeout);

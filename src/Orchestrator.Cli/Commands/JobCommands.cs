@@ -58,8 +58,25 @@ public sealed class JobRunSettings : TaskSpecSettings, IJobWaitSettings
     [Description("A batch job: how many failed tasks to retry before the job fails (default 3)")]
     public int? MaxRetries { get; init; }
 
+    [CommandOption("--schedule <CRON>")]
+    [Description("A batch job: run it on this cron schedule (\"0 2 * * *\", six fields with seconds first, or @hourly), each run a job of its own")]
+    public string? Schedule { get; init; }
+
+    [CommandOption("--time-zone <ZONE>")]
+    [Description("A periodic job: the IANA time zone of its schedule (default UTC)")]
+    public string? TimeZone { get; init; }
+
+    [CommandOption("--overlap <POLICY>")]
+    [Description("A periodic job: skip (default), allow or replace a run due while the last one still runs")]
+    public string? Overlap { get; init; }
+
+    [CommandOption("--keep-runs <N>")]
+    [Description("A periodic job: how many finished runs to keep (default 5)")]
+    public int? KeepRuns { get; init; }
+
     /// <summary>Whether any flag of the job itself (not of its task) is given, which a job file leaves no room for.</summary>
-    public bool HasJobFlags => Count is not null || Type is not null || Completions is not null || Parallelism is not null || MaxRetries is not null;
+    public bool HasJobFlags => Count is not null || Type is not null || Completions is not null || Parallelism is not null || MaxRetries is not null
+        || Schedule is not null || TimeZone is not null || Overlap is not null || KeepRuns is not null;
 
     [CommandOption("-f|--file <PATH>")]
     [Description("The job in the Api's JSON ({ \"count\": N, \"task\": {...} }); - reads standard input. Spec flags are then not allowed")]
@@ -69,7 +86,7 @@ public sealed class JobRunSettings : TaskSpecSettings, IJobWaitSettings
 /// <summary>orchestrator job run NAME: create the job, or change it (a changed task rolls out one task at a time).</summary>
 public sealed class JobRunCommand(IAnsiConsole console) : AsyncCommand<JobRunSettings>
 {
-    /// <summary>The job's body from the flags. The type is left out unless given: the Api takes no null type.</summary>
+    /// <summary>The job's body from the flags. The type and overlap are left out unless given: the Api takes no null for them.</summary>
     private static string JobJson(JobRunSettings settings, IReadOnlyList<string> command)
     {
         var job = new JsonObject
@@ -78,10 +95,15 @@ public sealed class JobRunCommand(IAnsiConsole console) : AsyncCommand<JobRunSet
             ["completions"] = settings.Completions,
             ["parallelism"] = settings.Parallelism,
             ["maxRetries"] = settings.MaxRetries,
+            ["schedule"] = settings.Schedule,
+            ["timeZone"] = settings.TimeZone,
+            ["keepRuns"] = settings.KeepRuns,
             ["task"] = RunFlags.ToJson(settings, command),
         };
         if (settings.Type is { } type)
             job["type"] = type;
+        if (settings.Overlap is { } overlap)
+            job["overlap"] = overlap;
         return job.ToJsonString();
     }
 
@@ -154,6 +176,17 @@ public sealed class JobStatusCommand(IAnsiConsole console) : AsyncCommand<JobSta
     }
 }
 
+/// <summary>orchestrator job run-now NAME: start a run of a periodic job now.</summary>
+public sealed class JobRunNowCommand(IAnsiConsole console) : AsyncCommand<JobNameSettings>
+{
+    public override async Task<int> ExecuteAsync(CommandContext context, JobNameSettings settings, CancellationToken cancellationToken)
+    {
+        var client = settings.CreateClient();
+        await JobOutput.WriteAsync(console, client, settings, await client.RunJobNowAsync(settings.Name, cancellationToken), cancellationToken);
+        return 0;
+    }
+}
+
 /// <summary>orchestrator job stop NAME: stop every task of the job and delete it.</summary>
 public sealed class JobStopCommand(IAnsiConsole console) : AsyncCommand<JobNameSettings>
 {
@@ -188,6 +221,8 @@ internal static class JobOutput
             if (progress != last)
                 console.MarkupLine($"[grey]{Markup.Escape(progress)}[/]");
             last = progress;
+            if (job.Schedule is not null)
+                return 0;
             if (job.Type == JobType.Batch && job.Status != JobStatus.Running)
                 return job.Status == JobStatus.Complete ? 0 : throw new CliException($"job {job.Name} {job.Message}");
             if (job.Type == JobType.Service && job.Running == job.Count

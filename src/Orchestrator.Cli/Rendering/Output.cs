@@ -5,6 +5,7 @@ using Orchestrator.Domain.Jobs;
 using Orchestrator.Domain.Nodes;
 using Orchestrator.Domain.Tasks;
 using Spectre.Console;
+using Spectre.Console.Rendering;
 
 namespace Orchestrator.Cli.Rendering;
 
@@ -128,8 +129,8 @@ public static class Output
         foreach (var job in jobs)
             table.AddRow(
                 Markup.Escape(job.Name),
-                job.Type.ToString().ToLowerInvariant(),
-                job.Type == JobType.Batch ? $"{job.Succeeded} / {job.Completions} done" : $"{job.Running} / {job.Count}",
+                job.Schedule is not null ? "periodic" : job.Type.ToString().ToLowerInvariant(),
+                job.Schedule is not null ? job.Schedule : job.Type == JobType.Batch ? $"{job.Succeeded} / {job.Completions} done" : $"{job.Running} / {job.Count}",
                 job.Tasks.Count.ToString(),
                 job.Revision.ToString(),
                 Markup.Escape(job.Task.Image),
@@ -151,13 +152,28 @@ public static class Output
                 task.Revision.ToString(),
                 Markup.Escape(task.Message ?? ""));
         var summary = new Markup(Markup.Escape($"job {job.Name}: {JobProgress(job)}, revision {job.Revision}, image {job.Task.Image}"));
-        return job.Message is null
-            ? new Rows(summary, tasks)
-            : new Rows(summary, new Markup($"[grey]{Markup.Escape(job.Message)}[/]"), tasks);
+        var rows = new List<IRenderable> { summary };
+        if (job.Message is not null)
+            rows.Add(new Markup($"[grey]{Markup.Escape(job.Message)}[/]"));
+        if (job.Runs is { } runs)
+        {
+            var table = new Table().Border(TableBorder.Simple).AddColumns("RUN", "DUE", "STATUS", "MESSAGE");
+            foreach (var run in runs)
+                table.AddRow(Markup.Escape(run.Name), run.ScheduledAt.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss"),
+                    StateMarkup(run.Status.ToString()), Markup.Escape(run.Message ?? ""));
+            rows.Add(table);
+        }
+        else
+            rows.Add(tasks);
+        return new Rows(rows);
     }
 
     /// <summary>"2 of 3 running" for a service job; "batch, Running, 1 of 3 succeeded, 2 running, 0 retries" for a batch job.</summary>
-    public static string JobProgress(JobDetails job) => job.Type == JobType.Batch
+    public static string JobProgress(JobDetails job) =>
+        job.Schedule is not null
+        ? $"periodic, schedule '{job.Schedule}' ({job.TimeZone ?? "UTC"}), overlap {job.Overlap?.ToString().ToLowerInvariant()}, " +
+            (job.NextRunAt is { } next ? $"next run {next.ToLocalTime():yyyy-MM-dd HH:mm:ss}" : "no next run")
+        : job.Type == JobType.Batch
         ? $"batch, {job.Status}, {job.Succeeded} of {job.Completions} succeeded, {job.Tasks.Count(t => t.DesiredState == Domain.Tasks.DesiredState.Running)} running, " +
             $"{job.Retries} {(job.Retries == 1 ? "retry" : "retries")} of {job.MaxRetries}"
         : $"{job.Running} of {job.Count} running";

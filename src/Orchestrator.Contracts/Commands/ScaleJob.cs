@@ -2,3 +2,10 @@ namespace Orchestrator.Contracts;
 
 /// <summary>Api to StateStore: keep <paramref name="Count"/> tasks of the job. Answered with <see cref="JobDetails"/> or <see cref="JobNotFound"/>.</summary>
 public sealed record ScaleJob(string Name, int Count);
+
+/// <summary>
+/// Api to StateStore: start a run of the periodic job now, beside its schedule, whatever its overlap policy (as
+/// Nomad's periodic force does). Answered with the run's <see cref="JobDetails"/>, <see cref="JobNotFound"/>, or
+/// <see cref="JobChangeRefused"/> when the job is not periodic.
+/// </summary>
+public sealed record RunJobNow(string Name);

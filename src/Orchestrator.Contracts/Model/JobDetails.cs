@@ -28,6 +28,23 @@ public sealed record JobDetails
     /// <summary>When a batch job became Complete or Failed.</summary>
     public DateTimeOffset? FinishedAt { get; init; }
 
+    /// <summary>A periodic job's schedule, time zone, overlap policy and kept runs; null for other jobs.</summary>
+    public string? Schedule { get; init; }
+    public string? TimeZone { get; init; }
+    public OverlapPolicy? Overlap { get; init; }
+    public int? KeepRuns { get; init; }
+
+    /// <summary>A periodic job: the time of its latest run started or skipped, and when the next is due.</summary>
+    public DateTimeOffset? LastRunAt { get; init; }
+    public DateTimeOffset? NextRunAt { get; init; }
+
+    /// <summary>A periodic job's runs, newest first, when the answer is about that one job.</summary>
+    public IReadOnlyList<JobRunDetails>? Runs { get; init; }
+
+    /// <summary>A run of a periodic job: that job's name, and when the run was due.</summary>
+    public string? Parent { get; init; }
+    public DateTimeOffset? ScheduledAt { get; init; }
+
     /// <summary>Goes up by one each time the task spec changes; each task records the revision it was started from.</summary>
     public required int Revision { get; init; }
 
@@ -48,6 +65,9 @@ public sealed record JobDetails
     /// <summary>The job's tasks that have not finished, including those being stopped, oldest first.</summary>
     public required IReadOnlyList<JobTaskDetails> Tasks { get; init; }
 }
+
+/// <summary>One run of a periodic job, in brief; <c>GET /api/jobs/{name}</c> of the run has the rest.</summary>
+public sealed record JobRunDetails(string Name, JobStatus Status, DateTimeOffset ScheduledAt, DateTimeOffset? FinishedAt, string? Message);
 
 /// <summary>One of a job's tasks, in brief; <c>GET /api/tasks/{id}</c> has the rest.</summary>
 /// <param name="Slot">Its place in the job (web-2 is slot 2), which its replacement takes over.</param>

@@ -17,6 +17,7 @@ public sealed record JobSpec
     public const int DefaultCompletions = 1;
     public const int DefaultParallelism = 1;
     public const int DefaultMaxRetries = 3;
+    public const int DefaultKeepRuns = 5;
 
     public JobType Type { get; init; } = JobType.Service;
 
@@ -34,6 +35,24 @@ public sealed record JobSpec
 
     /// <summary>A batch job: how many failed tasks it retries before it fails (default 3).</summary>
     public int? MaxRetries { get; init; }
+
+    /// <summary>
+    /// A batch job that runs on a schedule (a periodic job): a cron expression (<see cref="PeriodicSchedule"/>). Each
+    /// run is a batch job of its own, named after this one and the run's time.
+    /// </summary>
+    public string? Schedule { get; init; }
+
+    /// <summary>A periodic job: the IANA time zone its schedule is read in (default UTC).</summary>
+    public string? TimeZone { get; init; }
+
+    /// <summary>A periodic job: what a run due while the last one still runs does (default skip).</summary>
+    public OverlapPolicy? Overlap { get; init; }
+
+    /// <summary>A periodic job: how many finished runs it keeps (default 5); older ones are deleted, their tasks kept.</summary>
+    public int? KeepRuns { get; init; }
+
+    [JsonIgnore]
+    public bool IsPeriodic => Schedule is not null;
 
     [JsonIgnore]
     public int CountOrDefault => Count ?? DefaultCount;

@@ -10,6 +10,12 @@ public static class JobValidator
 {
     public const int MaxCount = 1000;
     public const int MaxRetries = 100;
+    public const int MaxKeepRuns = 100;
+    public const int MaxScheduleLength = 256;
+    public const int MaxTimeZoneLength = 64;
+
+    /// <summary>Room after a periodic job's name for "-" and a run's time in Unix seconds.</summary>
+    public const int MaxPeriodicNameLength = MaxNameLength - 11;
 
     /// <summary>Room in a task's name for "-" and the task's number after the job's name.</summary>
     public const int MaxNameLength = TaskSpecValidator.MaxNameLength - 7;
@@ -20,6 +26,7 @@ public static class JobValidator
         AddNameErrors(name, errors);
         AddCountErrors(spec.Count, errors);
         AddTypeErrors(spec, errors);
+        AddScheduleErrors(name, spec, errors);
         if (spec.Task is null)
         {
             errors["task"] = ["The task spec is required."];
@@ -55,6 +62,35 @@ public static class JobValidator
             errors["maxRetries"] = [$"maxRetries must be between 0 and {MaxRetries}."];
         if (spec.Task?.RestartPolicy?.Mode == RestartMode.Always)
             errors["task.restartPolicy.mode"] = ["A batch job's tasks must be able to end: use never (the default for batch) or onFailure."];
+    }
+
+    /// <summary>A schedule makes a batch job periodic; its time zone, overlap and kept runs go only with it.</summary>
+    private static void AddScheduleErrors(string name, JobSpec spec, Dictionary<string, string[]> errors)
+    {
+        if (spec.Schedule is null)
+        {
+            foreach (var (field, given) in new[] { ("timeZone", spec.TimeZone is not null), ("overlap", spec.Overlap is not null), ("keepRuns", spec.KeepRuns is not null) })
+                if (given)
+                    errors[field] = [$"{field} is for periodic jobs: give a schedule too."];
+            return;
+        }
+        if (spec.Type != JobType.Batch)
+            errors["schedule"] = ["A schedule is for batch jobs: a periodic job is a batch job that runs on a schedule."];
+        string? error = null;
+        if (spec.Schedule.Length > MaxScheduleLength)
+            errors["schedule"] = [$"schedule is at most {MaxScheduleLength} characters."];
+        else if (PeriodicSchedule.TryParse(spec.Schedule, null, out error) is null)
+            errors["schedule"] = [error!];
+        if (spec.TimeZone?.Length > MaxTimeZoneLength)
+            errors["timeZone"] = [$"timeZone is at most {MaxTimeZoneLength} characters."];
+        else if (spec.TimeZone is not null && PeriodicSchedule.TryParse("@daily", spec.TimeZone, out error) is null)
+            errors["timeZone"] = [error!];
+        if (spec.Overlap is { } overlap && !Enum.IsDefined(overlap))
+            errors["overlap"] = ["overlap must be allow, skip or replace."];
+        if (spec.KeepRuns is < 1 or > MaxKeepRuns)
+            errors["keepRuns"] = [$"keepRuns must be between 1 and {MaxKeepRuns}."];
+        if (IsName(name) && name.Length > MaxPeriodicNameLength)
+            errors["name"] = [$"A periodic job's name is at most {MaxPeriodicNameLength} characters: each run is named after it and the run's time."];
     }
 
     private static IEnumerable<(string Field, int? Value)> BatchFields(JobSpec spec) =>

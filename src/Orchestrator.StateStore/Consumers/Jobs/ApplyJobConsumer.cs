@@ -50,6 +50,6 @@ public sealed class ApplyJobConsumer(StateTransaction transaction, JobReconciler
             else
                 job.Apply(command.Spec, lifecycle.Now);
             var tasks = await reconciler.ReconcileAsync(job, cancellationToken);
-            return new JobApplied(created, job.ToDetails(tasks));
+            return new JobApplied(created, job.ToDetails(tasks, job.IsPeriodic ? await reconciler.RunsOfAsync(job, cancellationToken) : null));
         }, cancellationToken);
 }

@@ -14,8 +14,27 @@ namespace Orchestrator.StateStore.Consumers.Jobs;
 /// change: its scale is refused (<see cref="JobChangeRefused"/>).
 /// </summary>
 public sealed class ExistingJobConsumer(StateTransaction transaction, JobReconciler reconciler, TaskLifecycle lifecycle)
-    : IConsumer<ScaleJob>, IConsumer<DeleteJob>
+    : IConsumer<ScaleJob>, IConsumer<DeleteJob>, IConsumer<RunJobNow>
 {
+    public async Task Consume(ConsumeContext<RunJobNow> context)
+    {
+        var name = context.Message.Name;
+        var answer = await transaction.RunAsync<object>(async db =>
+        {
+            if (await reconciler.LockAsync(name, context.CancellationToken) is not JobRecord job)
+                return new JobNotFound(name);
+            if (!job.IsPeriodic)
+                return new JobChangeRefused(name, $"job {name} is not periodic: only a job with a schedule has runs to start");
+            // A run's name carries its time in seconds: two asked for within one second would share it.
+            var now = DateTimeOffset.FromUnixTimeSeconds(lifecycle.Now.ToUnixTimeSeconds());
+            if (await reconciler.LockAsync(job.RunName(now), context.CancellationToken) is not null)
+                return new JobChangeRefused(name, $"run {job.RunName(now)} was started this second; ask again in a second");
+            var (run, tasks) = await reconciler.StartRunAsync(job, now, scheduled: false, context.CancellationToken);
+            return run.ToDetails(tasks);
+        }, context.CancellationToken);
+        await context.RespondAsync(answer);
+    }
+
     public Task Consume(ConsumeContext<ScaleJob> context) =>
         ChangeAsync(context, context.Message.Name, context.Message.Count, remove: false);
 
@@ -31,6 +50,8 @@ public sealed class ExistingJobConsumer(StateTransaction transaction, JobReconci
             if (remove)
             {
                 job.ScaleTo(0, lifecycle.Now);
+                if (job.IsPeriodic)
+                    await reconciler.DeleteRunsAsync(job, context.CancellationToken);
                 var stopping = await reconciler.StopAllAsync(job, $"job {name} is deleted", context.CancellationToken);
                 db.Jobs.Remove(job);
                 return job.ToDetails(stopping);

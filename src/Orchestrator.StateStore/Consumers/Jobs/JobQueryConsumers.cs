@@ -18,7 +18,10 @@ public sealed class GetJobConsumer(OrchestratorDbContext db) : IConsumer<GetJob>
             return;
         }
         var tasks = await db.UnfinishedJobTasks(name).AsNoTracking().ToListAsync(context.CancellationToken);
-        await context.RespondAsync(job.ToDetails(tasks));
+        var runs = job.IsPeriodic
+            ? await db.Jobs.AsNoTracking().Where(r => r.ParentJob == name).ToListAsync(context.CancellationToken)
+            : null;
+        await context.RespondAsync(job.ToDetails(tasks, runs));
     }
 }
 

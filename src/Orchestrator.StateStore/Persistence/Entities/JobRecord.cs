@@ -42,6 +42,21 @@ public sealed class JobRecord
     /// <summary>When a batch job became Complete or Failed.</summary>
     public DateTimeOffset? FinishedAt { get; private set; }
 
+    /// <summary>A periodic job's schedule (<see cref="PeriodicSchedule"/>), its time zone, overlap policy and kept runs.</summary>
+    public string? Schedule { get; private set; }
+    public string? TimeZone { get; private set; }
+    public OverlapPolicy? Overlap { get; private set; }
+    public int? KeepRuns { get; private set; }
+
+    /// <summary>A periodic job: the time of the latest run it started or skipped (its creation, before the first).</summary>
+    public DateTimeOffset? LastRunAt { get; private set; }
+
+    /// <summary>A run of a periodic job: that job's name, and the time the run was due (or asked for).</summary>
+    public string? ParentJob { get; private set; }
+    public DateTimeOffset? ScheduledAt { get; private set; }
+
+    public bool IsPeriodic => Schedule is not null;
+
     public int Revision { get; private set; } = 1;
 
     /// <summary>Why the current revision was made when it was not the user's new spec: e.g. a secret it uses changed.</summary>
@@ -68,7 +83,77 @@ public sealed class JobRecord
             UpdatedAt = now,
         };
         job.SetBatch(spec);
+        job.SetSchedule(spec, now);
         return job;
+    }
+
+    /// <summary>Takes a periodic job's schedule; a new schedule counts from now, so it does not fire for times already past.</summary>
+    private void SetSchedule(JobSpec spec, DateTimeOffset now)
+    {
+        if (!spec.IsPeriodic)
+            return;
+        if (spec.Schedule != Schedule || spec.TimeZone != TimeZone)
+            LastRunAt = now;
+        (Schedule, TimeZone) = (spec.Schedule, spec.TimeZone);
+        Overlap = spec.Overlap ?? OverlapPolicy.Skip;
+        KeepRuns = spec.KeepRuns ?? JobSpec.DefaultKeepRuns;
+    }
+
+    private PeriodicSchedule? ParsedSchedule => Schedule is null ? null : PeriodicSchedule.Parse(Schedule, TimeZone);
+
+    /// <summary>The run due now, if one is: the latest occurrence of the schedule since the last run.</summary>
+    public DateTimeOffset? DueRun(DateTimeOffset now) => ParsedSchedule?.DueRun(LastRunAt ?? CreatedAt, now);
+
+    /// <summary>When the next run is due.</summary>
+    public DateTimeOffset? NextRunAt => ParsedSchedule?.NextAfter(LastRunAt ?? CreatedAt);
+
+    /// <summary>
+    /// A run of this periodic job, due at <paramref name="due"/>: a batch job of its own, named after this one and the
+    /// run's time in Unix seconds, with this job's task and settings. A scheduled run moves <see cref="LastRunAt"/>; a
+    /// run asked for by a user does not, so the schedule goes on as before.
+    /// </summary>
+    public JobRecord StartRun(DateTimeOffset due, DateTimeOffset now, bool scheduled)
+    {
+        var name = RunName(due);
+        if (scheduled)
+        {
+            LastRunAt = due;
+            Message = null;
+            UpdatedAt = now;
+        }
+        return new JobRecord
+        {
+            Name = name,
+            Type = JobType.Batch,
+            Spec = Spec with { Name = name },
+            Completions = Completions,
+            Parallelism = Parallelism,
+            MaxRetries = MaxRetries,
+            ParentJob = Name,
+            ScheduledAt = due,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+    }
+
+    /// <summary>The name of this periodic job's run due at <paramref name="due"/>.</summary>
+    public string RunName(DateTimeOffset due) => $"{Name}-{due.ToUnixTimeSeconds()}";
+
+    /// <summary>The run due at <paramref name="due"/> does not start, <paramref name="because"/>: e.g. the last still runs, and the overlap policy is skip.</summary>
+    public void SkipRun(DateTimeOffset due, string because, DateTimeOffset now)
+    {
+        LastRunAt = due;
+        Message = $"skipped the run due at {due:u}: {because}";
+        UpdatedAt = now;
+    }
+
+    /// <summary>This run is stopped before it finished, e.g. replaced by its job's next run: it ends Failed, saying why.</summary>
+    public void Cancel(string why, DateTimeOffset now)
+    {
+        Status = JobStatus.Failed;
+        FinishedAt = now;
+        Message = $"stopped: {why}";
+        UpdatedAt = now;
     }
 
     /// <summary>
@@ -91,9 +176,11 @@ public sealed class JobRecord
     }
 
     /// <summary>Why <paramref name="spec"/> cannot change this job, or null if it can.</summary>
-    public string? RefusalOf(JobSpec spec) => spec.Type == Type
+    public string? RefusalOf(JobSpec spec) => spec.Type == Type && spec.IsPeriodic == IsPeriodic
         ? null
-        : $"job {Name} is a {Type.ToString().ToLowerInvariant()} job; delete it before making a {spec.Type.ToString().ToLowerInvariant()} job of that name";
+        : $"job {Name} is a {Kind(Type, IsPeriodic)} job; delete it before making a {Kind(spec.Type, spec.IsPeriodic)} job of that name";
+
+    private static string Kind(JobType type, bool periodic) => periodic ? "periodic" : type.ToString().ToLowerInvariant();
 
     /// <summary>What the reconciler found of a batch job's tasks.</summary>
     public void NoteBatch(BatchPlan plan, DateTimeOffset now, string? lastFailure)
@@ -168,6 +255,7 @@ public sealed class JobRecord
     {
         var task = TaskOf(Name, spec);
         var changed = SetBatch(spec);
+        SetSchedule(spec, now);
         if (JsonColumn.Serialize(task) != JsonColumn.Serialize(Spec))
         {
             Spec = task;
@@ -195,7 +283,8 @@ public sealed class JobRecord
     /// <summary>Tasks that keep data in their slot's volumes are replaced stop-first, so two never write them at once.</summary>
     public RolloutOrder RolloutOrder => Spec.HasVolumes ? RolloutOrder.StopFirst : RolloutOrder.StartFirst;
 
-    public JobDetails ToDetails(IReadOnlyList<TaskRecord> tasks) => new()
+    /// <summary>What a user sees of the job; <paramref name="runs"/>, for a periodic job, are its runs.</summary>
+    public JobDetails ToDetails(IReadOnlyList<TaskRecord> tasks, IReadOnlyList<JobRecord>? runs = null) => new()
     {
         Name = Name,
         Type = Type,
@@ -207,6 +296,15 @@ public sealed class JobRecord
         Succeeded = Type == JobType.Batch ? Succeeded : null,
         Retries = Type == JobType.Batch ? Retries : null,
         FinishedAt = FinishedAt,
+        Schedule = Schedule,
+        TimeZone = TimeZone,
+        Overlap = Overlap,
+        KeepRuns = KeepRuns,
+        LastRunAt = IsPeriodic ? LastRunAt : null,
+        NextRunAt = NextRunAt,
+        Parent = ParentJob,
+        ScheduledAt = ScheduledAt,
+        Runs = runs?.OrderByDescending(r => r.ScheduledAt).Select(r => new JobRunDetails(r.Name, r.Status, r.ScheduledAt!.Value, r.FinishedAt, r.Message)).ToList(),
         Revision = Revision,
         Task = Spec,
         Running = tasks.Count(t => t.JobRevision == Revision && t.IsAvailable && t.DesiredState == DesiredState.Running),

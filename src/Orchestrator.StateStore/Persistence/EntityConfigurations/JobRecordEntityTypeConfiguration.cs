@@ -16,5 +16,11 @@ internal sealed class JobRecordEntityTypeConfiguration : IEntityTypeConfiguratio
         job.Property(j => j.Message).HasMaxLength(JobRecord.MaxMessageLength);
         job.Property(j => j.Type).HasConversion<string>().HasMaxLength(16);
         job.Property(j => j.Status).HasConversion<string>().HasMaxLength(16);
+        job.Property(j => j.Overlap).HasConversion<string>().HasMaxLength(16);
+        job.Property(j => j.Schedule).HasMaxLength(JobValidator.MaxScheduleLength);
+        job.Property(j => j.TimeZone).HasMaxLength(JobValidator.MaxTimeZoneLength);
+        job.Property(j => j.ParentJob).HasMaxLength(JobValidator.MaxNameLength);
+        // A periodic job's runs are read by their job's name.
+        job.HasIndex(j => j.ParentJob).HasFilter("\"ParentJob\" IS NOT NULL");
     }
 }

@@ -64,6 +64,12 @@ namespace Orchestrator.StateStore.Persistence.Migrations
                     b.Property<DateTimeOffset?>("HeldBackUntil")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<int?>("KeepRuns")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("LastRunAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<int?>("MaxRetries")
                         .HasColumnType("integer");
 
@@ -71,8 +77,16 @@ namespace Orchestrator.StateStore.Persistence.Migrations
                         .HasMaxLength(1024)
                         .HasColumnType("character varying(1024)");
 
+                    b.Property<string>("Overlap")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
                     b.Property<int?>("Parallelism")
                         .HasColumnType("integer");
+
+                    b.Property<string>("ParentJob")
+                        .HasMaxLength(56)
+                        .HasColumnType("character varying(56)");
 
                     b.Property<int>("Retries")
                         .HasColumnType("integer");
@@ -82,6 +96,13 @@ namespace Orchestrator.StateStore.Persistence.Migrations
 
                     b.Property<string>("RevisionReason")
                         .HasColumnType("text");
+
+                    b.Property<string>("Schedule")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<DateTimeOffset?>("ScheduledAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Spec")
                         .IsRequired()
@@ -95,6 +116,10 @@ namespace Orchestrator.StateStore.Persistence.Migrations
                     b.Property<int>("Succeeded")
                         .HasColumnType("integer");
 
+                    b.Property<string>("TimeZone")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<string>("Type")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -104,6 +129,9 @@ namespace Orchestrator.StateStore.Persistence.Migrations
                         .HasColumnType("timestamp with time zone");
 
                     b.HasKey("Name");
+
+                    b.HasIndex("ParentJob")
+                        .HasFilter("\"ParentJob\" IS NOT NULL");
 
                     b.ToTable("jobs", "orchestrator");
                 });

@@ -43,7 +43,7 @@ public sealed class JobRunSettings : TaskSpecSettings, IJobWaitSettings
     public int? Count { get; init; }
 
     [CommandOption("--type <TYPE>")]
-    [Description("service (keep COUNT tasks running; the default) or batch (run tasks until COMPLETIONS of them exit 0)")]
+    [Description("service (keep COUNT tasks running; the default), batch (run tasks until COMPLETIONS of them exit 0) or system (one task on every eligible node)")]
     public string? Type { get; init; }
 
     [CommandOption("--completions <N>")]
@@ -225,7 +225,7 @@ internal static class JobOutput
                 return 0;
             if (job.Type == JobType.Batch && job.Status != JobStatus.Running)
                 return job.Status == JobStatus.Complete ? 0 : throw new CliException($"job {job.Name} {job.Message}");
-            if (job.Type == JobType.Service && job.Running == job.Count
+            if (job.Type != JobType.Batch && job.Running == job.Count
                 && job.Tasks.All(t => t.Revision == job.Revision && t.DesiredState == Domain.Tasks.DesiredState.Running))
                 return 0;
             if (job.HeldBackUntil is not null)

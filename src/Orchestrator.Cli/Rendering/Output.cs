@@ -176,6 +176,8 @@ public static class Output
         : job.Type == JobType.Batch
         ? $"batch, {job.Status}, {job.Succeeded} of {job.Completions} succeeded, {job.Tasks.Count(t => t.DesiredState == Domain.Tasks.DesiredState.Running)} running, " +
             $"{job.Retries} {(job.Retries == 1 ? "retry" : "retries")} of {job.MaxRetries}"
+        : job.Type == JobType.System
+        ? $"system, {job.Running} of {job.Count} eligible nodes running"
         : $"{job.Running} of {job.Count} running";
 
     public static Table EventTable(IEnumerable<TaskEventDetails> events, IReadOnlyDictionary<Guid, string> nodeNames)

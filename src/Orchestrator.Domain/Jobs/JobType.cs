@@ -8,6 +8,9 @@ public enum JobType
 
     /// <summary>Runs tasks until <c>completions</c> of them have ended with exit 0, then ends (Nomad's batch, a Kubernetes Job).</summary>
     Batch,
+
+    /// <summary>Runs one task on every eligible node, including nodes that join later (Nomad's system, a Kubernetes DaemonSet).</summary>
+    System,
 }
 
 /// <summary>Where a job is: a service job is always <see cref="Running"/>; a batch job ends Complete or Failed.</summary>

@@ -44,7 +44,14 @@ public static class JobValidator
     private static void AddTypeErrors(JobSpec spec, Dictionary<string, string[]> errors)
     {
         if (!Enum.IsDefined(spec.Type))
-            errors["type"] = ["type must be service or batch."];
+            errors["type"] = ["type must be service, batch or system."];
+        if (spec.Type == JobType.System)
+        {
+            if (spec.Count is not null)
+                errors["count"] = ["A system job has no count: it runs one task on every eligible node."];
+            if (spec.Task?.NodeId is not null)
+                errors["task.nodeId"] = ["A system job places one task on every eligible node; use constraints to choose the nodes."];
+        }
         if (spec.Type != JobType.Batch)
         {
             foreach (var (field, value) in BatchFields(spec))

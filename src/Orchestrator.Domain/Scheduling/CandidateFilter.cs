@@ -24,6 +24,27 @@ public static class CandidateFilter
         new HostVolumeChecker(),
     ];
 
+    /// <summary>
+    /// The checkers of what a node is rather than how full it is: whether a system job runs a task there at all. A
+    /// node that is eligible but short of room gets its task, which waits Pending there and says why.
+    /// </summary>
+    private static readonly IFeasibilityChecker[] EligibilityChain =
+    [
+        new NodeStatusChecker(),
+        new LabelConstraintChecker(),
+        new HostVolumeChecker(),
+    ];
+
+    /// <summary>Whether <paramref name="node"/> is one that a system job of <paramref name="task"/> runs a task on.</summary>
+    public static bool IsEligible(TaskSpec task, NodeSnapshot node)
+    {
+        var ask = new PlacementAsk(task);
+        foreach (var checker in EligibilityChain)
+            if (!checker.Accepts(ask, node))
+                return false;
+        return true;
+    }
+
     /// <summary>Why <paramref name="node"/> cannot take <paramref name="task"/>, or null when it can.</summary>
     public static string? RejectionReason(TaskSpec task, NodeSnapshot node)
     {

@@ -2,6 +2,8 @@ using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Orchestrator.Domain.Jobs;
+using Orchestrator.Domain.Scheduling;
+using Orchestrator.Domain.Nodes;
 using Orchestrator.Domain.Tasks;
 using Orchestrator.StateStore.Admission;
 using Orchestrator.StateStore.Persistence;
@@ -46,6 +48,8 @@ public sealed class JobReconciler(OrchestratorDbContext db, TaskLifecycle lifecy
         }
         if (job.Type == JobType.Batch)
             return await ReconcileBatchAsync(job, cancellationToken);
+        if (job.Type == JobType.System)
+            return await ReconcileSystemAsync(job, cancellationToken);
         var tasks = await db.UnfinishedJobTasks(job.Name).ToListAsync(cancellationToken);
         var live = tasks.Where(t => t.DesiredState == DesiredState.Running).ToList();
         var plan = JobRollout.Plan(job.Count, job.Revision, live.Select(AsJobTask).ToList(), job.RolloutOrder);
@@ -71,6 +75,60 @@ public sealed class JobReconciler(OrchestratorDbContext db, TaskLifecycle lifecy
         foreach (var task in tasks.Where(t => t.DesiredState == DesiredState.Running))
             lifecycle.RequestStop(task, why);
         return tasks.Where(t => !t.IsTerminal).ToList();
+    }
+
+    /// <summary>
+    /// One step of a system job (<see cref="SystemRollout"/>): a task pinned to each eligible node, none elsewhere, and
+    /// a new revision rolled out one node at a time.
+    /// </summary>
+    private async Task<IReadOnlyList<TaskRecord>> ReconcileSystemAsync(JobRecord job, CancellationToken cancellationToken)
+    {
+        var tasks = await db.UnfinishedJobTasks(job.Name).ToListAsync(cancellationToken);
+        var nodes = await db.LoadSnapshotsAsync(onlyNodes: null, cancellationToken);
+        var eligible = nodes.Where(n => CandidateFilter.IsEligible(job.Spec, n)).Select(n => n.Id).ToHashSet();
+        var down = nodes.Where(n => n.Status == NodeStatus.Down).Select(n => n.Id).ToHashSet();
+        var plan = SystemRollout.Plan(job.Revision, eligible, down, tasks.Where(t => t.Spec.NodeId is not null).Select(AsSystemTask).ToList());
+
+        var names = nodes.ToDictionary(n => n.Id, n => n.Name);
+        foreach (var id in plan.Stop)
+        {
+            var task = tasks.Single(t => t.Id == id);
+            var node = task.Spec.NodeId!.Value;
+            lifecycle.RequestStop(task, eligible.Contains(node)
+                ? StopReason(job, task)
+                : $"job {job.Name} no longer runs on node {names.GetValueOrDefault(node, node.ToString())}: {NodeState(nodes, node)}");
+        }
+        job.ClearMessage();
+        job.NoteEligible(eligible.Count, nodes.Count);
+        if (plan.Start.Count > 0 && await MayStartAsync(job, cancellationToken))
+            foreach (var node in plan.Start)
+                tasks.Add(await StartAsync(job, await SystemSlotAsync(job, node, tasks, cancellationToken), cancellationToken, node));
+        if (tasks.Any(t => !t.IsTerminal && t.DesiredState == DesiredState.Running && t.JobRevision != job.Revision))
+            job.NoteRollout();
+        return tasks.Where(t => !t.IsTerminal).ToList();
+    }
+
+    private static string NodeState(IReadOnlyList<NodeSnapshot> nodes, Guid node) =>
+        nodes.FirstOrDefault(n => n.Id == node) is { } found
+            ? found.Status == NodeStatus.Ready ? "it no longer matches the task's constraints or host volumes" : found.Status.ToString()
+            : "it is not registered";
+
+    private static SystemTask AsSystemTask(TaskRecord task) => new(
+        task.Id, task.Spec.NodeId!.Value, task.JobRevision ?? 0, task.IsAvailable, task.DesiredState == DesiredState.Running, task.CreatedAt);
+
+    /// <summary>
+    /// The slot of a system job's new task on <paramref name="node"/>: the slot its latest task there had, so a node
+    /// keeps its name (and its slot's volumes) across revisions, else the lowest one free.
+    /// </summary>
+    private async Task<int> SystemSlotAsync(JobRecord job, Guid node, IReadOnlyList<TaskRecord> unfinished, CancellationToken cancellationToken)
+    {
+        var held = unfinished.Where(t => !t.IsTerminal).Select(SlotOf).ToHashSet();
+        var previous = await db.Tasks
+            .Where(t => t.JobName == job.Name && t.NodeId == node && t.JobSlot != null)
+            .OrderByDescending(t => t.CreatedAt)
+            .Select(t => t.JobSlot)
+            .FirstOrDefaultAsync(cancellationToken);
+        return previous is { } slot && !held.Contains(slot) ? slot : JobRollout.FreeSlots(1, held)[0];
     }
 
     /// <summary>
@@ -206,15 +264,16 @@ public sealed class JobReconciler(OrchestratorDbContext db, TaskLifecycle lifecy
     // A task from before slots were recorded holds none.
     private static int SlotOf(TaskRecord task) => task.JobSlot ?? 0;
 
-    private async Task<TaskRecord> StartAsync(JobRecord job, int slot, CancellationToken cancellationToken)
+    private async Task<TaskRecord> StartAsync(JobRecord job, int slot, CancellationToken cancellationToken, Guid? node = null)
     {
         // A task started by the monitor (a replacement, a rollout's next step) has a trace of its own from here on;
         // one started by a user's request joins the request's trace.
         using var span = Activity.Current is null ? StateStoreTelemetry.Source.StartActivity("start job task") : null;
         span?.SetTag("orchestrator.job", job.Name);
-        var volumeNode = job.Spec.HasVolumes ? await SlotVolumeNodeAsync(job.Name, slot, cancellationToken) : null;
+        // A system job's task is pinned to its node, volumes and all.
+        var volumeNode = job.Spec.HasVolumes && node is null ? await SlotVolumeNodeAsync(job.Name, slot, cancellationToken) : null;
         var task = TaskRecord.Submit(
-            Guid.NewGuid(), job.TaskSpecFor(slot), lifecycle.Now, TaskTrace.Capture(), job.Name, job.Revision, slot, volumeNode);
+            Guid.NewGuid(), job.TaskSpecFor(slot, node), lifecycle.Now, TaskTrace.Capture(), job.Name, job.Revision, slot, volumeNode);
         lifecycle.Submit(task);
         return task;
     }

@@ -57,7 +57,9 @@ public sealed class ExistingJobConsumer(StateTransaction transaction, JobReconci
                 return job.ToDetails(stopping);
             }
             if (job.Type != JobType.Service)
-                return new JobChangeRefused(name, $"job {name} is a {job.Type.ToString().ToLowerInvariant()} job, which has no count to scale; change its completions or parallelism with a new spec");
+                return new JobChangeRefused(name, job.Type == JobType.System
+                    ? $"job {name} is a system job, which runs one task on every eligible node and has no count to scale; choose its nodes with constraints"
+                    : $"job {name} is a batch job, which has no count to scale; change its completions or parallelism with a new spec");
             job.ScaleTo(count, lifecycle.Now);
             return job.ToDetails(await reconciler.ReconcileAsync(job, context.CancellationToken));
         }, context.CancellationToken);

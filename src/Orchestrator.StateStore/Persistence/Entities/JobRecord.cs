@@ -24,7 +24,7 @@ public sealed class JobRecord
 
     public JobType Type { get; private set; }
 
-    /// <summary>A service job's count of tasks to keep alive; 0 for a batch job.</summary>
+    /// <summary>A service job's count of tasks to keep alive; a system job's eligible nodes when last reconciled; 0 for a batch job.</summary>
     public int Count { get; private set; }
 
     /// <summary>A batch job's settings (<see cref="BatchRun"/>); null for a service job.</summary>
@@ -277,8 +277,16 @@ public sealed class JobRecord
         FinishedAt = null;
     }
 
-    /// <summary>The spec of the task for <paramref name="slot"/>: the job's, named after the slot (web-2).</summary>
-    public TaskSpec TaskSpecFor(int slot) => Spec with { Name = $"{Name}-{slot}" };
+    /// <summary>The spec of the task for <paramref name="slot"/>: the job's, named after the slot (web-2), and pinned to <paramref name="node"/> if given.</summary>
+    public TaskSpec TaskSpecFor(int slot, Guid? node = null) => Spec with { Name = $"{Name}-{slot}", NodeId = node ?? Spec.NodeId };
+
+    /// <summary>A system job found this many eligible nodes: as many tasks as it wants; and says so when there are none.</summary>
+    public void NoteEligible(int nodes, int checkedNodes)
+    {
+        Count = nodes;
+        if (nodes == 0)
+            Message = $"no Ready node is eligible for the job's tasks ({checkedNodes} nodes checked: Ready, with the labels and host volumes the task asks for)";
+    }
 
     /// <summary>Tasks that keep data in their slot's volumes are replaced stop-first, so two never write them at once.</summary>
     public RolloutOrder RolloutOrder => Spec.HasVolumes ? RolloutOrder.StopFirst : RolloutOrder.StartFirst;

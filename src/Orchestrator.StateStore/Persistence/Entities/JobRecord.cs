@@ -37,7 +37,7 @@ public sealed class JobRecord
     public static JobRecord Create(string name, JobSpec spec, DateTimeOffset now) => new()
     {
         Name = name,
-        Spec = spec.Task! with { Name = name },
+        Spec = spec.TaskSpecFor(name),
         Count = spec.CountOrDefault,
         CreatedAt = now,
         UpdatedAt = now,
@@ -91,7 +91,7 @@ public sealed class JobRecord
     /// </summary>
     public void Apply(JobSpec spec, DateTimeOffset now)
     {
-        var task = spec.Task! with { Name = Name };
+        var task = spec.TaskSpecFor(Name);
         if (JsonColumn.Serialize(task) != JsonColumn.Serialize(Spec))
         {
             Spec = task;

@@ -66,12 +66,17 @@ public sealed class ApiContractTests(ClusterFixture cluster)
 
         var response = await cluster.Api.PostAsync("/api/tasks", new StringContent(body, Encoding.UTF8, "application/json"));
 
+        await AssertProblemNamingAsync(response, field);
+        Assert.Equal(before, await TaskCountAsync());
+    }
+
+    private static async Task AssertProblemNamingAsync(HttpResponseMessage response, string field)
+    {
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         var errors = problem.RootElement.GetProperty("errors");
         Assert.True(errors.TryGetProperty(field, out _), $"expected an error for '{field}' in {errors}");
-        Assert.Equal(before, await TaskCountAsync());
     }
 
     public static TheoryData<string, string> BadJobBodies() => new()
@@ -87,11 +92,7 @@ public sealed class ApiContractTests(ClusterFixture cluster)
     {
         var response = await cluster.Api.PutAsync("/api/jobs/contract-bad-job", new StringContent(body, Encoding.UTF8, "application/json"));
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        var errors = problem.RootElement.GetProperty("errors");
-        Assert.True(errors.TryGetProperty(field, out _), $"expected an error for '{field}' in {errors}");
+        await AssertProblemNamingAsync(response, field);
         Assert.Equal(HttpStatusCode.NotFound, (await cluster.Api.GetAsync("/api/jobs/contract-bad-job")).StatusCode);
     }
 

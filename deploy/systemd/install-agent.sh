@@ -4,7 +4,7 @@
 # /etc/orchestrator/agent.env, the unit orchestrator-agent.service.
 #
 #   deploy/systemd/install-agent.sh --rabbitmq amqp://USER:PASSWORD@BROKER:5672 \
-#       [--name NODE] [--node-id ID] [--label KEY=VALUE]... [--reserve-cpu C] [--reserve-memory MiB] \
+#       [--name NODE] [--node-id ID] [--datacenter DC] [--label KEY=VALUE]... [--reserve-cpu C] [--reserve-memory MiB] \
 #       [--from PUBLISH_DIR] [--root DIR] [--no-start]
 #   deploy/systemd/install-agent.sh --uninstall [--root DIR]
 #
@@ -22,13 +22,14 @@ UNIT=orchestrator-agent.service
 die() { echo "install-agent: error: $*" >&2; exit 1; }
 usage() { sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
-ROOT="" RABBITMQ="" NAME="" NODE_ID="" FROM="" START=1 UNINSTALL=0 RESERVE_CPU="" RESERVE_MEMORY=""
+ROOT="" RABBITMQ="" NAME="" NODE_ID="" DATACENTER="" FROM="" START=1 UNINSTALL=0 RESERVE_CPU="" RESERVE_MEMORY=""
 LABELS=()
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--rabbitmq) RABBITMQ="${2:?}"; shift 2 ;;
 	--name) NAME="${2:?}"; shift 2 ;;
 	--node-id) NODE_ID="${2:?}"; shift 2 ;;
+	--datacenter) DATACENTER="${2:?}"; shift 2 ;;
 	--label) [[ "${2:-}" == ?*=* ]] || die "--label wants KEY=VALUE, got '${2:-}'"; LABELS+=("$2"); shift 2 ;;
 	--reserve-cpu) RESERVE_CPU="${2:?}"; shift 2 ;;
 	--reserve-memory) RESERVE_MEMORY="${2:?}"; shift 2 ;;
@@ -66,6 +67,7 @@ write_env_file() {
 			echo "ConnectionStrings__messaging=$RABBITMQ"
 			[ -z "$NAME" ] || echo "Agent__NodeName=$NAME"
 			[ -z "$NODE_ID" ] || echo "Agent__NodeId=$NODE_ID"
+			[ -z "$DATACENTER" ] || echo "Agent__Datacenter=$DATACENTER"
 			local label
 			for label in "${LABELS[@]}"; do echo "Agent__Labels__${label%%=*}=${label#*=}"; done
 			[ -z "$RESERVE_CPU" ] || echo "Agent__Reserved__Cpu=$RESERVE_CPU"

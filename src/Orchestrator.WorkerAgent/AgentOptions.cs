@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Orchestrator.Domain.Nodes;
 
 namespace Orchestrator.WorkerAgent;
 
@@ -59,6 +60,12 @@ public sealed class AgentOptions
 
     /// <summary>The pids limit every container gets, so a fork bomb cannot take the host.</summary>
     public long PidsLimit { get; set; } = 1024;
+
+    /// <summary>
+    /// The datacenter the node is in, reported with it: a task that lists <c>datacenters</c> is placed only on nodes
+    /// in one of them. A name, as a task's is.
+    /// </summary>
+    public string Datacenter { get; set; } = NodeDatacenter.Default;
 
     /// <summary>Labels that tasks can require with constraints, e.g. Agent__Labels__disk=ssd.</summary>
     public Dictionary<string, string> Labels { get; set; } = [];

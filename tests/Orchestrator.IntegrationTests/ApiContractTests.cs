@@ -51,6 +51,9 @@ public sealed class ApiContractTests(ClusterFixture cluster)
         { """{"name":"web","image":"busybox","files":[{"target":"/etc/app.yaml","content":"a"},{"target":"/etc//app.yaml","content":"b"}]}""", "files[1].target" },
         { """{"name":"web","image":"busybox","mounts":[{"type":"tmpfs","target":"/etc/app","sizeMb":8}],"files":[{"target":"/etc/app","content":"a"}]}""", "files[0].target" },
         { """{"name":"web","image":"busybox","imagePullPolicy":"Sometimes"}""", "imagePullPolicy" },
+        { """{"name":"web","image":"busybox","datacenters":["eu-west","eu west"]}""", "datacenters[1]" },
+        { """{"name":"web","image":"busybox","datacenters":["eu-west","eu-west"]}""", "datacenters[1]" },
+        { """{"name":"web","image":"busybox","datacenters":"eu-west"}""", "datacenters" },
         { """this is not json""", "body" },
         { """null""", "body" },
     };
@@ -63,12 +66,34 @@ public sealed class ApiContractTests(ClusterFixture cluster)
 
         var response = await cluster.Api.PostAsync("/api/tasks", new StringContent(body, Encoding.UTF8, "application/json"));
 
+        await AssertProblemNamingAsync(response, field);
+        Assert.Equal(before, await TaskCountAsync());
+    }
+
+    private static async Task AssertProblemNamingAsync(HttpResponseMessage response, string field)
+    {
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         var errors = problem.RootElement.GetProperty("errors");
         Assert.True(errors.TryGetProperty(field, out _), $"expected an error for '{field}' in {errors}");
-        Assert.Equal(before, await TaskCountAsync());
+    }
+
+    public static TheoryData<string, string> BadJobBodies() => new()
+    {
+        { """{"datacenters":["eu west"],"task":{"image":"busybox"}}""", "datacenters[0]" },
+        { """{"datacenters":["eu-west"],"task":{"image":"busybox","datacenters":["us-east"]}}""", "datacenters" },
+        { """{"task":{"image":"busybox","datacenters":["eu-west","eu-west"]}}""", "task.datacenters[1]" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadJobBodies))]
+    public async Task Bad_job_gets_400_naming_the_field_and_creates_no_job(string body, string field)
+    {
+        var response = await cluster.Api.PutAsync("/api/jobs/contract-bad-job", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        await AssertProblemNamingAsync(response, field);
+        Assert.Equal(HttpStatusCode.NotFound, (await cluster.Api.GetAsync("/api/jobs/contract-bad-job")).StatusCode);
     }
 
     [Fact]

@@ -360,6 +360,24 @@ public sealed class CliTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task A_worker_in_a_datacenter_that_is_not_a_name_does_not_start_and_says_which_setting()
+    {
+        var dataPath = Directory.CreateTempSubdirectory("orchestrator-cli-datacenter-");
+        try
+        {
+            var result = await RawCliAsync("worker", "--rabbitmq", "amqp://127.0.0.1:9", "--datacenter", "eu west",
+                "--data-path", dataPath.FullName, "--task-files-path", TestAgentPaths.TaskFiles);
+
+            Assert.Equal(1, result.ExitCode);
+            Assert.StartsWith("error: could not start: Agent:Datacenter must be 1 to 63 letters", result.Err.Trim());
+        }
+        finally
+        {
+            dataPath.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Manager_and_worker_started_as_processes_form_a_cluster_that_runs_a_task()
     {
         var rabbit = await cluster.CreateVirtualHostAsync("cli-cluster");
@@ -368,7 +386,7 @@ public sealed class CliTests(ClusterFixture cluster)
         var dataPath = Path.Combine(Path.GetTempPath(), $"orchestrator-cli-worker-{Guid.NewGuid():N}");
         using var manager = StartCli("manager", "--postgres", cluster.PostgresConnectionString("cli_cluster"), "--rabbitmq", rabbit, "--host", "127.0.0.1", "--port", port.ToString());
         using var worker = StartCli("worker", "--rabbitmq", rabbit, "--name", "cli-worker", "--data-path", dataPath, "--task-files-path", TestAgentPaths.TaskFiles,
-            "--host-volume", $"scratch={Path.GetTempPath()}:ro");
+            "--host-volume", $"scratch={Path.GetTempPath()}:ro", "--datacenter", "eu-west");
         try
         {
             await ClusterFixtureBase.WaitUntilAsync(async () => (await CliAsync("nodes", "--api", api)).Out.Contains("cli-worker"));
@@ -377,6 +395,7 @@ public sealed class CliTests(ClusterFixture cluster)
             {
                 var node = document.RootElement.EnumerateArray().Single(node => node.GetProperty("name").GetString() == "cli-worker");
                 Assert.False(string.IsNullOrWhiteSpace(node.GetProperty("address").GetString()), "the node reports an address");
+                Assert.Equal("eu-west", node.GetProperty("datacenter").GetString());
                 var offered = Assert.Single(node.GetProperty("hostVolumes").EnumerateArray());
                 Assert.Equal(("scratch", true), (offered.GetProperty("name").GetString(), offered.GetProperty("readOnly").GetBoolean()));
             }

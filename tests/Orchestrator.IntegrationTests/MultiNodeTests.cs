@@ -256,6 +256,59 @@ public sealed class MultiNodeTests(MultiNodeClusterFixture cluster, ITestOutputH
     }
 
     [Fact]
+    public async Task A_job_whose_datacenters_no_node_is_in_waits_named_then_runs_on_an_agent_of_that_datacenter_when_it_joins()
+    {
+        const string job = "in-eu-west";
+        var created = await cluster.Api.PutAsJsonAsync($"/api/jobs/{job}", new
+        {
+            datacenters = new[] { "eu-west" },
+            task = new { image = TestImages.Workload, command = new[] { "sleep", "600" }, resources = new { cpu = 0.25m, memoryMb = 32 }, stopTimeoutSeconds = 0 },
+        }, ClusterFixtureBase.Json);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var taskId = Guid.Empty;
+        await ClusterFixtureBase.WaitUntilAsync(async () =>
+        {
+            var details = await cluster.Api.GetFromJsonAsync<JobDetails>($"/api/jobs/{job}", ClusterFixtureBase.Json);
+            taskId = details!.Tasks.FirstOrDefault()?.Id ?? Guid.Empty;
+            return taskId != Guid.Empty;
+        });
+        try
+        {
+            var waiting = await cluster.WaitForTaskAsync(taskId, t => t.Message?.StartsWith("no Ready node") == true, "explained");
+            Assert.Equal(TaskState.Pending, waiting.State);
+            Assert.Equal("no Ready node in datacenter eu-west (Ready nodes are in dc1)", waiting.Message);
+
+            var eu = await cluster.StartAgentAsync(MultiNodeClusterFixture.EuWest, new Dictionary<string, string?> { ["Agent:Datacenter"] = "eu-west" });
+            try
+            {
+                var placed = await cluster.WaitForStateAsync(taskId, TaskState.Running);
+                Assert.Equal(eu.Id, placed.NodeId);
+                var nodes = await cluster.Api.GetFromJsonAsync<List<NodeDetails>>("/api/nodes", ClusterFixtureBase.Json);
+                Assert.Equal("eu-west", Assert.Single(nodes!, n => n.Id == eu.Id).Datacenter);
+                Assert.All(nodes!.Where(n => n.Id != eu.Id), n => Assert.Equal(NodeDatacenter.Default, n.Datacenter));
+            }
+            finally
+            {
+                await DeleteJobAsync(job, taskId);
+                await cluster.StopAgentAsync(MultiNodeClusterFixture.EuWest);
+                // Down before the next test, which expects its tasks spread over the fixture's three nodes only.
+                await cluster.WaitForNodeAsync(eu.Id, NodeStatus.Down);
+            }
+        }
+        finally
+        {
+            if (await cluster.Api.GetAsync($"/api/jobs/{job}") is { StatusCode: HttpStatusCode.OK })
+                await DeleteJobAsync(job, taskId);
+        }
+    }
+
+    private async Task DeleteJobAsync(string job, Guid taskId)
+    {
+        await cluster.Api.DeleteAsync($"/api/jobs/{job}");
+        await cluster.WaitForTaskAsync(taskId, t => TaskStateMachine.IsTerminal(t.State), "finished");
+    }
+
+    [Fact]
     public async Task An_agent_restarted_while_its_containers_run_adopts_them_without_a_duplicate()
     {
         var node = cluster.Nodes[0];

@@ -29,6 +29,16 @@ public sealed class NodeRecordTests
     }
 
     [Fact]
+    public void A_node_is_in_the_datacenter_its_heartbeat_names_and_an_older_agents_is_in_the_default_one()
+    {
+        var node = NodeRecord.Register(Heartbeat() with { Datacenter = "eu-west" }, Now);
+        Assert.Equal("eu-west", node.Datacenter);
+
+        node.Refresh(Heartbeat(), [], Now);
+        Assert.Equal(NodeDatacenter.Default, node.Datacenter);
+    }
+
+    [Fact]
     public void A_silent_node_is_Down_until_it_heartbeats_again()
     {
         var node = NodeRecord.Register(Heartbeat(), Now);

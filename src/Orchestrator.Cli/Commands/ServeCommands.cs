@@ -130,6 +130,10 @@ public sealed class WorkerSettings : CommandSettings
     [Description("The node's id, when it was assigned with its broker user (deploy/rabbitmq/add-agent-user.sh). Default: kept under --data-path, made up on the first start")]
     public Guid? NodeId { get; init; }
 
+    [CommandOption("--datacenter <NAME>")]
+    [Description("The datacenter the node is in; a task that lists datacenters is placed only in them. Default: dc1")]
+    public string? Datacenter { get; init; }
+
     [CommandOption("--label <KEY=VALUE>")]
     [Description("A node label that tasks can require. Repeatable")]
     public string[] Labels { get; init; } = [];
@@ -197,6 +201,9 @@ public sealed class WorkerCommand : AsyncCommand<WorkerSettings>
             ["Agent:Reserved:MemoryMb"] = settings.ReserveMemory?.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Agent:Reserved:DiskMb"] = settings.ReserveDisk?.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
+        // Set only when given, so that the agent's own default stands otherwise.
+        if (settings.Datacenter is not null)
+            configuration["Agent:Datacenter"] = settings.Datacenter;
         foreach (var label in settings.Labels)
             configuration[$"Agent:Labels:{label[..label.IndexOf('=')]}"] = label[(label.IndexOf('=') + 1)..];
         foreach (var volume in settings.HostVolumes.Select(flag => HostVolumeFlag.TryParse(flag)!))

@@ -39,12 +39,13 @@ public static class Output
     public static Table NodeTable(IEnumerable<NodeDetails> nodes, DateTimeOffset now)
     {
         var table = new Table().Border(TableBorder.Simple)
-            .AddColumns("NAME", "STATUS", "ADDRESS", "CPU", "MEMORY (MiB)", "DISK (MiB)", "TASKS", "HOST VOLUMES", "LAST HEARTBEAT");
+            .AddColumns("NAME", "STATUS", "DC", "ADDRESS", "CPU", "MEMORY (MiB)", "DISK (MiB)", "TASKS", "HOST VOLUMES", "LAST HEARTBEAT");
         foreach (var node in nodes)
         {
             table.AddRow(
                 Markup.Escape(node.Name),
                 StateMarkup(node.Status.ToString()),
+                Markup.Escape(node.Datacenter),
                 Markup.Escape(node.Address ?? "-"),
                 $"{node.Used.Cpu:0.##} / {node.Allocated.Cpu:0.##} / {node.Capacity.Cpu:0.##}",
                 $"{node.Used.MemoryMb} / {node.Allocated.MemoryMb} / {node.Capacity.MemoryMb}",

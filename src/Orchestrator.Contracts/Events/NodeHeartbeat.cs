@@ -5,8 +5,8 @@ namespace Orchestrator.Contracts;
 
 /// <summary>
 /// Agent report, every few seconds: the host's real capacity and usage, what the agent may hand out, and
-/// every container it holds, its labels, the host volumes it offers and the address its published ports are reached at. StateStore registers the node from the first
-/// one. The later parameters are optional so that an older agent's heartbeat still reads.
+/// every container it holds, its labels, the host volumes it offers, the address its published ports are reached at and
+/// its datacenter. StateStore registers the node from the first one. The later parameters are optional so that an older agent's heartbeat still reads.
 /// </summary>
 public sealed record NodeHeartbeat(
     Guid NodeId,
@@ -18,4 +18,5 @@ public sealed record NodeHeartbeat(
     DateTimeOffset SentAt,
     IReadOnlyDictionary<string, string>? Labels = null,
     IReadOnlyList<HostVolume>? HostVolumes = null,
-    string? Address = null);
+    string? Address = null,
+    string? Datacenter = null);

@@ -12,6 +12,10 @@ public sealed record NodeDetails
     /// <summary>Where other hosts reach the node's published ports, as its agent reports it.</summary>
     public string? Address { get; init; }
     public required NodeStatus Status { get; init; }
+
+    /// <summary>The datacenter the node's agent reports it in (<c>Agent:Datacenter</c>).</summary>
+    public string Datacenter { get; init; } = NodeDatacenter.Default;
+
     public required Resources Capacity { get; init; }
     public required Resources Allocatable { get; init; }
     public required Resources Allocated { get; init; }

@@ -54,6 +54,25 @@ public sealed record JobSpec
     [JsonIgnore]
     public bool IsPeriodic => Schedule is not null;
 
+    /// <summary>
+    /// The datacenters the job's tasks are placed in; any when unset or empty. The same as <c>task.datacenters</c>, which
+    /// may say it instead: either way it is part of the tasks' spec, so a change of datacenters is a new revision.
+    /// </summary>
+    public IReadOnlyList<string>? Datacenters { get; init; }
+
+    /// <summary>The spec of the job's tasks: <see cref="Task"/> named <paramref name="name"/>, with the job's datacenters.</summary>
+    public TaskSpec TaskSpecFor(string name)
+    {
+        var datacenters = Datacenters ?? Task!.Datacenters;
+        // An empty list means what none does, and is stored as none, so that saying one or the other is no new revision.
+        return Task! with { Name = name, Datacenters = datacenters is { Count: > 0 } ? datacenters : null };
+    }
+
+    /// <summary>Whether the job and its task each list datacenters, and not the same ones.</summary>
+    [JsonIgnore]
+    public bool HasConflictingDatacenters =>
+        Datacenters is not null && Task?.Datacenters is { } task && !Datacenters.SequenceEqual(task, StringComparer.Ordinal);
+
     [JsonIgnore]
     public int CountOrDefault => Count ?? DefaultCount;
 

@@ -1,9 +1,10 @@
+using Orchestrator.Domain.Nodes;
 using Orchestrator.Domain.Tasks;
 
 namespace Orchestrator.Domain.Jobs;
 
 /// <summary>
-/// Checks a job's name, count and task spec. Errors are keyed by the field's path, as <see cref="TaskSpecValidator"/>
+/// Checks a job's name, count, datacenters and task spec. Errors are keyed by the field's path, as <see cref="TaskSpecValidator"/>
 /// keys them, under <c>task.</c> for the task spec.
 /// </summary>
 public static class JobValidator
@@ -27,6 +28,9 @@ public static class JobValidator
         AddCountErrors(spec.Count, errors);
         AddTypeErrors(spec, errors);
         AddScheduleErrors(name, spec, errors);
+
+        foreach (var (field, message) in NodeDatacenter.Errors(spec.Datacenters))
+            errors[field] = [message];
         if (spec.Task is null)
         {
             errors["task"] = ["The task spec is required."];
@@ -34,6 +38,8 @@ public static class JobValidator
         }
         if (spec.Task.Name.Length > 0 && spec.Task.Name != name)
             errors["task.name"] = ["A job's tasks are named after the job; leave task.name out."];
+        if (spec.HasConflictingDatacenters)
+            errors["datacenters"] = ["datacenters and task.datacenters differ; list the job's datacenters in one of them."];
         // The name was checked above, by the job's stricter rule.
         foreach (var (field, messages) in TaskSpecValidator.Validate(spec.Task with { Name = "job" }))
             errors[$"task.{field}"] = messages;

@@ -1,3 +1,4 @@
+using Orchestrator.Domain.Nodes;
 using Orchestrator.Domain.Scheduling.Feasibility;
 using Orchestrator.Domain.Tasks;
 
@@ -17,6 +18,7 @@ public static class CandidateFilter
     private static readonly IFeasibilityChecker[] Chain =
     [
         new NodeStatusChecker(),
+        new DatacenterChecker(),
         new PinnedNodeChecker(),
         new LabelConstraintChecker(),
         new ResourceChecker(),
@@ -91,7 +93,8 @@ public static class CandidateFilter
 
     /// <summary>
     /// Says why nothing fits, e.g. "no Ready node has room for 0.5 cpu, 65536 MiB memory, 100 MiB disk;
-    /// 3 nodes checked: 2 short of memory, 1 Down".
+    /// 3 nodes checked: 2 short of memory, 1 Down", or, when the task's datacenters hold no Ready node, "no Ready node in
+    /// datacenter eu-west (Ready nodes are in dc1)".
     /// </summary>
     public static string ExplainNoFit(TaskSpec task, IReadOnlyList<NodeSnapshot> nodes)
     {
@@ -103,6 +106,18 @@ public static class CandidateFilter
         var hostVolumes = task.HostMounts.Select(mount => mount.Source).Distinct().ToList();
         if (hostVolumes.Count > 0)
             wanted += $" and host volume {string.Join(", ", hostVolumes)}";
+        if (task.Datacenters is { Count: > 0 } datacenters)
+        {
+            var listed = string.Join(", ", datacenters);
+            // Told apart from a shortage: no amount of room elsewhere helps a job whose datacenters hold no Ready node.
+            var ready = nodes.Where(node => node.Status == NodeStatus.Ready).ToList();
+            if (ready.Count > 0 && !ready.Any(node => NodeDatacenter.Allows(datacenters, node.Datacenter)))
+            {
+                var elsewhere = ready.Select(node => node.Datacenter).Distinct().Order(StringComparer.Ordinal);
+                return $"no Ready node in datacenter {listed} (Ready nodes are in {string.Join(", ", elsewhere)})";
+            }
+            wanted += $" in datacenter {listed}";
+        }
         if (nodes.Count == 0)
             return $"no Ready node has room for {wanted}; no nodes have registered";
         var reasons = nodes

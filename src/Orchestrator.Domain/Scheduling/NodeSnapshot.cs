@@ -6,7 +6,8 @@ namespace Orchestrator.Domain.Scheduling;
 
 /// <summary>
 /// A read-only view of one node as placement sees it: what it may hand out (capacity minus reservations),
-/// what its live tasks already asked for, the host ports they hold, and how many of them each job has there.
+/// what its live tasks already asked for, the host ports they hold, how many of them each job has there, and the
+/// datacenter its agent reports.
 /// </summary>
 public sealed record NodeSnapshot(
     Guid Id,
@@ -18,7 +19,8 @@ public sealed record NodeSnapshot(
     int TaskCount,
     IReadOnlyDictionary<string, string>? Labels = null,
     IReadOnlyDictionary<string, int>? JobTasks = null,
-    IReadOnlyList<HostVolume>? HostVolumes = null)
+    IReadOnlyList<HostVolume>? HostVolumes = null,
+    string Datacenter = NodeDatacenter.Default)
 {
     /// <summary>The host volume the node offers as <paramref name="name"/>, or null; a node offers a handful at most.</summary>
     public HostVolume? HostVolume(string name)

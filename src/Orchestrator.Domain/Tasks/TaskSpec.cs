@@ -40,6 +40,9 @@ public sealed record TaskSpec
     /// <summary>Node labels the task requires, e.g. disk=ssd.</summary>
     public IReadOnlyList<PlacementConstraint>? Constraints { get; init; }
 
+    /// <summary>The datacenters the task may be placed in (<c>Agent:Datacenter</c> of a node); any when unset or empty.</summary>
+    public IReadOnlyList<string>? Datacenters { get; init; }
+
     /// <summary>Pins the task to one node.</summary>
     public Guid? NodeId { get; init; }
 

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Orchestrator.Domain.Nodes;
 using Orchestrator.Domain.Scheduling;
 
 namespace Orchestrator.Domain.Tasks;
@@ -54,6 +55,8 @@ public static partial class TaskSpecValidator
         ValidateRestartPolicy(spec.RestartPolicy, errors);
         ValidateHealthCheck(spec.HealthCheck, errors);
         ValidateConstraints(spec.Constraints, errors);
+        foreach (var (field, message) in NodeDatacenter.Errors(spec.Datacenters))
+            errors.Add(field, message);
         if (spec.StopTimeoutSeconds is < 0 or > MaxStopTimeoutSeconds)
             errors.Add("stopTimeoutSeconds", $"stopTimeoutSeconds must be between 0 and {MaxStopTimeoutSeconds}.");
         ValidateMounts(spec.Mounts, errors);

@@ -25,6 +25,7 @@ public static class KnownNodeRefresh
     [
         Set((h, _) => h.Name, [nameof(NodeRecord.Name)]),
         Set((h, _) => h.Address, [nameof(NodeRecord.Address)]),
+        Set((h, _) => NodeRecord.DatacenterOf(h), [nameof(NodeRecord.Datacenter)]),
         Set((h, _) => JsonColumn.Serialize(NodeRecord.LabelsOf(h)), [nameof(NodeRecord.Labels)], "::jsonb"),
         Set((h, _) => JsonColumn.Serialize(NodeRecord.HostVolumesOf(h)), [nameof(NodeRecord.HostVolumes)], "::jsonb"),
         Set((h, _) => h.Capacity.Cpu, [nameof(NodeRecord.Capacity), nameof(Resources.Cpu)]),

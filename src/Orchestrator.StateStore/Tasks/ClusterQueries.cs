@@ -45,7 +45,7 @@ public static class ClusterQueries
             var ports = tasks.SelectMany(t => t.Ports).Where(p => p.HostPort > 0).Select(p => HostPort.Of(p.HostPort, p.Protocol)).ToHashSet();
             var jobs = tasks.Where(t => t.JobName is not null).GroupBy(t => t.JobName!).ToDictionary(g => g.Key, g => g.Count());
             return new NodeSnapshot(node.Id, node.Name, node.Status, node.Allocatable, allocated, ports, tasks.Count, node.Labels,
-                jobs.Count == 0 ? null : jobs, node.HostVolumes);
+                jobs.Count == 0 ? null : jobs, node.HostVolumes, node.Datacenter);
         }).ToList();
     }
 
@@ -54,6 +54,7 @@ public static class ClusterQueries
         Id = node.Id,
         Name = node.Name,
         Address = node.Address,
+        Datacenter = node.Datacenter,
         Status = node.Status,
         Capacity = node.Capacity,
         Allocatable = node.Allocatable,

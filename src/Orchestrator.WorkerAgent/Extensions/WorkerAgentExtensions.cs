@@ -3,6 +3,7 @@ using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orchestrator.Contracts;
+using Orchestrator.Domain.Nodes;
 using Orchestrator.WorkerAgent.Consumers;
 using Orchestrator.WorkerAgent.Host;
 using Orchestrator.WorkerAgent.Reporting;
@@ -21,6 +22,8 @@ public static class WorkerAgentExtensions
             .ValidateSettingsOnStart(AgentOptions.Section)
             .Validate(agent => agent.DynamicPorts is { Min: >= 1, Max: <= 65535 } range && range.Min <= range.Max,
                 "Agent:DynamicPorts:Min and Agent:DynamicPorts:Max must be ports (1 to 65535), Min at most Max")
+            .Validate(agent => NodeDatacenter.IsName(agent.Datacenter),
+                $"Agent:Datacenter must be {NodeDatacenter.NameRule}, as a task's datacenters are")
             // A task's secrets are written there: they must never reach the node's disk.
             .Validate(agent => string.IsNullOrEmpty(agent.TaskFilesPath) || TaskFileMounts.IsInMemory(agent.TaskFilesPath, out _),
                 "Agent:TaskFilesPath must be on tmpfs or ramfs (as /run is on most Linux hosts), so that secrets never reach the node's disk");

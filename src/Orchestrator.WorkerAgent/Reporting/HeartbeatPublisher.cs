@@ -56,7 +56,7 @@ public sealed class HeartbeatPublisher(
         var containers = owned.Select(Report).ToList();
         return new NodeHeartbeat(
             node.Id, node.Name, capacity, resources.Allocatable(capacity), resources.Usage(), containers, Clock.GetUtcNow(),
-            options.Value.Labels, HostVolumesOf(options.Value), node.Address);
+            options.Value.Labels, HostVolumesOf(options.Value), node.Address, options.Value.Datacenter);
     }
 
     /// <summary>The host volumes the agent offers, in name order so that an unchanged set reads the same each time.</summary>

@@ -64,6 +64,42 @@ public sealed class JobValidatorTests
     }
 
     [Fact]
+    public void A_jobs_datacenters_are_names_each_listed_once_keyed_by_their_place()
+    {
+        var errors = JobValidator.Validate("web", new JobSpec { Task = Web, Datacenters = ["eu-west", "eu west", "eu-west", ""] });
+
+        Assert.Equal(["datacenters[1]", "datacenters[2]", "datacenters[3]"], errors.Keys.Order());
+        Assert.Contains("listed twice", errors["datacenters[2]"][0]);
+        Assert.Empty(JobValidator.Validate("web", new JobSpec { Task = Web, Datacenters = ["eu-west", "us-east.1"] }));
+    }
+
+    [Fact]
+    public void The_tasks_datacenters_are_checked_under_task()
+    {
+        var errors = JobValidator.Validate("web", new JobSpec { Task = Web with { Datacenters = ["ok", "-bad"] } });
+        Assert.Equal(["task.datacenters[1]"], errors.Keys);
+    }
+
+    [Fact]
+    public void Datacenters_on_the_job_and_on_its_task_must_agree()
+    {
+        var conflicting = new JobSpec { Task = Web with { Datacenters = ["us-east"] }, Datacenters = ["eu-west"] };
+        Assert.Equal(["datacenters"], JobValidator.Validate("web", conflicting).Keys);
+
+        var agreeing = new JobSpec { Task = Web with { Datacenters = ["eu-west"] }, Datacenters = ["eu-west"] };
+        Assert.Empty(JobValidator.Validate("web", agreeing));
+    }
+
+    [Fact]
+    public void The_jobs_datacenters_become_its_tasks_and_an_empty_list_is_the_same_as_none()
+    {
+        Assert.Equal(["eu-west"], new JobSpec { Task = Web, Datacenters = ["eu-west"] }.TaskSpecFor("web").Datacenters);
+        Assert.Equal(["eu-west"], new JobSpec { Task = Web with { Datacenters = ["eu-west"] } }.TaskSpecFor("web").Datacenters);
+        Assert.Null(new JobSpec { Task = Web, Datacenters = [] }.TaskSpecFor("web").Datacenters);
+        Assert.Equal("web", new JobSpec { Task = Web }.TaskSpecFor("web").Name);
+    }
+
+    [Fact]
     public void Scaling_needs_a_count_in_range()
     {
         Assert.Equal(["count"], JobValidator.ValidateScale("web", new JobScale()).Keys);

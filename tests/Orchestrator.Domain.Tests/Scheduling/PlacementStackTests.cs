@@ -20,6 +20,7 @@ public sealed class PlacementStackTests
     public static TheoryData<IFeasibilityChecker, NodeSnapshot, string> Rejections => new()
     {
         { new NodeStatusChecker(), Node(1, status: NodeStatus.Down), "Down" },
+        { new DatacenterChecker(), Node(1), "in datacenter dc1" },
         { new PinnedNodeChecker(), Node(1), "not the pinned node" },
         { new LabelConstraintChecker(), Node(1), "without label zone=a" },
         { new ResourceChecker(), Node(1, memoryMb: 256), "short of memory" },
@@ -34,6 +35,7 @@ public sealed class PlacementStackTests
         {
             NodeId = Node(2).Id,
             Constraints = [new PlacementConstraint { Label = "zone", EqualTo = "a" }],
+            Datacenters = ["eu-west"],
         });
 
         Assert.False(checker.Accepts(ask, node));
@@ -43,13 +45,14 @@ public sealed class PlacementStackTests
     [Fact]
     public void Each_checker_accepts_a_node_that_meets_it()
     {
-        var node = Node(1) with { Labels = new Dictionary<string, string> { ["zone"] = "a" } };
+        var node = Node(1) with { Labels = new Dictionary<string, string> { ["zone"] = "a" }, Datacenter = "eu-west" };
         var ask = new PlacementAsk(Small with
         {
             NodeId = node.Id,
             Constraints = [new PlacementConstraint { Label = "zone", EqualTo = "a" }],
+            Datacenters = ["eu-west"],
         });
-        IFeasibilityChecker[] chain = [new NodeStatusChecker(), new PinnedNodeChecker(), new LabelConstraintChecker(), new ResourceChecker(), new HostPortChecker()];
+        IFeasibilityChecker[] chain = [new NodeStatusChecker(), new DatacenterChecker(), new PinnedNodeChecker(), new LabelConstraintChecker(), new ResourceChecker(), new HostPortChecker()];
 
         Assert.All(chain, checker => Assert.True(checker.Accepts(ask, node)));
     }

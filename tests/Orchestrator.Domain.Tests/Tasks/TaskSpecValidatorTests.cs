@@ -1,3 +1,4 @@
+using Orchestrator.Domain.Nodes;
 using Orchestrator.Domain.Tasks;
 
 namespace Orchestrator.Domain.Tests.Tasks;
@@ -30,6 +31,22 @@ public sealed class TaskSpecValidatorTests
         var errors = Errors(new TaskSpec());
         Assert.Equal(["image", "name"], errors.Keys.Order());
     }
+
+    [Fact]
+    public void Datacenters_are_names_each_listed_once_keyed_by_their_place()
+    {
+        var errors = Errors(Valid with { Datacenters = ["dc1", "has space", "dc1", new string('a', TaskSpecValidator.MaxNameLength + 1)] });
+
+        Assert.Equal(["datacenters[1]", "datacenters[2]", "datacenters[3]"], errors.Keys.Order());
+        Assert.Empty(Errors(Valid with { Datacenters = [] }));
+        Assert.Empty(Errors(Valid with { Datacenters = ["eu-west", "us_east.2"] }));
+    }
+
+    [Fact]
+    public void At_most_sixteen_datacenters_may_be_listed() =>
+        Assert.Equal(
+            ["datacenters"],
+            Errors(Valid with { Datacenters = Enumerable.Range(1, NodeDatacenter.MaxListed + 1).Select(i => $"dc{i}").ToList() }).Keys);
 
     [Theory]
     [InlineData("-starts-with-dash")]

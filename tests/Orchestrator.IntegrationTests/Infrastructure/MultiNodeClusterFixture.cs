@@ -17,6 +17,9 @@ public sealed class MultiNodeClusterFixture : ClusterFixtureBase
     /// <summary>An agent started by the test that needs it, with the host volume it offers.</summary>
     public const string Certs = "node-certs";
 
+    /// <summary>An agent started by the test that needs it, in a datacenter of its own; the others are in dc1.</summary>
+    public const string EuWest = "node-eu-west";
+
     protected override IReadOnlyList<string> AgentNames { get; } = [Ssd, "node-b", "node-c"];
 
     protected override int SchedulerCount => 2;

@@ -160,9 +160,13 @@ public sealed class JobRecord
     /// The spec of the job's tasks: named after the job; a batch job's tasks restart never unless they say so, so that
     /// a failure comes back to the job, which counts it as a retry.
     /// </summary>
-    private static TaskSpec TaskOf(string name, JobSpec spec) => spec.Type == JobType.Batch
-        ? spec.Task! with { Name = name, RestartPolicy = spec.Task.RestartPolicy ?? new RestartPolicy { Mode = RestartMode.Never } }
-        : spec.Task! with { Name = name };
+    private static TaskSpec TaskOf(string name, JobSpec spec)
+    {
+        var task = spec.TaskSpecFor(name);
+        return spec.Type == JobType.Batch
+            ? task with { RestartPolicy = task.RestartPolicy ?? new RestartPolicy { Mode = RestartMode.Never } }
+            : task;
+    }
 
     /// <summary>Takes a batch job's settings; a change of them lets a finished job run again.</summary>
     private bool SetBatch(JobSpec spec)

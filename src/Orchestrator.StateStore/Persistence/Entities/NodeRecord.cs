@@ -32,6 +32,9 @@ public sealed class NodeRecord
     /// <summary>Where other hosts reach the node's published ports, as its agent reports it; none from an older agent.</summary>
     public string? Address { get; private set; }
 
+    /// <summary>The datacenter the node's agent reports it in; an older agent's node is in the default one.</summary>
+    public string Datacenter { get; private set; } = NodeDatacenter.Default;
+
     /// <summary>The host paths the node offers to tasks by name, as its latest heartbeat listed them.</summary>
     public List<HostVolume> HostVolumes { get; private set; } = [];
 
@@ -49,7 +52,7 @@ public sealed class NodeRecord
         return node;
     }
 
-    /// <summary>What a heartbeat says of the node: its name, address, resources, labels and host volumes, and the containers of unknown tasks.</summary>
+    /// <summary>What a heartbeat says of the node: its name, address, datacenter, resources, labels and host volumes, and the containers of unknown tasks.</summary>
     public void Refresh(NodeHeartbeat heartbeat, List<UnknownContainer> unknownContainers, DateTimeOffset now)
     {
         Name = heartbeat.Name;
@@ -59,6 +62,7 @@ public sealed class NodeRecord
         Labels = LabelsOf(heartbeat);
         HostVolumes = HostVolumesOf(heartbeat);
         Address = heartbeat.Address;
+        Datacenter = DatacenterOf(heartbeat);
         UnknownContainers = unknownContainers;
         LastHeartbeatAt = now;
     }
@@ -66,6 +70,9 @@ public sealed class NodeRecord
     /// <summary>The labels a heartbeat carries, as the node keeps them.</summary>
     public static Dictionary<string, string> LabelsOf(NodeHeartbeat heartbeat) =>
         new(heartbeat.Labels ?? new Dictionary<string, string>());
+
+    /// <summary>The datacenter a heartbeat names; an older agent's names none, and its node is in the default one.</summary>
+    public static string DatacenterOf(NodeHeartbeat heartbeat) => heartbeat.Datacenter ?? NodeDatacenter.Default;
 
     /// <summary>The host volumes a heartbeat carries, as the node keeps them; an older agent's carries none.</summary>
     public static List<HostVolume> HostVolumesOf(NodeHeartbeat heartbeat) => [.. heartbeat.HostVolumes ?? []];

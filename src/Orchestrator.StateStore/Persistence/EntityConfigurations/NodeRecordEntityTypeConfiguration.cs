@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Orchestrator.Domain.Tasks;
 using Orchestrator.StateStore.Persistence.Entities;
 
 namespace Orchestrator.StateStore.Persistence.EntityConfigurations;
@@ -12,6 +13,7 @@ internal sealed class NodeRecordEntityTypeConfiguration : IEntityTypeConfigurati
         node.HasKey(n => n.Id);
         node.Property(n => n.Name).HasMaxLength(253);
         node.Property(n => n.Status).HasConversion<string>().HasMaxLength(16);
+        node.Property(n => n.Datacenter).HasMaxLength(TaskSpecValidator.MaxNameLength);
         node.Property(n => n.Labels).HasJsonConversion();
         node.Property(n => n.HostVolumes).HasJsonConversion();
         node.Property(n => n.UnknownContainers).HasJsonConversion();

@@ -145,6 +145,11 @@ namespace Orchestrator.StateStore.Persistence.Migrations
                     b.Property<string>("Address")
                         .HasColumnType("text");
 
+                    b.Property<string>("Datacenter")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)");
+
                     b.Property<DateTimeOffset?>("DownSince")
                         .HasColumnType("timestamp with time zone");
 

@@ -111,6 +111,9 @@ public static class CliApp
                     .WithExample("job", "run", "web", "--image", "nginx:1.27", "--count", "3", "--memory", "64", "-p", "80")
                     .WithExample("job", "run", "web", "-f", "job.json")
                     .WithExample("job", "run", "backup", "--type", "batch", "--schedule", "0 2 * * *", "--time-zone", "Europe/Berlin", "--image", "backup:1", "--memory", "64");
+                job.AddCommand<JobPromoteCommand>("promote")
+                    .WithDescription("Promote the canaries of a job's rollout: go on replacing the old tasks")
+                    .WithExample("job", "promote", "web");
                 job.AddCommand<JobRunNowCommand>("run-now")
                     .WithDescription("Start a run of a periodic job now, beside its schedule")
                     .WithExample("job", "run-now", "backup");

@@ -193,6 +193,65 @@ public sealed class JobsTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task A_revision_that_misses_its_progress_deadline_is_failed_and_reverted_leaving_the_old_tasks_untouched()
+    {
+        const string name = "jobs-revert";
+        await ApplyAsync(name, new { count = 2, task = Checked("/index.html") }, HttpStatusCode.Created);
+        var stable = await WaitForJobAsync(name, job => job.Running == 2 && job.StableRevision == 1);
+        var old = stable.Tasks.Select(t => t.Id).Order().ToList();
+
+        var update = new { progressDeadlineSeconds = 10, autoRevert = true };
+        var changed = await ApplyAsync(name, new { task = Checked("/missing"), update }, HttpStatusCode.OK);
+        Assert.Equal(2, changed.Revision);
+
+        // The new revision never serves; ten seconds after its first container started it is failed, and revision 1's
+        // spec comes back as revision 3, which the old tasks, never stopped, now belong to.
+        var reverted = await WaitForJobAsync(name, job => job.Revision == 3 && job.Tasks.All(t => t.Revision == 3));
+        Assert.Matches(@"^revision 2 failed: 0 of 2 new tasks healthy after \d+ s \((health check: .+|.*health check failed.*)\); reverted to revision 1$",
+            reverted.RolloutFailure);
+        Assert.Equal(old, reverted.Tasks.Select(t => t.Id).Order());
+        Assert.Equal("/index.html", reverted.Task.HealthCheck!.Path);
+        Assert.Equal(3, reverted.StableRevision);
+        foreach (var id in old)
+        {
+            var task = await cluster.GetTaskAsync(id);
+            Assert.Equal((TaskState.Running, DesiredState.Running, 0), (task.State, task.DesiredState, task.RestartCount));
+        }
+        var revision2 = (await cluster.Api.GetFromJsonAsync<List<TaskDetails>>($"/api/tasks?job={name}", ClusterFixtureBase.Json))!
+            .Where(t => !old.Contains(t.Id)).ToList();
+        Assert.NotEmpty(revision2);
+        foreach (var task in revision2)
+            await cluster.WaitForTaskAsync(task.Id, t => TaskStateMachine.IsTerminal(t.State), "ended");
+        await DeleteAndWaitAsync(name, reverted);
+    }
+
+    [Fact]
+    public async Task A_canary_runs_beside_the_old_tasks_until_promoted_then_the_rollout_goes_on()
+    {
+        const string name = "jobs-canary";
+        await ApplyAsync(name, new { count = 2, task = Spec("v1") }, HttpStatusCode.Created);
+        var old = (await WaitForJobAsync(name, job => job.Running == 2 && job.StableRevision == 1)).Tasks.Select(t => t.Id).ToList();
+
+        await ApplyAsync(name, new { task = Spec("v2"), update = new { canary = 1 } }, HttpStatusCode.OK);
+        var waiting = await WaitForJobAsync(name, job => job.Message?.Contains("job promote") == true);
+        Assert.Equal(1, waiting.CanariesWaiting);
+        var canary = Assert.Single(waiting.Tasks, t => t.Revision == 2);
+        Assert.Equal(TaskState.Running, canary.State);
+        Assert.All(old, id => Assert.Contains(waiting.Tasks, t => t.Id == id && t.DesiredState == DesiredState.Running));
+        // However long it waits, nothing old is stopped before the promote: a pass of the reconciler later, the same.
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        var still = await WaitForJobAsync(name, _ => true);
+        Assert.Equal(3, still.Tasks.Count(t => t.DesiredState == DesiredState.Running));
+
+        var promote = await cluster.Api.PostAsync($"/api/jobs/{name}/promote", null);
+        Assert.Equal(HttpStatusCode.OK, promote.StatusCode);
+        var done = await WaitForJobAsync(name, job => job.Running == 2 && job.Tasks.Count == 2 && job.Tasks.All(t => t.Revision == 2));
+        Assert.Contains(done.Tasks, t => t.Id == canary.Id);
+        Assert.Equal(HttpStatusCode.Conflict, (await cluster.Api.PostAsync($"/api/jobs/{name}/promote", null)).StatusCode);
+        await DeleteAndWaitAsync(name, done);
+    }
+
+    [Fact]
     public async Task A_job_slots_replacement_after_its_container_is_killed_reads_the_data_its_predecessor_wrote()
     {
         const string name = "jobs-volume";

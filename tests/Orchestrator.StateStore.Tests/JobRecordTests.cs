@@ -154,3 +154,58 @@ public sealed class JobDatacenterTests
         Assert.Equal(3, job.Revision);
     }
 }
+
+public sealed class JobRolloutRecordTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 12, 5, 12, 0, 0, TimeSpan.Zero);
+    private static readonly TaskSpec V1 = new() { Image = "web:1" };
+
+    private static JobRecord Stable(UpdatePolicy? update = null)
+    {
+        var job = JobRecord.Create("web", new JobSpec { Count = 2, Task = V1, Update = update }, Now);
+        job.NoteStable();
+        return job;
+    }
+
+    [Fact]
+    public void A_first_revision_is_not_judged_and_a_change_over_a_stable_one_is()
+    {
+        var job = JobRecord.Create("web", new JobSpec { Count = 2, Task = V1 }, Now);
+        Assert.False(job.AwaitsVerdict);
+        job.NoteStable();
+        job.Apply(new JobSpec { Task = V1 with { Image = "web:2" } }, Now);
+        Assert.True(job.AwaitsVerdict);
+    }
+
+    [Fact]
+    public void A_revert_brings_the_stable_spec_back_as_a_new_revision_and_says_why()
+    {
+        var job = Stable(new UpdatePolicy { AutoRevert = true });
+        job.Apply(new JobSpec { Task = V1 with { Image = "web:2" }, Update = new UpdatePolicy { AutoRevert = true } }, Now);
+        var restored = job.RevertAfter("revision 2 failed: 0 of 2 new tasks healthy after 30 s", Now);
+        Assert.Equal((1, 3, 3), (restored, job.Revision, job.StableRevision!.Value));
+        Assert.Equal("web:1", job.Spec.Image);
+        Assert.Equal("revision 2 failed: 0 of 2 new tasks healthy after 30 s; reverted to revision 1", job.RolloutFailure);
+        Assert.False(job.AwaitsVerdict);
+    }
+
+    [Fact]
+    public void Canaries_wait_for_a_promote_only_in_a_rollout_and_a_promote_with_none_waiting_is_refused()
+    {
+        var job = Stable(new UpdatePolicy { Canary = 1 });
+        Assert.Equal(0, job.CanariesWanted);
+        Assert.NotNull(job.Promote(Now));
+
+        job.Apply(new JobSpec { Task = V1 with { Image = "web:2" }, Update = new UpdatePolicy { Canary = 1 } }, Now);
+        Assert.Equal(1, job.CanariesWanted);
+        Assert.Null(job.Promote(Now));
+        Assert.Equal(0, job.CanariesWanted);
+    }
+
+    [Fact]
+    public void A_canary_above_the_count_is_refused()
+    {
+        var job = Stable();
+        Assert.Equal("update.canary 3 is above job web's count 2", job.RefusalOf(new JobSpec { Task = V1, Update = new UpdatePolicy { Canary = 3 } }));
+    }
+}

@@ -34,6 +34,11 @@ public static class JobsApi
             .WithDescription("Body: { \"count\": 5 }. Scaling down stops the tasks not yet running first, then the newest. " +
                 "A batch job has no count (409).")
             .ProducesProblem(StatusCodes.Status409Conflict);
+        jobs.MapPost("/{name}/promote", PromoteJobAsync)
+            .WithSummary("Promote a rollout's canaries")
+            .WithDescription("The canaries of the job's current revision serve: the rollout goes on, replacing the old tasks. " +
+                "409 when no canaries wait for a promote.")
+            .ProducesProblem(StatusCodes.Status409Conflict);
         jobs.MapPost("/{name}/run-now", RunJobNowAsync)
             .WithSummary("Start a run of a periodic job now")
             .WithDescription("Starts a run beside the schedule, whatever the overlap policy, and answers 201 with the run, a batch job " +
@@ -76,6 +81,15 @@ public static class JobsApi
         if (response.Is(out Response<JobChangeRefused>? refused))
             return JobChangeProblem(refused.Message);
         return response.Is(out Response<JobDetails>? scaled) ? TypedResults.Ok(scaled.Message) : JobNotFoundProblem(name);
+    }
+
+    public static async Task<Results<Ok<JobDetails>, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> PromoteJobAsync(
+        string name, IRequestClient<PromoteJob> client, CancellationToken cancellationToken)
+    {
+        var response = await client.GetResponse<JobDetails, JobNotFound, JobChangeRefused>(new PromoteJob(name), cancellationToken);
+        if (response.Is(out Response<JobChangeRefused>? refused))
+            return JobChangeProblem(refused.Message);
+        return response.Is(out Response<JobDetails>? promoted) ? TypedResults.Ok(promoted.Message) : JobNotFoundProblem(name);
     }
 
     public static async Task<Results<Created<JobDetails>, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> RunJobNowAsync(

@@ -70,6 +70,7 @@ public static class ApiExtensions
         bus.AddRequestClient<ApplyJob>(StateStoreTimeout);
         bus.AddRequestClient<ScaleJob>(StateStoreTimeout);
         bus.AddRequestClient<RunJobNow>(StateStoreTimeout);
+        bus.AddRequestClient<PromoteJob>(StateStoreTimeout);
         bus.AddRequestClient<DeleteJob>(StateStoreTimeout);
         bus.AddRequestClient<GetJob>(StateStoreTimeout);
         bus.AddRequestClient<ListJobs>(StateStoreTimeout);

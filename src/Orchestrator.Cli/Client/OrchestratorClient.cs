@@ -85,6 +85,9 @@ public sealed class OrchestratorClient(HttpClient http)
     public Task<JobDetails> ScaleJobAsync(string name, int count, CancellationToken cancellationToken) =>
         SendAsync<JobDetails>(HttpMethod.Put, $"api/jobs/{Uri.EscapeDataString(name)}/scale", JsonContent.Create(new { count }), cancellationToken);
 
+    public Task<JobDetails> PromoteJobAsync(string name, CancellationToken cancellationToken) =>
+        SendAsync<JobDetails>(HttpMethod.Post, $"api/jobs/{Uri.EscapeDataString(name)}/promote", null, cancellationToken);
+
     public Task<JobDetails> RunJobNowAsync(string name, CancellationToken cancellationToken) =>
         SendAsync<JobDetails>(HttpMethod.Post, $"api/jobs/{Uri.EscapeDataString(name)}/run-now", null, cancellationToken);
 

@@ -58,6 +58,26 @@ public sealed class JobRunSettings : TaskSpecSettings, IJobWaitSettings
     [Description("A batch job: how many failed tasks to retry before the job fails (default 3)")]
     public int? MaxRetries { get; init; }
 
+    [CommandOption("--max-parallel <N>")]
+    [Description("A service job's rollout: how many tasks to replace at once (default 1)")]
+    public int? MaxParallel { get; init; }
+
+    [CommandOption("--min-healthy <SECONDS>")]
+    [Description("A service job's rollout: how long a new task must serve before it counts (default 0)")]
+    public int? MinHealthy { get; init; }
+
+    [CommandOption("--progress-deadline <SECONDS>")]
+    [Description("A service job's rollout: how long without a new task serving before the revision fails (default 600; pulls not counted)")]
+    public int? ProgressDeadline { get; init; }
+
+    [CommandOption("--auto-revert")]
+    [Description("A service job's rollout: a failed revision goes back to the last one that rolled out")]
+    public bool? AutoRevert { get; init; }
+
+    [CommandOption("--canary <N>")]
+    [Description("A service job's rollout: run N new tasks beside the old ones and wait for `job promote`")]
+    public int? Canary { get; init; }
+
     [CommandOption("--schedule <CRON>")]
     [Description("A batch job: run it on this cron schedule (\"0 2 * * *\", six fields with seconds first, or @hourly), each run a job of its own")]
     public string? Schedule { get; init; }
@@ -76,7 +96,25 @@ public sealed class JobRunSettings : TaskSpecSettings, IJobWaitSettings
 
     /// <summary>Whether any flag of the job itself (not of its task) is given, which a job file leaves no room for.</summary>
     public bool HasJobFlags => Count is not null || Type is not null || Completions is not null || Parallelism is not null || MaxRetries is not null
-        || Schedule is not null || TimeZone is not null || Overlap is not null || KeepRuns is not null;
+        || Schedule is not null || TimeZone is not null || Overlap is not null || KeepRuns is not null || HasUpdateFlags;
+
+    private bool HasUpdateFlags => MaxParallel is not null || MinHealthy is not null || ProgressDeadline is not null || AutoRevert is not null || Canary is not null;
+
+    /// <summary>The job's <c>update</c> block from the flags, only those given (the Api takes no null there); null when none is.</summary>
+    public JsonObject? UpdateJson()
+    {
+        if (!HasUpdateFlags)
+            return null;
+        var update = new JsonObject();
+        foreach (var (name, value) in new (string, JsonNode?)[]
+                 {
+                     ("maxParallel", MaxParallel), ("minHealthySeconds", MinHealthy), ("progressDeadlineSeconds", ProgressDeadline),
+                     ("autoRevert", AutoRevert), ("canary", Canary),
+                 })
+            if (value is not null)
+                update[name] = value;
+        return update;
+    }
 
     [CommandOption("-f|--file <PATH>")]
     [Description("The job in the Api's JSON ({ \"count\": N, \"task\": {...} }); - reads standard input. Spec flags are then not allowed")]
@@ -98,6 +136,7 @@ public sealed class JobRunCommand(IAnsiConsole console) : AsyncCommand<JobRunSet
             ["schedule"] = settings.Schedule,
             ["timeZone"] = settings.TimeZone,
             ["keepRuns"] = settings.KeepRuns,
+            ["update"] = settings.UpdateJson(),
             ["task"] = RunFlags.ToJson(settings, command),
         };
         if (settings.Type is { } type)
@@ -172,6 +211,17 @@ public sealed class JobStatusCommand(IAnsiConsole console) : AsyncCommand<JobSta
             console.Profile.Out.Writer.WriteLine("no jobs");
         else
             console.Write(Output.JobTable(jobs));
+        return 0;
+    }
+}
+
+/// <summary>orchestrator job promote NAME: the canaries serve, go on with the rollout.</summary>
+public sealed class JobPromoteCommand(IAnsiConsole console) : AsyncCommand<JobNameSettings>
+{
+    public override async Task<int> ExecuteAsync(CommandContext context, JobNameSettings settings, CancellationToken cancellationToken)
+    {
+        var client = settings.CreateClient();
+        await JobOutput.WriteAsync(console, client, settings, await client.PromoteJobAsync(settings.Name, cancellationToken), cancellationToken);
         return 0;
     }
 }

@@ -9,3 +9,9 @@ public sealed record ScaleJob(string Name, int Count);
 /// <see cref="JobChangeRefused"/> when the job is not periodic.
 /// </summary>
 public sealed record RunJobNow(string Name);
+
+/// <summary>
+/// Api to StateStore: the canaries of the job's current revision are good; go on with the rollout. Answered with the
+/// job's <see cref="JobDetails"/>, <see cref="JobNotFound"/>, or <see cref="JobChangeRefused"/> when no canaries wait.
+/// </summary>
+public sealed record PromoteJob(string Name);

@@ -50,6 +50,21 @@ public sealed record JobDetails
 
     public required TaskSpec Task { get; init; }
 
+    /// <summary>A service job's rollout settings, as given; the defaults when null.</summary>
+    public UpdatePolicy? Update { get; init; }
+
+    /// <summary>The latest revision that fully rolled out.</summary>
+    public int? StableRevision { get; init; }
+
+    /// <summary>How many canaries of the current revision run and wait for a promote; 0 when none do.</summary>
+    public int CanariesWaiting { get; init; }
+
+    /// <summary>Set when the current revision failed, and the job starts none of its tasks until its spec changes.</summary>
+    public int? FailedRevision { get; init; }
+
+    /// <summary>Why the latest rollout failed, and what was done: e.g. "...; reverted to revision 2".</summary>
+    public string? RolloutFailure { get; init; }
+
     /// <summary>Tasks of the current revision that are Running, and healthy if the task has a health check.</summary>
     public required int Running { get; init; }
 

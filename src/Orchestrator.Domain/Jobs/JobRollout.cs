@@ -30,25 +30,28 @@ public sealed record JobPlan(int Start, IReadOnlyList<Guid> Stop)
 /// <item>Too few tasks: start the missing ones (the replacements of tasks that ended, or a scale-up).</item>
 /// <item>Too many: stop the extra ones, those not Running first, then those of the highest slots, then the newest,
 /// so a job scaled down and up again finds its slots' volumes where they were.</item>
-/// <item>A new revision rolls out one task at a time: one task more than the count is started, and a task of the old
-/// revision is stopped only once enough tasks are Running without it. So the job never has fewer Running tasks than it
+/// <item>A new revision rolls out <c>maxParallel</c> tasks at a time (one by default): that many tasks more than the
+/// count are started, and a task of the old revision is stopped only once enough tasks are Running without it. So the job never has fewer Running tasks than it
 /// wants because of the rollout, and a new revision that never runs leaves the old tasks in place. Old tasks that are
 /// not Running serve nobody, and are replaced at once.</item>
 /// <item>A job whose tasks keep data in volumes rolls out <see cref="RolloutOrder.StopFirst"/>: never above the count,
-/// it stops one old task at a time, once every other task the job wants is Running, and starts its replacement after.</item>
+/// it stops up to <c>maxParallel</c> old tasks at a time, once every other task the job wants is Running, and starts
+/// their replacements after.</item>
+/// <item>While <c>canaries</c> is above zero (a canary rollout not yet promoted), that many tasks of the new revision
+/// run beside the old ones, and no old task is stopped or replaced.</item>
 /// </list>
 /// Pure: the caller reads the tasks, applies the plan and calls again later.
 /// </summary>
 public static class JobRollout
 {
-    /// <summary>How many tasks above the count a rollout may run at once.</summary>
-    public const int MaxSurge = 1;
-
-    public static JobPlan Plan(int count, int revision, IReadOnlyList<JobTask> live, RolloutOrder order = RolloutOrder.StartFirst)
+    public static JobPlan Plan(
+        int count, int revision, IReadOnlyList<JobTask> live, RolloutOrder order = RolloutOrder.StartFirst, int maxParallel = 1, int canaries = 0)
     {
         var stop = new List<Guid>();
         var outdated = live.Where(t => t.Revision != revision).ToList();
         var current = live.Where(t => t.Revision == revision).ToList();
+        if (canaries > 0 && outdated.Count > 0)
+            return CanaryPlan(canaries, current);
 
         stop.AddRange(outdated.Where(t => !t.Running).Select(t => t.Id));
 
@@ -61,19 +64,25 @@ public static class JobRollout
         if (extra > 0)
             stop.AddRange(current.OrderBy(t => t.Running).ThenByDescending(t => t.Slot).ThenByDescending(t => t.CreatedAt).Take(extra).Select(t => t.Id));
 
-        var surge = MaxSurge;
+        var surge = maxParallel;
         if (order == RolloutOrder.StopFirst)
         {
             surge = 0;
-            // Without a surge the rollout makes its own room: one old task, while nothing else is missing or starting.
+            // Without a surge the rollout makes its own room: old tasks, up to maxParallel missing or starting at once.
             var unavailable = stop.Count + current.Count(t => !t.Running) + Math.Max(0, count - live.Count);
-            if (unavailable == 0 && runningOutdated.Count > spare)
-                stop.Add(runningOutdated[spare].Id);
+            stop.AddRange(runningOutdated.Skip(spare).Take(Math.Max(0, maxParallel - unavailable)).Select(t => t.Id));
         }
         var currentLeft = Math.Min(current.Count, count);
         var liveLeft = live.Count - stop.Count;
         var start = Math.Max(0, Math.Min(count - currentLeft, count + surge - liveLeft));
         return new JobPlan(start, stop);
+    }
+
+    /// <summary>A canary rollout before its promote: the canaries run beside the old tasks, which are left as they are.</summary>
+    private static JobPlan CanaryPlan(int canaries, IReadOnlyList<JobTask> current)
+    {
+        var extra = current.OrderBy(t => t.Running).ThenByDescending(t => t.CreatedAt).Take(Math.Max(0, current.Count - canaries));
+        return new JobPlan(Math.Max(0, canaries - current.Count), extra.Select(t => t.Id).ToList());
     }
 
     /// <summary>

@@ -27,6 +27,9 @@ public sealed record JobSpec
     /// <summary>The spec of every task; its name, if given, must be the job's.</summary>
     public TaskSpec? Task { get; init; }
 
+    /// <summary>A service job: how a new revision rolls out (<see cref="UpdatePolicy"/>); the defaults when omitted.</summary>
+    public UpdatePolicy? Update { get; init; }
+
     /// <summary>A batch job: how many tasks must end with exit 0 (default 1).</summary>
     public int? Completions { get; init; }
 

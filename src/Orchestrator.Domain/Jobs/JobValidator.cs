@@ -12,6 +12,7 @@ public static class JobValidator
     public const int MaxCount = 1000;
     public const int MaxRetries = 100;
     public const int MaxKeepRuns = 100;
+    public const int MaxProgressDeadlineSeconds = 24 * 3600;
     public const int MaxScheduleLength = 256;
     public const int MaxTimeZoneLength = 64;
 
@@ -28,6 +29,7 @@ public static class JobValidator
         AddCountErrors(spec.Count, errors);
         AddTypeErrors(spec, errors);
         AddScheduleErrors(name, spec, errors);
+        AddUpdateErrors(spec, errors);
 
         foreach (var (field, message) in NodeDatacenter.Errors(spec.Datacenters))
             errors[field] = [message];
@@ -75,6 +77,26 @@ public static class JobValidator
             errors["maxRetries"] = [$"maxRetries must be between 0 and {MaxRetries}."];
         if (spec.Task?.RestartPolicy?.Mode == RestartMode.Always)
             errors["task.restartPolicy.mode"] = ["A batch job's tasks must be able to end: use never (the default for batch) or onFailure."];
+    }
+
+    /// <summary>A service job's rollout settings, each in its range; a canary is at most the count.</summary>
+    private static void AddUpdateErrors(JobSpec spec, Dictionary<string, string[]> errors)
+    {
+        if (spec.Update is not { } update)
+            return;
+        if (spec.Type != JobType.Service)
+        {
+            errors["update"] = ["update is for service jobs: a batch job runs to completion, a system job rolls out one node at a time."];
+            return;
+        }
+        if (update.MaxParallel is < 1 or > MaxCount)
+            errors["update.maxParallel"] = [$"update.maxParallel must be between 1 and {MaxCount}."];
+        if (update.MinHealthySeconds is < 0 or > TaskSpecValidator.MaxSeconds)
+            errors["update.minHealthySeconds"] = [$"update.minHealthySeconds must be between 0 and {TaskSpecValidator.MaxSeconds}."];
+        if (update.ProgressDeadlineSeconds < 10 || update.ProgressDeadlineSeconds > MaxProgressDeadlineSeconds || update.ProgressDeadlineSeconds <= update.MinHealthySeconds)
+            errors["update.progressDeadlineSeconds"] = [$"update.progressDeadlineSeconds must be between 10 and {MaxProgressDeadlineSeconds}, and above minHealthySeconds."];
+        if (update.Canary < 0 || update.Canary > (spec.Count ?? MaxCount))
+            errors["update.canary"] = ["update.canary must be between 0 and the job's count."];
     }
 
     /// <summary>A schedule makes a batch job periodic; its time zone, overlap and kept runs go only with it.</summary>

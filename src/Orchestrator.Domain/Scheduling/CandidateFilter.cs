@@ -33,6 +33,7 @@ public static class CandidateFilter
     private static readonly IFeasibilityChecker[] EligibilityChain =
     [
         new NodeStatusChecker(),
+        new DatacenterChecker(),
         new LabelConstraintChecker(),
         new HostVolumeChecker(),
     ];

@@ -51,8 +51,12 @@ public sealed class JobReconciler(OrchestratorDbContext db, TaskLifecycle lifecy
         if (job.Type == JobType.System)
             return await ReconcileSystemAsync(job, cancellationToken);
         var tasks = await db.UnfinishedJobTasks(job.Name).ToListAsync(cancellationToken);
+        if (job.AwaitsVerdict)
+            await JudgeRolloutAsync(job, tasks, cancellationToken);
         var live = tasks.Where(t => t.DesiredState == DesiredState.Running).ToList();
-        var plan = JobRollout.Plan(job.Count, job.Revision, live.Select(AsJobTask).ToList(), job.RolloutOrder);
+        var policy = job.UpdateOrDefault;
+        var plan = JobRollout.Plan(
+            job.Count, job.Revision, live.Select(t => AsJobTask(t, policy)).ToList(), job.RolloutOrder, policy.MaxParallel, job.CanariesWanted);
 
         foreach (var id in plan.Stop)
         {
@@ -63,10 +67,58 @@ public sealed class JobReconciler(OrchestratorDbContext db, TaskLifecycle lifecy
         if (plan.Start > 0 && await MayStartAsync(job, cancellationToken))
             foreach (var slot in FreeSlots(job, plan.Start, tasks))
                 tasks.Add(await StartAsync(job, slot, cancellationToken));
-        if (live.Any(t => t.JobRevision != job.Revision))
+        if (job.CanariesWanted > 0 && live.Count(t => t.JobRevision == job.Revision && Serves(t, policy)) >= job.CanariesWanted)
+            job.WaitForPromote();
+        else if (live.Any(t => t.JobRevision != job.Revision))
             job.NoteRollout();
+        else if (job.StableRevision != job.Revision && live.Count(t => Serves(t, policy)) >= job.Count && live.Count == job.Count)
+            job.NoteStable();
         return tasks.Where(t => !t.IsTerminal).ToList();
     }
+
+    /// <summary>
+    /// Judges the current revision's rollout (<see cref="RolloutVerdict"/>): past its progress deadline without
+    /// serving, it is marked failed and the rollout goes on trying (the old tasks serve meanwhile, as a rollout never
+    /// stops them before new ones serve); or, with <c>autoRevert</c>, it is replaced by the last revision that rolled
+    /// out, whose tasks still running are adopted by the new revision so that they are left as they are.
+    /// </summary>
+    private async Task JudgeRolloutAsync(JobRecord job, IReadOnlyList<TaskRecord> unfinished, CancellationToken cancellationToken)
+    {
+        var policy = job.UpdateOrDefault;
+        var revisionTasks = await db.Tasks
+            .Where(t => t.JobName == job.Name && t.JobRevision == job.Revision)
+            .ToListAsync(cancellationToken);
+        var wanted = job.CanariesWanted > 0 ? job.CanariesWanted : job.Count;
+        var judged = revisionTasks
+            .Where(t => t.DesiredState == DesiredState.Running || t.State == TaskState.Failed)
+            .Select(t => new RevisionTask(t.StartedAt, t.State == TaskState.Failed ? t.FinishedAt : null, Serves(t, policy) ? t.ServingSince : null))
+            .ToList();
+        if (RolloutVerdict.Failure(job.Revision, policy, judged, wanted, lifecycle.Now, LastProblem(revisionTasks)) is not { } failure)
+            return;
+        if (!policy.AutoRevert)
+        {
+            job.FailRevision(failure, lifecycle.Now);
+            return;
+        }
+        var restored = job.RevertAfter(failure, lifecycle.Now);
+        foreach (var task in unfinished.Where(t => t.JobRevision == restored))
+            task.AdoptRevision(job.Revision);
+    }
+
+    /// <summary>What last went wrong with the revision's tasks, for the verdict: a failing probe, or how one ended.</summary>
+    private static string? LastProblem(IReadOnlyList<TaskRecord> tasks) =>
+        tasks.OrderByDescending(t => t.CreatedAt)
+            .Select(t => t switch
+            {
+                { LastProbeResult: { } probe, IsAvailable: false, IsTerminal: false } => $"health check: {probe}",
+                { State: TaskState.Failed, Message: { } message } => message,
+                _ => null,
+            })
+            .FirstOrDefault(problem => problem is not null);
+
+    /// <summary>Whether a task serves, and has for the rollout's minimum, so that it counts as one of the new ones.</summary>
+    private bool Serves(TaskRecord task, UpdatePolicy policy) =>
+        task.ServingSince is { } since && lifecycle.Now - since >= policy.MinHealthy;
 
     /// <summary>Stops every live task of the job, e.g. because it is deleted; returns its unfinished tasks.</summary>
     public async Task<IReadOnlyList<TaskRecord>> StopAllAsync(JobRecord job, string why, CancellationToken cancellationToken)
@@ -286,8 +338,8 @@ public sealed class JobReconciler(OrchestratorDbContext db, TaskLifecycle lifecy
             .Select(t => t.VolumeNodeId)
             .FirstOrDefaultAsync(cancellationToken);
 
-    private static JobTask AsJobTask(TaskRecord task) =>
-        new(task.Id, task.JobRevision ?? 0, task.IsAvailable, task.CreatedAt, SlotOf(task));
+    private JobTask AsJobTask(TaskRecord task, UpdatePolicy policy) =>
+        new(task.Id, task.JobRevision ?? 0, Serves(task, policy), task.CreatedAt, SlotOf(task));
 
     private static string StopReason(JobRecord job, TaskRecord task) =>
         task.JobRevision != job.Revision

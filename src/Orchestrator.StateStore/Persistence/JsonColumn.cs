@@ -12,7 +12,7 @@ internal static class JsonColumn
     /// <summary>The text a value is stored as, for SQL that writes the column itself.</summary>
     public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, ContractJson.Options);
 
-    public static PropertyBuilder<T> HasJsonConversion<T>(this PropertyBuilder<T> property) where T : class =>
+    public static PropertyBuilder<T> HasJsonConversion<T>(this PropertyBuilder<T> property) where T : class? =>
         property
             .HasColumnType("jsonb")
             .HasConversion(

@@ -61,6 +61,7 @@ public static class TaskProbes
     {
         var (tasks, id) = (model.Table<TaskRecord>(), model.Column<TaskRecord>(nameof(TaskRecord.Id)));
         var lastProbeAt = model.Column<TaskRecord>(nameof(TaskRecord.LastProbeAt));
+        var (health, healthySince) = (model.Column<TaskRecord>(nameof(TaskRecord.Health)), model.Column<TaskRecord>(nameof(TaskRecord.HealthySince)));
         return $$"""
             WITH probe AS (
                 SELECT * FROM unnest({0}, {1}, {2}, {3}, {4}, {5})
@@ -72,7 +73,8 @@ public static class TaskProbes
                     AND t.{{model.Column<TaskRecord>(nameof(TaskRecord.State))}} <> ALL({6})
                     AND (t.{{lastProbeAt}} IS NULL OR t.{{lastProbeAt}} < p.at)
                 ORDER BY t.{{id}} FOR UPDATE OF t)
-            UPDATE {{tasks}} t SET {{model.Column<TaskRecord>(nameof(TaskRecord.Health))}} = p.health, {{lastProbeAt}} = p.at,
+            UPDATE {{tasks}} t SET {{health}} = p.health, {{lastProbeAt}} = p.at,
+                {{healthySince}} = CASE WHEN p.health <> 'Healthy' THEN NULL WHEN t.{{health}} = 'Healthy' THEN coalesce(t.{{healthySince}}, p.at) ELSE p.at END,
                 {{model.Column<TaskRecord>(nameof(TaskRecord.LastProbeResult))}} = left(p.result, {{model.MaxLength<TaskRecord>(nameof(TaskRecord.LastProbeResult))}})
             FROM probe p, newer
             WHERE t.{{id}} = p.id AND t.{{id}} = newer.{{id}} AND (t.{{lastProbeAt}} IS NULL OR t.{{lastProbeAt}} < p.at)
@@ -84,7 +86,8 @@ public static class TaskProbes
     {
         var lastProbeAt = model.Column<TaskRecord>(nameof(TaskRecord.LastProbeAt));
         return $$"""
-            UPDATE {{model.Table<TaskRecord>()}} SET {{model.Column<TaskRecord>(nameof(TaskRecord.Health))}} = {0}
+            UPDATE {{model.Table<TaskRecord>()}} SET {{model.Column<TaskRecord>(nameof(TaskRecord.Health))}} = {0},
+                {{model.Column<TaskRecord>(nameof(TaskRecord.HealthySince))}} = NULL
             WHERE {{model.Column<TaskRecord>(nameof(TaskRecord.Id))}} = {1} AND ({{lastProbeAt}} IS NULL OR {{lastProbeAt}} <= {2})
             """;
     }

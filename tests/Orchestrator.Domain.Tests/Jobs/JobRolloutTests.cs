@@ -193,3 +193,40 @@ public sealed class JobRolloutTests
         Assert.Equal(TimeSpan.FromSeconds(seconds), JobRollout.ReplacementDelay(failures));
     }
 }
+
+public sealed class JobRolloutParallelAndCanaryTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 12, 5, 12, 0, 0, TimeSpan.Zero);
+    private int _created;
+
+    private JobTask Task(int revision, bool running) => new(Guid.NewGuid(), revision, running, T0.AddSeconds(_created++));
+
+    [Fact]
+    public void Max_parallel_starts_that_many_new_tasks_above_the_count_at_once()
+    {
+        var plan = JobRollout.Plan(4, 2, [Task(1, true), Task(1, true), Task(1, true), Task(1, true)], maxParallel: 2);
+        Assert.Equal(2, plan.Start);
+        Assert.Empty(plan.Stop);
+    }
+
+    [Fact]
+    public void Max_parallel_stop_first_stops_that_many_old_tasks_at_once()
+    {
+        var plan = JobRollout.Plan(3, 2, [Task(1, true), Task(1, true), Task(1, true)], RolloutOrder.StopFirst, maxParallel: 2);
+        // Their replacements wait for the slots (JobRollout.FreeSlots), which the stopping tasks hold until they end.
+        Assert.Equal((2, 2), (plan.Stop.Count, plan.Start));
+    }
+
+    [Fact]
+    public void Canaries_run_beside_the_old_tasks_and_stop_none_until_promoted()
+    {
+        var old = new[] { Task(1, true), Task(1, true), Task(1, true) };
+        var first = JobRollout.Plan(3, 2, old, canaries: 1);
+        Assert.Equal((1, 0), (first.Start, first.Stop.Count));
+        Assert.True(JobRollout.Plan(3, 2, [.. old, Task(2, true)], canaries: 1).IsEmpty);
+
+        // Promoted: the rollout goes on as any other, the canary counting as one of the new tasks.
+        var promoted = JobRollout.Plan(3, 2, [.. old, Task(2, true)]);
+        Assert.Single(promoted.Stop);
+    }
+}

@@ -14,8 +14,22 @@ namespace Orchestrator.StateStore.Consumers.Jobs;
 /// change: its scale is refused (<see cref="JobChangeRefused"/>).
 /// </summary>
 public sealed class ExistingJobConsumer(StateTransaction transaction, JobReconciler reconciler, TaskLifecycle lifecycle)
-    : IConsumer<ScaleJob>, IConsumer<DeleteJob>, IConsumer<RunJobNow>
+    : IConsumer<ScaleJob>, IConsumer<DeleteJob>, IConsumer<RunJobNow>, IConsumer<PromoteJob>
 {
+    public async Task Consume(ConsumeContext<PromoteJob> context)
+    {
+        var name = context.Message.Name;
+        var answer = await transaction.RunAsync<object>(async db =>
+        {
+            if (await reconciler.LockAsync(name, context.CancellationToken) is not JobRecord job)
+                return new JobNotFound(name);
+            if (job.Promote(lifecycle.Now) is { } refusal)
+                return new JobChangeRefused(name, refusal);
+            return job.ToDetails(await reconciler.ReconcileAsync(job, context.CancellationToken));
+        }, context.CancellationToken);
+        await context.RespondAsync(answer);
+    }
+
     public async Task Consume(ConsumeContext<RunJobNow> context)
     {
         var name = context.Message.Name;

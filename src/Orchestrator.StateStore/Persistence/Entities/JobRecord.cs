@@ -59,6 +59,84 @@ public sealed class JobRecord
 
     public int Revision { get; private set; } = 1;
 
+    /// <summary>A service job's rollout settings; the defaults when null.</summary>
+    public UpdatePolicy? Update { get; private set; }
+
+    public UpdatePolicy UpdateOrDefault => Update ?? UpdatePolicy.Default;
+
+    /// <summary>The latest revision that fully rolled out, and its spec: what a failed revision reverts to.</summary>
+    public int? StableRevision { get; private set; }
+    public TaskSpec? StableSpec { get; private set; }
+
+    /// <summary>The revision whose canaries were promoted, so its rollout goes on.</summary>
+    public int? PromotedRevision { get; private set; }
+
+    /// <summary>The revision declared failed, when it is the current one the job starts no new task.</summary>
+    public int? FailedRevision { get; private set; }
+
+    /// <summary>Why the latest rollout failed, and what was done, kept until the job's spec changes.</summary>
+    public string? RolloutFailure { get; private set; }
+
+    /// <summary>
+    /// Whether the current revision is a change being rolled out over one that served, not yet judged: a job's first
+    /// revision has nothing to go back to, and its failures hold it back instead (<see cref="HoldBack"/>).
+    /// </summary>
+    public bool AwaitsVerdict => Type == JobType.Service && StableRevision is not null && StableRevision != Revision && FailedRevision != Revision;
+
+    /// <summary>How many canaries the current revision runs before a promote; 0 when there is nothing to wait for.</summary>
+    public int CanariesWanted =>
+        AwaitsVerdict && UpdateOrDefault.Canary > 0 && PromotedRevision != Revision ? Math.Min(UpdateOrDefault.Canary, Count) : 0;
+
+    /// <summary>The canaries serve: the rollout waits for a user's promote.</summary>
+    public void WaitForPromote() =>
+        Message = $"revision {Revision}'s {CanariesWanted} canaries serve beside the old tasks; `orchestrator job promote {Name}` goes on with the rollout";
+
+    /// <summary>The current revision serves its count with no older task left: it is what a later failure reverts to.</summary>
+    public void NoteStable()
+    {
+        StableRevision = Revision;
+        StableSpec = Spec;
+    }
+
+    /// <summary>A user's promote of the canaries: the rollout goes on. Why it cannot be, or null when it is done.</summary>
+    public string? Promote(DateTimeOffset now)
+    {
+        if (CanariesWanted == 0)
+            return $"job {Name} has no canaries waiting for a promote: revision {Revision} is " +
+                (FailedRevision == Revision ? "failed" : StableRevision == Revision ? "rolled out" : "rolling out without canaries");
+        PromotedRevision = Revision;
+        UpdatedAt = now;
+        return null;
+    }
+
+    /// <summary>
+    /// The current revision failed (<paramref name="why"/>). The rollout goes on trying, the old tasks serving meanwhile,
+    /// until the spec changes; with <c>update.autoRevert</c> the job would have gone back instead.
+    /// </summary>
+    public void FailRevision(string why, DateTimeOffset now)
+    {
+        FailedRevision = Revision;
+        RolloutFailure = $"{why}; the old tasks keep serving while it goes on trying (update.autoRevert would revert)";
+        UpdatedAt = now;
+    }
+
+    /// <summary>
+    /// The current revision failed (<paramref name="why"/>), and the job goes back to the last that rolled out, as a new
+    /// revision of that spec. Returns the revision whose tasks are now of the new one.
+    /// </summary>
+    public int RevertAfter(string why, DateTimeOffset now)
+    {
+        var stable = StableRevision!.Value;
+        FailedRevision = Revision;
+        RolloutFailure = $"{why}; reverted to revision {stable}";
+        Revision++;
+        RevisionReason = $"revision {FailedRevision} failed and revision {stable} is restored";
+        Spec = StableSpec!;
+        StableRevision = Revision;
+        UpdatedAt = now;
+        return stable;
+    }
+
     /// <summary>Why the current revision was made when it was not the user's new spec: e.g. a secret it uses changed.</summary>
     public string? RevisionReason { get; private set; }
 
@@ -79,6 +157,7 @@ public sealed class JobRecord
             Type = spec.Type,
             Spec = TaskOf(name, spec),
             Count = spec.Type == JobType.Service ? spec.CountOrDefault : 0,
+            Update = spec.Type == JobType.Service ? spec.Update : null,
             CreatedAt = now,
             UpdatedAt = now,
         };
@@ -180,9 +259,14 @@ public sealed class JobRecord
     }
 
     /// <summary>Why <paramref name="spec"/> cannot change this job, or null if it can.</summary>
-    public string? RefusalOf(JobSpec spec) => spec.Type == Type && spec.IsPeriodic == IsPeriodic
-        ? null
-        : $"job {Name} is a {Kind(Type, IsPeriodic)} job; delete it before making a {Kind(spec.Type, spec.IsPeriodic)} job of that name";
+    public string? RefusalOf(JobSpec spec)
+    {
+        if (spec.Type != Type || spec.IsPeriodic != IsPeriodic)
+            return $"job {Name} is a {Kind(Type, IsPeriodic)} job; delete it before making a {Kind(spec.Type, spec.IsPeriodic)} job of that name";
+        if (spec.Update?.Canary > (spec.Count ?? Count))
+            return $"update.canary {spec.Update.Canary} is above job {Name}'s count {spec.Count ?? Count}";
+        return null;
+    }
 
     private static string Kind(JobType type, bool periodic) => periodic ? "periodic" : type.ToString().ToLowerInvariant();
 
@@ -234,7 +318,9 @@ public sealed class JobRecord
 
     /// <summary>Tasks of an older revision are still live; says so unless something more pressing was said.</summary>
     public void NoteRollout() =>
-        Message ??= $"rolling out revision {Revision}{Because}, one task at a time as the new ones run";
+        Message ??= FailedRevision == Revision
+            ? RolloutFailure
+            : $"rolling out revision {Revision}{Because}, {UpdateOrDefault.MaxParallel} task{(UpdateOrDefault.MaxParallel == 1 ? "" : "s")} at a time as the new ones serve";
 
     /// <summary>", because ..." when the current revision has a reason of its own, else nothing.</summary>
     public string Because => RevisionReason is null ? "" : $" because {RevisionReason}";
@@ -265,8 +351,11 @@ public sealed class JobRecord
             Spec = task;
             Revision++;
             RevisionReason = null;
+            RolloutFailure = null;
             changed = true;
         }
+        if (Type == JobType.Service)
+            Update = spec.Update;
         if (changed)
             Reopen();
         if (Type == JobType.Service)
@@ -289,7 +378,7 @@ public sealed class JobRecord
     {
         Count = nodes;
         if (nodes == 0)
-            Message = $"no Ready node is eligible for the job's tasks ({checkedNodes} nodes checked: Ready, with the labels and host volumes the task asks for)";
+            Message = $"no Ready node is eligible for the job's tasks ({checkedNodes} nodes checked: Ready, in its datacenters, with the labels and host volumes the task asks for)";
     }
 
     /// <summary>Tasks that keep data in their slot's volumes are replaced stop-first, so two never write them at once.</summary>
@@ -318,6 +407,11 @@ public sealed class JobRecord
         ScheduledAt = ScheduledAt,
         Runs = runs?.OrderByDescending(r => r.ScheduledAt).Select(r => new JobRunDetails(r.Name, r.Status, r.ScheduledAt!.Value, r.FinishedAt, r.Message)).ToList(),
         Revision = Revision,
+        Update = Update,
+        StableRevision = StableRevision,
+        CanariesWaiting = CanariesWanted,
+        FailedRevision = FailedRevision == Revision ? FailedRevision : null,
+        RolloutFailure = RolloutFailure,
         Task = Spec,
         Running = tasks.Count(t => t.JobRevision == Revision && t.IsAvailable && t.DesiredState == DesiredState.Running),
         Message = Message,

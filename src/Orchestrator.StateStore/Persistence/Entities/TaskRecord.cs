@@ -20,7 +20,13 @@ public sealed class TaskRecord
 
     /// <summary>The job that started this task, if one did, and the revision of the job's spec it runs.</summary>
     public string? JobName { get; init; }
-    public int? JobRevision { get; init; }
+    public int? JobRevision { get; private set; }
+
+    /// <summary>
+    /// The job went back to the spec this task runs, as a new revision: the task is of that revision now, so the
+    /// rollout leaves it running instead of replacing it with a copy of itself.
+    /// </summary>
+    public void AdoptRevision(int revision) => JobRevision = revision;
 
     /// <summary>The task's place in its job (web-2 is slot 2): a replacement takes the slot, and the slot's volumes, over.</summary>
     public int? JobSlot { get; init; }
@@ -69,6 +75,9 @@ public sealed class TaskRecord
     // The last probe is written by Tasks.TaskProbes, in SQL that lets the newest probe win against the row as
     // committed; the task itself only forgets it when it leaves its node.
     public HealthStatus Health { get; private set; }
+
+    /// <summary>Since when the task's probes have found it Healthy without a break; null while it is not.</summary>
+    public DateTimeOffset? HealthySince { get; private set; }
     public DateTimeOffset? LastProbeAt { get; private set; }
     public string? LastProbeResult { get; private set; }
 
@@ -127,6 +136,9 @@ public sealed class TaskRecord
 
     /// <summary>Running, and healthy if it has a health check: what a job's rollout waits for before it stops an old task.</summary>
     public bool IsAvailable => State == TaskState.Running && (Spec.HealthCheck is null || Health == HealthStatus.Healthy);
+
+    /// <summary>Since when the task has served without a break (healthy, or Running when it has no check); null while it does not.</summary>
+    public DateTimeOffset? ServingSince => !IsAvailable ? null : Spec.HealthCheck is null ? StartedAt : HealthySince ?? LastProbeAt;
 
     /// <summary>True when an agent's report is about the task's current placement, not an older one.</summary>
     public bool IsCurrentAttempt(Guid nodeId, int attempt) => NodeId == nodeId && Attempt == attempt;
@@ -226,6 +238,7 @@ public sealed class TaskRecord
         StartedAt = null;
         RestartCount = 0;
         Health = HealthStatus.Unknown;
+        HealthySince = null;
         LastProbeAt = null;
         LastProbeResult = null;
         Ports = RequestedPorts(Spec);

@@ -13,6 +13,9 @@ internal sealed class JobRecordEntityTypeConfiguration : IEntityTypeConfiguratio
         job.HasKey(j => j.Name);
         job.Property(j => j.Name).HasMaxLength(JobValidator.MaxNameLength);
         job.Property(j => j.Spec).HasJsonConversion();
+        job.Property(j => j.StableSpec).HasJsonConversion();
+        job.Property(j => j.Update).HasJsonConversion();
+        job.Property(j => j.RolloutFailure).HasMaxLength(JobRecord.MaxMessageLength);
         job.Property(j => j.Message).HasMaxLength(JobRecord.MaxMessageLength);
         job.Property(j => j.Type).HasConversion<string>().HasMaxLength(16);
         job.Property(j => j.Status).HasConversion<string>().HasMaxLength(16);

@@ -58,6 +58,9 @@ namespace Orchestrator.StateStore.Persistence.Migrations
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<int?>("FailedRevision")
+                        .HasColumnType("integer");
+
                     b.Property<DateTimeOffset?>("FinishedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -88,6 +91,9 @@ namespace Orchestrator.StateStore.Persistence.Migrations
                         .HasMaxLength(56)
                         .HasColumnType("character varying(56)");
 
+                    b.Property<int?>("PromotedRevision")
+                        .HasColumnType("integer");
+
                     b.Property<int>("Retries")
                         .HasColumnType("integer");
 
@@ -96,6 +102,10 @@ namespace Orchestrator.StateStore.Persistence.Migrations
 
                     b.Property<string>("RevisionReason")
                         .HasColumnType("text");
+
+                    b.Property<string>("RolloutFailure")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)");
 
                     b.Property<string>("Schedule")
                         .HasMaxLength(256)
@@ -106,6 +116,12 @@ namespace Orchestrator.StateStore.Persistence.Migrations
 
                     b.Property<string>("Spec")
                         .IsRequired()
+                        .HasColumnType("jsonb");
+
+                    b.Property<int?>("StableRevision")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("StableSpec")
                         .HasColumnType("jsonb");
 
                     b.Property<string>("Status")
@@ -124,6 +140,9 @@ namespace Orchestrator.StateStore.Persistence.Migrations
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Update")
+                        .HasColumnType("jsonb");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
@@ -419,6 +438,9 @@ namespace Orchestrator.StateStore.Persistence.Migrations
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
+
+                    b.Property<DateTimeOffset?>("HealthySince")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Image")
                         .IsRequired()

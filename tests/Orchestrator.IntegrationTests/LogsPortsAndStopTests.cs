@@ -34,6 +34,53 @@ public sealed class LogsPortsAndStopTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task A_crashed_tasks_output_tail_is_shown_after_its_container_is_removed_and_says_it_is_only_that()
+    {
+        var short_ = await cluster.SubmitAsync(new
+        {
+            name = "crashed-short",
+            image = TestImages.Workload,
+            command = new[] { "sh", "-c", "echo starting; sleep 0.3; echo 'cannot open /data/db' >&2; exit 3" },
+            restartPolicy = new { mode = "Never" },
+        });
+        // Nine thousand bytes or so: more than is kept.
+        var long_ = await cluster.SubmitAsync(new
+        {
+            name = "crashed-long",
+            image = TestImages.Workload,
+            command = new[] { "sh", "-c", "i=1; while [ $i -le 1500 ]; do echo row-$i; i=$((i+1)); done; exit 1" },
+            restartPolicy = new { mode = "Never" },
+        });
+        foreach (var id in new[] { short_.Id, long_.Id })
+        {
+            await cluster.WaitForStateAsync(id, TaskState.Failed);
+            // As a retention that passed, or a user's docker rm, would.
+            foreach (var container in await cluster.ContainersOfTaskAsync(id))
+                await cluster.Docker.Containers.RemoveContainerAsync(container.ID, new Docker.DotNet.Models.ContainerRemoveParameters { Force = true });
+        }
+
+        using var response = await cluster.Api.GetAsync($"/api/tasks/{short_.Id}/logs");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("kept-tail", Assert.Single(response.Headers.GetValues("X-Orchestrator-Logs")));
+        var kept = await response.Content.ReadAsStringAsync();
+        var lines = kept.Split('\n');
+        Assert.StartsWith("[orchestrator] its container is gone; this is all of its output, kept when it exited at ", lines[0]);
+        Assert.Equal(["starting", "cannot open /data/db", ""], lines[1..]);
+
+        var cut = await cluster.Api.GetStringAsync($"/api/tasks/{long_.Id}/logs");
+        Assert.StartsWith("[orchestrator] its container is gone; this is the last 4 KiB of its output", cut);
+        Assert.EndsWith("row-1499\nrow-1500\n", cut);
+        Assert.DoesNotContain("row-1\n", cut);
+        Assert.Equal("row-1500\n", (await cluster.Api.GetStringAsync($"/api/tasks/{long_.Id}/logs?tail=1")).Split('\n', 2)[1]);
+
+        // The history keeps it with the exit.
+        var exit = (await cluster.EventsAsync(short_.Id)).Single(e => e.State == TaskState.Failed);
+        Assert.Equal("starting\ncannot open /data/db\n", exit.OutputTail);
+        Assert.False(exit.OutputTailCut);
+        Assert.True((await cluster.EventsAsync(long_.Id)).Single(e => e.State == TaskState.Failed).OutputTailCut);
+    }
+
+    [Fact]
     public async Task Following_logs_streams_new_lines_as_they_are_written()
     {
         var submitted = await cluster.SubmitAsync(new

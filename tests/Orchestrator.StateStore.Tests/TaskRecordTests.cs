@@ -82,6 +82,19 @@ public sealed class TaskRecordTests
     }
 
     [Fact]
+    public void An_exit_and_a_restart_keep_the_end_of_the_output_in_their_events_and_NUL_as_Postgres_can_store_it()
+    {
+        var task = Running();
+
+        var restarted = task.RecordRestarted(1, "exited with code 3; restarting", 3, Now, new ExitOutput("first run\n", Cut: false));
+        var ended = task.RecordExit(null, 3, oomKilled: false, error: null, detail: null, unhealthy: false, Now, new ExitOutput("a\0b\n", Cut: true));
+
+        Assert.Equal(("first run\n", false), (restarted!.OutputTail, restarted.OutputTailCut));
+        Assert.Equal(("a\uFFFDb\n", true), (ended.OutputTail, ended.OutputTailCut));
+        Assert.Null(Running().RecordExit(null, 0, oomKilled: false, error: null, detail: null, unhealthy: false, Now).OutputTail);
+    }
+
+    [Fact]
     public void A_task_wanted_stopped_ends_Completed_whatever_its_exit_code()
     {
         var task = Running();

@@ -36,7 +36,9 @@ public static class TasksApi
         tasks.MapGet("/{id:guid}/logs", GetTaskLogsAsync)
             .Produces<string>(StatusCodes.Status200OK, "text/plain")
             .WithSummary("A task's container output")
-            .WithDescription("stdout and stderr in the order written. tail limits the lines; follow=true streams new lines until the task ends or the client leaves.")
+            .WithDescription("stdout and stderr in the order written. tail limits the lines; follow=true streams new lines until the task ends or the client leaves. " +
+                "When the container is gone (removed after its retention, its node lost), the end of its output kept from its exit (at most 4 KiB) " +
+                "is answered instead, after a first line that says so, with the header X-Orchestrator-Logs: kept-tail.")
             // A followed log lasts as long as the task; each request inside it has its own timeout.
             .DisableRequestTimeout();
         return tasks;
@@ -150,7 +152,8 @@ public static class TasksApi
     }
 
     public static async Task<Results<ContentHttpResult, PushStreamHttpResult, ValidationProblem, NotFound<ProblemDetails>>> GetTaskLogsAsync(
-        Guid id, int? tail, bool? follow, [AsParameters] TaskApiServices services, TaskLogStreamer logs, CancellationToken cancellationToken)
+        Guid id, int? tail, bool? follow, HttpResponse http, [AsParameters] TaskApiServices services, TaskLogStreamer logs,
+        CancellationToken cancellationToken)
     {
         if (tail is < 0 or > MaxTail)
             return TypedResults.ValidationProblem(
@@ -159,12 +162,31 @@ public static class TasksApi
         if (!response.Is(out Response<TaskDetails>? found))
             return TaskNotFoundProblem(id);
         var task = found.Message;
-        if (task.NodeId is not { } nodeId)
-            return NoLogsProblem(id, "it has not been placed on a node yet");
 
-        var first = await logs.FetchAsync(nodeId, id, tail, since: null, cancellationToken);
+        // The container is gone (retention passed, node lost, agent reinstalled): the end of its output that StateStore
+        // kept from its exit stands in, marked as only that, in a header and in its first line.
+        async Task<Results<ContentHttpResult, PushStreamHttpResult, ValidationProblem, NotFound<ProblemDetails>>> KeptOr(string gone, string noLogs)
+        {
+            if (await logs.KeptTailAsync(id, gone, tail, cancellationToken) is not { } kept)
+                return NoLogsProblem(id, noLogs);
+            http.Headers[TaskLogStreamer.KeptTailHeader] = "kept-tail";
+            return TypedResults.Text(kept, "text/plain; charset=utf-8");
+        }
+
+        if (task.NodeId is not { } nodeId)
+            return await KeptOr("the task is on no node now", "it has not been placed on a node yet");
+        TaskLogs first;
+        try
+        {
+            first = await logs.FetchAsync(nodeId, id, tail, since: null, cancellationToken);
+        }
+        catch (RequestTimeoutException) when (TaskStateMachine.IsTerminal(task.State))
+        {
+            // An ended task on a node that does not answer (lost, or its agent gone): what was kept is all there is.
+            return await KeptOr("its node does not answer", "its node does not answer, and no output was kept when it exited");
+        }
         if (!first.Found)
-            return NoLogsProblem(id, "its node holds no container for it (removed, or never created)");
+            return await KeptOr("its container is gone", "its node holds no container for it (removed, or never created)");
         if (follow != true)
             return TypedResults.Text(first.Text, "text/plain; charset=utf-8");
         return TypedResults.Stream(output => logs.FollowAsync(output, task, first, cancellationToken), "text/plain; charset=utf-8");

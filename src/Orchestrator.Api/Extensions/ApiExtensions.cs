@@ -62,6 +62,7 @@ public static class ApiExtensions
         bus.AddRequestClient<CancelTask>(StateStoreTimeout);
         bus.AddRequestClient<ReleaseTaskVolumes>(StateStoreTimeout);
         bus.AddRequestClient<GetTask>(StateStoreTimeout);
+        bus.AddRequestClient<GetTaskOutputTail>(StateStoreTimeout);
         bus.AddRequestClient<ListTasks>(StateStoreTimeout);
         bus.AddRequestClient<ListNodes>(StateStoreTimeout);
         bus.AddRequestClient<GetTaskEvents>(StateStoreTimeout);

@@ -5,4 +5,6 @@ namespace Orchestrator.Contracts;
 public sealed record TaskEventList(Guid TaskId, IReadOnlyList<TaskEventDetails> Events);
 
 /// <summary>One change of a task's state, as Cube's TaskEvent: the state, when, why, where, and the exit code.</summary>
-public sealed record TaskEventDetails(TaskState State, DateTimeOffset At, string Reason, Guid? NodeId, long? ExitCode);
+/// <param name="OutputTail">For an exit, the end of the container's output its agent kept (at most 4 KiB); <paramref name="OutputTailCut"/>: earlier output was left out.</param>
+public sealed record TaskEventDetails(
+    TaskState State, DateTimeOffset At, string Reason, Guid? NodeId, long? ExitCode, string? OutputTail = null, bool OutputTailCut = false);

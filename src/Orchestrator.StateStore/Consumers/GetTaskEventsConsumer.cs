@@ -19,7 +19,7 @@ public sealed class GetTaskEventsConsumer(OrchestratorDbContext db) : IConsumer<
         var events = await db.TaskEvents.AsNoTracking()
             .Where(e => e.TaskId == taskId)
             .OrderBy(e => e.Id)
-            .Select(e => new TaskEventDetails(e.State, e.At, e.Reason, e.NodeId, e.ExitCode))
+            .Select(e => new TaskEventDetails(e.State, e.At, e.Reason, e.NodeId, e.ExitCode, e.OutputTail, e.OutputTailCut))
             .ToListAsync(context.CancellationToken);
         await context.RespondAsync(new TaskEventList(taskId, events));
     }

@@ -45,7 +45,8 @@ public sealed class TaskLifecycle(
 
     /// <summary>A restart in place; false when it is not newer than the last one recorded.</summary>
     public bool RecordRestart(TaskRecord task, TaskRestarted report) =>
-        Record(task, () => task.RecordRestarted(report.RestartCount, report.Reason, report.ExitCode, Now));
+        Record(task, () => task.RecordRestarted(
+            report.RestartCount, report.Reason, report.ExitCode, Now, ExitOutput.Of(report.OutputTail, report.OutputTailCut)));
 
     /// <summary>
     /// What an agent's <see cref="TaskExited"/> says, applied to the task: from the report itself, or from a heartbeat
@@ -53,7 +54,8 @@ public sealed class TaskLifecycle(
     /// </summary>
     public void RecordExit(TaskRecord task, TaskExited report, string? containerId = null) =>
         Record(task, () => task.RecordExit(
-            containerId ?? report.ContainerId, report.ExitCode, report.OomKilled, report.Error, report.Detail, report.Unhealthy, Now));
+            containerId ?? report.ContainerId, report.ExitCode, report.OomKilled, report.Error, report.Detail, report.Unhealthy, Now,
+            ExitOutput.Of(report.OutputTail, report.OutputTailCut)));
 
     /// <summary>An exit the agent never reported, with only the engine's listing behind it: its exit code.</summary>
     public void RecordExit(TaskRecord task, string containerId, long? exitCode) =>

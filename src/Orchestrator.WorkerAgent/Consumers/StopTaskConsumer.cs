@@ -23,7 +23,7 @@ public sealed class StopTaskConsumer(IContainerRuntime runtime, TaskSupervisor s
             var exit = await runtime.StopAsync(command.TaskId, command.Attempt, TimeSpan.FromSeconds(command.StopTimeoutSeconds), context.CancellationToken);
             await context.Publish(new TaskExited(
                 command.TaskId, command.NodeId, command.Attempt, exit?.ContainerId, exit?.ExitCode, exit?.OomKilled ?? false, null,
-                exit?.FinishedAt ?? DateTimeOffset.UtcNow));
+                exit?.FinishedAt ?? DateTimeOffset.UtcNow, OutputTail: exit?.Output?.Text, OutputTailCut: exit?.Output?.Cut ?? false));
         }
         finally
         {

@@ -102,7 +102,14 @@ public sealed class DockerContainerRuntime(IDockerClient docker, NodeIdentity no
         && (body.Contains("port is already allocated", StringComparison.OrdinalIgnoreCase)
             || body.Contains("address already in use", StringComparison.OrdinalIgnoreCase));
 
+    /// <summary>Waits for the exit, then reads the end of the output while the container is sure to exist.</summary>
     public async Task<ContainerExit> WaitAsync(string containerId, CancellationToken cancellationToken)
+    {
+        var exit = await WaitForExitAsync(containerId, cancellationToken);
+        return exit with { Output = await ReadOutputTailAsync(containerId, cancellationToken) };
+    }
+
+    private async Task<ContainerExit> WaitForExitAsync(string containerId, CancellationToken cancellationToken)
     {
         await docker.Containers.WaitContainerAsync(containerId, cancellationToken);
         var exit = (await InspectAsync(containerId, cancellationToken)).Exit
@@ -222,9 +229,11 @@ public sealed class DockerContainerRuntime(IDockerClient docker, NodeIdentity no
         {
             await StopContainerAsync(container.ID, timeout, cancellationToken);
             var status = await InspectAsync(container.ID, cancellationToken);
+            // Read before the removal takes the output with it: the tail is all of it that outlives a stop.
+            var output = await ReadOutputTailAsync(container.ID, cancellationToken);
             await RemoveContainerAsync(container.ID, cancellationToken);
             files.Remove(taskId, attempt);
-            return status.Exit;
+            return status.Exit is { } exit ? exit with { Output = output } : null;
         }
         catch (DockerApiException error) when (error.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Conflict)
         {
@@ -297,6 +306,47 @@ public sealed class DockerContainerRuntime(IDockerClient docker, NodeIdentity no
         var raw = await ReadInWrittenOrderAsync(stream, cancellationToken);
         var (text, last) = LogLines.StripTimestamps(raw, after: since);
         return new ContainerLogs(true, text, last ?? since, latest.State == "running");
+    }
+
+    /// <summary>How long an exit report waits for the end of the container's output before it goes without it.</summary>
+    private static readonly TimeSpan OutputTailWait = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// The last <see cref="OutputTailBuffer.MaxBytes"/> bytes of the container's output, for its exit report. The
+    /// engine's tail counts lines, not bytes: one more line than there are bytes kept is enough (every line but the
+    /// last ends in a newline), and the buffer keeps the bytes. Null, and the exit reported without it, when the
+    /// engine cannot give it in time or its log driver keeps nothing to read.
+    /// </summary>
+    private async Task<OutputTail?> ReadOutputTailAsync(string containerId, CancellationToken cancellationToken)
+    {
+        using var activity = AgentTelemetry.Source.StartActivity("docker logs tail");
+        activity?.SetTag("container.id", containerId);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(OutputTailWait);
+        try
+        {
+            using var stream = await docker.Containers.GetContainerLogsAsync(containerId, tty: false, new ContainerLogsParameters
+            {
+                ShowStdout = true,
+                ShowStderr = true,
+                Tail = (OutputTailBuffer.MaxBytes + 1).ToString(CultureInfo.InvariantCulture),
+            }, deadline.Token);
+            var tail = new OutputTailBuffer();
+            var buffer = new byte[8192];
+            while (true)
+            {
+                var read = await stream.ReadOutputAsync(buffer, 0, buffer.Length, deadline.Token);
+                if (read.EOF)
+                    return tail.ToTail();
+                tail.Append(buffer.AsSpan(0, read.Count));
+            }
+        }
+        catch (Exception error) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Whatever kept the tail from being read, the exit matters more than its tail: it is reported without.
+            logger.LogInformation("The output of container {ContainerId} could not be read for its exit report: {Reason}", containerId, error.Message);
+            return null;
+        }
     }
 
     /// <summary>

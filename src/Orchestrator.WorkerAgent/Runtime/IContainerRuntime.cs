@@ -16,7 +16,7 @@ public interface IContainerRuntime
     /// </summary>
     Task<ContainerStatus> StartAsync(ContainerLaunch launch, Func<string, Task> reportStep, CancellationToken cancellationToken);
 
-    /// <summary>Waits until the container exits.</summary>
+    /// <summary>Waits until the container exits, and reads the end of its output.</summary>
     Task<ContainerExit> WaitAsync(string containerId, CancellationToken cancellationToken);
 
     /// <summary>Starts an exited container again, keeping its logs.</summary>
@@ -25,7 +25,7 @@ public interface IContainerRuntime
     /// <summary>Stops a container without removing it (SIGTERM, then SIGKILL after <paramref name="timeout"/>).</summary>
     Task StopContainerAsync(string containerId, TimeSpan timeout, CancellationToken cancellationToken);
 
-    /// <summary>Stops and removes the attempt's container; null if there was none.</summary>
+    /// <summary>Stops and removes the attempt's container, reading the end of its output first; null if there was none.</summary>
     Task<ContainerExit?> StopAsync(Guid taskId, int attempt, TimeSpan timeout, CancellationToken cancellationToken);
 
     /// <summary>Removes a container at once, whatever its state.</summary>
@@ -44,7 +44,9 @@ public interface IContainerRuntime
 public sealed record ContainerStatus(string ContainerId, IReadOnlyList<PortBinding> Ports, DateTimeOffset StartedAt, ContainerExit? Exit);
 
 /// <param name="StartedAt">When the run that ended began, as the engine recorded it (each restart begins a new run).</param>
-public sealed record ContainerExit(string ContainerId, long ExitCode, bool OomKilled, DateTimeOffset StartedAt, DateTimeOffset FinishedAt)
+/// <param name="Output">The end of the container's output at the exit, when it was read (by a wait or a stop).</param>
+public sealed record ContainerExit(
+    string ContainerId, long ExitCode, bool OomKilled, DateTimeOffset StartedAt, DateTimeOffset FinishedAt, OutputTail? Output = null)
 {
     /// <summary>How long the container ran before this exit: the engine's own times, so also right for a container adopted mid-run.</summary>
     public TimeSpan RanFor => FinishedAt - StartedAt;

@@ -57,7 +57,8 @@ public sealed class ContainerSupervision(
                 if (decision.Reason.StartsWith("gave up", StringComparison.Ordinal))
                     detail = detail is null ? decision.Reason : $"{detail}; {decision.Reason}";
                 var report = new TaskExited(
-                    TaskId, context.NodeId, Attempt, ContainerId, exit.ExitCode, exit.OomKilled, null, exit.FinishedAt, detail, unhealthy);
+                    TaskId, context.NodeId, Attempt, ContainerId, exit.ExitCode, exit.OomKilled, null, exit.FinishedAt, detail, unhealthy,
+                    exit.Output?.Text, exit.Output?.Cut ?? false);
                 await context.Reports.Publish(report, stopping);
                 owner.RecordReportedExit(ContainerId, report);
                 return;
@@ -66,7 +67,8 @@ public sealed class ContainerSupervision(
             RestartCount = decision.RestartCount;
             context.Restarts.Record(ContainerId, RestartCount);
             await context.Reports.Publish(new TaskRestarted(
-                TaskId, context.NodeId, Attempt, RestartCount, exit.ExitCode, $"{cause}; {decision.Reason}", context.Clock.GetUtcNow()), stopping);
+                TaskId, context.NodeId, Attempt, RestartCount, exit.ExitCode, $"{cause}; {decision.Reason}", context.Clock.GetUtcNow(),
+                exit.Output?.Text, exit.Output?.Cut ?? false), stopping);
             await Task.Delay(decision.Delay, context.Clock, stopping);
             if (owner.IsStopping(TaskId, Attempt))
                 return;

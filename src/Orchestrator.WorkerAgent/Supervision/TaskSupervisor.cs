@@ -116,8 +116,10 @@ public sealed class TaskSupervisor(
     public ReportedExit? ReportedExitOf(string containerId) =>
         _reportedExits.TryGetValue(containerId, out var reported) ? reported : null;
 
+    // Kept without the output's tail: every heartbeat carries the reported exits of the containers still on the node,
+    // and 4 KiB each would swell them for an hour; an exit recovered from a heartbeat goes without its tail.
     void ISupervisionOwner.RecordReportedExit(string containerId, TaskExited report) =>
-        _reportedExits[containerId] = new ReportedExit(clock.GetUtcNow(), report);
+        _reportedExits[containerId] = new ReportedExit(clock.GetUtcNow(), report with { OutputTail = null, OutputTailCut = false });
 
     /// <summary>
     /// Whether an exited container was still under supervision when the last agent stopped (waiting out a backoff,

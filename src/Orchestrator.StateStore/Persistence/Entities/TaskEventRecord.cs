@@ -12,4 +12,13 @@ public sealed class TaskEventRecord
     public Guid? NodeId { get; init; }
     public long? ExitCode { get; init; }
     public DateTimeOffset At { get; init; }
+
+    /// <summary>
+    /// The end of the container's output the agent read at the exit this event records (at most 4 KiB), so the output
+    /// outlives the container; null for every other event, and for an exit known only from a heartbeat.
+    /// </summary>
+    public string? OutputTail { get; init; }
+
+    /// <summary>Earlier output was left out of <see cref="OutputTail"/>.</summary>
+    public bool OutputTailCut { get; init; }
 }

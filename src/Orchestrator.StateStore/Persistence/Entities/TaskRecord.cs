@@ -192,12 +192,12 @@ public sealed class TaskRecord
     /// The agent restarted the container in place under the task's policy; the task stays Running. Null, and nothing
     /// changes, when the task is not Running or the restart is not newer than the last one recorded (a duplicate).
     /// </summary>
-    public TaskEventRecord? RecordRestarted(int restartCount, string reason, long? exitCode, DateTimeOffset now)
+    public TaskEventRecord? RecordRestarted(int restartCount, string reason, long? exitCode, DateTimeOffset now, ExitOutput? output = null)
     {
         if (State != TaskState.Running || restartCount <= RestartCount)
             return null;
         RestartCount = restartCount;
-        return MoveTo(TaskState.Running, reason, now, exitCode);
+        return MoveTo(TaskState.Running, reason, now, exitCode, output);
     }
 
     /// <summary>
@@ -205,7 +205,8 @@ public sealed class TaskRecord
     /// <paramref name="detail"/> says why the agent did not restart it, e.g. "gave up after 3 restarts".
     /// </summary>
     public TaskEventRecord RecordExit(
-        string? containerId, long? exitCode, bool oomKilled, string? error, string? detail, bool unhealthy, DateTimeOffset now)
+        string? containerId, long? exitCode, bool oomKilled, string? error, string? detail, bool unhealthy, DateTimeOffset now,
+        ExitOutput? output = null)
     {
         var (state, reason) = (DesiredState, exitCode, error) switch
         {
@@ -220,7 +221,7 @@ public sealed class TaskRecord
         Check(state);
         ContainerId ??= containerId;
         ExitCode = exitCode;
-        return MoveTo(state, reason, now);
+        return MoveTo(state, reason, now, output: output);
     }
 
     /// <summary>
@@ -282,7 +283,7 @@ public sealed class TaskRecord
     /// <summary>Throws, before anything changes, when the state machine forbids the move.</summary>
     private void Check(TaskState next) => TaskStateMachine.Transition(State, next);
 
-    private TaskEventRecord MoveTo(TaskState next, string reason, DateTimeOffset now, long? exitCode = null)
+    private TaskEventRecord MoveTo(TaskState next, string reason, DateTimeOffset now, long? exitCode = null, ExitOutput? output = null)
     {
         State = TaskStateMachine.Transition(State, next);
         Version++;
@@ -307,6 +308,8 @@ public sealed class TaskRecord
             NodeId = NodeId,
             ExitCode = exitCode ?? (TaskStateMachine.IsTerminal(next) ? ExitCode : null),
             At = now,
+            OutputTail = output?.StorableText,
+            OutputTailCut = output?.Cut ?? false,
         };
     }
 

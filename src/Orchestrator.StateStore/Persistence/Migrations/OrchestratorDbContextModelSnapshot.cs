@@ -380,6 +380,12 @@ namespace Orchestrator.StateStore.Persistence.Migrations
                     b.Property<Guid?>("NodeId")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("OutputTail")
+                        .HasColumnType("text");
+
+                    b.Property<bool>("OutputTailCut")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("Reason")
                         .IsRequired()
                         .HasMaxLength(1024)

@@ -118,8 +118,9 @@ public static class CliApp
                     .WithDescription("Start a run of a periodic job now, beside its schedule")
                     .WithExample("job", "run-now", "backup");
                 job.AddCommand<JobScaleCommand>("scale")
-                    .WithDescription("Change how many tasks a job keeps running")
-                    .WithExample("job", "scale", "web", "5");
+                    .WithDescription("Change how many tasks a job, or one group of it, keeps running")
+                    .WithExample("job", "scale", "web", "5")
+                    .WithExample("job", "scale", "shop", "api", "3");
                 job.AddCommand<JobStatusCommand>("status")
                     .WithDescription("Every job as a table, or one job with its tasks")
                     .WithExample("job", "status")

@@ -110,6 +110,37 @@ public sealed class CliTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task A_job_of_groups_from_a_file_shows_its_groups_and_job_scale_takes_a_group()
+    {
+        string[] api = ["--api", ApiAddress, "--api-key", ClusterFixtureBase.ApiKey];
+        var file = Path.Combine(Path.GetTempPath(), $"cli-groups-{Guid.NewGuid():N}.json");
+        var task = $$"""{ "image": "{{TestImages.Workload}}", "command": ["sleep", "300"], "resources": { "memoryMb": 16 }, "stopTimeoutSeconds": 0 }""";
+        await File.WriteAllTextAsync(file, $$"""{ "groups": [ { "name": "api", "count": 1, "task": {{task}} }, { "name": "proxy", "count": 1, "task": {{task}} } ] }""");
+        try
+        {
+            var run = await CliAsync(["job", "run", "cli-shop", "-f", file, "--wait", .. api]);
+            Assert.True(run.ExitCode == 0, run.Err);
+            Assert.Contains("job cli-shop: 2 groups, 0 of 2 running", run.Out);
+            Assert.Contains("cli-shop-proxy", run.Out);
+
+            var scale = await CliAsync(["job", "scale", "cli-shop", "api", "2", "--wait", .. api]);
+            Assert.True(scale.ExitCode == 0, scale.Err);
+            Assert.Matches(@"job cli-shop-api: [01] of 2 running", scale.Out);
+            Assert.EndsWith("2 of 2 running", scale.Out.Trim());
+            Assert.Contains("job cli-shop: 2 groups, 3 of 3 running", (await CliAsync(["job", "status", "cli-shop", .. api])).Out);
+
+            var bad = await CliAsync(["job", "scale", "cli-shop", "api", "many", .. api]);
+            Assert.Equal(1, bad.ExitCode);
+            Assert.Contains("COUNT must be a whole number, not 'many'", bad.Err);
+        }
+        finally
+        {
+            File.Delete(file);
+            await CliAsync(["job", "stop", "cli-shop", .. api]);
+        }
+    }
+
+    [Fact]
     public async Task Job_run_of_a_batch_job_that_fails_exits_1_with_the_jobs_message()
     {
         string[] api = ["--api", ApiAddress, "--api-key", ClusterFixtureBase.ApiKey];

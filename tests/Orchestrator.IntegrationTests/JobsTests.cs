@@ -315,6 +315,47 @@ public sealed class JobsTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task A_job_of_two_groups_runs_each_and_scaling_or_changing_one_leaves_the_other_alone()
+    {
+        const string name = "jobs-shop";
+        object Body(int api, string proxyGreeting, bool withWorker = false) => new
+        {
+            groups = new object[] { new { name = "api", count = api, task = Spec("api") }, new { name = "proxy", count = 1, task = Spec(proxyGreeting) } }
+                .Concat(withWorker ? [new { name = "worker", count = 1, task = Spec("worker") }] : []).ToArray(),
+        };
+        var created = await ApplyAsync(name, Body(2, "proxy"), HttpStatusCode.Created);
+        Assert.Equal(["api", "proxy"], created.Groups!.Select(g => g.Name[(name.Length + 1)..]));
+        Assert.Equal([$"{name}-api-1", $"{name}-api-2", $"{name}-proxy-1"], created.Tasks.Select(t => t.Name).Order());
+        var three = await WaitForJobAsync(name, job => job.Running == 3);
+        Assert.Equal(3, three.Count);
+        var proxy = Assert.Single(three.Tasks, t => t.Name == $"{name}-proxy-1").Id;
+
+        // Scaling one group: the other keeps its task.
+        var scaled = await cluster.Api.PutAsJsonAsync($"/api/jobs/{name}/groups/api/scale", new { count = 3 }, ClusterFixtureBase.Json);
+        Assert.Equal(HttpStatusCode.OK, scaled.StatusCode);
+        var four = await WaitForJobAsync(name, job => job.Running == 4);
+        Assert.Contains(four.Tasks, t => t.Name == $"{name}-api-3");
+        Assert.Equal(proxy, Assert.Single(four.Tasks, t => t.Name.StartsWith($"{name}-proxy")).Id);
+        Assert.Equal(HttpStatusCode.NotFound,
+            (await cluster.Api.PutAsJsonAsync($"/api/jobs/{name}/groups/nope/scale", new { count = 1 }, ClusterFixtureBase.Json)).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await cluster.Api.PutAsJsonAsync($"/api/jobs/{name}/scale", new { count = 1 }, ClusterFixtureBase.Json)).StatusCode);
+
+        // Changing one group's task rolls out that group only; a group added starts, and one left out is deleted.
+        var apiTasks = four.Tasks.Where(t => t.Name.StartsWith($"{name}-api")).Select(t => t.Id).Order().ToList();
+        await ApplyAsync(name, Body(3, "proxy-v2", withWorker: true), HttpStatusCode.OK);
+        var rolled = await WaitForJobAsync(name, job => job.Running == 5 && job.Tasks.Count == 5
+            && job.Groups!.Single(g => g.Name == $"{name}-proxy").Revision == 2 && job.Tasks.All(t => t.DesiredState == DesiredState.Running));
+        Assert.Equal(apiTasks, rolled.Tasks.Where(t => t.Name.StartsWith($"{name}-api")).Select(t => t.Id).Order());
+        Assert.Equal(1, rolled.Groups!.Single(g => g.Name == $"{name}-api").Revision);
+        Assert.DoesNotContain(rolled.Tasks, t => t.Id == proxy);
+
+        await ApplyAsync(name, Body(3, "proxy-v2"), HttpStatusCode.OK);
+        Assert.Equal(HttpStatusCode.NotFound, (await cluster.Api.GetAsync($"/api/jobs/{name}-worker")).StatusCode);
+        await DeleteAndWaitAsync(name, await WaitForJobAsync(name, job => job.Tasks.Count == 4));
+        Assert.Equal(HttpStatusCode.NotFound, (await cluster.Api.GetAsync($"/api/jobs/{name}-api")).StatusCode);
+    }
+
+    [Fact]
     public async Task A_batch_job_runs_its_completions_at_most_parallelism_at_a_time_retries_a_failure_and_ends_complete()
     {
         const string name = "jobs-batch";

@@ -34,6 +34,11 @@ public static class JobsApi
             .WithDescription("Body: { \"count\": 5 }. Scaling down stops the tasks not yet running first, then the newest. " +
                 "A batch job has no count (409).")
             .ProducesProblem(StatusCodes.Status409Conflict);
+        jobs.MapPut("/{name}/groups/{group}/scale", ScaleGroupAsync)
+            .Accepts<JobScale>("application/json")
+            .WithSummary("Change how many tasks one group of a job keeps")
+            .WithDescription("Body: { \"count\": 5 }. The other groups are left as they are. 404 when the job has no such group.")
+            .ProducesProblem(StatusCodes.Status409Conflict);
         jobs.MapPost("/{name}/promote", PromoteJobAsync)
             .WithSummary("Promote a rollout's canaries")
             .WithDescription("The canaries of the job's current revision serve: the rollout goes on, replacing the old tasks. " +
@@ -58,8 +63,12 @@ public static class JobsApi
         var (spec, errors) = await reader.ReadAsync<JobSpec>(request, job => JobValidator.Validate(name, job), cancellationToken);
         if (spec is null)
             return TypedResults.ValidationProblem(errors, title: "The job is not valid.");
-        if (await secrets.MissingAsync(spec.Task!, prefix: "task.", cancellationToken) is { Count: > 0 } missing)
-            return TypedResults.ValidationProblem(missing, title: "The job is not valid.");
+        var tasks = spec.Groups is { } groups
+            ? groups.Select((group, i) => (group.Task!, $"groups[{i}].task.")).ToList()
+            : [(spec.Task!, "task.")];
+        foreach (var (task, prefix) in tasks)
+            if (await secrets.MissingAsync(task, prefix, cancellationToken) is { Count: > 0 } missing)
+                return TypedResults.ValidationProblem(missing, title: "The job is not valid.");
         var response = await client.GetResponse<JobApplied, SubmissionRefused, JobChangeRefused>(new ApplyJob(name, spec), cancellationToken);
         if (response.Is(out Response<JobApplied>? applied))
             return applied.Message.Created
@@ -81,6 +90,27 @@ public static class JobsApi
         if (response.Is(out Response<JobChangeRefused>? refused))
             return JobChangeProblem(refused.Message);
         return response.Is(out Response<JobDetails>? scaled) ? TypedResults.Ok(scaled.Message) : JobNotFoundProblem(name);
+    }
+
+    public static async Task<Results<Ok<JobDetails>, ValidationProblem, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> ScaleGroupAsync(
+        string name, string group, HttpRequest request, SpecReader reader, IRequestClient<ScaleJob> client, CancellationToken cancellationToken)
+    {
+        var groupJob = JobSpec.GroupJobName(name, group);
+        var (scale, errors) = await reader.ReadAsync<JobScale>(request, body => JobValidator.ValidateScale(groupJob, body), cancellationToken);
+        if (scale is null)
+            return TypedResults.ValidationProblem(errors, title: "The scale is not valid.");
+        var response = await client.GetResponse<JobDetails, JobNotFound, JobChangeRefused>(
+            new ScaleJob(groupJob, scale.Count!.Value, Parent: name), cancellationToken);
+        if (response.Is(out Response<JobChangeRefused>? refused))
+            return JobChangeProblem(refused.Message);
+        return response.Is(out Response<JobDetails>? scaled)
+            ? TypedResults.Ok(scaled.Message)
+            : TypedResults.NotFound(new ProblemDetails
+            {
+                Status = StatusCodes.Status404NotFound,
+                Title = "No such group.",
+                Detail = $"Job {name} has no group named {group}.",
+            });
     }
 
     public static async Task<Results<Ok<JobDetails>, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> PromoteJobAsync(

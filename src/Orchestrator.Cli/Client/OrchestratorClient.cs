@@ -82,8 +82,13 @@ public sealed class OrchestratorClient(HttpClient http)
     public Task<JobDetails> ApplyJobAsync(string name, string bodyJson, CancellationToken cancellationToken) =>
         SendAsync<JobDetails>(HttpMethod.Put, $"api/jobs/{Uri.EscapeDataString(name)}", new StringContent(bodyJson, Encoding.UTF8, "application/json"), cancellationToken);
 
-    public Task<JobDetails> ScaleJobAsync(string name, int count, CancellationToken cancellationToken) =>
-        SendAsync<JobDetails>(HttpMethod.Put, $"api/jobs/{Uri.EscapeDataString(name)}/scale", JsonContent.Create(new { count }), cancellationToken);
+    /// <summary>Scales the job, or its group <paramref name="group"/> when given.</summary>
+    public Task<JobDetails> ScaleJobAsync(string name, string? group, int count, CancellationToken cancellationToken) =>
+        SendAsync<JobDetails>(HttpMethod.Put,
+            group is null
+                ? $"api/jobs/{Uri.EscapeDataString(name)}/scale"
+                : $"api/jobs/{Uri.EscapeDataString(name)}/groups/{Uri.EscapeDataString(group)}/scale",
+            JsonContent.Create(new { count }), cancellationToken);
 
     public Task<JobDetails> PromoteJobAsync(string name, CancellationToken cancellationToken) =>
         SendAsync<JobDetails>(HttpMethod.Post, $"api/jobs/{Uri.EscapeDataString(name)}/promote", null, cancellationToken);

@@ -169,18 +169,29 @@ public sealed class JobScaleSettings : JobNameSettings, IJobWaitSettings
     [DefaultValue(300)]
     public int Timeout { get; init; } = 300;
 
-    [CommandArgument(1, "<COUNT>")]
-    [Description("How many tasks to keep running")]
-    public int Count { get; init; }
+    [CommandArgument(1, "<GROUP|COUNT>")]
+    [Description("How many tasks to keep running; for a job of groups, the group, and its count after it")]
+    public string First { get; init; } = "";
+
+    [CommandArgument(2, "[COUNT]")]
+    [Description("A group's count")]
+    public string? Second { get; init; }
+
+    /// <summary>The group, when one is named.</summary>
+    public string? Group => Second is null ? null : First;
+
+    public int Count => int.TryParse(Second ?? First, out var count)
+        ? count
+        : throw new CliException($"COUNT must be a whole number, not '{Second ?? First}'");
 }
 
-/// <summary>orchestrator job scale NAME COUNT.</summary>
+/// <summary>orchestrator job scale NAME [GROUP] COUNT.</summary>
 public sealed class JobScaleCommand(IAnsiConsole console) : AsyncCommand<JobScaleSettings>
 {
     public override async Task<int> ExecuteAsync(CommandContext context, JobScaleSettings settings, CancellationToken cancellationToken)
     {
         var client = settings.CreateClient();
-        var job = await client.ScaleJobAsync(settings.Name, settings.Count, cancellationToken);
+        var job = await client.ScaleJobAsync(settings.Name, settings.Group, settings.Count, cancellationToken);
         await JobOutput.WriteAsync(console, client, settings, job, cancellationToken);
         return await JobOutput.WaitAsync(console, client, settings, job, cancellationToken);
     }
@@ -275,8 +286,7 @@ internal static class JobOutput
                 return 0;
             if (job.Type == JobType.Batch && job.Status != JobStatus.Running)
                 return job.Status == JobStatus.Complete ? 0 : throw new CliException($"job {job.Name} {job.Message}");
-            if (job.Type != JobType.Batch && job.Running == job.Count
-                && job.Tasks.All(t => t.Revision == job.Revision && t.DesiredState == Domain.Tasks.DesiredState.Running))
+            if (job.Type != JobType.Batch && (job.Groups ?? [job]).All(Settled))
                 return 0;
             if (job.HeldBackUntil is not null)
                 throw new CliException($"job {job.Name} is held back: {job.Message}");
@@ -286,6 +296,10 @@ internal static class JobOutput
             job = await client.GetJobAsync(job.Name, cancellationToken);
         }
     }
+
+    /// <summary>A service or system job (or group) that runs its count of its latest revision, and nothing else.</summary>
+    private static bool Settled(JobDetails job) =>
+        job.Running == job.Count && job.Tasks.All(t => t.Revision == job.Revision && t.DesiredState == Domain.Tasks.DesiredState.Running);
 
     public static async Task WriteAsync(IAnsiConsole console, OrchestratorClient client, ApiSettings settings, JobDetails job, CancellationToken cancellationToken)
     {

@@ -156,7 +156,16 @@ public static class Output
         var rows = new List<IRenderable> { summary };
         if (job.Message is not null)
             rows.Add(new Markup($"[grey]{Markup.Escape(job.Message)}[/]"));
-        if (job.Runs is { } runs)
+        if (job.Groups is { } groups)
+        {
+            var table = new Table().Border(TableBorder.Simple).AddColumns("GROUP", "JOB", "RUNNING", "REVISION", "IMAGE", "MESSAGE");
+            foreach (var group in groups)
+                table.AddRow(Markup.Escape(group.Name[(job.Name.Length + 1)..]), Markup.Escape(group.Name), Markup.Escape(JobProgress(group)),
+                    group.Revision.ToString(), Markup.Escape(group.Task.Image), Markup.Escape(group.Message ?? ""));
+            rows.Add(table);
+            rows.Add(tasks);
+        }
+        else if (job.Runs is { } runs)
         {
             var table = new Table().Border(TableBorder.Simple).AddColumns("RUN", "DUE", "STATUS", "MESSAGE");
             foreach (var run in runs)
@@ -171,7 +180,9 @@ public static class Output
 
     /// <summary>"2 of 3 running" for a service job; "batch, Running, 1 of 3 succeeded, 2 running, 0 retries" for a batch job.</summary>
     public static string JobProgress(JobDetails job) =>
-        job.Schedule is not null
+        job.Groups is { } groups
+        ? $"{groups.Count} groups, {job.Running} of {job.Count} running"
+        : job.Schedule is not null
         ? $"periodic, schedule '{job.Schedule}' ({job.TimeZone ?? "UTC"}), overlap {job.Overlap?.ToString().ToLowerInvariant()}, " +
             (job.NextRunAt is { } next ? $"next run {next.ToLocalTime():yyyy-MM-dd HH:mm:ss}" : "no next run")
         : job.Type == JobType.Batch

@@ -1,7 +1,10 @@
 namespace Orchestrator.Contracts;
 
-/// <summary>Api to StateStore: keep <paramref name="Count"/> tasks of the job. Answered with <see cref="JobDetails"/> or <see cref="JobNotFound"/>.</summary>
-public sealed record ScaleJob(string Name, int Count);
+/// <summary>
+/// Api to StateStore: keep <paramref name="Count"/> tasks of the job; with <paramref name="Parent"/>, the job is that
+/// job's group, and no other. Answered with <see cref="JobDetails"/>, <see cref="JobNotFound"/> or <see cref="JobChangeRefused"/>.
+/// </summary>
+public sealed record ScaleJob(string Name, int Count, string? Parent = null);
 
 /// <summary>
 /// Api to StateStore: start a run of the periodic job now, beside its schedule, whatever its overlap policy (as

@@ -41,7 +41,10 @@ public sealed record JobDetails
     /// <summary>A periodic job's runs, newest first, when the answer is about that one job.</summary>
     public IReadOnlyList<JobRunDetails>? Runs { get; init; }
 
-    /// <summary>A run of a periodic job: that job's name, and when the run was due.</summary>
+    /// <summary>A job of groups: each group as the job that runs it (<c>JOB-GROUP</c>), when the answer is about that one job.</summary>
+    public IReadOnlyList<JobDetails>? Groups { get; init; }
+
+    /// <summary>A run of a periodic job, or a group of a job of groups: that job's name; a run's time it was due.</summary>
     public string? Parent { get; init; }
     public DateTimeOffset? ScheduledAt { get; init; }
 

@@ -27,6 +27,18 @@ public sealed record JobSpec
     /// <summary>The spec of every task; its name, if given, must be the job's.</summary>
     public TaskSpec? Task { get; init; }
 
+    /// <summary>
+    /// The job's groups, as the seed defines a job: each a name, a task spec and a count, scaled and rolled out on its
+    /// own; instead of <see cref="Task"/> and <see cref="Count"/>, which are the shorthand for a job of one group.
+    /// </summary>
+    public IReadOnlyList<JobGroup>? Groups { get; init; }
+
+    /// <summary>The job that runs one group of this one: everything of this job, with the group's task and count.</summary>
+    public JobSpec ForGroup(JobGroup group) => this with { Groups = null, Task = group.Task, Count = group.Count };
+
+    /// <summary>The name of the job that runs <paramref name="group"/> of job <paramref name="job"/>; its tasks are named after it.</summary>
+    public static string GroupJobName(string job, string group) => $"{job}-{group}";
+
     /// <summary>A service job: how a new revision rolls out (<see cref="UpdatePolicy"/>); the defaults when omitted.</summary>
     public UpdatePolicy? Update { get; init; }
 
@@ -94,4 +106,16 @@ public sealed record JobSpec
 public sealed record JobScale
 {
     public int? Count { get; init; }
+}
+
+/// <summary>One group of a job: the tasks <c>JOB-GROUP-1</c>, <c>JOB-GROUP-2</c>, ... of one spec.</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed record JobGroup
+{
+    public string Name { get; init; } = "";
+
+    /// <summary>How many tasks the group keeps alive, as a job's count.</summary>
+    public int? Count { get; init; }
+
+    public TaskSpec? Task { get; init; }
 }

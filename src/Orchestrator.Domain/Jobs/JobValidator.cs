@@ -22,7 +22,48 @@ public static class JobValidator
     /// <summary>Room in a task's name for "-" and the task's number after the job's name.</summary>
     public const int MaxNameLength = TaskSpecValidator.MaxNameLength - 7;
 
-    public static IReadOnlyDictionary<string, string[]> Validate(string name, JobSpec spec)
+    public const int MaxGroups = 32;
+
+    public static IReadOnlyDictionary<string, string[]> Validate(string name, JobSpec spec) =>
+        spec.Groups is null ? ValidateOne(name, spec) : ValidateGroups(name, spec);
+
+    /// <summary>
+    /// A job of groups: each group is checked as the job that runs it (<see cref="JobSpec.ForGroup"/>), its errors keyed
+    /// under <c>groups[i].</c>; the job's own fields are checked once.
+    /// </summary>
+    private static IReadOnlyDictionary<string, string[]> ValidateGroups(string name, JobSpec spec)
+    {
+        var errors = new Dictionary<string, string[]>();
+        AddNameErrors(name, errors);
+        if (spec.Task is not null)
+            errors["task"] = ["Give either task and count (a job of one group) or groups, not both."];
+        if (spec.Count is not null)
+            errors["count"] = ["A job of groups has a count in each group."];
+        if (spec.IsPeriodic)
+            errors["groups"] = ["A periodic job has one task spec: groups are for service, batch and system jobs."];
+        if (spec.Groups!.Count is 0 or > MaxGroups)
+            errors["groups"] = [$"A job has 1 to {MaxGroups} groups."];
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < spec.Groups.Count; i++)
+        {
+            var group = spec.Groups[i];
+            var prefix = $"groups[{i}].";
+            if (!IsName(group.Name) || !IsName(JobSpec.GroupJobName(name, group.Name)))
+                errors[prefix + "name"] = [$"A group's name must be a name (letters, digits, '.', '_' or '-'), and the job's name, '-' and it at most {MaxNameLength} characters."];
+            else if (!seen.Add(group.Name))
+                errors[prefix + "name"] = [$"Two groups are named {group.Name}."];
+            foreach (var (field, messages) in ValidateOne(JobSpec.GroupJobName(name, IsName(group.Name) ? group.Name : "group"), spec.ForGroup(group)))
+            {
+                if (field is "name")
+                    continue;
+                var groupField = field is "count" || field.StartsWith("task", StringComparison.Ordinal);
+                errors[groupField ? prefix + field : field] = messages;
+            }
+        }
+        return errors;
+    }
+
+    private static IReadOnlyDictionary<string, string[]> ValidateOne(string name, JobSpec spec)
     {
         var errors = new Dictionary<string, string[]>();
         AddNameErrors(name, errors);

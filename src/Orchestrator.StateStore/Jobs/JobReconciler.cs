@@ -46,6 +46,9 @@ public sealed class JobReconciler(OrchestratorDbContext db, TaskLifecycle lifecy
             await ReconcilePeriodicAsync(job, cancellationToken);
             return [];
         }
+        // A job of groups runs no task itself; the job of each group is reconciled as any other.
+        if (job.IsGrouped)
+            return [];
         if (job.Type == JobType.Batch)
             return await ReconcileBatchAsync(job, cancellationToken);
         if (job.Type == JobType.System)
@@ -244,16 +247,34 @@ public sealed class JobReconciler(OrchestratorDbContext db, TaskLifecycle lifecy
                 db.Jobs.Remove(run);
     }
 
-    /// <summary>Deletes a periodic job's runs with it, stopping the tasks of those still running; the tasks' history stays.</summary>
-    public async Task DeleteRunsAsync(JobRecord job, CancellationToken cancellationToken)
+    /// <summary>
+    /// Deletes the jobs a periodic job's runs or a job's groups are, with it, stopping their tasks; the tasks' history
+    /// stays. <paramref name="except"/> names groups to keep.
+    /// </summary>
+    public async Task DeleteChildrenAsync(JobRecord job, CancellationToken cancellationToken, IReadOnlyCollection<string>? except = null)
     {
         var names = await db.Jobs.Where(r => r.ParentJob == job.Name).Select(r => r.Name).ToListAsync(cancellationToken);
-        foreach (var name in names)
+        foreach (var name in names.Where(n => except?.Contains(n) != true))
             if (await LockAsync(name, cancellationToken) is { } run)
             {
                 await StopAllAsync(run, $"job {job.Name} is deleted", cancellationToken);
                 db.Jobs.Remove(run);
             }
+    }
+
+    /// <summary>The jobs of a job's groups, with their unfinished tasks, in the order of its groups.</summary>
+    public async Task<IReadOnlyList<(JobRecord Group, IReadOnlyList<TaskRecord> Tasks)>> GroupsOfAsync(
+        JobRecord job, bool tracked, CancellationToken cancellationToken)
+    {
+        var query = tracked ? db.Jobs : db.Jobs.AsNoTracking();
+        var groups = await query.Where(g => g.ParentJob == job.Name).ToListAsync(cancellationToken);
+        var tasks = (await db.UnfinishedJobTasks().Where(t => t.JobName!.StartsWith(job.Name + "-")).AsNoTracking().ToListAsync(cancellationToken))
+            .ToLookup(t => t.JobName);
+        return job.GroupNames!
+            .Select(name => groups.FirstOrDefault(g => g.Name == JobSpec.GroupJobName(job.Name, name)))
+            .OfType<JobRecord>()
+            .Select(g => (g, (IReadOnlyList<TaskRecord>)tasks[g.Name].ToList()))
+            .ToList();
     }
 
     /// <summary>A periodic job's runs, newest first.</summary>

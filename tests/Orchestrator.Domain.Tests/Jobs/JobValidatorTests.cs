@@ -162,3 +162,48 @@ public sealed class BatchJobValidatorTests
         Assert.Equal(["type"], errors.Keys);
     }
 }
+
+public sealed class JobGroupsValidatorTests
+{
+    private static readonly TaskSpec Api = new() { Image = "api:1" };
+
+    [Fact]
+    public void A_job_of_groups_is_valid_and_each_group_runs_as_a_job_named_after_both()
+    {
+        var spec = new JobSpec { Groups = [new JobGroup { Name = "api", Count = 2, Task = Api }, new JobGroup { Name = "proxy", Task = Api }] };
+        Assert.Empty(JobValidator.Validate("shop", spec));
+        Assert.Equal("shop-api", JobSpec.GroupJobName("shop", "api"));
+        Assert.Equal((2, Api), (spec.ForGroup(spec.Groups![0]).Count, spec.ForGroup(spec.Groups[0]).Task));
+    }
+
+    [Fact]
+    public void Each_bad_group_field_is_named_by_its_path()
+    {
+        var spec = new JobSpec
+        {
+            Groups =
+            [
+                new JobGroup { Name = "api", Count = -1, Task = Api with { Image = "" } },
+                new JobGroup { Name = "api", Task = Api },
+                new JobGroup { Name = "bad name", Task = Api },
+                new JobGroup { Name = "nothing" },
+            ],
+        };
+        Assert.Equal(["groups[0].count", "groups[0].task.image", "groups[1].name", "groups[2].name", "groups[3].task"],
+            JobValidator.Validate("shop", spec).Keys.Order());
+    }
+
+    [Fact]
+    public void A_job_has_either_a_task_or_groups_and_at_least_one_group()
+    {
+        Assert.Equal(["count", "task"], JobValidator.Validate("shop", new JobSpec { Count = 1, Task = Api, Groups = [new JobGroup { Name = "a", Task = Api }] }).Keys.Order());
+        Assert.Equal(["groups"], JobValidator.Validate("shop", new JobSpec { Groups = [] }).Keys);
+    }
+
+    [Fact]
+    public void A_groups_job_name_must_fit()
+    {
+        var name = new string('s', JobValidator.MaxNameLength - 2);
+        Assert.Equal(["groups[0].name"], JobValidator.Validate(name, new JobSpec { Groups = [new JobGroup { Name = "api", Task = Api }] }).Keys);
+    }
+}

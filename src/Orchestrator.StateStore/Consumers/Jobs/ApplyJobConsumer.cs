@@ -2,6 +2,7 @@ using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Orchestrator.Contracts;
+using Orchestrator.Domain.Jobs;
 using Orchestrator.StateStore.Admission;
 using Orchestrator.StateStore.Jobs;
 using Orchestrator.StateStore.Persistence;
@@ -36,6 +37,58 @@ public sealed class ApplyJobConsumer(StateTransaction transaction, JobReconciler
 
     /// <summary>The job applied (<see cref="JobApplied"/>), or why it cannot be (<see cref="JobChangeRefused"/>).</summary>
     private Task<object> ApplyAsync(ApplyJob command, CancellationToken cancellationToken) =>
+        command.Spec.Groups is null ? ApplyOneAsync(command, cancellationToken) : ApplyGroupsAsync(command, cancellationToken);
+
+    /// <summary>
+    /// A job of groups: the job itself, and for each group the job that runs it (<c>JOB-GROUP</c>), created or
+    /// changed, and reconciled; the jobs of groups no longer listed are deleted. Everything is checked before anything
+    /// changes, so a refusal leaves all as it was.
+    /// </summary>
+    private Task<object> ApplyGroupsAsync(ApplyJob command, CancellationToken cancellationToken) =>
+        transaction.RunAsync<object>(async db =>
+        {
+            var (name, spec) = (command.Name, command.Spec);
+            var job = await reconciler.LockAsync(name, cancellationToken);
+            if (job?.RefusalOf(spec) is { } refusal)
+                return new JobChangeRefused(name, refusal);
+            var groups = new List<(JobSpec Spec, string Name, JobRecord? Job)>();
+            foreach (var group in spec.Groups!)
+            {
+                var groupName = JobSpec.GroupJobName(name, group.Name);
+                var groupJob = await reconciler.LockAsync(groupName, cancellationToken);
+                if (groupJob is not null && groupJob.ParentJob != name)
+                    return new JobChangeRefused(name, $"group {group.Name} would be run by a job named {groupName}, and another job has that name");
+                if (groupJob?.RefusalOf(spec.ForGroup(group)) is { } groupRefusal)
+                    return new JobChangeRefused(name, $"group {group.Name}: {groupRefusal}");
+                groups.Add((spec.ForGroup(group), groupName, groupJob));
+            }
+
+            var created = job is null;
+            if (job is null)
+            {
+                job = JobRecord.Create(name, spec, lifecycle.Now);
+                db.Jobs.Add(job);
+            }
+            else
+                job.ApplyGroups(spec, lifecycle.Now);
+            await reconciler.DeleteChildrenAsync(job, cancellationToken, except: groups.Select(g => g.Name).ToList());
+            var applied = new List<(JobRecord Group, IReadOnlyList<TaskRecord> Tasks)>();
+            foreach (var (groupSpec, groupName, existing) in groups)
+            {
+                var groupJob = existing;
+                if (groupJob is null)
+                {
+                    groupJob = JobRecord.Create(groupName, groupSpec, lifecycle.Now, parent: name);
+                    db.Jobs.Add(groupJob);
+                }
+                else
+                    groupJob.Apply(groupSpec, lifecycle.Now);
+                applied.Add((groupJob, await reconciler.ReconcileAsync(groupJob, cancellationToken)));
+            }
+            return new JobApplied(created, job.ToDetails(applied));
+        }, cancellationToken);
+
+    private Task<object> ApplyOneAsync(ApplyJob command, CancellationToken cancellationToken) =>
         transaction.RunAsync<object>(async db =>
         {
             var job = await reconciler.LockAsync(command.Name, cancellationToken);

@@ -50,22 +50,24 @@ public sealed class ExistingJobConsumer(StateTransaction transaction, JobReconci
     }
 
     public Task Consume(ConsumeContext<ScaleJob> context) =>
-        ChangeAsync(context, context.Message.Name, context.Message.Count, remove: false);
+        ChangeAsync(context, context.Message.Name, context.Message.Count, remove: false, context.Message.Parent);
 
     public Task Consume(ConsumeContext<DeleteJob> context) =>
         ChangeAsync(context, context.Message.Name, count: 0, remove: true);
 
-    private async Task ChangeAsync(ConsumeContext context, string name, int count, bool remove)
+    private async Task ChangeAsync(ConsumeContext context, string name, int count, bool remove, string? parent = null)
     {
         var answer = await transaction.RunAsync<object>(async db =>
         {
-            if (await reconciler.LockAsync(name, context.CancellationToken) is not JobRecord job)
+            if (await reconciler.LockAsync(name, context.CancellationToken) is not JobRecord job || (parent is not null && job.ParentJob != parent))
                 return new JobNotFound(name);
+            if (job.IsGrouped && !remove)
+                return new JobChangeRefused(name, $"job {name} has groups, each with its own count: scale one of them (orchestrator job scale {name} GROUP COUNT)");
             if (remove)
             {
                 job.ScaleTo(0, lifecycle.Now);
-                if (job.IsPeriodic)
-                    await reconciler.DeleteRunsAsync(job, context.CancellationToken);
+                if (job.IsPeriodic || job.IsGrouped)
+                    await reconciler.DeleteChildrenAsync(job, context.CancellationToken);
                 var stopping = await reconciler.StopAllAsync(job, $"job {name} is deleted", context.CancellationToken);
                 db.Jobs.Remove(job);
                 return job.ToDetails(stopping);

@@ -1,12 +1,13 @@
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Orchestrator.Contracts;
+using Orchestrator.StateStore.Jobs;
 using Orchestrator.StateStore.Persistence;
 using Orchestrator.StateStore.Tasks;
 
 namespace Orchestrator.StateStore.Consumers.Jobs;
 
-public sealed class GetJobConsumer(OrchestratorDbContext db) : IConsumer<GetJob>
+public sealed class GetJobConsumer(OrchestratorDbContext db, JobReconciler reconciler) : IConsumer<GetJob>
 {
     public async Task Consume(ConsumeContext<GetJob> context)
     {
@@ -15,6 +16,11 @@ public sealed class GetJobConsumer(OrchestratorDbContext db) : IConsumer<GetJob>
         if (job is null)
         {
             await context.RespondAsync(new JobNotFound(name));
+            return;
+        }
+        if (job.IsGrouped)
+        {
+            await context.RespondAsync(job.ToDetails(await reconciler.GroupsOfAsync(job, tracked: false, context.CancellationToken)));
             return;
         }
         var tasks = await db.UnfinishedJobTasks(name).AsNoTracking().ToListAsync(context.CancellationToken);
@@ -31,6 +37,14 @@ public sealed class ListJobsConsumer(OrchestratorDbContext db) : IConsumer<ListJ
     {
         var jobs = await db.Jobs.AsNoTracking().OrderBy(j => j.Name).ToListAsync(context.CancellationToken);
         var tasks = (await db.UnfinishedJobTasks().AsNoTracking().ToListAsync(context.CancellationToken)).ToLookup(t => t.JobName);
-        await context.RespondAsync(new JobList(jobs.Select(job => job.ToDetails(tasks[job.Name].ToList())).ToList()));
+        var byName = jobs.ToDictionary(j => j.Name);
+        await context.RespondAsync(new JobList(jobs.Select(job => job.IsGrouped
+            // A job of groups counts its groups' tasks, each group also listed as a job of its own.
+            ? job.ToDetails(job.GroupNames!
+                .Select(group => byName.GetValueOrDefault(Domain.Jobs.JobSpec.GroupJobName(job.Name, group)))
+                .OfType<Persistence.Entities.JobRecord>()
+                .Select(g => (g, (IReadOnlyList<Persistence.Entities.TaskRecord>)tasks[g.Name].ToList()))
+                .ToList())
+            : job.ToDetails(tasks[job.Name].ToList())).ToList()));
     }
 }

@@ -57,6 +57,14 @@ public sealed class JobRecord
 
     public bool IsPeriodic => Schedule is not null;
 
+    /// <summary>
+    /// A job of groups: the names of its groups, each run by a job of its own (<c>JOB-GROUP</c>, whose
+    /// <see cref="ParentJob"/> is this one); this job runs no task itself. Null for a job of one task spec.
+    /// </summary>
+    public List<string>? GroupNames { get; private set; }
+
+    public bool IsGrouped => GroupNames is not null;
+
     public int Revision { get; private set; } = 1;
 
     /// <summary>A service job's rollout settings; the defaults when null.</summary>
@@ -149,11 +157,15 @@ public sealed class JobRecord
     public DateTimeOffset CreatedAt { get; private set; }
     public DateTimeOffset UpdatedAt { get; private set; }
 
-    public static JobRecord Create(string name, JobSpec spec, DateTimeOffset now)
+    /// <summary>A job of one group, or of <paramref name="parent"/>'s group when given.</summary>
+    public static JobRecord Create(string name, JobSpec spec, DateTimeOffset now, string? parent = null)
     {
+        if (spec.Groups is not null)
+            return CreateGrouped(name, spec, now);
         var job = new JobRecord
         {
             Name = name,
+            ParentJob = parent,
             Type = spec.Type,
             Spec = TaskOf(name, spec),
             Count = spec.Type == JobType.Service ? spec.CountOrDefault : 0,
@@ -164,6 +176,44 @@ public sealed class JobRecord
         job.SetBatch(spec);
         job.SetSchedule(spec, now);
         return job;
+    }
+
+    /// <summary>
+    /// A job of groups, which runs none of its tasks itself: its groups' jobs do. Its spec is its first group's, as the
+    /// spec a listing shows for it.
+    /// </summary>
+    private static JobRecord CreateGrouped(string name, JobSpec spec, DateTimeOffset now) => new()
+    {
+        Name = name,
+        Type = spec.Type,
+        Spec = spec.ForGroup(spec.Groups![0]).TaskSpecFor(name),
+        GroupNames = spec.Groups.Select(g => g.Name).ToList(),
+        CreatedAt = now,
+        UpdatedAt = now,
+    };
+
+    /// <summary>The job of groups takes its new list of groups; the caller applies each group's job.</summary>
+    public void ApplyGroups(JobSpec spec, DateTimeOffset now)
+    {
+        GroupNames = spec.Groups!.Select(g => g.Name).ToList();
+        Spec = spec.ForGroup(spec.Groups![0]).TaskSpecFor(Name);
+        UpdatedAt = now;
+    }
+
+    /// <summary>What a user sees of a job of groups: each group as a job, and the counts of them all.</summary>
+    public JobDetails ToDetails(IReadOnlyList<(JobRecord Group, IReadOnlyList<TaskRecord> Tasks)> groups)
+    {
+        var details = groups.Select(g => g.Group.ToDetails(g.Tasks)).ToList();
+        return ToDetails(groups.SelectMany(g => g.Tasks).ToList()) with
+        {
+            Count = details.Sum(g => g.Count),
+            Running = details.Sum(g => g.Running),
+            // A batch job of groups ends when each group has: Failed as soon as one has failed.
+            Status = details.Any(g => g.Status == JobStatus.Failed) ? JobStatus.Failed
+                : details.Count > 0 && details.All(g => g.Status == JobStatus.Complete) ? JobStatus.Complete
+                : JobStatus.Running,
+            Groups = details,
+        };
     }
 
     /// <summary>Takes a periodic job's schedule; a new schedule counts from now, so it does not fire for times already past.</summary>
@@ -261,6 +311,10 @@ public sealed class JobRecord
     /// <summary>Why <paramref name="spec"/> cannot change this job, or null if it can.</summary>
     public string? RefusalOf(JobSpec spec)
     {
+        if ((spec.Groups is not null) != IsGrouped)
+            return IsGrouped
+                ? $"job {Name} has groups; give its groups, or delete it before making a job of one task spec of that name"
+                : $"job {Name} has one task spec; delete it before making a job of groups of that name";
         if (spec.Type != Type || spec.IsPeriodic != IsPeriodic)
             return $"job {Name} is a {Kind(Type, IsPeriodic)} job; delete it before making a {Kind(spec.Type, spec.IsPeriodic)} job of that name";
         if (spec.Update?.Canary > (spec.Count ?? Count))

@@ -14,6 +14,7 @@ internal sealed class JobRecordEntityTypeConfiguration : IEntityTypeConfiguratio
         job.Property(j => j.Name).HasMaxLength(JobValidator.MaxNameLength);
         job.Property(j => j.Spec).HasJsonConversion();
         job.Property(j => j.StableSpec).HasJsonConversion();
+        job.Property(j => j.GroupNames).HasJsonConversion();
         job.Property(j => j.Update).HasJsonConversion();
         job.Property(j => j.RolloutFailure).HasMaxLength(JobRecord.MaxMessageLength);
         job.Property(j => j.Message).HasMaxLength(JobRecord.MaxMessageLength);

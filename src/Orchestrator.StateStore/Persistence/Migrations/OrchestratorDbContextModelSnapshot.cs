@@ -64,6 +64,9 @@ namespace Orchestrator.StateStore.Persistence.Migrations
                     b.Property<DateTimeOffset?>("FinishedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("GroupNames")
+                        .HasColumnType("jsonb");
+
                     b.Property<DateTimeOffset?>("HeldBackUntil")
                         .HasColumnType("timestamp with time zone");
 

@@ -111,6 +111,15 @@ public static class CliApp
                     .WithExample("job", "run", "web", "--image", "nginx:1.27", "--count", "3", "--memory", "64", "-p", "80")
                     .WithExample("job", "run", "web", "-f", "job.json")
                     .WithExample("job", "run", "backup", "--type", "batch", "--schedule", "0 2 * * *", "--time-zone", "Europe/Berlin", "--image", "backup:1", "--memory", "64");
+                job.AddCommand<JobRevisionsCommand>("revisions")
+                    .WithDescription("A job's revisions, newest first: when, why, and the image")
+                    .WithExample("job", "revisions", "web");
+                job.AddCommand<JobRevertCommand>("revert")
+                    .WithDescription("Go back to an earlier revision's spec, rolled out as a new revision")
+                    .WithExample("job", "revert", "web", "2", "--wait");
+                job.AddCommand<JobRestartCommand>("restart")
+                    .WithDescription("Replace every task of a job, one at a time as a rollout does, with the same spec")
+                    .WithExample("job", "restart", "web", "--wait");
                 job.AddCommand<JobPromoteCommand>("promote")
                     .WithDescription("Promote the canaries of a job's rollout: go on replacing the old tasks")
                     .WithExample("job", "promote", "web");

@@ -141,6 +141,34 @@ public sealed class CliTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task Job_revisions_revert_and_restart_from_the_cli()
+    {
+        string[] api = ["--api", ApiAddress, "--api-key", ClusterFixtureBase.ApiKey];
+        string[] run = ["job", "run", "cli-rev", "--image", TestImages.Workload, "--memory", "16", "--wait", .. api];
+        Assert.Equal(0, (await CliAsync([.. run, "-e", "V=1", "--", "sleep", "300"])).ExitCode);
+        Assert.Equal(0, (await CliAsync([.. run, "-e", "V=2", "--", "sleep", "300"])).ExitCode);
+
+        var revert = await CliAsync(["job", "revert", "cli-rev", "1", "--wait", .. api]);
+        Assert.True(revert.ExitCode == 0, revert.Err);
+        Assert.Contains("running, revision 3, image", revert.Out);
+        Assert.EndsWith("1 of 1 running", revert.Out.Trim());
+        var restart = await CliAsync(["job", "restart", "cli-rev", "--wait", .. api]);
+        Assert.True(restart.ExitCode == 0, restart.Err);
+
+        var revisions = await CliAsync(["job", "revisions", "cli-rev", .. api]);
+        var rows = revisions.Out.Split('\n').Where(line => line.Contains(TestImages.Workload)).ToList();
+        Assert.Equal(4, rows.Count);
+        Assert.Contains("4 (current)", rows[0]);
+        Assert.Contains("restart requested", rows[0]);
+        Assert.Contains("revert to revision 1", rows[1]);
+
+        var missing = await CliAsync(["job", "revert", "cli-rev", "42", .. api]);
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains("keeps no revision 42", missing.Err);
+        Assert.Equal(0, (await CliAsync(["job", "stop", "cli-rev", .. api])).ExitCode);
+    }
+
+    [Fact]
     public async Task Job_run_of_a_batch_job_that_fails_exits_1_with_the_jobs_message()
     {
         string[] api = ["--api", ApiAddress, "--api-key", ClusterFixtureBase.ApiKey];

@@ -315,6 +315,67 @@ public sealed class JobsTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task Job_restart_replaces_every_task_with_the_same_spec_never_dropping_below_the_count()
+    {
+        const string name = "jobs-restart";
+        await ApplyAsync(name, new { count = 2, task = Spec("same") }, HttpStatusCode.Created);
+        var old = (await WaitForJobAsync(name, job => job.Running == 2)).Tasks.Select(t => t.Id).ToList();
+
+        var restart = await cluster.Api.PostAsync($"/api/jobs/{name}/restart", null);
+        Assert.Equal(HttpStatusCode.OK, restart.StatusCode);
+        var done = await WaitForJobAsync(name, job => job.Revision == 2 && job.Running == 2 && job.Tasks.Count == 2 && job.Tasks.All(t => t.Revision == 2));
+        Assert.DoesNotContain(done.Tasks, t => old.Contains(t.Id));
+        Assert.Equal("same", done.Task.Env!["GREETING"]);
+
+        // Each old task ended only after one more new task than the old ones ended before it was Running.
+        var oldEnds = new List<DateTimeOffset>();
+        foreach (var id in old)
+            oldEnds.Add((await cluster.WaitForTaskAsync(id, t => TaskStateMachine.IsTerminal(t.State), "ended")).FinishedAt!.Value);
+        var newRunning = new List<DateTimeOffset>();
+        foreach (var task in done.Tasks)
+            newRunning.Add(await RunningAtAsync(task.Id));
+        var ends = oldEnds.Order().ToList();
+        for (var i = 0; i < ends.Count; i++)
+            Assert.True(newRunning.Count(at => at < ends[i]) >= i + 1, $"old task {i + 1} ended at {ends[i]:O}; new tasks Running at {string.Join(", ", newRunning.Select(r => r.ToString("O")))}");
+
+        var revisions = (await cluster.Api.GetFromJsonAsync<JobRevisionList>($"/api/jobs/{name}/revisions", ClusterFixtureBase.Json))!;
+        Assert.Equal([(2, "restart requested", true), (1, "created", false)], revisions.Revisions.Select(r => (r.Revision, r.Reason, r.Current)));
+        await DeleteAndWaitAsync(name, done);
+    }
+
+    [Fact]
+    public async Task Job_revert_brings_an_earlier_spec_back_as_a_new_revision_and_lists_each_revision_with_its_reason()
+    {
+        const string name = "jobs-revert-user";
+        await ApplyAsync(name, new { count = 1, task = Spec("a") }, HttpStatusCode.Created);
+        await WaitForJobAsync(name, job => job.Running == 1);
+        await ApplyAsync(name, new { task = Spec("b") }, HttpStatusCode.OK);
+        await WaitForJobAsync(name, job => job.Running == 1 && job.Tasks.Count == 1 && job.Tasks[0].Revision == 2);
+
+        var revert = await cluster.Api.PostAsJsonAsync($"/api/jobs/{name}/revert", new { revision = 1 }, ClusterFixtureBase.Json);
+        Assert.Equal(HttpStatusCode.OK, revert.StatusCode);
+        var reverted = await WaitForJobAsync(name, job => job.Revision == 3 && job.Running == 1 && job.Tasks.Count == 1 && job.Tasks[0].Revision == 3);
+        Assert.Equal("a", reverted.Task.Env!["GREETING"]);
+        var task = await cluster.GetTaskAsync(reverted.Tasks[0].Id);
+        Assert.Equal("a", task.Env!["GREETING"]);
+
+        var revisions = (await cluster.Api.GetFromJsonAsync<JobRevisionList>($"/api/jobs/{name}/revisions", ClusterFixtureBase.Json))!;
+        Assert.Equal([(3, "revert to revision 1"), (2, "a new spec"), (1, "created")], revisions.Revisions.Select(r => (r.Revision, r.Reason)));
+        Assert.Equal(["a", "b", "a"], revisions.Revisions.Select(r => r.Task.Env!["GREETING"]));
+
+        // The current spec again changes nothing; a revision never made is a 404 naming it; a bad body a 400.
+        var again = await cluster.Api.PostAsJsonAsync($"/api/jobs/{name}/revert", new { revision = 3 }, ClusterFixtureBase.Json);
+        Assert.Equal(3, (await again.Content.ReadFromJsonAsync<JobDetails>(ClusterFixtureBase.Json))!.Revision);
+        var missing = await cluster.Api.PostAsJsonAsync($"/api/jobs/{name}/revert", new { revision = 9 }, ClusterFixtureBase.Json);
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Contains("keeps no revision 9", await missing.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.BadRequest, (await cluster.Api.PostAsJsonAsync($"/api/jobs/{name}/revert", new { revision = 0 }, ClusterFixtureBase.Json)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await cluster.Api.PostAsync("/api/jobs/jobs-none/restart", null)).StatusCode);
+        await DeleteAndWaitAsync(name, reverted);
+        Assert.Equal(HttpStatusCode.NotFound, (await cluster.Api.GetAsync($"/api/jobs/{name}/revisions")).StatusCode);
+    }
+
+    [Fact]
     public async Task A_job_of_two_groups_runs_each_and_scaling_or_changing_one_leaves_the_other_alone()
     {
         const string name = "jobs-shop";

@@ -39,6 +39,19 @@ public static class JobsApi
             .WithSummary("Change how many tasks one group of a job keeps")
             .WithDescription("Body: { \"count\": 5 }. The other groups are left as they are. 404 when the job has no such group.")
             .ProducesProblem(StatusCodes.Status409Conflict);
+        jobs.MapGet("/{name}/revisions", GetRevisionsAsync)
+            .WithSummary("A job's revisions, newest first")
+            .WithDescription("Each revision's task spec, why it was made and when; the newest 20 are kept.");
+        jobs.MapPost("/{name}/restart", RestartJobAsync)
+            .WithSummary("Replace every task of a job with the same spec")
+            .WithDescription("A new revision of the same spec, rolled out as any other: never below the count. A job of groups restarts each group. 409 for a batch job.")
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        jobs.MapPost("/{name}/revert", RevertJobAsync)
+            .Accepts<JobRevert>("application/json")
+            .WithSummary("Go back to an earlier revision's spec")
+            .WithDescription("Body: { \"revision\": 2 }. The spec comes back as a new revision, rolled out as any other; its tasks still running are kept. " +
+                "Reverting to the current spec changes nothing. 404 for a revision no longer kept.")
+            .ProducesProblem(StatusCodes.Status409Conflict);
         jobs.MapPost("/{name}/promote", PromoteJobAsync)
             .WithSummary("Promote a rollout's canaries")
             .WithDescription("The canaries of the job's current revision serve: the rollout goes on, replacing the old tasks. " +
@@ -111,6 +124,48 @@ public static class JobsApi
                 Title = "No such group.",
                 Detail = $"Job {name} has no group named {group}.",
             });
+    }
+
+    public static async Task<Results<Ok<JobRevisionList>, NotFound<ProblemDetails>>> GetRevisionsAsync(
+        string name, IRequestClient<GetJobRevisions> client, CancellationToken cancellationToken)
+    {
+        var response = await client.GetResponse<JobRevisionList, JobNotFound>(new GetJobRevisions(name), cancellationToken);
+        return response.Is(out Response<JobRevisionList>? found) ? TypedResults.Ok(found.Message) : JobNotFoundProblem(name);
+    }
+
+    public static async Task<Results<Ok<JobDetails>, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> RestartJobAsync(
+        string name, IRequestClient<RestartJob> client, CancellationToken cancellationToken)
+    {
+        var response = await client.GetResponse<JobDetails, JobNotFound, JobChangeRefused>(new RestartJob(name), cancellationToken);
+        if (response.Is(out Response<JobChangeRefused>? refused))
+            return JobChangeProblem(refused.Message);
+        return response.Is(out Response<JobDetails>? restarted) ? TypedResults.Ok(restarted.Message) : JobNotFoundProblem(name);
+    }
+
+    public static async Task<Results<Ok<JobDetails>, ValidationProblem, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> RevertJobAsync(
+        string name, HttpRequest request, SpecReader reader, IRequestClient<GetJobRevisions> revisions, IRequestClient<RevertJob> client,
+        CancellationToken cancellationToken)
+    {
+        var (revert, errors) = await reader.ReadAsync<JobRevert>(request, body => body.Revision is >= 1
+            ? new Dictionary<string, string[]>()
+            : new Dictionary<string, string[]> { ["revision"] = ["revision must be a revision's number, 1 or more."] }, cancellationToken);
+        if (revert is null)
+            return TypedResults.ValidationProblem(errors, title: "The revert is not valid.");
+        // A revision no longer kept is a 404 naming it; StateStore checks again under the job's lock.
+        var kept = await revisions.GetResponse<JobRevisionList, JobNotFound>(new GetJobRevisions(name), cancellationToken);
+        if (!kept.Is(out Response<JobRevisionList>? list))
+            return JobNotFoundProblem(name);
+        if (list.Message.Revisions.All(r => r.Revision != revert.Revision))
+            return TypedResults.NotFound(new ProblemDetails
+            {
+                Status = StatusCodes.Status404NotFound,
+                Title = "No such revision.",
+                Detail = $"Job {name} keeps no revision {revert.Revision}; GET /api/jobs/{name}/revisions lists those it keeps.",
+            });
+        var response = await client.GetResponse<JobDetails, JobNotFound, JobChangeRefused>(new RevertJob(name, revert.Revision!.Value), cancellationToken);
+        if (response.Is(out Response<JobChangeRefused>? refused))
+            return JobChangeProblem(refused.Message);
+        return response.Is(out Response<JobDetails>? reverted) ? TypedResults.Ok(reverted.Message) : JobNotFoundProblem(name);
     }
 
     public static async Task<Results<Ok<JobDetails>, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> PromoteJobAsync(

@@ -72,6 +72,9 @@ public static class ApiExtensions
         bus.AddRequestClient<ScaleJob>(StateStoreTimeout);
         bus.AddRequestClient<RunJobNow>(StateStoreTimeout);
         bus.AddRequestClient<PromoteJob>(StateStoreTimeout);
+        bus.AddRequestClient<RestartJob>(StateStoreTimeout);
+        bus.AddRequestClient<RevertJob>(StateStoreTimeout);
+        bus.AddRequestClient<GetJobRevisions>(StateStoreTimeout);
         bus.AddRequestClient<DeleteJob>(StateStoreTimeout);
         bus.AddRequestClient<GetJob>(StateStoreTimeout);
         bus.AddRequestClient<ListJobs>(StateStoreTimeout);

@@ -90,6 +90,15 @@ public sealed class OrchestratorClient(HttpClient http)
                 : $"api/jobs/{Uri.EscapeDataString(name)}/groups/{Uri.EscapeDataString(group)}/scale",
             JsonContent.Create(new { count }), cancellationToken);
 
+    public Task<JobRevisionList> JobRevisionsAsync(string name, CancellationToken cancellationToken) =>
+        SendAsync<JobRevisionList>(HttpMethod.Get, $"api/jobs/{Uri.EscapeDataString(name)}/revisions", null, cancellationToken);
+
+    public Task<JobDetails> RestartJobAsync(string name, CancellationToken cancellationToken) =>
+        SendAsync<JobDetails>(HttpMethod.Post, $"api/jobs/{Uri.EscapeDataString(name)}/restart", null, cancellationToken);
+
+    public Task<JobDetails> RevertJobAsync(string name, int revision, CancellationToken cancellationToken) =>
+        SendAsync<JobDetails>(HttpMethod.Post, $"api/jobs/{Uri.EscapeDataString(name)}/revert", JsonContent.Create(new { revision }), cancellationToken);
+
     public Task<JobDetails> PromoteJobAsync(string name, CancellationToken cancellationToken) =>
         SendAsync<JobDetails>(HttpMethod.Post, $"api/jobs/{Uri.EscapeDataString(name)}/promote", null, cancellationToken);
 

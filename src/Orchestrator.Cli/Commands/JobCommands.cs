@@ -226,6 +226,72 @@ public sealed class JobStatusCommand(IAnsiConsole console) : AsyncCommand<JobSta
     }
 }
 
+public class JobWaitSettings : JobNameSettings, IJobWaitSettings
+{
+    [CommandOption("--wait")]
+    [Description("Wait until the job has its count of tasks of its latest revision running (exit 0), showing its progress")]
+    public bool Wait { get; init; }
+
+    [CommandOption("--timeout <SECONDS>")]
+    [Description("With --wait: give up after this long (exit 1). Default 300")]
+    [DefaultValue(300)]
+    public int Timeout { get; init; } = 300;
+}
+
+/// <summary>orchestrator job restart NAME: every task replaced by a rollout of the same spec.</summary>
+public sealed class JobRestartCommand(IAnsiConsole console) : AsyncCommand<JobWaitSettings>
+{
+    public override async Task<int> ExecuteAsync(CommandContext context, JobWaitSettings settings, CancellationToken cancellationToken)
+    {
+        var client = settings.CreateClient();
+        var job = await client.RestartJobAsync(settings.Name, cancellationToken);
+        await JobOutput.WriteAsync(console, client, settings, job, cancellationToken);
+        return await JobOutput.WaitAsync(console, client, settings, job, cancellationToken);
+    }
+}
+
+public sealed class JobRevertSettings : JobWaitSettings
+{
+    [CommandArgument(1, "<REVISION>")]
+    [Description("The revision whose spec to go back to (job revisions NAME lists them)")]
+    public int Revision { get; init; }
+}
+
+/// <summary>orchestrator job revert NAME REVISION.</summary>
+public sealed class JobRevertCommand(IAnsiConsole console) : AsyncCommand<JobRevertSettings>
+{
+    public override async Task<int> ExecuteAsync(CommandContext context, JobRevertSettings settings, CancellationToken cancellationToken)
+    {
+        var client = settings.CreateClient();
+        var job = await client.RevertJobAsync(settings.Name, settings.Revision, cancellationToken);
+        await JobOutput.WriteAsync(console, client, settings, job, cancellationToken);
+        return await JobOutput.WaitAsync(console, client, settings, job, cancellationToken);
+    }
+}
+
+/// <summary>orchestrator job revisions NAME: the kept revisions as a table, newest first.</summary>
+public sealed class JobRevisionsCommand(IAnsiConsole console) : AsyncCommand<JobNameSettings>
+{
+    public override async Task<int> ExecuteAsync(CommandContext context, JobNameSettings settings, CancellationToken cancellationToken)
+    {
+        var revisions = await settings.CreateClient().JobRevisionsAsync(settings.Name, cancellationToken);
+        if (settings.Json)
+        {
+            Output.WriteJson(console, revisions);
+            return 0;
+        }
+        var table = new Table().Border(TableBorder.Simple).AddColumns("REVISION", "CREATED", "IMAGE", "REASON");
+        foreach (var revision in revisions.Revisions)
+            table.AddRow(
+                revision.Revision + (revision.Current ? " (current)" : ""),
+                revision.CreatedAt.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss"),
+                Markup.Escape(revision.Task.Image),
+                Markup.Escape(revision.Reason));
+        console.Write(table);
+        return 0;
+    }
+}
+
 /// <summary>orchestrator job promote NAME: the canaries serve, go on with the rollout.</summary>
 public sealed class JobPromoteCommand(IAnsiConsole console) : AsyncCommand<JobNameSettings>
 {

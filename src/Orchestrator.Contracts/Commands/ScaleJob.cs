@@ -18,3 +18,17 @@ public sealed record RunJobNow(string Name);
 /// job's <see cref="JobDetails"/>, <see cref="JobNotFound"/>, or <see cref="JobChangeRefused"/> when no canaries wait.
 /// </summary>
 public sealed record PromoteJob(string Name);
+
+/// <summary>
+/// Api to StateStore: replace every task of the job, by the rules of a rollout, with the same spec (a new revision of
+/// it). A job of groups restarts each group. Answered with <see cref="JobDetails"/>, <see cref="JobNotFound"/>, or
+/// <see cref="JobChangeRefused"/> for a batch job.
+/// </summary>
+public sealed record RestartJob(string Name);
+
+/// <summary>
+/// Api to StateStore: go back to the spec of <paramref name="Revision"/>, as a new revision rolled out as any other.
+/// Answered with <see cref="JobDetails"/>, <see cref="JobNotFound"/>, or <see cref="JobChangeRefused"/> for a revision
+/// no longer kept, a periodic job, or a job of groups (revert each group's job).
+/// </summary>
+public sealed record RevertJob(string Name, int Revision);

@@ -119,3 +119,10 @@ public sealed record JobGroup
 
     public TaskSpec? Task { get; init; }
 }
+
+/// <summary>The body of <c>POST /api/jobs/{name}/revert</c>.</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed record JobRevert
+{
+    public int? Revision { get; init; }
+}

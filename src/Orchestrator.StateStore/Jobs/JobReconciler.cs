@@ -41,6 +41,7 @@ public sealed class JobReconciler(OrchestratorDbContext db, TaskLifecycle lifecy
     /// </summary>
     public async Task<IReadOnlyList<TaskRecord>> ReconcileAsync(JobRecord job, CancellationToken cancellationToken, string? why = null)
     {
+        await RecordRevisionAsync(job, cancellationToken);
         if (job.IsPeriodic)
         {
             await ReconcilePeriodicAsync(job, cancellationToken);
@@ -104,8 +105,35 @@ public sealed class JobReconciler(OrchestratorDbContext db, TaskLifecycle lifecy
             return;
         }
         var restored = job.RevertAfter(failure, lifecycle.Now);
-        foreach (var task in unfinished.Where(t => t.JobRevision == restored))
+        AdoptLiveTasks(job, restored, unfinished);
+        await RecordRevisionAsync(job, cancellationToken);
+    }
+
+    /// <summary>
+    /// The job went back to <paramref name="revision"/>'s spec as its current revision: the live tasks of that revision
+    /// are of the current one now, so the rollout leaves them running instead of replacing them with copies.
+    /// </summary>
+    public static void AdoptLiveTasks(JobRecord job, int revision, IEnumerable<TaskRecord> unfinished)
+    {
+        foreach (var task in unfinished.Where(t => t.JobRevision == revision && t.DesiredState == DesiredState.Running))
             task.AdoptRevision(job.Revision);
+    }
+
+    /// <summary>Writes the job's current revision to its history the first time it is seen, keeping the newest few.</summary>
+    private async Task RecordRevisionAsync(JobRecord job, CancellationToken cancellationToken)
+    {
+        if (job.UnrecordedRevision(lifecycle.Now) is not { } record)
+            return;
+        db.JobRevisions.Add(record);
+        var oldest = record.Revision - JobRevisionRecord.Kept;
+        await db.JobRevisions.Where(r => r.JobName == job.Name && r.Revision <= oldest).ExecuteDeleteAsync(cancellationToken);
+    }
+
+    /// <summary>Deletes the job and its history of revisions; its tasks and theirs stay.</summary>
+    public async Task RemoveAsync(JobRecord job, CancellationToken cancellationToken)
+    {
+        db.Jobs.Remove(job);
+        await db.JobRevisions.Where(r => r.JobName == job.Name).ExecuteDeleteAsync(cancellationToken);
     }
 
     /// <summary>What last went wrong with the revision's tasks, for the verdict: a failing probe, or how one ended.</summary>
@@ -244,7 +272,7 @@ public sealed class JobReconciler(OrchestratorDbContext db, TaskLifecycle lifecy
             .ToListAsync(cancellationToken);
         foreach (var name in old)
             if (await LockAsync(name, cancellationToken) is { } run)
-                db.Jobs.Remove(run);
+                await RemoveAsync(run, cancellationToken);
     }
 
     /// <summary>
@@ -258,7 +286,7 @@ public sealed class JobReconciler(OrchestratorDbContext db, TaskLifecycle lifecy
             if (await LockAsync(name, cancellationToken) is { } run)
             {
                 await StopAllAsync(run, $"job {job.Name} is deleted", cancellationToken);
-                db.Jobs.Remove(run);
+                await RemoveAsync(run, cancellationToken);
             }
     }
 

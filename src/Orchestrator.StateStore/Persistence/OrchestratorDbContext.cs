@@ -15,6 +15,7 @@ public sealed class OrchestratorDbContext(DbContextOptions<OrchestratorDbContext
     public DbSet<TaskRecord> Tasks => Set<TaskRecord>();
     public DbSet<TaskEventRecord> TaskEvents => Set<TaskEventRecord>();
     public DbSet<JobRecord> Jobs => Set<JobRecord>();
+    public DbSet<JobRevisionRecord> JobRevisions => Set<JobRevisionRecord>();
     public DbSet<NodeRecord> Nodes => Set<NodeRecord>();
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
     public DbSet<SecretRecord> Secrets => Set<SecretRecord>();

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using MassTransit;
 using Orchestrator.Contracts;
 using Orchestrator.Domain.Jobs;
@@ -14,8 +15,59 @@ namespace Orchestrator.StateStore.Consumers.Jobs;
 /// change: its scale is refused (<see cref="JobChangeRefused"/>).
 /// </summary>
 public sealed class ExistingJobConsumer(StateTransaction transaction, JobReconciler reconciler, TaskLifecycle lifecycle)
-    : IConsumer<ScaleJob>, IConsumer<DeleteJob>, IConsumer<RunJobNow>, IConsumer<PromoteJob>
+    : IConsumer<ScaleJob>, IConsumer<DeleteJob>, IConsumer<RunJobNow>, IConsumer<PromoteJob>, IConsumer<RestartJob>, IConsumer<RevertJob>
 {
+    public async Task Consume(ConsumeContext<RestartJob> context)
+    {
+        var name = context.Message.Name;
+        var answer = await transaction.RunAsync<object>(async db =>
+        {
+            if (await reconciler.LockAsync(name, context.CancellationToken) is not JobRecord job)
+                return new JobNotFound(name);
+            if (!job.IsGrouped)
+            {
+                if (job.Restart(lifecycle.Now) is { } refusal)
+                    return new JobChangeRefused(name, refusal);
+                return job.ToDetails(await reconciler.ReconcileAsync(job, context.CancellationToken));
+            }
+            var restarted = new List<(JobRecord, IReadOnlyList<TaskRecord>)>();
+            foreach (var (group, _) in await reconciler.GroupsOfAsync(job, tracked: false, context.CancellationToken))
+            {
+                var locked = (await reconciler.LockAsync(group.Name, context.CancellationToken))!;
+                if (locked.Restart(lifecycle.Now) is { } refusal)
+                    return new JobChangeRefused(name, refusal);
+                restarted.Add((locked, await reconciler.ReconcileAsync(locked, context.CancellationToken)));
+            }
+            return job.ToDetails(restarted);
+        }, context.CancellationToken);
+        await context.RespondAsync(answer);
+    }
+
+    public async Task Consume(ConsumeContext<RevertJob> context)
+    {
+        var (name, revision) = (context.Message.Name, context.Message.Revision);
+        var answer = await transaction.RunAsync<object>(async db =>
+        {
+            if (await reconciler.LockAsync(name, context.CancellationToken) is not JobRecord job)
+                return new JobNotFound(name);
+            if (job.IsGrouped || job.IsPeriodic)
+                return new JobChangeRefused(name, job.IsGrouped
+                    ? $"job {name} has groups, each with its own revisions: revert one group's job ({name}-GROUP)"
+                    : $"job {name} is periodic: apply the spec you want, and its next runs take it");
+            var target = await db.JobRevisions.AsNoTracking()
+                .FirstOrDefaultAsync(r => r.JobName == name && r.Revision == revision, context.CancellationToken);
+            if (target is null)
+                return new JobChangeRefused(name, $"job {name} keeps no revision {revision}");
+            if (JsonColumn.Serialize(target.Spec with { Name = name }) != JsonColumn.Serialize(job.Spec))
+            {
+                job.RevertTo(revision, target.Spec, lifecycle.Now);
+                JobReconciler.AdoptLiveTasks(job, revision, await db.UnfinishedJobTasks(name).ToListAsync(context.CancellationToken));
+            }
+            return job.ToDetails(await reconciler.ReconcileAsync(job, context.CancellationToken));
+        }, context.CancellationToken);
+        await context.RespondAsync(answer);
+    }
+
     public async Task Consume(ConsumeContext<PromoteJob> context)
     {
         var name = context.Message.Name;
@@ -69,7 +121,7 @@ public sealed class ExistingJobConsumer(StateTransaction transaction, JobReconci
                 if (job.IsPeriodic || job.IsGrouped)
                     await reconciler.DeleteChildrenAsync(job, context.CancellationToken);
                 var stopping = await reconciler.StopAllAsync(job, $"job {name} is deleted", context.CancellationToken);
-                db.Jobs.Remove(job);
+                await reconciler.RemoveAsync(job, context.CancellationToken);
                 return job.ToDetails(stopping);
             }
             if (job.Type != JobType.Service)

@@ -7,3 +7,6 @@ public sealed class GetJobConsumerDefinition(IOptions<ConsumerOptions> options)
 
 public sealed class ListJobsConsumerDefinition(IOptions<ConsumerOptions> options)
     : ApiRequestConsumerDefinition<ListJobsConsumer>(options);
+
+public sealed class GetJobRevisionsConsumerDefinition(IOptions<ConsumerOptions> options)
+    : ApiRequestConsumerDefinition<GetJobRevisionsConsumer>(options);

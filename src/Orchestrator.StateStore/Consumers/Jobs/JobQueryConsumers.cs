@@ -31,6 +31,26 @@ public sealed class GetJobConsumer(OrchestratorDbContext db, JobReconciler recon
     }
 }
 
+public sealed class GetJobRevisionsConsumer(OrchestratorDbContext db) : IConsumer<GetJobRevisions>
+{
+    public async Task Consume(ConsumeContext<GetJobRevisions> context)
+    {
+        var name = context.Message.Name;
+        var current = await db.Jobs.AsNoTracking().Where(j => j.Name == name).Select(j => (int?)j.Revision).FirstOrDefaultAsync(context.CancellationToken);
+        if (current is null)
+        {
+            await context.RespondAsync(new JobNotFound(name));
+            return;
+        }
+        var revisions = await db.JobRevisions.AsNoTracking()
+            .Where(r => r.JobName == name)
+            .OrderByDescending(r => r.Revision)
+            .ToListAsync(context.CancellationToken);
+        await context.RespondAsync(new JobRevisionList(name, current.Value,
+            revisions.Select(r => new JobRevisionDetails(r.Revision, r.Spec, r.Reason, r.CreatedAt, r.Revision == current)).ToList()));
+    }
+}
+
 public sealed class ListJobsConsumer(OrchestratorDbContext db) : IConsumer<ListJobs>
 {
     public async Task Consume(ConsumeContext<ListJobs> context)

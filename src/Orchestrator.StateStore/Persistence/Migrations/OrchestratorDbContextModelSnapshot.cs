@@ -97,6 +97,9 @@ namespace Orchestrator.StateStore.Persistence.Migrations
                     b.Property<int?>("PromotedRevision")
                         .HasColumnType("integer");
 
+                    b.Property<int>("RecordedRevision")
+                        .HasColumnType("integer");
+
                     b.Property<int>("Retries")
                         .HasColumnType("integer");
 
@@ -156,6 +159,32 @@ namespace Orchestrator.StateStore.Persistence.Migrations
                         .HasFilter("\"ParentJob\" IS NOT NULL");
 
                     b.ToTable("jobs", "orchestrator");
+                });
+
+            modelBuilder.Entity("Orchestrator.StateStore.Persistence.Entities.JobRevisionRecord", b =>
+                {
+                    b.Property<string>("JobName")
+                        .HasMaxLength(56)
+                        .HasColumnType("character varying(56)");
+
+                    b.Property<int>("Revision")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)");
+
+                    b.Property<string>("Spec")
+                        .IsRequired()
+                        .HasColumnType("jsonb");
+
+                    b.HasKey("JobName", "Revision");
+
+                    b.ToTable("job_revisions", "orchestrator");
                 });
 
             modelBuilder.Entity("Orchestrator.StateStore.Persistence.Entities.NodeRecord", b =>

@@ -123,7 +123,7 @@ public sealed class JobRecord
     /// <summary>The revision whose canaries were promoted, so its rollout goes on.</summary>
     public int? PromotedRevision { get; private set; }
 
-    /// <summary>The revision declared failed, when it is the current one the job starts no new task.</summary>
+    /// <summary>The revision declared failed; while it is the current one, the job's message says so and it is not judged again.</summary>
     public int? FailedRevision { get; private set; }
 
     /// <summary>Why the latest rollout failed, and what was done, kept until the job's spec changes.</summary>

@@ -63,16 +63,18 @@ PASSWORD="$(head -c 24 /dev/urandom | base64 | tr -d '/+=' | head -c 32)"
 # What the agent declares, binds and writes to:
 #  - its own queue and exchange, the error and skipped queues MassTransit adds beside them, and the queue its
 #    answers come to (-answers: StateStore's answers to its requests for a task's secrets and registry credentials);
-#  - the exchanges of the events it publishes (MassTransit names them Namespace:Type);
+#  - the exchange of the event it publishes, its heartbeat (MassTransit names it Namespace:Type);
+#  - the exchanges of the task-report queues (task-reports-N), where it sends its reports about its tasks;
 #  - the exchanges of the requests it makes at a task's start, for its secrets (StateStore's get-task-secrets) and,
 #    before it pulls the task's image, for its registry's credentials (get-pull-credentials);
 #  - the Api's reply queues (*_bus_*), where it answers a request for a task's logs.
 # It reads only its own queues: another node's commands, StateStore's queues and every reply queue stay closed.
 OWN="$QUEUE(_error|_skipped|-answers)?"
-EVENTS='Orchestrator\.Contracts:(NodeHeartbeat|TaskStarted|TaskExited|TaskRestarted|TaskHealthChanged|TaskProgressed)'
+EVENTS='Orchestrator\.Contracts:NodeHeartbeat'
+REPORTS='task-reports-[0-9]+'
 REQUESTS='get-task-secrets|get-pull-credentials'
 REPLIES='.+_bus_.+'
-CONFIGURE="^($OWN|$EVENTS|$REQUESTS|$REPLIES)\$"
+CONFIGURE="^($OWN|$EVENTS|$REPORTS|$REQUESTS|$REPLIES)\$"
 WRITE="$CONFIGURE"
 READ="^$OWN\$"
 

@@ -1,4 +1,5 @@
 using MassTransit;
+using Orchestrator.Contracts;
 using Microsoft.Extensions.DependencyInjection;
 using Orchestrator.Api.Extensions;
 using Orchestrator.StateStore.Consumers;
@@ -22,19 +23,34 @@ public sealed class ConsumerRegistrationTests
     }
 
     [Fact]
-    public async Task Every_task_report_is_taken_from_the_one_partitioned_task_reports_queue()
+    public async Task Every_task_report_is_taken_from_each_report_queue_one_at_a_time_by_one_StateStore()
     {
-        var reports = Assert.Single(await EndpointsAsync(), endpoint => endpoint.Queue == "task-reports");
+        var endpoints = await EndpointsAsync();
+        var queues = endpoints.Where(endpoint => endpoint.Queue.StartsWith("task-reports", StringComparison.Ordinal)).ToList();
 
-        Assert.Equal(
-            typeof(TaskStartedConsumer).Assembly.GetTypes()
-                .Where(type => type.Namespace == typeof(TaskStartedConsumer).Namespace && type.Name.EndsWith("Consumer"))
-                .Select(type => type.FullName!).Order(),
-            reports.Consumers.Order());
-        Assert.Equal(16, reports.ConcurrentMessageLimit);
-        // One partitioner for all of them, so that a task's start and exit never run side by side.
-        Assert.Equal(["8"], reports.Values("partitionCount").Distinct());
-        Assert.Single(reports.Values("id").Distinct());
+        Assert.Equal(Enumerable.Range(0, TaskReportQueue.Count).Select(TaskReportQueue.Name).Order(), queues.Select(queue => queue.Queue).Order());
+        var reportConsumers = typeof(TaskStartedConsumer).Assembly.GetTypes()
+            .Where(type => type.Namespace == typeof(TaskStartedConsumer).Namespace && type.Name.EndsWith("Consumer"))
+            .Select(type => type.FullName!).Order().ToList();
+        Assert.All(queues, queue =>
+        {
+            Assert.Equal(reportConsumers, queue.Consumers.Order());
+            Assert.Equal(1, queue.ConcurrentMessageLimit);
+            Assert.Equal(["true"], queue.Values("x-single-active-consumer"));
+        });
+        // No report is taken anywhere else, where it could overtake another about the same task.
+        Assert.DoesNotContain(endpoints.Except(queues), endpoint => endpoint.Consumers.Intersect(reportConsumers).Any());
+    }
+
+    [Fact]
+    public async Task Every_queue_of_StateStore_is_a_quorum_queue_so_that_it_outlives_a_broker_node()
+    {
+        // The bus's own queue, for answers, is temporary: it goes with its process, and so stays classic.
+        var endpoints = (await EndpointsAsync()).Where(endpoint => !endpoint.Probe["receiveTransport"]!["autoDelete"]!.GetValue<bool>()).ToList();
+
+        Assert.NotEmpty(endpoints);
+        Assert.All(endpoints, endpoint => Assert.True(endpoint.Values("x-queue-type").SequenceEqual(["quorum"]),
+            $"{endpoint.Queue} is not a quorum queue: {string.Join(", ", endpoint.Values("x-queue-type"))}"));
     }
 
     [Fact]

@@ -26,12 +26,30 @@ public sealed class BrokerPermissionsTests
     {
         Assert.True(AgentCalls.Untyped.Count == 0,
             $"The agent calls {string.Join(", ", AgentCalls.Untyped)} without a message type, so its permissions cannot be checked");
-        Assert.All(AgentCalls.Typed, call => Assert.False(call.MessageType.StartsWith('!'),
+        // The one generic call is the report sender's own Send, whose callers each name their report's type.
+        Assert.All(AgentCalls.Typed, call => Assert.False(call.MessageType.StartsWith('!') && call.Method != "MassTransit.ISendEndpoint.Send",
             $"{call.Method} with a generic message type: its permissions cannot be checked"));
         // The scan finds the calls: the heartbeat, from a hosted service, and a task's exit, from its supervision.
         var found = string.Join(", ", AgentCalls.Typed);
         Assert.True(AgentCalls.Typed.Any(call => call.MessageType == typeof(NodeHeartbeat).FullName), found);
         Assert.True(AgentCalls.Typed.Any(call => call.MessageType == typeof(TaskExited).FullName), found);
+    }
+
+    [Fact]
+    public async Task Every_task_report_the_agent_sends_goes_to_a_report_queue_its_broker_user_may_write_and_not_read()
+    {
+        var permissions = await AgentPermissionsAsync(Guid.NewGuid());
+        var reports = AgentCalls.TypesOf(MessageCallSites.SendReport).ToList();
+        Assert.Equal(
+            typeof(ITaskReport).Assembly.GetTypes().Where(type => type.IsClass && typeof(ITaskReport).IsAssignableFrom(type)).Select(type => type.FullName!).Order(),
+            reports.Order());
+
+        foreach (var exchange in Enumerable.Range(0, TaskReportQueue.Count).Select(TaskReportQueue.Name))
+        {
+            Assert.True(permissions.Configure.IsMatch(exchange) && permissions.Write.IsMatch(exchange),
+                $"The agent's user may not send a report to {exchange} ({Script})");
+            Assert.DoesNotMatch(permissions.Read, exchange);
+        }
     }
 
     [Fact]
@@ -70,12 +88,13 @@ public sealed class BrokerPermissionsTests
     }
 
     [Fact]
-    public async Task The_agent_sends_nothing_but_answers_to_requests_and_its_user_may_write_to_the_requesters_queue()
+    public async Task The_agent_sends_nothing_but_task_reports_and_answers_to_requests_and_its_user_may_write_to_the_requesters_queue()
     {
         var permissions = await AgentPermissionsAsync(Guid.NewGuid());
 
-        // A send names its queue at run time; none is allowed unless this test learns where it goes.
-        Assert.DoesNotContain(AgentCalls.Typed, call => call.Method.EndsWith(".Send", StringComparison.Ordinal));
+        // A send names its queue at run time; none is allowed unless this test learns where it goes. The report
+        // sender's (the one generic Send) goes to a report queue, checked above.
+        Assert.DoesNotContain(AgentCalls.Typed, call => call.Method.EndsWith(".Send", StringComparison.Ordinal) && !call.MessageType.StartsWith('!'));
         Assert.NotEmpty(AgentCalls.TypesOf("MassTransit.ConsumeContext.RespondAsync"));
         // An answer goes to the requester's bus queue, which every process names as this one's is.
         var endpoints = await ServiceBus.EndpointsAsync(_ => { }, _ => { });
@@ -98,7 +117,7 @@ public sealed class BrokerPermissionsTests
         Assert.DoesNotMatch(permissions.Read, AgentQueue.Name(Guid.NewGuid()));
         Assert.DoesNotMatch(permissions.Read, WorkerAgentExtensions.AnswersQueue(Guid.NewGuid()));
         Assert.DoesNotMatch(permissions.Read, "get-task-secrets");
-        Assert.DoesNotMatch(permissions.Read, "task-reports");
+        Assert.DoesNotMatch(permissions.Read, TaskReportQueue.Name(0));
     }
 
     /// <summary>MassTransit's exchange for a published message type on RabbitMQ (<c>Namespace:Type</c>).</summary>
@@ -120,9 +139,9 @@ public sealed class BrokerPermissionsTests
     private static async Task<Permissions> AgentPermissionsAsync(Guid node)
     {
         var assignments = (await File.ReadAllLinesAsync(Path.Combine(Repository.Root, Script)))
-            .Where(line => Regex.IsMatch(line, "^(OWN|EVENTS|REQUESTS|REPLIES|CONFIGURE|WRITE|READ)="))
+            .Where(line => Regex.IsMatch(line, "^(OWN|EVENTS|REPORTS|REQUESTS|REPLIES|CONFIGURE|WRITE|READ)="))
             .ToList();
-        Assert.Equal(7, assignments.Count);
+        Assert.Equal(8, assignments.Count);
         var start = new ProcessStartInfo("bash") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
         using var bash = Process.Start(start)!;
         await bash.StandardInput.WriteAsync(

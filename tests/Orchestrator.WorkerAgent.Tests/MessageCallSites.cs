@@ -10,7 +10,8 @@ namespace Orchestrator.WorkerAgent.Tests;
 /// The messages an assembly's code publishes, sends or answers with, read from its metadata: every call to
 /// MassTransit's <c>Publish&lt;T&gt;</c>, <c>Send&lt;T&gt;</c> or <c>RespondAsync&lt;T&gt;</c> is an instantiation of that
 /// method with the message type, wherever the call is (a consumer, a hosted service, a lambda, an async method).
-/// A call that names no type (<c>Publish(object)</c>) is listed as untyped: its message cannot be known here.
+/// A call that names no type (<c>Publish(object)</c>) is listed as untyped: its message cannot be known here. Calls to
+/// the agent's own <see cref="SendReport"/> are listed too, with the report's type.
 /// </summary>
 public sealed record MessageCallSites(IReadOnlyList<(string Method, string MessageType)> Typed, IReadOnlyList<string> Untyped)
 {
@@ -30,8 +31,13 @@ public sealed record MessageCallSites(IReadOnlyList<(string Method, string Messa
         for (var row = 1; row <= metadata.GetTableRowCount(TableIndex.MethodSpec); row++)
         {
             var specification = metadata.GetMethodSpecification(MetadataTokens.MethodSpecificationHandle(row));
-            if (specification.Method.Kind != HandleKind.MemberReference
-                || MassTransitMessageMethod(metadata, names, (MemberReferenceHandle)specification.Method) is not { } method)
+            var method = specification.Method.Kind switch
+            {
+                HandleKind.MemberReference => MassTransitMessageMethod(metadata, names, (MemberReferenceHandle)specification.Method),
+                HandleKind.MethodDefinition => ReportSendingMethod(metadata, (MethodDefinitionHandle)specification.Method),
+                _ => null,
+            };
+            if (method is null)
                 continue;
             foreach (var argument in specification.DecodeSignature(names, null))
                 typed.Add((method, argument));
@@ -44,6 +50,17 @@ public sealed record MessageCallSites(IReadOnlyList<(string Method, string Messa
             .Select(call => call.Method!)
             .ToList();
         return new MessageCallSites(typed, untyped);
+    }
+
+    /// <summary>The agent's own generic sender of task reports, whose callers name the report's type.</summary>
+    public const string SendReport = "Orchestrator.WorkerAgent.Reporting.TaskReportSending.SendReport";
+
+    private static string? ReportSendingMethod(MetadataReader metadata, MethodDefinitionHandle handle)
+    {
+        var definition = metadata.GetMethodDefinition(handle);
+        var owner = metadata.GetTypeDefinition(definition.GetDeclaringType());
+        var name = $"{metadata.GetString(owner.Namespace)}.{metadata.GetString(owner.Name)}.{metadata.GetString(definition.Name)}";
+        return name == SendReport ? name : null;
     }
 
     private static string? MassTransitMessageMethod(MetadataReader metadata, TypeNames names, MemberReferenceHandle handle)

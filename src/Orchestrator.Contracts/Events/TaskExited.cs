@@ -21,4 +21,4 @@ public sealed record TaskExited(
     string? Detail = null,
     bool Unhealthy = false,
     string? OutputTail = null,
-    bool OutputTailCut = false);
+    bool OutputTailCut = false) : ITaskReport;

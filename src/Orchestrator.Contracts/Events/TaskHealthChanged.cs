@@ -9,4 +9,4 @@ public sealed record TaskHealthChanged(
     int Attempt,
     HealthStatus Health,
     DateTimeOffset ProbedAt,
-    string Result);
+    string Result) : ITaskReport;

@@ -14,4 +14,4 @@ public sealed record TaskRestarted(
     string Reason,
     DateTimeOffset At,
     string? OutputTail = null,
-    bool OutputTailCut = false);
+    bool OutputTailCut = false) : ITaskReport;

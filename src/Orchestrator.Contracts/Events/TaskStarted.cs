@@ -7,4 +7,4 @@ public sealed record TaskStarted(
     int Attempt,
     string ContainerId,
     IReadOnlyList<PortBinding> Ports,
-    DateTimeOffset StartedAt);
+    DateTimeOffset StartedAt) : ITaskReport;

@@ -13,10 +13,6 @@ public sealed class ConsumerOptions
     [Positive]
     public int ApiRequestConcurrency { get; set; } = 32;
 
-    /// <summary>How many tasks' reports StateStore applies at once (one partition each).</summary>
-    [Positive]
-    public int TaskReportPartitions { get; set; } = 8;
-
     /// <summary>The most heartbeats applied in one transaction.</summary>
     [Positive]
     public int HeartbeatBatchLimit { get; set; } = 100;

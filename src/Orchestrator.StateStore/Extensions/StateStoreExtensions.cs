@@ -117,15 +117,15 @@ public static class StateStoreExtensions
 
     /// <summary>
     /// StateStore's consumers, for whichever bus the host configures: every consumer in this assembly, each on the
-    /// endpoint its definition beside it describes (the Api's requests, the task reports' partitions, the heartbeats'
-    /// batches), or on one named after it when it has none.
+    /// endpoint its definition beside it describes (the Api's requests, the heartbeats' batches), or on one named after
+    /// it when it has none; the task reports on their queues (<see cref="TaskReportQueues"/>).
     /// </summary>
     public static IBusRegistrationConfigurator AddStateStoreConsumers(this IBusRegistrationConfigurator bus)
     {
         bus.AddOptions<ConsumerOptions>().BindConfiguration(ConsumerOptions.Section)
             .ValidateSettingsOnStart(ConsumerOptions.Section);
-        bus.TryAddSingleton<TaskReportPartitioner>();
         bus.AddConsumers(typeof(StateStoreExtensions).Assembly);
+        bus.AddSingleton<IReceiveEndpointSetup, TaskReportQueues>();
         return bus;
     }
 }

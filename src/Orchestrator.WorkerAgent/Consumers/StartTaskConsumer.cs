@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using MassTransit;
 using Orchestrator.Contracts;
+using Orchestrator.WorkerAgent.Reporting;
 using Orchestrator.WorkerAgent.Runtime;
 using Orchestrator.WorkerAgent.Supervision;
 
@@ -23,20 +24,20 @@ public sealed class StartTaskConsumer(IContainerRuntime runtime, TaskSupervisor 
         {
             status = await runtime.StartAsync(
                 new ContainerLaunch(command.TaskId, command.Attempt, command.Spec, command.Job, command.Slot),
-                step => context.Publish(new TaskProgressed(command.TaskId, command.NodeId, command.Attempt, step)),
+                step => context.SendReport(new TaskProgressed(command.TaskId, command.NodeId, command.Attempt, step)),
                 context.CancellationToken);
         }
         catch (ContainerStartException error)
         {
             RecordStartDuration(started, "failed");
             logger.LogWarning(error, "Task {TaskId} could not start: {Reason}", command.TaskId, error.Message);
-            await context.Publish(new TaskExited(command.TaskId, command.NodeId, command.Attempt, null, null, false, error.Message, DateTimeOffset.UtcNow));
+            await context.SendReport(new TaskExited(command.TaskId, command.NodeId, command.Attempt, null, null, false, error.Message, DateTimeOffset.UtcNow));
             return;
         }
 
         RecordStartDuration(started, "started");
         logger.LogInformation("Task {TaskId} attempt {Attempt} runs in container {ContainerId}", command.TaskId, command.Attempt, status.ContainerId);
-        await context.Publish(new TaskStarted(command.TaskId, command.NodeId, command.Attempt, status.ContainerId, status.Ports, status.StartedAt));
+        await context.SendReport(new TaskStarted(command.TaskId, command.NodeId, command.Attempt, status.ContainerId, status.Ports, status.StartedAt));
         supervisor.Supervise(command.TaskId, command.Attempt, status.ContainerId, command.Spec);
     }
 

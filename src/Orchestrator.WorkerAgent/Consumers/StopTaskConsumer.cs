@@ -1,5 +1,6 @@
 using MassTransit;
 using Orchestrator.Contracts;
+using Orchestrator.WorkerAgent.Reporting;
 using Orchestrator.WorkerAgent.Runtime;
 using Orchestrator.WorkerAgent.Supervision;
 
@@ -21,7 +22,7 @@ public sealed class StopTaskConsumer(IContainerRuntime runtime, TaskSupervisor s
         {
             await supervisor.StartEndedAsync(command.TaskId, command.Attempt).WaitAsync(context.CancellationToken);
             var exit = await runtime.StopAsync(command.TaskId, command.Attempt, TimeSpan.FromSeconds(command.StopTimeoutSeconds), context.CancellationToken);
-            await context.Publish(new TaskExited(
+            await context.SendReport(new TaskExited(
                 command.TaskId, command.NodeId, command.Attempt, exit?.ContainerId, exit?.ExitCode, exit?.OomKilled ?? false, null,
                 exit?.FinishedAt ?? DateTimeOffset.UtcNow, OutputTail: exit?.Output?.Text, OutputTailCut: exit?.Output?.Cut ?? false));
         }

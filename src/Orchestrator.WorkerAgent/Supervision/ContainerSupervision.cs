@@ -1,4 +1,5 @@
 using Orchestrator.Contracts;
+using Orchestrator.WorkerAgent.Reporting;
 using Orchestrator.Domain.Tasks;
 
 namespace Orchestrator.WorkerAgent.Supervision;
@@ -59,14 +60,14 @@ public sealed class ContainerSupervision(
                 var report = new TaskExited(
                     TaskId, context.NodeId, Attempt, ContainerId, exit.ExitCode, exit.OomKilled, null, exit.FinishedAt, detail, unhealthy,
                     exit.Output?.Text, exit.Output?.Cut ?? false);
-                await context.Reports.Publish(report, stopping);
+                await context.Reports.SendReport(report, stopping);
                 owner.RecordReportedExit(ContainerId, report);
                 return;
             }
 
             RestartCount = decision.RestartCount;
             context.Restarts.Record(ContainerId, RestartCount);
-            await context.Reports.Publish(new TaskRestarted(
+            await context.Reports.SendReport(new TaskRestarted(
                 TaskId, context.NodeId, Attempt, RestartCount, exit.ExitCode, $"{cause}; {decision.Reason}", context.Clock.GetUtcNow(),
                 exit.Output?.Text, exit.Output?.Cut ?? false), stopping);
             await Task.Delay(decision.Delay, context.Clock, stopping);
@@ -88,7 +89,7 @@ public sealed class ContainerSupervision(
             var changed = _health!.Record(healthy, result);
             LastProbe = new ProbeReading(_health.Status, probedAt, result);
             if (changed)
-                await context.Reports.Publish(
+                await context.Reports.SendReport(
                     new TaskHealthChanged(TaskId, context.NodeId, Attempt, _health.Status, probedAt, result), cancellationToken);
             if (_health.Status == HealthStatus.Unhealthy)
             {

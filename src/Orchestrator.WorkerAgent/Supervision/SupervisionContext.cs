@@ -11,7 +11,7 @@ namespace Orchestrator.WorkerAgent.Supervision;
 public sealed record SupervisionContext(
     IContainerRuntime Runtime,
     HealthProber Prober,
-    IPublishEndpoint Reports,
+    ISendEndpointProvider Reports,
     RestartLedger Restarts,
     Guid NodeId,
     TimeProvider Clock,

@@ -6,6 +6,7 @@ using Orchestrator.StateStore.Tasks;
 namespace Orchestrator.StateStore.Consumers.TaskReports;
 
 /// <summary>An agent's container exited, or never started. Stale attempts and finished tasks are ignored.</summary>
+[ExcludeFromConfigureEndpoints]
 public sealed class TaskExitedConsumer(StateTransaction transaction, TaskLifecycle lifecycle) : IConsumer<TaskExited>
 {
     public Task Consume(ConsumeContext<TaskExited> context) =>

@@ -3,5 +3,5 @@ using Orchestrator.StateStore.Security;
 
 namespace Orchestrator.StateStore.Consumers.TaskReports;
 
-public sealed class TaskExitedConsumerDefinition(TaskReportPartitioner partitioner, ReportSenders senders)
-    : TaskReportConsumerDefinition<TaskExitedConsumer, TaskExited>(partitioner, senders, report => report.TaskId, report => report.NodeId);
+public sealed class TaskExitedConsumerDefinition(ReportSenders senders)
+    : TaskReportConsumerDefinition<TaskExitedConsumer, TaskExited>(senders);

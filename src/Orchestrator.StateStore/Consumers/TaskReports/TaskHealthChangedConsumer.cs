@@ -6,6 +6,7 @@ using Orchestrator.StateStore.Tasks;
 namespace Orchestrator.StateStore.Consumers.TaskReports;
 
 /// <summary>Records the verdict of a task's health check for the current attempt, unless a newer probe is recorded.</summary>
+[ExcludeFromConfigureEndpoints]
 public sealed class TaskHealthChangedConsumer(StateTransaction transaction) : IConsumer<TaskHealthChanged>
 {
     public Task Consume(ConsumeContext<TaskHealthChanged> context) =>

@@ -3,5 +3,5 @@ using Orchestrator.StateStore.Security;
 
 namespace Orchestrator.StateStore.Consumers.TaskReports;
 
-public sealed class TaskHealthChangedConsumerDefinition(TaskReportPartitioner partitioner, ReportSenders senders)
-    : TaskReportConsumerDefinition<TaskHealthChangedConsumer, TaskHealthChanged>(partitioner, senders, report => report.TaskId, report => report.NodeId);
+public sealed class TaskHealthChangedConsumerDefinition(ReportSenders senders)
+    : TaskReportConsumerDefinition<TaskHealthChangedConsumer, TaskHealthChanged>(senders);

@@ -7,6 +7,7 @@ using Orchestrator.StateStore.Tasks;
 namespace Orchestrator.StateStore.Consumers.TaskReports;
 
 /// <summary>Records a step of starting the task (such as an image pull) as its own event; the task stays Scheduled.</summary>
+[ExcludeFromConfigureEndpoints]
 public sealed class TaskProgressedConsumer(StateTransaction transaction, TaskLifecycle lifecycle) : IConsumer<TaskProgressed>
 {
     public Task Consume(ConsumeContext<TaskProgressed> context) =>

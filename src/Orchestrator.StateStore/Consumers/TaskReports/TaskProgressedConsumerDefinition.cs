@@ -3,5 +3,5 @@ using Orchestrator.StateStore.Security;
 
 namespace Orchestrator.StateStore.Consumers.TaskReports;
 
-public sealed class TaskProgressedConsumerDefinition(TaskReportPartitioner partitioner, ReportSenders senders)
-    : TaskReportConsumerDefinition<TaskProgressedConsumer, TaskProgressed>(partitioner, senders, report => report.TaskId, report => report.NodeId);
+public sealed class TaskProgressedConsumerDefinition(ReportSenders senders)
+    : TaskReportConsumerDefinition<TaskProgressedConsumer, TaskProgressed>(senders);

@@ -6,6 +6,7 @@ using Orchestrator.StateStore.Tasks;
 namespace Orchestrator.StateStore.Consumers.TaskReports;
 
 /// <summary>The agent restarts a container under the task's policy: the task stays Running, and its history says why.</summary>
+[ExcludeFromConfigureEndpoints]
 public sealed class TaskRestartedConsumer(StateTransaction transaction, TaskLifecycle lifecycle) : IConsumer<TaskRestarted>
 {
     public Task Consume(ConsumeContext<TaskRestarted> context) =>

@@ -3,5 +3,5 @@ using Orchestrator.StateStore.Security;
 
 namespace Orchestrator.StateStore.Consumers.TaskReports;
 
-public sealed class TaskRestartedConsumerDefinition(TaskReportPartitioner partitioner, ReportSenders senders)
-    : TaskReportConsumerDefinition<TaskRestartedConsumer, TaskRestarted>(partitioner, senders, report => report.TaskId, report => report.NodeId);
+public sealed class TaskRestartedConsumerDefinition(ReportSenders senders)
+    : TaskReportConsumerDefinition<TaskRestartedConsumer, TaskRestarted>(senders);

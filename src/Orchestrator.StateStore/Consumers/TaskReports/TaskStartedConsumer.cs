@@ -11,6 +11,7 @@ namespace Orchestrator.StateStore.Consumers.TaskReports;
 /// ports the engine bound; if the task has moved on or was stopped, the container is told to stop. A container of a
 /// task StateStore does not know is left alone.
 /// </summary>
+[ExcludeFromConfigureEndpoints]
 public sealed class TaskStartedConsumer(StateTransaction transaction, TaskLifecycle lifecycle) : IConsumer<TaskStarted>
 {
     public Task Consume(ConsumeContext<TaskStarted> context) =>

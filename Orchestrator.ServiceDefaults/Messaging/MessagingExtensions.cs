@@ -7,8 +7,9 @@ namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
 /// One place for the bus: RabbitMQ from the <c>messaging</c> connection string (an amqp:// URI, as Aspire
-/// gives it), kebab-case endpoint names, a short retry for transient faults, and every consumer's logs scoped
-/// to the task and node its message names. Each service adds its own
+/// gives it, which may name several nodes of a cluster: <see cref="BrokerAddress"/>), quorum queues, kebab-case
+/// endpoint names, a short retry for transient faults, and every consumer's logs scoped to the task and node its
+/// message names. Each service adds its own
 /// consumers through <paramref name="configure"/>, so several services can share one bus in one process.
 /// </summary>
 public static class MessagingExtensions
@@ -30,7 +31,7 @@ public static class MessagingExtensions
         var connectionString = builder.Configuration.GetConnectionString(ConnectionName)
             ?? throw new InvalidOperationException(
                 $"No RabbitMQ connection string: set ConnectionStrings:{ConnectionName} to an amqp:// URI.");
-        var address = new Uri(connectionString);
+        var address = BrokerAddress.Parse(connectionString);
 
         // StateStore sends to one queue per agent; MassTransit keeps 1,000 send endpoints by default, and past that
         // it would close and reopen one (a channel and a queue declaration) for a StartTask to a node it evicted.
@@ -43,22 +44,31 @@ public static class MessagingExtensions
             bus.ConfigureUsageTelemetryOptions(options => options.Enabled = false);
             bus.SetKebabCaseEndpointNameFormatter();
             configure(bus);
+            bus.AddRabbitMqConfigureEndpointsCallback((_, _, endpoint) => UseQuorumQueue(endpoint));
             bus.UsingRabbitMq((context, rabbit) =>
             {
-                var (user, password) = Credentials(address);
-                rabbit.Host(address.Host, (ushort)(address.IsDefaultPort ? 5672 : address.Port), VirtualHost(address), host =>
+                var first = address.Nodes[0];
+                rabbit.Host(first.Host, first.Port, address.VirtualHost, host =>
                 {
-                    host.Username(user);
-                    host.Password(password);
+                    host.Username(address.User);
+                    host.Password(address.Password);
+                    if (address.Nodes.Count > 1)
+                        host.UseCluster(cluster =>
+                        {
+                            foreach (var node in address.Nodes)
+                                cluster.Node(node.ToString());
+                        });
                 });
                 // Every message names the broker user it was published under. The broker refuses a message whose
                 // user-id is not its connection's, so a receiver knows who sent it: StateStore takes an agent's
                 // report about a node only from that node's own user or a shared one (AgentIdentity).
-                rabbit.ConfigureSend(send => send.UseExecute(context => StampUser(context, user)));
-                rabbit.ConfigurePublish(publish => publish.UseExecute(context => StampUser(context, user)));
+                rabbit.ConfigureSend(send => send.UseExecute(context => StampUser(context, address.User)));
+                rabbit.ConfigurePublish(publish => publish.UseExecute(context => StampUser(context, address.User)));
                 rabbit.UseMessageRetry(Retry);
                 rabbit.UseConsumeFilter(typeof(MessageLogScopeFilter<>), context);
                 configureBus?.Invoke(context, rabbit);
+                foreach (var setup in context.GetServices<IReceiveEndpointSetup>())
+                    setup.Configure(context, rabbit);
                 rabbit.ConfigureEndpoints(context);
             });
         });
@@ -75,17 +85,10 @@ public static class MessagingExtensions
     public static string? SenderOf(ConsumeContext context) =>
         context.ReceiveContext.TryGetPayload<RabbitMqBasicConsumeContext>(out var rabbit) ? rabbit.Properties.UserId : null;
 
-    private static string VirtualHost(Uri address)
-    {
-        var path = Uri.UnescapeDataString(address.AbsolutePath.TrimStart('/'));
-        return string.IsNullOrEmpty(path) ? "/" : path;
-    }
-
-    private static (string User, string Password) Credentials(Uri address)
-    {
-        if (string.IsNullOrEmpty(address.UserInfo))
-            return ("guest", "guest");
-        var parts = address.UserInfo.Split(':', 2);
-        return (Uri.UnescapeDataString(parts[0]), parts.Length > 1 ? Uri.UnescapeDataString(parts[1]) : "");
-    }
+    /// <summary>
+    /// Every durable queue is a quorum queue: replicated over the broker's cluster, so a message survives the loss of
+    /// the node that held it (a classic queue lives on one node and is gone with it). The bus's own reply queue is
+    /// temporary and stays classic. On a single broker a quorum queue is a cluster of one and works the same.
+    /// </summary>
+    public static void UseQuorumQueue(IRabbitMqReceiveEndpointConfigurator endpoint) => endpoint.SetQuorumQueue();
 }

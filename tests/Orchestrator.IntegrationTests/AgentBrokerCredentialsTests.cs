@@ -100,15 +100,17 @@ public sealed class AgentBrokerCredentialsTests(MultiNodeClusterFixture cluster)
 
     /// <summary>
     /// Another host's own user reports the task as exited, once naming itself and once naming no user; StateStore
-    /// believes neither, sets both aside in task-reports_skipped, and the task runs on.
+    /// believes neither, sets both aside in its report queue's _skipped queue, and the task runs on.
     /// </summary>
     private async Task AssertForgedExitsAreIgnoredAsync(TaskDetails running)
     {
         var forger = await AddAgentUserAsync("node-forger");
+        var queue = TaskReportQueue.For(running.Id);
+        var skippedReports = $"{queue}_skipped";
         var forgerId = Guid.Parse(forger["Agent__NodeId"]);
         try
         {
-            var skipped = await cluster.QueueDepthAsync(SkippedReports);
+            var skipped = await cluster.QueueDepthAsync(skippedReports);
             var broker = new UriBuilder(cluster.Configuration["ConnectionStrings:messaging"]!)
             {
                 UserName = forger["AGENT_BROKER_USER"],
@@ -118,18 +120,18 @@ public sealed class AgentBrokerCredentialsTests(MultiNodeClusterFixture cluster)
             await using var channel = await connection.CreateChannelAsync(
                 new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
             var exit = new TaskExited(running.Id, running.NodeId!.Value, running.Attempt, running.ContainerId, 0, false, null, DateTimeOffset.UtcNow);
-            await PublishAsync(channel, exit, forger["AGENT_BROKER_USER"]);
-            await PublishAsync(channel, exit, userId: null);
+            await PublishAsync(channel, queue, exit, forger["AGENT_BROKER_USER"]);
+            await PublishAsync(channel, queue, exit, userId: null);
 
             try
             {
-                await ClusterFixtureBase.WaitUntilAsync(async () => await cluster.QueueDepthAsync(SkippedReports) >= skipped + 2);
+                await ClusterFixtureBase.WaitUntilAsync(async () => await cluster.QueueDepthAsync(skippedReports) >= skipped + 2);
             }
             catch (OperationCanceledException)
             {
-                Assert.Fail($"The forged reports were not set aside: {SkippedReports} holds {await cluster.QueueDepthAsync(SkippedReports)} " +
-                    $"(had {skipped}), task-reports {await cluster.QueueDepthAsync("task-reports")}, " +
-                    $"task-reports_error {await cluster.QueueDepthAsync("task-reports_error")}; the task is {(await cluster.GetTaskAsync(running.Id)).State}");
+                Assert.Fail($"The forged reports were not set aside: {skippedReports} holds {await cluster.QueueDepthAsync(skippedReports)} " +
+                    $"(had {skipped}), {queue} {await cluster.QueueDepthAsync(queue)}, " +
+                    $"{queue}_error {await cluster.QueueDepthAsync($"{queue}_error")}; the task is {(await cluster.GetTaskAsync(running.Id)).State}");
             }
             var after = await cluster.GetTaskAsync(running.Id);
             Assert.Equal((TaskState.Running, running.Version), (after.State, after.Version));
@@ -140,10 +142,8 @@ public sealed class AgentBrokerCredentialsTests(MultiNodeClusterFixture cluster)
         }
     }
 
-    private const string SkippedReports = "task-reports_skipped";
-
-    /// <summary>A report as MassTransit would publish it: its JSON envelope, on its message type's exchange.</summary>
-    private static async Task PublishAsync(IChannel channel, TaskExited report, string? userId)
+    /// <summary>A report as an agent sends it: its JSON envelope, on its report queue's exchange.</summary>
+    private static async Task PublishAsync(IChannel channel, string queue, TaskExited report, string? userId)
     {
         var envelope = new
         {
@@ -152,7 +152,7 @@ public sealed class AgentBrokerCredentialsTests(MultiNodeClusterFixture cluster)
             message = report,
         };
         var properties = new BasicProperties { ContentType = "application/vnd.masstransit+json", UserId = userId, Persistent = true };
-        await channel.BasicPublishAsync("Orchestrator.Contracts:TaskExited", "", mandatory: true, properties,
+        await channel.BasicPublishAsync(queue, "", mandatory: true, properties,
             JsonSerializer.SerializeToUtf8Bytes(envelope, ClusterFixtureBase.Json));
     }
 

@@ -23,7 +23,7 @@ public sealed class BackgroundTraceSamplerTests
     [InlineData("Orchestrator.Contracts:SubmitTask send")]
     [InlineData("outbox NodeReady")]
     [InlineData("outbox StartTask")]
-    [InlineData("task-reports receive")]
+    [InlineData("task-reports-3 receive")]
     public void Every_other_trace_is_recorded(string rootName) =>
         Assert.Equal(SamplingDecision.RecordAndSample, Decide(rootName, parent: default));
 

@@ -18,7 +18,7 @@ public static class ApiExtensions
     /// (a task's output, its volumes) is asked of the agent itself, within the same time as a request to StateStore.
     /// </summary>
     public static IRequestClient<T> AgentRequestClient<T>(this IBus bus, Guid nodeId) where T : class =>
-        bus.CreateRequestClient<T>(new Uri($"queue:{AgentQueue.Name(nodeId)}"), StateStoreTimeout);
+        bus.CreateRequestClient<T>(QueueAddress.Of(AgentQueue.Name(nodeId)), StateStoreTimeout);
 
     /// <summary>
     /// The deadline of a whole request under /api, longer than <see cref="StateStoreTimeout"/>: that timeout counts

@@ -109,7 +109,7 @@ public sealed class OutboxDispatcher(
         }
         else
         {
-            var endpoint = await bus.GetSendEndpoint(new Uri($"queue:{message.Destination}"));
+            var endpoint = await bus.GetSendEndpoint(QueueAddress.Of(message.Destination));
             await endpoint.Send(body, type, context => context.MessageId = message.MessageId, cancellationToken);
         }
     }

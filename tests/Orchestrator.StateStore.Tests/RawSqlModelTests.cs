@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore.Metadata;
 using Orchestrator.StateStore.Consumers;
 using Orchestrator.StateStore.Heartbeats;
 using Orchestrator.StateStore.Jobs;
+using Orchestrator.StateStore.Leadership;
 using Orchestrator.StateStore.Outbox;
 using Orchestrator.StateStore.Persistence;
 using Orchestrator.StateStore.Persistence.Entities;
@@ -31,6 +32,7 @@ public sealed class RawSqlModelTests
         { "tasks", ListTasksConsumer.BeforeSql(Model) },
         { "jobs", JobReconciler.LockSql(Model) },
         { "outbox_messages", OutboxDispatcher.ClaimSql(Model) },
+        { "leases", LeaseKeeper.TakeSql(Model) },
     };
 
     [Theory]

@@ -8,6 +8,7 @@ using Orchestrator.StateStore.Admission;
 using Orchestrator.StateStore.Consumers;
 using Orchestrator.StateStore.Consumers.TaskReports;
 using Orchestrator.StateStore.Jobs;
+using Orchestrator.StateStore.Leadership;
 using Orchestrator.StateStore.Liveness;
 using Orchestrator.StateStore.Outbox;
 using Orchestrator.StateStore.Persistence;
@@ -48,6 +49,11 @@ public static class StateStoreExtensions
         builder.Services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.Section)
             .ValidateSettingsOnStart(OutboxOptions.Section);
         builder.Services.AddHostedService<OutboxDispatcher>();
+
+        builder.Services.AddOptions<LeadershipOptions>().BindConfiguration(LeadershipOptions.Section)
+            .ValidateSettingsOnStart(LeadershipOptions.Section);
+        builder.Services.AddSingleton<LeaseKeeper>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<LeaseKeeper>());
 
         builder.Services.AddOptions<LivenessOptions>().BindConfiguration(LivenessOptions.Section)
             .ValidateSettingsOnStart(LivenessOptions.Section);

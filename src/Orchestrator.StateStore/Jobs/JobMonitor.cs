@@ -1,14 +1,17 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Orchestrator.StateStore.Leadership;
 using Orchestrator.StateStore.Persistence;
 
 namespace Orchestrator.StateStore.Jobs;
 
 /// <summary>
 /// Reconciles every job on a timer: replaces the tasks that ended, carries rollouts forward as new tasks start
-/// running. Each job is its own transaction under its row lock, so several StateStore instances may all run this.
+/// running, starts periodic jobs' runs. It runs on the StateStore that leads (<see cref="LeaseKeeper"/>); each job is
+/// still its own transaction under its row lock, as the job's commands change it beside the monitor.
 /// </summary>
-public sealed class JobMonitor(IServiceScopeFactory scopes, IOptions<JobOptions> options, TimeProvider clock, ILogger<JobMonitor> logger)
+public sealed class JobMonitor(
+    IServiceScopeFactory scopes, LeaseKeeper leadership, IOptions<JobOptions> options, TimeProvider clock, ILogger<JobMonitor> logger)
     : PeriodicBackgroundService(clock)
 {
     protected override TimeSpan Interval => options.Value.ReconcileInterval;
@@ -17,6 +20,8 @@ public sealed class JobMonitor(IServiceScopeFactory scopes, IOptions<JobOptions>
 
     protected override async Task RunOnceAsync(CancellationToken cancellationToken)
     {
+        if (!leadership.Leads)
+            return;
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<OrchestratorDbContext>();
         var names = await db.Jobs.AsNoTracking().OrderBy(j => j.Name).Select(j => j.Name).ToListAsync(cancellationToken);

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Orchestrator.Contracts;
 using Orchestrator.Domain.Nodes;
+using Orchestrator.StateStore.Leadership;
 using Orchestrator.StateStore.Outbox;
 using Orchestrator.StateStore.Persistence;
 using Orchestrator.StateStore.Tasks;
@@ -9,8 +10,8 @@ using Orchestrator.StateStore.Tasks;
 namespace Orchestrator.StateStore.Liveness;
 
 /// <summary>
-/// Marks nodes Down when their heartbeats stop. Each sweep takes a transaction-scoped Postgres advisory lock,
-/// so with several StateStore instances only one sweeps at a time. A node's silence is counted from where
+/// Marks nodes Down when their heartbeats stop. Only the StateStore that leads sweeps (<see cref="LeaseKeeper"/>).
+/// A node's silence is counted from where
 /// StateStore is in the heartbeat queue, not from the wall clock (<see cref="HeartbeatBacklog"/>), and a silence
 /// of most of the cluster at once is held back rather than believed (<see cref="SilenceVerdict"/>). No node is
 /// marked Down before this monitor has itself watched for the longer of a TTL and <see cref="LivenessOptions.StartupGrace"/>.
@@ -19,12 +20,10 @@ public sealed class NodeLivenessMonitor(
     IServiceScopeFactory scopes,
     IOptions<LivenessOptions> options,
     HeartbeatBacklog backlog,
+    LeaseKeeper leadership,
     TimeProvider clock,
     ILogger<NodeLivenessMonitor> logger) : PeriodicBackgroundService(clock)
 {
-    // An arbitrary constant that names this monitor's lock among the database's advisory locks.
-    private const long AdvisoryLockKey = 0x4F52_4348_4C49_5645; // "ORCHLIVE"
-
     private bool _holdingBack;
     private DateTimeOffset? _watchingSince;
 
@@ -41,19 +40,15 @@ public sealed class NodeLivenessMonitor(
         var outbox = scope.ServiceProvider.GetRequiredService<OutboxWriter>();
         var lifecycle = scope.ServiceProvider.GetRequiredService<TaskLifecycle>();
         var deadline = Clock.GetUtcNow() - options.Value.NodeTtl - backlog.Current;
+        // A silence is counted from when this monitor began to watch, never from before: after a restart of the
+        // control plane the last heartbeats on record are as old as the outage, and the nodes' containers ran on
+        // through it. Counted whether or not this instance leads: every StateStore takes its share of the heartbeats,
+        // so one that takes over from a dead leader has watched them all along.
+        _watchingSince ??= Clock.GetUtcNow();
+        if (!leadership.Leads || _watchingSince > deadline || Clock.GetUtcNow() - _watchingSince < options.Value.StartupGrace)
+            return;
         await transaction.RunAsync(async db =>
         {
-            var gotLock = await db.Database
-                .SqlQuery<bool>($"SELECT pg_try_advisory_xact_lock({AdvisoryLockKey}) AS \"Value\"")
-                .SingleAsync(cancellationToken);
-            if (!gotLock)
-                return;
-            // A silence is counted from when this monitor began to watch, never from before: after a restart of the
-            // control plane the last heartbeats on record are as old as the outage, and the nodes' containers ran on
-            // through it. Set once: the lock is taken per sweep, so two StateStores take turns at it all the time.
-            _watchingSince ??= Clock.GetUtcNow();
-            if (_watchingSince > deadline || Clock.GetUtcNow() - _watchingSince < options.Value.StartupGrace)
-                return;
             var silent = await db.Nodes
                 .Where(n => n.Status == NodeStatus.Ready && n.LastHeartbeatAt < deadline)
                 .ToListAsync(cancellationToken);

@@ -14,7 +14,9 @@ namespace Orchestrator.StateStore.Outbox;
 /// <summary>
 /// Publishes committed outbox rows (in order for each destination queue) and deletes them in the same
 /// transaction. A crash after publishing and before the delete commits publishes again on restart: at least once,
-/// and consumers are idempotent. Rows are claimed with SKIP LOCKED, so several StateStore instances can dispatch side by side.
+/// and consumers are idempotent. Several StateStore instances dispatch side by side: events are claimed with SKIP
+/// LOCKED by whichever comes first, and commands by shard (<see cref="CommandShards"/>), each shard held by one
+/// transaction at a time, so that one agent's commands leave in the order they were written.
 /// </summary>
 public sealed class OutboxDispatcher(
     IServiceScopeFactory scopes,
@@ -25,13 +27,37 @@ public sealed class OutboxDispatcher(
 {
     private readonly OutboxOptions _options = options.Value;
 
+    /// <summary>
+    /// How many shards the commands' destinations are hashed into. A shard is held, for the length of one dispatch
+    /// transaction, under a Postgres advisory lock: while one StateStore publishes a shard's commands, another cannot
+    /// claim the ones written after them and overtake them (a StopTask its StartTask), yet the two dispatch other
+    /// shards side by side.
+    /// </summary>
+    public const int CommandShards = 16;
+
+    // An arbitrary constant that names the outbox's shard locks among the database's advisory locks.
+    private const int ShardLockSpace = 0x4F42_5831; // "OBX1"
+
     private static string? _claimSql;
 
-    /// <summary>Claims a batch of rows, commands first, with the names the model maps (<see cref="SqlNames"/>).</summary>
-    public static string ClaimSql(IModel model) =>
-        $"SELECT * FROM {model.Table<OutboxMessage>()} " +
-        $"ORDER BY {model.Column<OutboxMessage>(nameof(OutboxMessage.Destination))} IS NULL, {model.Column<OutboxMessage>(nameof(OutboxMessage.Id))} " +
-        "LIMIT {0} FOR UPDATE SKIP LOCKED";
+    /// <summary>The shards this transaction holds now: those no other dispatching transaction holds.</summary>
+    public static string ShardLockSql =>
+        $"SELECT shard AS \"Value\" FROM generate_series(0, {CommandShards - 1}) AS shard " +
+        $"WHERE pg_try_advisory_xact_lock({ShardLockSpace}, shard)";
+
+    /// <summary>
+    /// Claims a batch of rows, commands first: the events, and the commands of the shards in <c>{1}</c>, with the names
+    /// the model maps (<see cref="SqlNames"/>). A shard is the destination's hash (Postgres's own <c>hashtext</c>, the
+    /// same in every instance), masked to <see cref="CommandShards"/>.
+    /// </summary>
+    public static string ClaimSql(IModel model)
+    {
+        var destination = model.Column<OutboxMessage>(nameof(OutboxMessage.Destination));
+        return $"SELECT * FROM {model.Table<OutboxMessage>()} " +
+            $"WHERE {destination} IS NULL OR (hashtext({destination}) & {CommandShards - 1}) = ANY({{1}}) " +
+            $"ORDER BY {destination} IS NULL, {model.Column<OutboxMessage>(nameof(OutboxMessage.Id))} " +
+            "LIMIT {0} FOR UPDATE SKIP LOCKED";
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -63,8 +89,9 @@ public sealed class OutboxDispatcher(
         // the events (TaskSubmitted, TaskScheduled, NodeReady) only wake placement passes, which coalesce them and
         // also run on a timer. Under a backlog this keeps placed tasks starting instead of queueing behind
         // announcements. Among commands the order is the rows' order, so each agent's queue keeps its order.
+        var shards = await db.Database.SqlQueryRaw<int>(ShardLockSql).ToArrayAsync(cancellationToken);
         var batch = await db.Outbox
-            .FromSqlRaw(_claimSql ??= ClaimSql(db.Model), _options.BatchSize)
+            .FromSqlRaw(_claimSql ??= ClaimSql(db.Model), _options.BatchSize, shards)
             .AsNoTracking()
             .ToListAsync(cancellationToken);
         await Parallel.ForEachAsync(Lanes(batch), new ParallelOptions

@@ -21,6 +21,7 @@ public sealed class OrchestratorDbContext(DbContextOptions<OrchestratorDbContext
     public DbSet<SecretRecord> Secrets => Set<SecretRecord>();
     public DbSet<SecretKeyRecord> SecretKeys => Set<SecretKeyRecord>();
     public DbSet<RegistryRecord> Registries => Set<RegistryRecord>();
+    public DbSet<LeaseRecord> Leases => Set<LeaseRecord>();
 
     /// <summary>Data Protection's key ring, each key encrypted with the operator's key (<see cref="Secrets.OperatorKeyXmlEncryptor"/>).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

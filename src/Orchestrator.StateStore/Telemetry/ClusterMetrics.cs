@@ -32,7 +32,8 @@ public sealed class ClusterMetrics
         meter.CreateObservableGauge(JobTasksName, ObserveJobs, "{task}", "Each job's wanted count (kind=wanted) and its tasks Running (kind=running)");
     }
 
-    public void Update(ClusterSnapshot snapshot) => _snapshot = snapshot;
+    /// <summary>The cluster's figures now; null while another StateStore reports them, so they are counted once.</summary>
+    public void Update(ClusterSnapshot? snapshot) => _snapshot = snapshot;
 
     /// <summary>The latest snapshot read, null before the first.</summary>
     public ClusterSnapshot? Current => _snapshot;

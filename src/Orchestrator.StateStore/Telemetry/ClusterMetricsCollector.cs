@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Orchestrator.Domain.Tasks;
+using Orchestrator.StateStore.Leadership;
 using Orchestrator.StateStore.Persistence;
 
 namespace Orchestrator.StateStore.Telemetry;
@@ -14,10 +15,15 @@ public sealed class ClusterMetricsOptions
     public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(5);
 }
 
-/// <summary>Reads the snapshot behind <see cref="ClusterMetrics"/> from the database, every refresh interval.</summary>
+/// <summary>
+/// Reads the snapshot behind <see cref="ClusterMetrics"/> from the database, every refresh interval, on the StateStore
+/// that leads (<see cref="LeaseKeeper"/>): the others report no cluster figures, so a dashboard that adds up the
+/// instances counts every task once.
+/// </summary>
 public sealed class ClusterMetricsCollector(
     IServiceScopeFactory scopes,
     ClusterMetrics metrics,
+    LeaseKeeper leadership,
     IOptions<ClusterMetricsOptions> options,
     TimeProvider clock,
     ILogger<ClusterMetricsCollector> logger) : PeriodicBackgroundService(clock)
@@ -25,7 +31,7 @@ public sealed class ClusterMetricsCollector(
     protected override TimeSpan Interval => options.Value.RefreshInterval;
 
     protected override async Task RunOnceAsync(CancellationToken cancellationToken) =>
-        metrics.Update(await ReadAsync(cancellationToken));
+        metrics.Update(leadership.Leads ? await ReadAsync(cancellationToken) : null);
 
     // Before the schema exists, or while the database restarts: the gauges keep their last values.
     protected override void OnRunFailed(Exception error) => logger.LogDebug(error, "Reading the cluster's metrics failed");

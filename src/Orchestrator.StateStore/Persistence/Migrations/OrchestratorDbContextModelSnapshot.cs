@@ -187,6 +187,25 @@ namespace Orchestrator.StateStore.Persistence.Migrations
                     b.ToTable("job_revisions", "orchestrator");
                 });
 
+            modelBuilder.Entity("Orchestrator.StateStore.Persistence.Entities.LeaseRecord", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Holder")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("leases", "orchestrator");
+                });
+
             modelBuilder.Entity("Orchestrator.StateStore.Persistence.Entities.NodeRecord", b =>
                 {
                     b.Property<Guid>("Id")

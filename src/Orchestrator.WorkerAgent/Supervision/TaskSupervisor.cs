@@ -49,6 +49,9 @@ public sealed class TaskSupervisor(
 
     public bool IsStarting(Guid taskId, int attempt) => _starting.ContainsKey((taskId, attempt));
 
+    /// <summary>The attempts whose start is under way, container or not: the heartbeat tells StateStore they arrived.</summary>
+    public IReadOnlyList<TaskAttempt> StartsUnderWay() => _starting.Keys.Select(key => new TaskAttempt(key.TaskId, key.Attempt)).ToList();
+
     /// <summary>
     /// Completes when the attempt's start under way, if any, has ended. A stop waits for it: a start still fetching
     /// the task's secrets or pulling its image has no container yet, and would make one after a stop that found none.

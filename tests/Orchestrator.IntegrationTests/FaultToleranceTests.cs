@@ -7,6 +7,7 @@ using Orchestrator.Domain.Nodes;
 using Orchestrator.Domain.Tasks;
 using Orchestrator.IntegrationTests.Infrastructure;
 using Orchestrator.StateStore.Telemetry;
+using Orchestrator.WorkerAgent.Runtime;
 
 namespace Orchestrator.IntegrationTests;
 
@@ -94,6 +95,40 @@ public sealed class FaultToleranceTests(FaultClusterFixture cluster)
         var failures = (await cluster.EventsAsync(task.Id)).Where(e => e.State == TaskState.Failed).ToList();
         Assert.Equal(2, failures.Count);
         Assert.All(failures, failure => Assert.StartsWith("OOMKilled", failure.Reason));
+    }
+
+    [Fact]
+    public async Task A_StartTask_lost_on_the_way_to_its_agent_is_sent_again_and_the_task_runs_once()
+    {
+        var agentName = cluster.Node.Name;
+        var queue = AgentQueue.Name(cluster.Node.Id);
+        // The agent away, its queue keeps what is sent to it. The node is not marked Down meanwhile: it is the only
+        // one, and when every node falls silent at once StateStore blames itself, not them.
+        await cluster.StopAgentAsync(agentName);
+        TaskDetails task;
+        try
+        {
+            task = await cluster.SubmitAsync(Sleeper("start-lost", restart: "Never"));
+            await ClusterFixtureBase.WaitUntilAsync(async () => await cluster.QueueDepthAsync(queue) > 0);
+            Assert.Equal(TaskState.Scheduled, (await cluster.GetTaskAsync(task.Id)).State);
+            // What a broker that lost the queue, or an operator who purged it, leaves: the StartTask is gone.
+            await cluster.PurgeQueueAsync(queue);
+        }
+        finally
+        {
+            await cluster.StartAgentAsync(agentName);
+        }
+
+        var running = await cluster.WaitForStateAsync(task.Id, TaskState.Running);
+
+        var events = await cluster.EventsAsync(task.Id);
+        Assert.Contains(events, e => e.State == TaskState.Scheduled && e.Reason.StartsWith($"StartTask re-sent: node {agentName} reports no container for it after", StringComparison.Ordinal));
+        // One container, of the attempt that runs, however many StartTasks reached the agent.
+        var container = Assert.Single(await cluster.ContainersOfTaskAsync(task.Id));
+        Assert.Equal(running.ContainerId, container.ID);
+        Assert.Equal(running.Attempt.ToString(CultureInfo.InvariantCulture), container.Labels[ContainerLabels.Attempt]);
+
+        await cluster.StopAndWaitAsync(task.Id);
     }
 
     [Fact]

@@ -226,6 +226,9 @@ public abstract class ClusterFixtureBase : IAsyncLifetime
     /// <inheritdoc cref="TestBroker.QueueDepthAsync"/>
     public Task<int> QueueDepthAsync(string queue) => _broker.QueueDepthAsync(queue);
 
+    /// <inheritdoc cref="TestBroker.PurgeQueueAsync"/>
+    public Task PurgeQueueAsync(string queue) => _broker.PurgeQueueAsync(queue);
+
     /// <inheritdoc cref="TestBroker.QueueConsumersAsync"/>
     public Task<int> QueueConsumersAsync(string queue) => _broker.QueueConsumersAsync(queue);
 

@@ -59,6 +59,13 @@ public sealed class TestBroker : IAsyncDisposable
 
     public Task UnpauseAsync() => _docker.Containers.UnpauseContainerAsync(_container.Id);
 
+    /// <summary>Drops every message waiting in the queue, as an operator's <c>rabbitmqctl purge_queue</c> does.</summary>
+    public async Task PurgeQueueAsync(string queue)
+    {
+        var result = await _container.ExecAsync(["rabbitmqctl", "purge_queue", queue]);
+        Assert.True(result.ExitCode == 0, $"purge_queue {queue}: {result.Stderr}");
+    }
+
     /// <summary>Messages waiting in a queue, 0 for a queue that does not exist.</summary>
     public Task<int> QueueDepthAsync(string queue) => QueueColumnAsync(queue, "messages");
 

@@ -132,6 +132,42 @@ public sealed class FaultToleranceTests(FaultClusterFixture cluster)
     }
 
     [Fact]
+    public async Task An_attempt_whose_StartTask_never_reaches_its_agent_is_given_up_after_the_last_re_send_and_placed_again()
+    {
+        var queue = AgentQueue.Name(cluster.Node.Id);
+        var maxResends = int.Parse(cluster.Configuration["StateStore:Liveness:MaxStartResends"]!, CultureInfo.InvariantCulture);
+        // StateStore declares the queue's binding with its first command to the node; after that it only sends.
+        var warmUp = await cluster.SubmitAsync(Sleeper("warm-up"));
+        await cluster.WaitForStateAsync(warmUp.Id, TaskState.Running);
+        await cluster.StopAndWaitAsync(warmUp.Id);
+        // The agent consumes and sends heartbeats as ever, but every command sent to it is dropped on the way.
+        await cluster.UnbindQueueAsync(queue);
+        TaskDetails task;
+        try
+        {
+            task = await cluster.SubmitAsync(Sleeper("start-never-arrives", restart: "Never"));
+            await cluster.WaitForTaskAsync(task.Id, t => t.Attempt > 1, "placed again");
+        }
+        finally
+        {
+            await cluster.BindQueueAsync(queue);
+        }
+
+        var running = await cluster.WaitForStateAsync(task.Id, TaskState.Running);
+
+        var events = await cluster.EventsAsync(task.Id);
+        var givenUp = events.ToList().FindIndex(e => e.State == TaskState.Pending && e.Reason.Contains("never started it", StringComparison.Ordinal));
+        Assert.True(givenUp > 0, string.Join("\n", events.Select(e => $"{e.State}: {e.Reason}")));
+        // The first attempt's StartTask was sent again as often as allowed, and then the attempt was given up.
+        Assert.Equal(maxResends, events.Take(givenUp).Count(e => e.Reason.StartsWith("StartTask re-sent", StringComparison.Ordinal)));
+        var container = Assert.Single(await cluster.ContainersOfTaskAsync(task.Id));
+        Assert.Equal(running.ContainerId, container.ID);
+        Assert.Equal(running.Attempt.ToString(CultureInfo.InvariantCulture), container.Labels[ContainerLabels.Attempt]);
+
+        await cluster.StopAndWaitAsync(task.Id);
+    }
+
+    [Fact]
     public async Task A_restart_of_every_service_on_the_same_database_keeps_a_running_task_and_its_container()
     {
         // Two nodes, as the AppHost runs: one agent is back at once after the restart, the other, whose task this is,

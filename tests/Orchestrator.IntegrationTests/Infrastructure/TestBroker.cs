@@ -123,6 +123,22 @@ public sealed class TestBroker : IAsyncDisposable
         return found.Distinct().ToList();
     }
 
+    /// <summary>
+    /// Takes the queue off the exchange of its name, which MassTransit sends to: what is sent meanwhile is routed nowhere
+    /// and dropped, while the queue and its consumer stay, as when a binding is lost. <see cref="BindQueueAsync"/> puts it back.
+    /// </summary>
+    public Task UnbindQueueAsync(string queue) => OnChannelAsync(channel => channel.QueueUnbindAsync(queue, queue, ""));
+
+    public Task BindQueueAsync(string queue) => OnChannelAsync(channel => channel.QueueBindAsync(queue, queue, ""));
+
+    private async Task OnChannelAsync(Func<RabbitMQ.Client.IChannel, Task> work)
+    {
+        var factory = new RabbitMQ.Client.ConnectionFactory { Uri = new Uri(ConnectionString) };
+        await using var connection = await factory.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        await work(channel);
+    }
+
     /// <summary>The files under the broker's data directory (its queues, message store and indexes) that contain <paramref name="text"/>.</summary>
     public async Task<string> FilesContainingAsync(string text)
     {

@@ -7,6 +7,7 @@ using Orchestrator.Domain.Nodes;
 using Orchestrator.Domain.Tasks;
 using Orchestrator.IntegrationTests.Infrastructure;
 using Orchestrator.StateStore.Telemetry;
+using Orchestrator.WorkerAgent.Runtime;
 
 namespace Orchestrator.IntegrationTests;
 
@@ -94,6 +95,76 @@ public sealed class FaultToleranceTests(FaultClusterFixture cluster)
         var failures = (await cluster.EventsAsync(task.Id)).Where(e => e.State == TaskState.Failed).ToList();
         Assert.Equal(2, failures.Count);
         Assert.All(failures, failure => Assert.StartsWith("OOMKilled", failure.Reason));
+    }
+
+    [Fact]
+    public async Task A_StartTask_lost_on_the_way_to_its_agent_is_sent_again_and_the_task_runs_once()
+    {
+        var agentName = cluster.Node.Name;
+        var queue = AgentQueue.Name(cluster.Node.Id);
+        // The agent away, its queue keeps what is sent to it. The node is not marked Down meanwhile: it is the only
+        // one, and when every node falls silent at once StateStore blames itself, not them.
+        await cluster.StopAgentAsync(agentName);
+        TaskDetails task;
+        try
+        {
+            task = await cluster.SubmitAsync(Sleeper("start-lost", restart: "Never"));
+            await ClusterFixtureBase.WaitUntilAsync(async () => await cluster.QueueDepthAsync(queue) > 0);
+            Assert.Equal(TaskState.Scheduled, (await cluster.GetTaskAsync(task.Id)).State);
+            // What a broker that lost the queue, or an operator who purged it, leaves: the StartTask is gone.
+            await cluster.PurgeQueueAsync(queue);
+        }
+        finally
+        {
+            await cluster.StartAgentAsync(agentName);
+        }
+
+        var running = await cluster.WaitForStateAsync(task.Id, TaskState.Running);
+
+        var events = await cluster.EventsAsync(task.Id);
+        Assert.Contains(events, e => e.State == TaskState.Scheduled && e.Reason.StartsWith($"StartTask re-sent: node {agentName} reports no container for it after", StringComparison.Ordinal));
+        // One container, of the attempt that runs, however many StartTasks reached the agent.
+        var container = Assert.Single(await cluster.ContainersOfTaskAsync(task.Id));
+        Assert.Equal(running.ContainerId, container.ID);
+        Assert.Equal(running.Attempt.ToString(CultureInfo.InvariantCulture), container.Labels[ContainerLabels.Attempt]);
+
+        await cluster.StopAndWaitAsync(task.Id);
+    }
+
+    [Fact]
+    public async Task An_attempt_whose_StartTask_never_reaches_its_agent_is_given_up_after_the_last_re_send_and_placed_again()
+    {
+        var queue = AgentQueue.Name(cluster.Node.Id);
+        var maxResends = int.Parse(cluster.Configuration["StateStore:Liveness:MaxStartResends"]!, CultureInfo.InvariantCulture);
+        // StateStore declares the queue's binding with its first command to the node; after that it only sends.
+        var warmUp = await cluster.SubmitAsync(Sleeper("warm-up"));
+        await cluster.WaitForStateAsync(warmUp.Id, TaskState.Running);
+        await cluster.StopAndWaitAsync(warmUp.Id);
+        // The agent consumes and sends heartbeats as ever, but every command sent to it is dropped on the way.
+        await cluster.UnbindQueueAsync(queue);
+        TaskDetails task;
+        try
+        {
+            task = await cluster.SubmitAsync(Sleeper("start-never-arrives", restart: "Never"));
+            await cluster.WaitForTaskAsync(task.Id, t => t.Attempt > 1, "placed again");
+        }
+        finally
+        {
+            await cluster.BindQueueAsync(queue);
+        }
+
+        var running = await cluster.WaitForStateAsync(task.Id, TaskState.Running);
+
+        var events = await cluster.EventsAsync(task.Id);
+        var givenUp = events.ToList().FindIndex(e => e.State == TaskState.Pending && e.Reason.Contains("never started it", StringComparison.Ordinal));
+        Assert.True(givenUp > 0, string.Join("\n", events.Select(e => $"{e.State}: {e.Reason}")));
+        // The first attempt's StartTask was sent again as often as allowed, and then the attempt was given up.
+        Assert.Equal(maxResends, events.Take(givenUp).Count(e => e.Reason.StartsWith("StartTask re-sent", StringComparison.Ordinal)));
+        var container = Assert.Single(await cluster.ContainersOfTaskAsync(task.Id));
+        Assert.Equal(running.ContainerId, container.ID);
+        Assert.Equal(running.Attempt.ToString(CultureInfo.InvariantCulture), container.Labels[ContainerLabels.Attempt]);
+
+        await cluster.StopAndWaitAsync(task.Id);
     }
 
     [Fact]

@@ -184,4 +184,35 @@ public sealed class TaskRecordTests
         Assert.Null(stateless.VolumeNodeId);
         Assert.Null(Running().ReleaseVolumes("worker-1", Now));
     }
+
+    [Fact]
+    public void A_re_sent_StartTask_keeps_the_attempt_Scheduled_counts_the_re_send_and_says_why()
+    {
+        var task = Submitted();
+        task.Place(Node, "worker-1", Now);
+
+        var resent = task.RecordStartResent("worker-1", TimeSpan.FromSeconds(31), Now.AddSeconds(31));
+
+        Assert.Equal((TaskState.Scheduled, 1, 1), (task.State, task.Attempt, task.StartResends));
+        Assert.Equal("StartTask re-sent: node worker-1 reports no container for it after 31 s", resent.Reason);
+        // The re-send is the attempt's latest sign of life: the next one is a whole grace later.
+        Assert.Equal(Now.AddSeconds(31), task.ScheduledAt);
+    }
+
+    [Fact]
+    public void A_start_step_or_a_new_placement_counts_the_re_sends_afresh()
+    {
+        var task = Submitted();
+        task.Place(Node, "worker-1", Now);
+        task.RecordStartResent("worker-1", TimeSpan.FromSeconds(31), Now);
+        task.RecordStartResent("worker-1", TimeSpan.FromSeconds(31), Now);
+
+        task.RecordProgress("pulling image busybox", Now);
+        Assert.Equal(0, task.StartResends);
+
+        task.RecordStartResent("worker-1", TimeSpan.FromSeconds(31), Now);
+        task.ReleaseFromNode("node worker-1 never started it", Now);
+        task.Place(Node, "worker-1", Now);
+        Assert.Equal((2, 0), (task.Attempt, task.StartResends));
+    }
 }

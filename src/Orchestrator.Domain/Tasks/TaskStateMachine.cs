@@ -4,8 +4,8 @@ namespace Orchestrator.Domain.Tasks;
 /// The only way a task's state changes, and exactly the moves StateStore makes. Cube's transitions, except that a
 /// restart happens in place on the node (Running to Running) instead of through Scheduled, so a task that has ended
 /// stays ended (a job's replacement is a new task); plus two of our own: cancellation (a Pending task that the user
-/// stops ends Completed without ever being placed), a return to Pending when the task's node is lost or drained,
-/// so that it is placed again, and a Pending task's release from the node that holds its volumes.
+/// stops ends Completed without ever being placed), a return to Pending when the task's node is lost or drained (or
+/// never starts it: <see cref="LostStartVerdict"/>), so that it is placed again, and a Pending task's release from the node that holds its volumes.
 /// </summary>
 public static class TaskStateMachine
 {
@@ -13,7 +13,8 @@ public static class TaskStateMachine
     {
         // Placed; stopped before it was placed; let go of the node that holds its volumes.
         [TaskState.Pending] = [TaskState.Scheduled, TaskState.Completed, TaskState.Pending],
-        // A step of starting (an image pull); started; ended before it ran; its node lost or drained.
+        // A step of starting (an image pull, a re-sent StartTask); started; ended before it ran; its node lost, drained
+        // or never starting it.
         [TaskState.Scheduled] = [TaskState.Scheduled, TaskState.Running, TaskState.Completed, TaskState.Failed, TaskState.Pending],
         // Restarted in place; ended; its node lost or drained.
         [TaskState.Running] = [TaskState.Running, TaskState.Completed, TaskState.Failed, TaskState.Pending],

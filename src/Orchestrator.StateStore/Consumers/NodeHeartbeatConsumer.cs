@@ -12,7 +12,8 @@ namespace Orchestrator.StateStore.Consumers;
 
 /// <summary>
 /// Applies a batch of heartbeats in one transaction: compares the containers each lists with the tasks
-/// (<see cref="ContainerReconciler"/>, which also stands in for lost reports), refreshes the known nodes
+/// (<see cref="ContainerReconciler"/>, which also stands in for lost reports), re-sends the StartTasks of the
+/// Scheduled attempts they do not show (<see cref="LostStartRecovery"/>), refreshes the known nodes
 /// (<see cref="KnownNodeRefresh"/>), registers new ones and revives Down ones (<see cref="NodeRegistration"/>), and
 /// records the newest probes (<see cref="TaskProbes"/>). Heartbeats come in batches: at a thousand nodes they are 200 a
 /// second, and one transaction per heartbeat was most of StateStore's work and a quarter of a core of Postgres's.
@@ -23,6 +24,7 @@ public sealed class NodeHeartbeatConsumer(
     : IConsumer<Batch<NodeHeartbeat>>
 {
     private readonly ContainerReconciler _containers = new(lifecycle, new LostReportRecovery(lifecycle, liveness.Value.ReportGrace));
+    private readonly LostStartRecovery _lostStarts = new(lifecycle, backlog, liveness.Value);
     private readonly NodeRegistration _registration = new(outbox);
 
     public async Task Consume(ConsumeContext<Batch<NodeHeartbeat>> context)
@@ -45,6 +47,7 @@ public sealed class NodeHeartbeatConsumer(
             // Reads first: the node rows stay locked from the UPDATE to the commit, and PlaceTasks waits for them.
             // Task rows are written after the nodes, the order PlaceTasks locks them in.
             var findings = await _containers.ReconcileAsync(db, heartbeats, cancellationToken);
+            await _lostStarts.RecoverAsync(db, heartbeats, cancellationToken);
             // Liveness is judged by StateStore's clock, never the agent's.
             var refreshed = await KnownNodeRefresh.RefreshAsync(db, heartbeats, findings, lifecycle.Now, cancellationToken);
             foreach (var heartbeat in heartbeats.Where(h => !refreshed.Contains(h.NodeId)))

@@ -30,7 +30,7 @@ public sealed class LostReportRecovery(TaskLifecycle lifecycle, TimeSpan reportG
     }
 
     /// <summary>The tasks were read untracked (most heartbeats change none); one is attached only to record on it.</summary>
-    private static TaskRecord Track(OrchestratorDbContext db, TaskRecord task)
+    internal static TaskRecord Track(OrchestratorDbContext db, TaskRecord task)
     {
         if (db.Entry(task).State == Microsoft.EntityFrameworkCore.EntityState.Detached)
             db.Tasks.Attach(task);

@@ -30,6 +30,21 @@ public sealed class LivenessOptions
     public TimeSpan ReportGrace { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>
+    /// How long a Scheduled attempt may be missing from its node's heartbeat (no container, no start under way) with no
+    /// start step recorded, before its StartTask is taken for lost and sent again. It only has to cover the command's
+    /// way to the agent: a slow image pull shows in the heartbeat as a start under way.
+    /// </summary>
+    [Positive]
+    public TimeSpan StartGrace { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// StartTasks re-sent for one attempt, each a <see cref="StartGrace"/> apart, before the attempt is given up and the
+    /// task placed again: see <see cref="Orchestrator.Domain.Tasks.LostStartVerdict"/>.
+    /// </summary>
+    [Range(0, 100, ErrorMessage = "must be between 0 and 100")]
+    public int MaxStartResends { get; set; } = Orchestrator.Domain.Tasks.LostStartVerdict.DefaultMaxResends;
+
+    /// <summary>
     /// When more than this share of the Ready nodes (and more than two) fall silent at once, none is marked Down
     /// until the silence ends: see <see cref="Orchestrator.Domain.Nodes.SilenceVerdict"/>. 1 turns the guard off.
     /// </summary>

@@ -29,9 +29,37 @@ public sealed class TaskLifecycle(
     {
         if (!Record(task, () => task.Place(nodeId, nodeName, Now)))
             return;
-        outbox.Send(AgentQueue.Name(nodeId), new StartTask(task.Id, nodeId, task.Attempt, task.Spec, task.JobName, task.JobSlot));
+        SendStart(task, nodeId);
         outbox.Publish(new TaskScheduled(task.Id, nodeId, task.Attempt));
     }
+
+    /// <summary>
+    /// Sends the attempt's StartTask again, as its node's heartbeat has not shown it for <paramref name="silence"/>: the
+    /// first was lost on the way. The agent starts an attempt once, so a copy that was only late changes nothing.
+    /// </summary>
+    public void ResendStart(TaskRecord task, string nodeName, TimeSpan silence)
+    {
+        if (task.NodeId is { } nodeId && Record(task, () => task.RecordStartResent(nodeName, silence, Now)))
+            SendStart(task, nodeId);
+    }
+
+    /// <summary>
+    /// Gives up an attempt its node never started: the task is Pending again and the Scheduler is told, as when its
+    /// node is lost. A StopTask follows the StartTasks to the node, so one that was only late starts nothing that stays.
+    /// </summary>
+    public void GiveUpUnstarted(TaskRecord task, string reason)
+    {
+        var (nodeId, attempt) = (task.NodeId, task.Attempt);
+        if (!Record(task, () => task.ReleaseFromNode(reason, Now)))
+            return;
+        if (nodeId is { } node)
+            SendStop(task, node, attempt);
+        if (task.State == TaskState.Pending)
+            outbox.Publish(new TaskSubmitted(task.Id));
+    }
+
+    private void SendStart(TaskRecord task, Guid nodeId) =>
+        outbox.Send(AgentQueue.Name(nodeId), new StartTask(task.Id, nodeId, task.Attempt, task.Spec, task.JobName, task.JobSlot));
 
     /// <summary>A step of starting the task, such as an image pull.</summary>
     public void RecordProgress(TaskRecord task, string step) => Record(task, () => task.RecordProgress(step, Now));

@@ -9,7 +9,9 @@ namespace Orchestrator.WorkerAgent.Consumers;
 
 /// <summary>
 /// Runs the attempt's container, or finds the one already running, reports it and puts it under supervision.
-/// Receiving the same command twice never starts a second container.
+/// Receiving the same command twice never starts a second container: a copy that arrives while the attempt is starting
+/// waits for that start to end (<see cref="TaskSupervisor.StartingAsync"/>), and any copy then meets the container the
+/// first made, by its name (<see cref="IContainerRuntime.StartAsync"/>).
 /// </summary>
 public sealed class StartTaskConsumer(IContainerRuntime runtime, TaskSupervisor supervisor, ILogger<StartTaskConsumer> logger)
     : IConsumer<StartTask>
@@ -17,7 +19,7 @@ public sealed class StartTaskConsumer(IContainerRuntime runtime, TaskSupervisor 
     public async Task Consume(ConsumeContext<StartTask> context)
     {
         var command = context.Message;
-        using var starting = supervisor.Starting(command.TaskId, command.Attempt);
+        using var starting = await supervisor.StartingAsync(command.TaskId, command.Attempt, context.CancellationToken);
         var started = Stopwatch.GetTimestamp();
         ContainerStatus status;
         try

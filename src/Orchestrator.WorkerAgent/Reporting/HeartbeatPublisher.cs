@@ -51,12 +51,14 @@ public sealed class HeartbeatPublisher(
     private async Task<NodeHeartbeat> BuildAsync(CancellationToken cancellationToken)
     {
         var capacity = resources.Capacity();
+        // Read before the containers: a start that ends in between then shows as its container.
+        var starting = supervisor.StartsUnderWay();
         var owned = await runtime.ListAsync(cancellationToken);
         supervisor.ForgetContainersExcept(owned.Select(c => c.ContainerId).ToHashSet());
         var containers = owned.Select(Report).ToList();
         return new NodeHeartbeat(
             node.Id, node.Name, capacity, resources.Allocatable(capacity), resources.Usage(), containers, Clock.GetUtcNow(),
-            options.Value.Labels, HostVolumesOf(options.Value), node.Address, options.Value.Datacenter);
+            options.Value.Labels, HostVolumesOf(options.Value), node.Address, options.Value.Datacenter, starting);
     }
 
     /// <summary>The host volumes the agent offers, in name order so that an unchanged set reads the same each time.</summary>

@@ -34,12 +34,19 @@ public sealed class TaskSupervisor(
 
     /// <summary>
     /// Marks a start under way until disposed: its container counts as the task's even if it has already died,
-    /// because the start's own reports (TaskStarted, then the exit) are still to be sent.
+    /// because the start's own reports (TaskStarted, then the exit) are still to be sent. A second copy of the
+    /// attempt's StartTask (StateStore re-sends one its node's heartbeat did not show) waits here for the first start to
+    /// end, and then meets the container it made: one start of an attempt at a time, so the mark never ends while a
+    /// start is still under way.
     /// </summary>
-    public IDisposable Starting(Guid taskId, int attempt)
+    public async Task<IDisposable> StartingAsync(Guid taskId, int attempt, CancellationToken cancellationToken)
     {
         var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _starting[(taskId, attempt)] = ended;
+        while (!_starting.TryAdd((taskId, attempt), ended))
+        {
+            if (_starting.TryGetValue((taskId, attempt), out var earlier))
+                await earlier.Task.WaitAsync(cancellationToken);
+        }
         return new StartMark(() =>
         {
             _starting.TryRemove(KeyValuePair.Create((taskId, attempt), ended));
@@ -48,6 +55,9 @@ public sealed class TaskSupervisor(
     }
 
     public bool IsStarting(Guid taskId, int attempt) => _starting.ContainsKey((taskId, attempt));
+
+    /// <summary>The attempts whose start is under way, container or not: the heartbeat tells StateStore they arrived.</summary>
+    public IReadOnlyList<TaskAttempt> StartsUnderWay() => _starting.Keys.Select(key => new TaskAttempt(key.TaskId, key.Attempt)).ToList();
 
     /// <summary>
     /// Completes when the attempt's start under way, if any, has ended. A stop waits for it: a start still fetching

@@ -226,6 +226,14 @@ public abstract class ClusterFixtureBase : IAsyncLifetime
     /// <inheritdoc cref="TestBroker.QueueDepthAsync"/>
     public Task<int> QueueDepthAsync(string queue) => _broker.QueueDepthAsync(queue);
 
+    /// <inheritdoc cref="TestBroker.PurgeQueueAsync"/>
+    public Task PurgeQueueAsync(string queue) => _broker.PurgeQueueAsync(queue);
+
+    /// <inheritdoc cref="TestBroker.UnbindQueueAsync"/>
+    public Task UnbindQueueAsync(string queue) => _broker.UnbindQueueAsync(queue);
+
+    public Task BindQueueAsync(string queue) => _broker.BindQueueAsync(queue);
+
     /// <inheritdoc cref="TestBroker.QueueConsumersAsync"/>
     public Task<int> QueueConsumersAsync(string queue) => _broker.QueueConsumersAsync(queue);
 

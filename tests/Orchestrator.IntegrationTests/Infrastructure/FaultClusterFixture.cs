@@ -23,6 +23,9 @@ public sealed class FaultClusterFixture : ClusterFixtureBase
         ["StateStore:Liveness:StartupGrace"] = "00:00:20",
         // A lost report is stood in for by the heartbeat after this long (a minute by default).
         ["StateStore:Liveness:ReportGrace"] = "00:00:10",
+        // A StartTask missing from the node's heartbeats is sent again after this long (30 s by default).
+        ["StateStore:Liveness:StartGrace"] = "00:00:05",
+        ["StateStore:Liveness:MaxStartResends"] = "3",
         // A backlog small enough for a test to fill with tasks no node can take.
         ["StateStore:Admission:MaxPending"] = "3",
         ["StateStore:Admission:RetryAfter"] = "00:00:02",

@@ -59,6 +59,13 @@ public sealed class TestBroker : IAsyncDisposable
 
     public Task UnpauseAsync() => _docker.Containers.UnpauseContainerAsync(_container.Id);
 
+    /// <summary>Drops every message waiting in the queue, as an operator's <c>rabbitmqctl purge_queue</c> does.</summary>
+    public async Task PurgeQueueAsync(string queue)
+    {
+        var result = await _container.ExecAsync(["rabbitmqctl", "purge_queue", queue]);
+        Assert.True(result.ExitCode == 0, $"purge_queue {queue}: {result.Stderr}");
+    }
+
     /// <summary>Messages waiting in a queue, 0 for a queue that does not exist.</summary>
     public Task<int> QueueDepthAsync(string queue) => QueueColumnAsync(queue, "messages");
 
@@ -114,6 +121,22 @@ public sealed class TestBroker : IAsyncDisposable
                 await channel.BasicNackAsync(last, multiple: true, requeue: true);
         }
         return found.Distinct().ToList();
+    }
+
+    /// <summary>
+    /// Takes the queue off the exchange of its name, which MassTransit sends to: what is sent meanwhile is routed nowhere
+    /// and dropped, while the queue and its consumer stay, as when a binding is lost. <see cref="BindQueueAsync"/> puts it back.
+    /// </summary>
+    public Task UnbindQueueAsync(string queue) => OnChannelAsync(channel => channel.QueueUnbindAsync(queue, queue, ""));
+
+    public Task BindQueueAsync(string queue) => OnChannelAsync(channel => channel.QueueBindAsync(queue, queue, ""));
+
+    private async Task OnChannelAsync(Func<RabbitMQ.Client.IChannel, Task> work)
+    {
+        var factory = new RabbitMQ.Client.ConnectionFactory { Uri = new Uri(ConnectionString) };
+        await using var connection = await factory.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        await work(channel);
     }
 
     /// <summary>The files under the broker's data directory (its queues, message store and indexes) that contain <paramref name="text"/>.</summary>

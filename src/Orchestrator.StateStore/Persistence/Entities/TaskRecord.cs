@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Linq.Expressions;
 using Orchestrator.Contracts;
 using Orchestrator.Domain.Tasks;
@@ -68,6 +69,12 @@ public sealed class TaskRecord
     public DateTimeOffset? FinishedAt { get; private set; }
     public long? ExitCode { get; private set; }
     public string? Message { get; private set; }
+
+    /// <summary>
+    /// StartTasks re-sent for the current attempt since its last start step, because its node's heartbeat did not show
+    /// it (<see cref="Orchestrator.Domain.Tasks.LostStartVerdict"/>).
+    /// </summary>
+    public int StartResends { get; private set; }
 
     /// <summary>Restarts the agent made on the node of the current attempt.</summary>
     public int RestartCount { get; private set; }
@@ -157,6 +164,7 @@ public sealed class TaskRecord
         if (Spec.HasVolumes)
             VolumeNodeId = nodeId;
         Attempt++;
+        StartResends = 0;
         return MoveTo(TaskState.Scheduled, $"placed on node {nodeName}", now);
     }
 
@@ -170,7 +178,26 @@ public sealed class TaskRecord
     }
 
     /// <summary>A step of starting the container (such as an image pull); the task stays Scheduled.</summary>
-    public TaskEventRecord RecordProgress(string step, DateTimeOffset now) => MoveTo(TaskState.Scheduled, step, now);
+    public TaskEventRecord RecordProgress(string step, DateTimeOffset now)
+    {
+        var progressed = MoveTo(TaskState.Scheduled, step, now);
+        // The agent has the attempt: re-sends are counted again from here.
+        StartResends = 0;
+        return progressed;
+    }
+
+    /// <summary>
+    /// The attempt's StartTask is sent again, as its node's heartbeat has shown neither its container nor its start for
+    /// <paramref name="silence"/>. The task stays Scheduled; the event is its next sign of life, so the next re-send
+    /// waits a whole grace more.
+    /// </summary>
+    public TaskEventRecord RecordStartResent(string nodeName, TimeSpan silence, DateTimeOffset now)
+    {
+        var resent = MoveTo(TaskState.Scheduled,
+            string.Create(CultureInfo.InvariantCulture, $"StartTask re-sent: node {nodeName} reports no container for it after {silence.TotalSeconds:0} s"), now);
+        StartResends++;
+        return resent;
+    }
 
     /// <summary>
     /// The agent runs the container: from its TaskStarted, or from a heartbeat that lists the container running when

@@ -13,7 +13,7 @@ using Orchestrator.StateStore.Persistence;
 namespace Orchestrator.StateStore.Persistence.Migrations
 {
     [DbContext(typeof(OrchestratorDbContext))]
-    [Migration("20261205174152_Leases")]
+    [Migration("20261205174429_Leases")]
     partial class Leases
     {
         /// <inheritdoc />
@@ -552,6 +552,9 @@ namespace Orchestrator.StateStore.Persistence.Migrations
                     b.Property<string>("Spec")
                         .IsRequired()
                         .HasColumnType("jsonb");
+
+                    b.Property<int>("StartResends")
+                        .HasColumnType("integer");
 
                     b.Property<DateTimeOffset?>("StartedAt")
                         .HasColumnType("timestamp with time zone");

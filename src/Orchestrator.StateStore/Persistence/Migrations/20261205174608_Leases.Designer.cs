@@ -13,7 +13,7 @@ using Orchestrator.StateStore.Persistence;
 namespace Orchestrator.StateStore.Persistence.Migrations
 {
     [DbContext(typeof(OrchestratorDbContext))]
-    [Migration("20261205174429_Leases")]
+    [Migration("20261205174608_Leases")]
     partial class Leases
     {
         /// <inheritdoc />

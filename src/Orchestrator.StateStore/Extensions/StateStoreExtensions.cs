@@ -28,7 +28,7 @@ public static class StateStoreExtensions
     /// <summary>Everything StateStore runs but its consumers: the database, the outbox and the monitors (nodes, jobs).</summary>
     public static TBuilder AddStateStore<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
-        var connectionString = WithPreparedStatements(builder.Configuration.GetConnectionString(DatabaseConnectionName)
+        var connectionString = Tuned(builder.Configuration.GetConnectionString(DatabaseConnectionName)
             ?? throw new InvalidOperationException(
                 $"No Postgres connection string: set ConnectionStrings:{DatabaseConnectionName}."));
         // Pooled: every message is a scope, and a pooled context skips building its services each time.
@@ -108,15 +108,29 @@ public static class StateStoreExtensions
     /// (five, by default). A connection string that sets its own limit keeps it. StateStore changes no session state
     /// (its advisory locks are transaction-scoped), so a pooled connection is not reset before its next use: the
     /// reset is a statement of its own, parsed each time.
+    /// <para>
+    /// A connection string may list several servers, a primary and its standbys (<c>Host=pg1,pg2</c>). StateStore
+    /// writes, so it connects only to the one that takes writes (<c>Target Session Attributes=read-write</c>, unless
+    /// the string says otherwise), and when a standby is promoted it finds the new primary by itself. Npgsql remembers
+    /// which server was a standby for <see cref="HostRecheck"/>, not its default 10 s, so a promotion is noticed soon.
+    /// </para>
     /// </summary>
-    private static string WithPreparedStatements(string connectionString)
+    public static string Tuned(string connectionString)
     {
         var settings = new NpgsqlConnectionStringBuilder(connectionString);
         if (settings.MaxAutoPrepare == 0)
             settings.MaxAutoPrepare = MaxPreparedStatements;
         settings.NoResetOnClose = true;
+        if (settings.Host?.Contains(',') == true)
+        {
+            settings.TargetSessionAttributes ??= "read-write";
+            if (!connectionString.Contains("Host Recheck", StringComparison.OrdinalIgnoreCase))
+                settings.HostRecheckSeconds = (int)HostRecheck.TotalSeconds;
+        }
         return settings.ConnectionString;
     }
+
+    private static readonly TimeSpan HostRecheck = TimeSpan.FromSeconds(2);
 
     /// <summary>More than StateStore's distinct statements, so none is evicted and re-prepared.</summary>
     private const int MaxPreparedStatements = 100;

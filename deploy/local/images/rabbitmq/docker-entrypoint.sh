@@ -33,11 +33,18 @@ if [ "${first:0:1}" = '-' ]; then
 	set -- rabbitmq-server "$@"
 fi
 
-# write_cookie: the cluster's shared secret, readable by the rabbitmq user only
-# (Erlang refuses a cookie file that others can read).
+# write_cookie: the cluster's shared secret (or, for a standalone node with
+# none yet, a random one), readable by the rabbitmq user only: Erlang refuses
+# a cookie file that others can read. Made here, before the server starts,
+# because a `docker exec rabbitmqctl` that came first would otherwise create
+# it through root's symlink as root's, which the server then cannot read.
 write_cookie() {
 	local cookie=/var/lib/rabbitmq/.erlang.cookie
-	(umask 077 && printf '%s' "$RABBITMQ_ERLANG_COOKIE" >"$cookie")
+	if [ -n "${RABBITMQ_ERLANG_COOKIE:-}" ]; then
+		(umask 077 && printf '%s' "$RABBITMQ_ERLANG_COOKIE" >"$cookie")
+	elif [ ! -s "$cookie" ]; then
+		(umask 077 && head -c 15 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$cookie")
+	fi
 	chown rabbitmq:rabbitmq "$cookie"
 	chmod 600 "$cookie"
 }
@@ -68,7 +75,7 @@ if [ "${1:-}" = rabbitmq-server ] && [ "$(id -u)" = 0 ]; then
 	mkdir -p /var/lib/rabbitmq /var/log/rabbitmq
 	chown rabbitmq:rabbitmq /var/lib/rabbitmq /var/log/rabbitmq
 	export HOME=/var/lib/rabbitmq
-	[ -z "${RABBITMQ_ERLANG_COOKIE:-}" ] || write_cookie
+	write_cookie
 	write_cluster_config
 	# setpriv execs (no lingering root parent), so signals reach the server.
 	exec setpriv --reuid=rabbitmq --regid=rabbitmq --init-groups -- \

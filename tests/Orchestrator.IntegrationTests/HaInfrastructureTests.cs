@@ -2,6 +2,7 @@ using System.Text;
 using Docker.DotNet;
 using Orchestrator.IntegrationTests.Infrastructure;
 using RabbitMQ.Client;
+using Xunit.Abstractions;
 
 namespace Orchestrator.IntegrationTests;
 
@@ -14,9 +15,11 @@ namespace Orchestrator.IntegrationTests;
 public sealed class HaInfrastructureTests : IDisposable
 {
     private readonly DockerClient _docker = new DockerClientConfiguration(new Uri("unix:///var/run/docker.sock")).CreateClient();
+    private readonly ITestOutputHelper _output;
 
-    public HaInfrastructureTests()
+    public HaInfrastructureTests(ITestOutputHelper output)
     {
+        _output = output;
         // As ClusterFixtureBase does: no reaper image can be pulled here, and published ports are reached on loopback.
         Environment.SetEnvironmentVariable("TESTCONTAINERS_RYUK_DISABLED", "true");
         Environment.SetEnvironmentVariable("TESTCONTAINERS_HOST_OVERRIDE", "127.0.0.1");
@@ -26,7 +29,9 @@ public sealed class HaInfrastructureTests : IDisposable
     public async Task A_quorum_queue_keeps_a_published_message_when_the_node_that_led_it_is_killed()
     {
         await using var cluster = new TestBrokerCluster(_docker);
+        var starting = System.Diagnostics.Stopwatch.StartNew();
         await cluster.StartAsync();
+        _output.WriteLine($"broker cluster of {TestBrokerCluster.Size} nodes started in {starting.Elapsed.TotalSeconds:F1} s");
         const string queue = "ha-smoke";
         await using (var connection = await new ConnectionFactory { Uri = new Uri(cluster.NodeConnectionString(0)) }.CreateConnectionAsync())
         await using (var channel = await connection.CreateChannelAsync(new CreateChannelOptions(
@@ -41,6 +46,7 @@ public sealed class HaInfrastructureTests : IDisposable
         var leader = TestBrokerCluster.NodeIndex((await cluster.QueueLeaderAsync(queue))!);
 
         await cluster.KillNodeAsync(leader);
+        var killed = System.Diagnostics.Stopwatch.StartNew();
 
         var survivor = Enumerable.Range(0, TestBrokerCluster.Size).First(i => i != leader);
         string? body = null;
@@ -60,9 +66,12 @@ public sealed class HaInfrastructureTests : IDisposable
             return body is not null;
         });
         Assert.Equal("kept", body);
+        _output.WriteLine($"the message was read from a new leader {killed.Elapsed.TotalSeconds:F1} s after the old one was killed");
         Assert.NotEqual(leader, TestBrokerCluster.NodeIndex((await cluster.QueueLeaderAsync(queue))!));
 
+        var restarting = System.Diagnostics.Stopwatch.StartNew();
         await cluster.StartNodeAsync(leader);
+        _output.WriteLine($"the killed node was back in the cluster in {restarting.Elapsed.TotalSeconds:F1} s");
         Assert.False(cluster.IsDown(leader));
         await Poll.UntilAsync(async () => await cluster.QueueDepthAsync(queue) == 1);
     }
@@ -71,13 +80,17 @@ public sealed class HaInfrastructureTests : IDisposable
     public async Task The_standby_has_what_the_primary_wrote_and_once_promoted_takes_writes_through_the_multi_host_connection_string()
     {
         await using var pair = new TestDatabasePair(_docker);
+        var starting = System.Diagnostics.Stopwatch.StartNew();
         await pair.StartAsync();
+        _output.WriteLine($"primary and streaming standby started in {starting.Elapsed.TotalSeconds:F1} s");
         await pair.ExecuteSqlAsync("CREATE TABLE ha_smoke (note text); INSERT INTO ha_smoke VALUES ('before');");
         await pair.WaitForStandbyReplayAsync();
         Assert.Equal("before", await pair.StandbyScalarAsync<string>("SELECT string_agg(note, ',') FROM ha_smoke"));
 
         await pair.KillPrimaryAsync();
+        var promoting = System.Diagnostics.Stopwatch.StartNew();
         await pair.PromoteStandbyAsync();
+        _output.WriteLine($"the standby took writes {promoting.Elapsed.TotalSeconds:F1} s after its promotion began");
         await pair.ExecuteSqlAsync("INSERT INTO ha_smoke VALUES ('after');");
 
         Assert.Equal("before,after", await pair.StandbyScalarAsync<string>("SELECT string_agg(note, ',' ORDER BY note DESC) FROM ha_smoke"));
@@ -92,7 +105,9 @@ public sealed class HaInfrastructureTests : IDisposable
         await using var stateStore = new ServiceProcess(OrchestratorService.StateStore,
             ServiceSettings.For(database.ConnectionString, broker.ConnectionString));
 
+        var starting = System.Diagnostics.Stopwatch.StartNew();
         await stateStore.StartAsync();
+        _output.WriteLine($"StateStore as a process started in {starting.Elapsed.TotalSeconds:F1} s");
         Assert.True(stateStore.IsRunning, stateStore.Output());
         await stateStore.StopAsync();
         Assert.True(stateStore.ExitCode == 0, $"exit code {stateStore.ExitCode}:\n{stateStore.Output()}");
@@ -104,6 +119,33 @@ public sealed class HaInfrastructureTests : IDisposable
         Assert.False(stateStore.IsRunning);
         Assert.Equal(137, stateStore.ExitCode); // 128 + SIGKILL
         Assert.False(Directory.Exists($"/proc/{pid}"), $"process {pid} is still there");
+    }
+
+    [Fact]
+    public async Task The_broker_cluster_names_the_one_active_consumer_of_a_single_active_consumer_queue_and_its_process()
+    {
+        await using var cluster = new TestBrokerCluster(_docker);
+        await cluster.StartAsync();
+        const string queue = "ha-smoke-single-active";
+        // MassTransit announces its process id this way; a bare client announces it here by hand.
+        var factory = new ConnectionFactory
+        {
+            Uri = new Uri(cluster.NodeConnectionString(1)),
+            ClientProperties = new Dictionary<string, object?> { ["process_id"] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+        };
+        await using var connection = await factory.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false,
+            arguments: new Dictionary<string, object?> { ["x-queue-type"] = "quorum", ["x-single-active-consumer"] = true });
+        foreach (var tag in new[] { "first", "second" })
+            await channel.BasicConsumeAsync(queue, autoAck: false, tag, new RabbitMQ.Client.Events.AsyncEventingBasicConsumer(channel));
+
+        await Poll.UntilAsync(async () => (await cluster.ConsumersAsync(queue)).Count == 2);
+        var active = await cluster.ActiveConsumerAsync(queue);
+
+        Assert.Equal(("first", "single_active", Environment.ProcessId), (active?.Tag, active?.ActivityStatus, active?.ClientProcessId));
+        // The queue's own count comes from the broker's statistics, a few seconds behind its consumers.
+        await Poll.UntilAsync(async () => await cluster.QueueConsumersAsync(queue) == 2);
     }
 
     public void Dispose() => _docker.Dispose();

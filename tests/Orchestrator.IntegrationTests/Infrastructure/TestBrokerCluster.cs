@@ -111,7 +111,10 @@ public sealed class TestBrokerCluster : IAsyncDisposable
     /// <summary>Messages waiting in a queue, 0 for a queue that does not exist.</summary>
     public Task<int> QueueDepthAsync(string queue) => BrokerListings.QueueCountAsync(AnyRunningNode(), queue, "messages");
 
-    /// <summary>Consumers on a queue, 0 for a queue that does not exist.</summary>
+    /// <summary>
+    /// Consumers on a queue, 0 for a queue that does not exist. For a quorum queue this is the broker's statistic,
+    /// which lags the consumers by its statistics interval (5 s); <see cref="ConsumersAsync"/> is current.
+    /// </summary>
     public Task<int> QueueConsumersAsync(string queue) => BrokerListings.QueueCountAsync(AnyRunningNode(), queue, "consumers");
 
     /// <inheritdoc cref="BrokerListings.ConsumersAsync"/>

@@ -122,6 +122,30 @@ public sealed class HaInfrastructureTests : IDisposable
     }
 
     [Fact]
+    public async Task An_Api_process_is_ready_when_healthy_and_answers_from_a_StateStore_process()
+    {
+        await using var database = new TestDatabase(_docker, hostPort: null);
+        await using var broker = new TestBroker(_docker, hostPort: null);
+        await Task.WhenAll(database.StartAsync(), broker.StartAsync());
+        var settings = ServiceSettings.For(database.ConnectionString, broker.ConnectionString);
+        await using var stateStore = new ServiceProcess(OrchestratorService.StateStore, settings);
+        await using var api = new ServiceProcess(OrchestratorService.Api, settings);
+        await Task.WhenAll(stateStore.StartAsync(), api.StartAsync());
+
+        using var client = new ApiClient(api.ApiAddress!, ClusterFixtureBase.ApiKey);
+        // Started is not yet consuming: until StateStore's bus has bound its queues, the Api says 503, "not yet".
+        string? listed = null;
+        await Poll.UntilAsync(async () =>
+        {
+            using var nodes = await client.Http.GetAsync("/api/nodes");
+            listed = nodes.IsSuccessStatusCode ? await nodes.Content.ReadAsStringAsync() : null;
+            return nodes.StatusCode != System.Net.HttpStatusCode.ServiceUnavailable;
+        });
+
+        Assert.True(listed == "[]", $"{listed}\n{api.Output()}\n{stateStore.Output()}");
+    }
+
+    [Fact]
     public async Task The_broker_cluster_names_the_one_active_consumer_of_a_single_active_consumer_queue_and_its_process()
     {
         await using var cluster = new TestBrokerCluster(_docker);

@@ -29,9 +29,7 @@ public sealed class HaInfrastructureTests : IDisposable
     public async Task A_quorum_queue_keeps_a_published_message_when_the_node_that_led_it_is_killed()
     {
         await using var cluster = new TestBrokerCluster(_docker);
-        var starting = System.Diagnostics.Stopwatch.StartNew();
-        await cluster.StartAsync();
-        _output.WriteLine($"broker cluster of {TestBrokerCluster.Size} nodes started in {starting.Elapsed.TotalSeconds:F1} s");
+        await TimedAsync($"a broker cluster of {TestBrokerCluster.Size} nodes started", cluster.StartAsync);
         const string queue = "ha-smoke";
         await using (var connection = await new ConnectionFactory { Uri = new Uri(cluster.NodeConnectionString(0)) }.CreateConnectionAsync())
         await using (var channel = await connection.CreateChannelAsync(new CreateChannelOptions(
@@ -46,11 +44,10 @@ public sealed class HaInfrastructureTests : IDisposable
         var leader = TestBrokerCluster.NodeIndex((await cluster.QueueLeaderAsync(queue))!);
 
         await cluster.KillNodeAsync(leader);
-        var killed = System.Diagnostics.Stopwatch.StartNew();
 
         var survivor = Enumerable.Range(0, TestBrokerCluster.Size).First(i => i != leader);
         string? body = null;
-        await Poll.UntilAsync(async () =>
+        await TimedAsync("the message read from a new leader after the old one was killed", () => Poll.UntilAsync(async () =>
         {
             try
             {
@@ -64,14 +61,11 @@ public sealed class HaInfrastructureTests : IDisposable
                 // The queue has no leader until the remaining members have elected one.
             }
             return body is not null;
-        });
+        }));
         Assert.Equal("kept", body);
-        _output.WriteLine($"the message was read from a new leader {killed.Elapsed.TotalSeconds:F1} s after the old one was killed");
         Assert.NotEqual(leader, TestBrokerCluster.NodeIndex((await cluster.QueueLeaderAsync(queue))!));
 
-        var restarting = System.Diagnostics.Stopwatch.StartNew();
-        await cluster.StartNodeAsync(leader);
-        _output.WriteLine($"the killed node was back in the cluster in {restarting.Elapsed.TotalSeconds:F1} s");
+        await TimedAsync("the killed node back in the cluster", () => cluster.StartNodeAsync(leader));
         Assert.False(cluster.IsDown(leader));
         await Poll.UntilAsync(async () => await cluster.QueueDepthAsync(queue) == 1);
     }
@@ -80,17 +74,13 @@ public sealed class HaInfrastructureTests : IDisposable
     public async Task The_standby_has_what_the_primary_wrote_and_once_promoted_takes_writes_through_the_multi_host_connection_string()
     {
         await using var pair = new TestDatabasePair(_docker);
-        var starting = System.Diagnostics.Stopwatch.StartNew();
-        await pair.StartAsync();
-        _output.WriteLine($"primary and streaming standby started in {starting.Elapsed.TotalSeconds:F1} s");
+        await TimedAsync("a primary and its streaming standby started", pair.StartAsync);
         await pair.ExecuteSqlAsync("CREATE TABLE ha_smoke (note text); INSERT INTO ha_smoke VALUES ('before');");
         await pair.WaitForStandbyReplayAsync();
         Assert.Equal("before", await pair.StandbyScalarAsync<string>("SELECT string_agg(note, ',') FROM ha_smoke"));
 
         await pair.KillPrimaryAsync();
-        var promoting = System.Diagnostics.Stopwatch.StartNew();
-        await pair.PromoteStandbyAsync();
-        _output.WriteLine($"the standby took writes {promoting.Elapsed.TotalSeconds:F1} s after its promotion began");
+        await TimedAsync("the standby promoted", pair.PromoteStandbyAsync);
         await pair.ExecuteSqlAsync("INSERT INTO ha_smoke VALUES ('after');");
 
         Assert.Equal("before,after", await pair.StandbyScalarAsync<string>("SELECT string_agg(note, ',' ORDER BY note DESC) FROM ha_smoke"));
@@ -105,9 +95,7 @@ public sealed class HaInfrastructureTests : IDisposable
         await using var stateStore = new ServiceProcess(OrchestratorService.StateStore,
             ServiceSettings.For(database.ConnectionString, broker.ConnectionString));
 
-        var starting = System.Diagnostics.Stopwatch.StartNew();
-        await stateStore.StartAsync();
-        _output.WriteLine($"StateStore as a process started in {starting.Elapsed.TotalSeconds:F1} s");
+        await TimedAsync("StateStore started as a process", stateStore.StartAsync);
         Assert.True(stateStore.IsRunning, stateStore.Output());
         await stateStore.StopAsync();
         Assert.True(stateStore.ExitCode == 0, $"exit code {stateStore.ExitCode}:\n{stateStore.Output()}");
@@ -170,6 +158,14 @@ public sealed class HaInfrastructureTests : IDisposable
         Assert.Equal(("first", "single_active", Environment.ProcessId), (active?.Tag, active?.ActivityStatus, active?.ClientProcessId));
         // The queue's own count comes from the broker's statistics, a few seconds behind its consumers.
         await Poll.UntilAsync(async () => await cluster.QueueConsumersAsync(queue) == 2);
+    }
+
+    /// <summary>Runs a step and prints how long it took: what the fault tests' set-up and recoveries cost here.</summary>
+    private async Task TimedAsync(string step, Func<Task> run)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await run();
+        _output.WriteLine($"{step}: {clock.Elapsed.TotalSeconds:F1} s");
     }
 
     public void Dispose() => _docker.Dispose();

@@ -4,7 +4,6 @@ using Docker.DotNet.Models;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Orchestrator.Contracts;
-using Orchestrator.Testing;
 using Orchestrator.WorkerAgent.Host;
 using TaskState = Orchestrator.Domain.Tasks.TaskState;
 
@@ -71,27 +70,7 @@ public abstract class ClusterFixtureBase : IAsyncLifetime
         _broker = new TestBroker(Docker, KeepsPortsAcrossRestarts ? FreeLoopbackPort() : null);
         await Task.WhenAll(_database.StartAsync(), _broker.StartAsync());
 
-        _configuration = new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:orchestratordb"] = _database.ConnectionString,
-            ["ConnectionStrings:messaging"] = _broker.ConnectionString,
-            ["Agent:HeartbeatInterval"] = "00:00:01",
-            // No registry is reachable, and tests send no traffic off this machine.
-            ["Agent:PullMissingImages"] = "false",
-            // The in-process agents share the host's engine, whose images other tests need: no agent here removes any.
-            ["Agent:ImageGc:Enabled"] = "false",
-            ["Agent:TaskFilesPath"] = TestAgentPaths.TaskFiles,
-            ["Scheduler:SweepInterval"] = "00:00:01",
-            ["StateStore:Metrics:RefreshInterval"] = "00:00:01",
-            // Tests that stop an agent expect its node Down within the TTL, however soon after the cluster started.
-            ["StateStore:Liveness:StartupGrace"] = "00:00:01",
-            ["StateStore:Jobs:ReconcileInterval"] = "00:00:01",
-            // The operator's key for secrets: new for every cluster, as the database is.
-            ["StateStore:Secrets:Key"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
-            ["Logging:LogLevel:Default"] = "Warning",
-            ["Api:Keys:tests"] = ApiKey,
-            ["Api:ReadOnlyKeys:viewer"] = ReadOnlyApiKey,
-        };
+        _configuration = ServiceSettings.For(_database.ConnectionString, _broker.ConnectionString);
         foreach (var (key, value) in ClusterSettings())
             _configuration[key] = value;
 

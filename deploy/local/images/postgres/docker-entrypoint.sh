@@ -4,6 +4,24 @@
 #   POSTGRES_USER (default postgres), POSTGRES_PASSWORD, POSTGRES_DB (default
 #   = user), POSTGRES_HOST_AUTH_METHOD, POSTGRES_INITDB_ARGS, PGDATA,
 #   /docker-entrypoint-initdb.d/*.sh|*.sql, and "-flags" / "postgres ..." args.
+#
+# Streaming replication (all unset: a standalone server, as before):
+#   POSTGRES_REPLICATION_USER, POSTGRES_REPLICATION_PASSWORD
+#     on a primary: a role with REPLICATION and LOGIN made at initialisation,
+#     which pg_hba.conf lets connect for replication from anywhere; on a
+#     standby: the role it streams from the primary with.
+#   POSTGRES_PRIMARY_HOST, POSTGRES_PRIMARY_PORT (default 5432)
+#     makes this server a standby of that primary: with an empty PGDATA it
+#     waits until the primary answers, copies it (pg_basebackup -R, which also
+#     writes standby.signal and primary_conninfo) and starts as a hot standby
+#     that streams the primary's WAL. The copy brings the primary's settings,
+#     users and pg_hba.conf along, so POSTGRES_PASSWORD and the initdb scripts
+#     play no part on a standby.
+# Promoting a standby (after its primary is lost) is Postgres's own business:
+#   docker exec -u postgres STANDBY pg_ctl promote
+# or, from a superuser's session, SELECT pg_promote(); it then accepts writes
+# and stays a primary across restarts. Never start the old primary again on
+# its old data next to the promoted one: it would take writes of its own.
 set -euo pipefail
 
 log() { echo "docker-entrypoint: $*" >&2; }
@@ -26,6 +44,10 @@ export PGDATA="${PGDATA:-/var/lib/postgresql/data}"
 export HOME=/var/lib/postgresql
 POSTGRES_PASSWORD="${POSTGRES_PASSWORD:-}"
 POSTGRES_INITDB_ARGS="${POSTGRES_INITDB_ARGS:-}"
+POSTGRES_REPLICATION_USER="${POSTGRES_REPLICATION_USER:-}"
+POSTGRES_REPLICATION_PASSWORD="${POSTGRES_REPLICATION_PASSWORD:-}"
+POSTGRES_PRIMARY_HOST="${POSTGRES_PRIMARY_HOST:-}"
+POSTGRES_PRIMARY_PORT="${POSTGRES_PRIMARY_PORT:-5432}"
 
 # As root: make the directories postgres's (also on a fresh volume), then
 # run this script again as the postgres OS user (setpriv execs, like gosu).
@@ -66,6 +88,14 @@ init_database() {
 		port = 5432
 	CONF
 	printf '\n# added by docker-entrypoint.sh\nhost all all all %s\n' "$auth" >>"$PGDATA/pg_hba.conf"
+	if [ -n "$POSTGRES_REPLICATION_USER" ]; then
+		# wal_level is replica and max_wal_senders 10 by default in 15; kept WAL
+		# lets a standby that fell behind (or restarted) catch up by streaming.
+		cat >>"$PGDATA/postgresql.conf" <<-CONF
+			wal_keep_size = 256MB
+		CONF
+		printf 'host replication "%s" all %s\n' "$POSTGRES_REPLICATION_USER" "$auth" >>"$PGDATA/pg_hba.conf"
+	fi
 
 	# Temporary server: no TCP and a private socket dir, so that pg_isready
 	# (used as a readiness probe) cannot see it and nobody can connect early.
@@ -79,6 +109,13 @@ init_database() {
 	if [ "$POSTGRES_DB" != postgres ]; then
 		"${psql[@]}" --dbname postgres --set db="$POSTGRES_DB" <<-'SQL'
 			CREATE DATABASE :"db";
+		SQL
+	fi
+
+	if [ -n "$POSTGRES_REPLICATION_USER" ]; then
+		"${psql[@]}" --dbname postgres --set user="$POSTGRES_REPLICATION_USER" \
+			--set password="$POSTGRES_REPLICATION_PASSWORD" <<-'SQL'
+			CREATE ROLE :"user" WITH REPLICATION LOGIN PASSWORD :'password';
 		SQL
 	fi
 
@@ -99,8 +136,36 @@ init_database() {
 	log "initialisation complete; starting postgres"
 }
 
+# clone_primary: PGDATA as a copy of the primary, set up to stream from it.
+clone_primary() {
+	if [ -z "$POSTGRES_REPLICATION_USER" ]; then
+		log "error: POSTGRES_PRIMARY_HOST is set but POSTGRES_REPLICATION_USER is not"
+		exit 1
+	fi
+	# primary_conninfo, which -R writes, keeps the password from here.
+	export PGPASSWORD="$POSTGRES_REPLICATION_PASSWORD"
+	log "waiting for the primary $POSTGRES_PRIMARY_HOST:$POSTGRES_PRIMARY_PORT"
+	until pg_isready -q -h "$POSTGRES_PRIMARY_HOST" -p "$POSTGRES_PRIMARY_PORT" -U "$POSTGRES_REPLICATION_USER"; do
+		sleep 1
+	done
+	log "copying the primary into $PGDATA"
+	# A copy cut short leaves files behind; the next start must begin anew.
+	if ! pg_basebackup -h "$POSTGRES_PRIMARY_HOST" -p "$POSTGRES_PRIMARY_PORT" \
+		-U "$POSTGRES_REPLICATION_USER" -D "$PGDATA" -R -X stream -c fast --no-password >&2; then
+		find "$PGDATA" -mindepth 1 -delete
+		log "error: pg_basebackup from the primary failed"
+		exit 1
+	fi
+	unset PGPASSWORD
+	log "copy complete; starting postgres as a standby"
+}
+
 if [ ! -s "$PGDATA/PG_VERSION" ]; then
-	init_database
+	if [ -n "$POSTGRES_PRIMARY_HOST" ]; then
+		clone_primary
+	else
+		init_database
+	fi
 fi
 
 exec postgres "$@"

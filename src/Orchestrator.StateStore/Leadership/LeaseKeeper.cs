@@ -24,7 +24,9 @@ public sealed class LeaseKeeper(
     private bool _announced;
 
     /// <summary>This instance, as the lease names its holder.</summary>
-    public string Holder { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}"[..Math.Min(LeaseRecord.MaxHolderLength, 120)];
+    public string Holder { get; } = HolderName($"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}");
+
+    private static string HolderName(string name) => name.Length <= LeaseRecord.MaxHolderLength ? name : name[^LeaseRecord.MaxHolderLength..];
 
     /// <summary>Whether this instance holds the singletons' lease now.</summary>
     public bool Leads => Clock.GetTimestamp() < Interlocked.Read(ref _leadsUntil);

@@ -1,0 +1,136 @@
+using System.Diagnostics;
+using Orchestrator.Contracts;
+using Orchestrator.IntegrationTests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace Orchestrator.IntegrationTests;
+
+/// <summary>
+/// The fault matrix: each case kills or stops one piece of a highly available control plane
+/// (<see cref="FaultMatrixCluster"/>) during a burst of 50 submissions, and checks that no task is lost (every
+/// accepted task ends Running), none runs twice (one container per attempt over both nodes, one running) and none
+/// is orphaned (stopping them leaves no container running). Each case prints how long its last task took to be
+/// Running, counted from the first submission: the figures in docs/performance.md. Run apart with
+/// <c>dotnet test tests/Orchestrator.IntegrationTests --filter FullyQualifiedName~FaultMatrix</c>.
+/// </summary>
+[Collection(FaultMatrixCollection.Name)]
+public sealed class FaultMatrixTests(FaultMatrixCluster cluster, ITestOutputHelper output) : IAsyncLifetime
+{
+    private const int Burst = 50;
+
+    public Task InitializeAsync() => cluster.RestoreAsync();
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public Task One_of_two_StateStores_killed_the_one_consuming_the_reports_loses_and_repeats_nothing() =>
+        BurstThroughAsync("statestore", async () =>
+        {
+            // The one that consumes the report queues, so that their single active consumer has to move.
+            var active = await cluster.Broker.ActiveConsumerAsync(TaskReportQueue.Name(0));
+            var victim = cluster.StateStores.FirstOrDefault(process => process.Pid == active?.ClientProcessId) ?? cluster.StateStores[0];
+            await victim.KillAsync();
+        });
+
+    [Fact]
+    public Task One_of_two_Schedulers_killed_loses_and_repeats_nothing() =>
+        BurstThroughAsync("scheduler", () => cluster.Schedulers[0].KillAsync());
+
+    [Fact]
+    public Task One_of_two_Apis_killed_loses_no_accepted_task() =>
+        BurstThroughAsync("api", () => cluster.Apis[0].KillAsync());
+
+    [Fact]
+    public Task One_RabbitMQ_node_of_three_killed_loses_and_repeats_nothing() =>
+        // Node 0 is the one every service and agent connects to first, so all of them must move.
+        BurstThroughAsync("broker", () => cluster.Broker.KillNodeAsync(0));
+
+    [Fact]
+    public async Task The_Postgres_primary_killed_and_its_standby_promoted_loses_and_repeats_nothing()
+    {
+        if (cluster.StandbyPromoted)
+            Assert.Fail("The standby was promoted already; this case runs once per cluster.");
+        await cluster.Database.WaitForStandbyReplayAsync();
+        await BurstThroughAsync("postgres", async () =>
+        {
+            await cluster.Database.KillPrimaryAsync();
+            cluster.StandbyPromoted = true;
+            await cluster.Database.PromoteStandbyAsync();
+        });
+    }
+
+    [Fact]
+    public async Task The_control_plane_stopped_for_two_minutes_stops_nothing_that_runs()
+    {
+        var clock = Stopwatch.StartNew();
+        var ids = await cluster.SubmitBurstAsync("outage", Burst);
+        await cluster.WaitUntilAllRunningAsync(ids, clock);
+        var before = await cluster.TasksAsync(ids);
+        var started = await cluster.ContainerStartsAsync(before);
+
+        var controlPlane = cluster.StateStores.Concat(cluster.Schedulers).Concat(cluster.Apis).ToList();
+        await Task.WhenAll(controlPlane.Select(process => process.StopAsync()));
+        await Task.Delay(TimeSpan.FromMinutes(2));
+        var back = Stopwatch.StartNew();
+        await Task.WhenAll(controlPlane.Select(process => process.StartAsync()));
+        // The agents heartbeat through the outage into the broker; the liveness monitor must not take its own
+        // absence for theirs.
+        await cluster.WaitUntilAllRunningAsync(ids, back);
+        var after = await cluster.TasksAsync(ids);
+        output.WriteLine($"control plane back after 2 minutes: every task Running {back.Elapsed.TotalSeconds:F1} s after the restart");
+
+        Assert.Equal(
+            before.Select(task => (task.Id, task.Attempt, task.ContainerId)).Order(),
+            after.Select(task => (task.Id, task.Attempt, task.ContainerId)).Order());
+        Assert.Equal(started, await cluster.ContainerStartsAsync(after));
+        await cluster.AssertEachRanOnceAsync(after);
+        await cluster.StopAndAssertNoContainerLeftAsync(ids);
+    }
+
+    [Fact]
+    public async Task An_agent_killed_has_its_tasks_run_once_elsewhere_and_its_old_containers_stopped_when_it_returns()
+    {
+        var clock = Stopwatch.StartNew();
+        var ids = await cluster.SubmitBurstAsync("agent", Burst);
+        await cluster.WaitUntilAllRunningAsync(ids, clock);
+        var lost = cluster.Agents[1];
+        var lostNode = (await cluster.Clients[0].WaitForNodeAsync(node => node.Name == "fault-node-1")).Id;
+        var moved = (await cluster.TasksAsync(ids)).Where(task => task.NodeId == lostNode).Select(task => task.Id).ToHashSet();
+        Assert.NotEmpty(moved);
+
+        var fault = Stopwatch.StartNew();
+        await lost.KillAsync();
+        await cluster.Clients[0].WaitForNodeAsync(lostNode, Domain.Nodes.NodeStatus.Down);
+        await cluster.WaitUntilAllRunningAsync(ids, fault);
+        output.WriteLine($"an agent killed: its {moved.Count} tasks Running elsewhere {fault.Elapsed.TotalSeconds:F1} s after the kill");
+        Assert.All(await cluster.TasksAsync(moved), task => Assert.NotEqual(lostNode, task.NodeId));
+
+        await lost.StartAsync();
+        await cluster.Clients[0].WaitForNodeAsync(lostNode, Domain.Nodes.NodeStatus.Ready);
+        // Back, the agent stops the containers of the attempts that were moved off it.
+        await Poll.UntilAsync(async () =>
+        {
+            foreach (var id in moved)
+                if ((await cluster.Containers.OfTaskAsync(id)).Count(container => container.State == "running") != 1)
+                    return false;
+            return true;
+        });
+        await cluster.AssertEachRanOnceAsync(await cluster.TasksAsync(ids));
+        await cluster.StopAndAssertNoContainerLeftAsync(ids);
+    }
+
+    /// <summary>
+    /// A burst of <see cref="Burst"/> tasks with <paramref name="fault"/> struck a fifth of the way through; every accepted
+    /// task must end Running, once, and leave nothing behind when stopped.
+    /// </summary>
+    private async Task BurstThroughAsync(string name, Func<Task> fault)
+    {
+        var clock = Stopwatch.StartNew();
+        var ids = await cluster.SubmitBurstAsync(name, Burst, fault);
+        var elapsed = await cluster.WaitUntilAllRunningAsync(ids, clock);
+        output.WriteLine($"{name}: {ids.Count} tasks, the last Running {elapsed.TotalSeconds:F1} s after the first submission");
+
+        await cluster.AssertEachRanOnceAsync(await cluster.TasksAsync(ids));
+        await cluster.StopAndAssertNoContainerLeftAsync(ids);
+    }
+}

@@ -34,14 +34,21 @@ public sealed class ReportSenders(IOptions<ReportSenderOptions> options, ILogger
 }
 
 /// <summary>
-/// Lets a report through to its consumer only if <see cref="ReportSenders"/> allows it. A refused report is not
-/// consumed, so the broker moves it to the queue's <c>_skipped</c> queue, where an operator can see it.
+/// Lets a report through to its consumer only if <see cref="ReportSenders"/> allows it. A refused report is dropped,
+/// with the warning <see cref="ReportSenders"/> logs. It is not moved to a <c>_skipped</c> queue: the move would
+/// publish it again under StateStore's broker user with the sender's user-id, which the broker refuses by closing
+/// the channel, and the queue would then take no report at all.
 /// </summary>
 public sealed class ReportSenderFilter<TReport>(ReportSenders senders, Func<TReport, Guid> nodeId) : IFilter<ConsumeContext<TReport>>
     where TReport : class
 {
-    public Task Send(ConsumeContext<TReport> context, IPipe<ConsumeContext<TReport>> next) =>
-        senders.Allows(context, nodeId(context.Message), typeof(TReport).Name) ? next.Send(context) : Task.CompletedTask;
+    public Task Send(ConsumeContext<TReport> context, IPipe<ConsumeContext<TReport>> next)
+    {
+        if (senders.Allows(context, nodeId(context.Message), typeof(TReport).Name))
+            return next.Send(context);
+        context.NotifyConsumed(context, TimeSpan.Zero, nameof(ReportSenderFilter<TReport>));
+        return Task.CompletedTask;
+    }
 
     public void Probe(ProbeContext context) => context.CreateFilterScope("reportSender");
 }

@@ -31,6 +31,13 @@ public sealed class TaskReportQueues : IReceiveEndpointSetup
                 endpoint.ConfigureConsumeTopology = false;
                 endpoint.PrefetchCount = Prefetch;
                 endpoint.ConcurrentMessageLimit = 1;
+                // A report that still fails after its retries, or that no consumer takes, is logged and dropped, not
+                // moved to an _error or _skipped queue: the move would publish it under StateStore's user with the
+                // agent's user-id, which the broker refuses by closing the channel, over and over, and the queue would
+                // stand still. A lost report is made up for by the node's heartbeat (LostReportRecovery), as one lost
+                // on the way is.
+                endpoint.DiscardFaultedMessages();
+                endpoint.DiscardSkippedMessages();
                 foreach (var consumer in Consumers)
                     endpoint.ConfigureConsumer(context, consumer);
             });

@@ -17,13 +17,7 @@ public sealed class HaInfrastructureTests : IDisposable
     private readonly DockerClient _docker = new DockerClientConfiguration(new Uri("unix:///var/run/docker.sock")).CreateClient();
     private readonly ITestOutputHelper _output;
 
-    public HaInfrastructureTests(ITestOutputHelper output)
-    {
-        _output = output;
-        // As ClusterFixtureBase does: no reaper image can be pulled here, and published ports are reached on loopback.
-        Environment.SetEnvironmentVariable("TESTCONTAINERS_RYUK_DISABLED", "true");
-        Environment.SetEnvironmentVariable("TESTCONTAINERS_HOST_OVERRIDE", "127.0.0.1");
-    }
+    public HaInfrastructureTests(ITestOutputHelper output) => _output = output;
 
     [Fact]
     public async Task A_quorum_queue_keeps_a_published_message_when_the_node_that_led_it_is_killed()

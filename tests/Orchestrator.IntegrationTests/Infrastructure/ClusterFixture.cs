@@ -34,13 +34,7 @@ public abstract class ClusterFixtureBase : IAsyncLifetime
     private ClusterServices _services = null!;
     private ApiClient _api = null!;
 
-    protected ClusterFixtureBase()
-    {
-        // The reaper image cannot be pulled here, and published ports should be reached on loopback.
-        Environment.SetEnvironmentVariable("TESTCONTAINERS_RYUK_DISABLED", "true");
-        Environment.SetEnvironmentVariable("TESTCONTAINERS_HOST_OVERRIDE", "127.0.0.1");
-        _containers = new EngineContainers(Docker);
-    }
+    protected ClusterFixtureBase() => _containers = new EngineContainers(Docker);
 
     /// <summary>The Api, with <see cref="ApiKey"/>; after <see cref="RestartAllServicesAsync"/>, the new one.</summary>
     public HttpClient Api => _api.Http;

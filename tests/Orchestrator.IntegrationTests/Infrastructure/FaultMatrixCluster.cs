@@ -58,7 +58,6 @@ public sealed class FaultMatrixCluster : IAsyncLifetime
         // A StateStore that dies hands its singletons on within seconds, so a case sees the move, not its wait.
         settings["StateStore:Leadership:LeaseTtl"] = "00:00:04";
         settings["StateStore:Leadership:RenewInterval"] = "00:00:01";
-        settings["StateStore:Liveness:NodeTtl"] = "00:00:06";
         // Longer than the agents take to report again after the control plane comes back.
         settings["StateStore:Liveness:StartupGrace"] = "00:00:20";
         // A burst of 50 is admitted at once.

@@ -37,7 +37,13 @@ public sealed class TestDatabasePair : IAsyncDisposable
             .WithEnvironment("POSTGRES_REPLICATION_PASSWORD", replicationPassword)
             .WithPortBinding(port, PostgreSqlBuilder.PostgreSqlPort)
             .WithCreateParameterModifier(LoopbackPorts.Only);
-        _primary = Server(PrimaryHost, _primaryPort).Build();
+        // Synchronous replication: a commit is acknowledged once the standby has it, so a promotion loses no task
+        // the Api accepted. Given on the primary's command line only (the later flags win over Testcontainers'
+        // synchronous_commit=off), not in its configuration, which the standby copies: a promoted standby then
+        // waits for no standby of its own.
+        _primary = Server(PrimaryHost, _primaryPort)
+            .WithCommand("-c", "synchronous_commit=on", "-c", "synchronous_standby_names=*")
+            .Build();
         // A copy of the primary, users and databases included, made by the image's entrypoint on its first start.
         _standby = Server("postgres-standby", _standbyPort).WithEnvironment("POSTGRES_PRIMARY_HOST", PrimaryHost).Build();
     }

@@ -108,13 +108,41 @@ public sealed class FaultMatrixTests(FaultMatrixCluster cluster, ITestOutputHelp
         await lost.StartAsync();
         await cluster.Clients[0].WaitForNodeAsync(lostNode, Domain.Nodes.NodeStatus.Ready);
         // Back, the agent stops the containers of the attempts that were moved off it.
-        await Poll.UntilAsync(async () =>
+        await cluster.WaitUntilEachRunsOneContainerAsync(moved);
+        await cluster.AssertEachRanOnceAsync(await cluster.TasksAsync(ids));
+        await cluster.StopAndAssertNoContainerLeftAsync(ids);
+    }
+
+    [Fact]
+    public async Task An_agent_cut_off_for_longer_than_its_nodes_TTL_stops_the_containers_of_the_tasks_that_moved_when_it_is_back()
+    {
+        var clock = Stopwatch.StartNew();
+        var ids = await cluster.SubmitBurstAsync("cutoff", Burst);
+        await cluster.WaitUntilAllRunningAsync(ids, clock);
+        var cutOff = cluster.Agents[1];
+        var node = (await cluster.Clients[0].WaitForNodeAsync(n => n.Name == "fault-node-1")).Id;
+        var moved = (await cluster.TasksAsync(ids)).Where(task => task.NodeId == node).Select(task => task.Id).ToHashSet();
+        Assert.NotEmpty(moved);
+
+        // Frozen, its connection to the broker stays open but carries nothing: no heartbeat, no report.
+        var fault = Stopwatch.StartNew();
+        cutOff.Pause();
+        try
         {
-            foreach (var id in moved)
-                if ((await cluster.Containers.OfTaskAsync(id)).Count(container => container.State == "running") != 1)
-                    return false;
-            return true;
-        });
+            await cluster.Clients[0].WaitForNodeAsync(node, Domain.Nodes.NodeStatus.Down);
+            await cluster.WaitUntilAllRunningAsync(ids, fault);
+            output.WriteLine($"an agent cut off: its {moved.Count} tasks Running elsewhere {fault.Elapsed.TotalSeconds:F1} s after it went silent");
+        }
+        finally
+        {
+            cutOff.Resume();
+        }
+        Assert.All(await cluster.TasksAsync(moved), task => Assert.NotEqual(node, task.NodeId));
+
+        // Back on the same connection, its heartbeat shows the containers of tasks that now live elsewhere, and it is
+        // told to stop them.
+        await cluster.Clients[0].WaitForNodeAsync(node, Domain.Nodes.NodeStatus.Ready);
+        await cluster.WaitUntilEachRunsOneContainerAsync(moved);
         await cluster.AssertEachRanOnceAsync(await cluster.TasksAsync(ids));
         await cluster.StopAndAssertNoContainerLeftAsync(ids);
     }

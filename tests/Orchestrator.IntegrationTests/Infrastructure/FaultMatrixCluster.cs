@@ -217,6 +217,15 @@ public sealed class FaultMatrixCluster : IAsyncLifetime
         }
     }
 
+    /// <summary>Waits until each of the tasks has exactly one running container, on whichever node.</summary>
+    public Task WaitUntilEachRunsOneContainerAsync(IReadOnlySet<Guid> ids) => Poll.UntilAsync(async () =>
+    {
+        foreach (var id in ids)
+            if ((await Containers.OfTaskAsync(id)).Count(container => container.State == "running") != 1)
+                return false;
+        return true;
+    });
+
     /// <summary>Stops the tasks through the Api and checks that none of their containers is left behind.</summary>
     public async Task StopAndAssertNoContainerLeftAsync(IReadOnlySet<Guid> ids)
     {

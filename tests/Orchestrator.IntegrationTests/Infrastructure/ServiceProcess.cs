@@ -163,6 +163,22 @@ public sealed class ServiceProcess : IAsyncDisposable
         Keep($"--- {Service} (pid {process.Id}) stopped with exit code {process.ExitCode}");
     }
 
+    /// <summary>
+    /// Freezes the process (SIGSTOP): its connections stay open but it sends and answers nothing, as a host cut off from
+    /// the network or stalled would. <see cref="Resume"/> lets it go on where it stopped.
+    /// </summary>
+    public void Pause() => Signal(Signals.SIGSTOP);
+
+    public void Resume() => Signal(Signals.SIGCONT);
+
+    private void Signal(int signal)
+    {
+        var process = _process ?? throw new InvalidOperationException($"{Service} was never started.");
+        if (Signals.kill(process.Id, signal) != 0)
+            throw new InvalidOperationException($"kill({process.Id}, {signal}) failed with errno {Marshal.GetLastPInvokeError()}.");
+        Keep($"--- {Service} (pid {process.Id}) sent signal {signal}");
+    }
+
     /// <summary>The exit code of the last run, null while it runs or before it was started.</summary>
     public int? ExitCode => _process is { HasExited: true } process ? process.ExitCode : null;
 
@@ -210,6 +226,8 @@ public sealed class ServiceProcess : IAsyncDisposable
     private static class Signals
     {
         public const int SIGTERM = 15;
+        public const int SIGSTOP = 19;
+        public const int SIGCONT = 18;
 
         [DllImport("libc", SetLastError = true)]
         public static extern int kill(int pid, int sig);

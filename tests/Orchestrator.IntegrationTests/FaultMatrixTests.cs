@@ -23,14 +23,26 @@ public sealed class FaultMatrixTests(FaultMatrixCluster cluster, ITestOutputHelp
     public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
-    public Task One_of_two_StateStores_killed_the_one_consuming_the_reports_loses_and_repeats_nothing() =>
-        BurstThroughAsync("statestore", async () =>
+    public async Task One_of_two_StateStores_killed_the_one_consuming_the_reports_loses_and_repeats_nothing_and_the_other_leads()
+    {
+        ServiceProcess? victim = null;
+        await BurstThroughAsync("statestore", async () =>
         {
             // The one that consumes the report queues, so that their single active consumer has to move.
             var active = await cluster.Broker.ActiveConsumerAsync(TaskReportQueue.Name(0));
-            var victim = cluster.StateStores.FirstOrDefault(process => process.Pid == active?.ClientProcessId) ?? cluster.StateStores[0];
+            victim = cluster.StateStores.FirstOrDefault(process => process.Pid == active?.ClientProcessId) ?? cluster.StateStores[0];
             await victim.KillAsync();
         });
+
+        // The singletons' lease is the survivor's (its holder is named machine/pid/instance), whichever held it before.
+        var survivor = cluster.StateStores.Single(process => process != victim);
+        string? holder = null;
+        await Poll.UntilAsync(async () =>
+        {
+            holder = await cluster.Database.ScalarAsync<string>("""SELECT "Holder" FROM orchestrator.leases WHERE "ExpiresAt" > now()""");
+            return holder?.Contains($"/{survivor.Pid}/", StringComparison.Ordinal) == true;
+        });
+    }
 
     [Fact]
     public Task One_of_two_Schedulers_killed_loses_and_repeats_nothing() =>

@@ -91,6 +91,9 @@ public sealed class TestDatabasePair : IAsyncDisposable
     /// <summary>Runs a statement on whichever server takes writes (<see cref="ConnectionString"/>).</summary>
     public Task ExecuteSqlAsync(string sql) => ScalarAsync<object>(ConnectionString, sql);
 
+    /// <summary>The first column of the first row a query returns on whichever server takes writes.</summary>
+    public Task<T?> ScalarAsync<T>(string sql) => ScalarAsync<T>(ConnectionString, sql);
+
     /// <summary>The first column of the first row a query returns on the standby, e.g. to see a replicated row.</summary>
     public Task<T?> StandbyScalarAsync<T>(string sql) => ScalarAsync<T>(StandbyConnectionString, sql);
 

@@ -12,10 +12,13 @@
 #      StateStore;
 #   6. checks that every durable queue of the orchestrator's is a quorum queue,
 #      and stops both tasks;
-#   7. takes everything down again (containers, volumes, the agent's tasks).
-# Prints one line per step and exits non-zero, saying why, on the first failure.
-# Uses its own project name and ports (Apis 15565 and 15566, AMQP 15682-15684),
-# so it does not disturb the AppHost, the tests or check-compose.sh.
+#   7. takes everything down again (containers, volumes, the agent's tasks,
+#      its images).
+# Prints one line per step and exits non-zero, saying why, on the first failure;
+# then the services' and the agent's logs are kept in a directory it names.
+# Uses its own project name, ports (Apis 15565 and 15566, AMQP 15682-15684) and
+# image tag, so it does not disturb the AppHost, the tests or check-compose.sh,
+# nor is disturbed by another build of the images.
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -29,8 +32,13 @@ export ORCHESTRATOR_SECRETS_KEY="$(head -c 32 /dev/urandom | base64)"
 export ORCHESTRATOR_ERLANG_COOKIE="$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 export ORCHESTRATOR_REPLICATION_PASSWORD="replicate-$RANDOM$RANDOM"
 export POSTGRES_IMAGE=orchestrator/postgres:15 RABBITMQ_IMAGE=orchestrator/rabbitmq:3
+export TAG="$PROJECT"
+SERVICES=(worker-agent api scheduler statestore)
 AGENT="$PROJECT-agent"
 NODE="$PROJECT-node"
+# The agent's task files must be on tmpfs (Agent:TaskFilesPath), and the engine bind-mounts them from the host's
+# path; /dev/shm is tmpfs on every Linux host, where /run may not be (in a container, say).
+TASK_FILES="/dev/shm/$PROJECT/tasks"
 # The lease whose holder runs StateStore's singletons (LeaseKeeper.SingletonsLease).
 SINGLETONS_LEASE=statestore-singletons
 
@@ -57,7 +65,15 @@ sql() { docker exec "$(container "$1")" psql -U orchestrator -d orchestrator -tA
 ctl() { docker exec "$(container "$1")" rabbitmqctl --quiet "${@:2}"; }
 
 cleanup() {
+	local status=$?
 	set +e
+	if [ "$status" != 0 ] && [ -n "${STARTED:-}" ]; then
+		local logs
+		logs="$(mktemp -d "/tmp/$PROJECT.XXXXXX")"
+		compose logs --no-color >"$logs/compose.log" 2>&1
+		docker logs "$AGENT" >"$logs/agent.log" 2>&1
+		echo "check-compose-ha: the services' and the agent's logs are in $logs" >&2
+	fi
 	docker rm -f "$AGENT" >/dev/null 2>&1
 	local node_id
 	# The agent keeps its node id in its data volume; its task containers carry it as a label.
@@ -65,6 +81,11 @@ cleanup() {
 	[ -z "$node_id" ] || docker rm -f $(docker ps -aq --filter "label=orchestrator.node-id=$node_id") >/dev/null 2>&1
 	docker volume rm "$PROJECT-agent-data" >/dev/null 2>&1
 	compose down --volumes --timeout 10 >/dev/null 2>&1
+	rm -rf "/dev/shm/$PROJECT"
+	local service
+	for service in "${SERVICES[@]}"; do
+		docker image rm "orchestrator/$service:$TAG" >/dev/null 2>&1
+	done
 }
 
 # wait_for DESCRIPTION SECONDS COMMAND...: polls COMMAND once a second.
@@ -121,10 +142,11 @@ main() {
 	trap cleanup EXIT
 	cleanup
 
-	"$REPO/deploy/docker/build-images.sh"
+	"$REPO/deploy/docker/build-images.sh" "${SERVICES[@]}"
 
 	log "starting the control plane (docker-compose, compose-ha.yaml)"
 	local started=$SECONDS
+	STARTED=1
 	compose up -d --quiet-pull 2>&1 | sed 's/^/  /'
 	wait_for "the first Api answering" 240 api "$API1/api/nodes"
 	wait_for "the second Api answering" 60 api "$API2/api/nodes"
@@ -137,11 +159,14 @@ main() {
 
 	log "starting a worker agent from its image, given all three broker nodes"
 	started=$SECONDS
+	mkdir -p "$TASK_FILES"
+	# Image GC off: the agent shares this host's engine, whose images the tests and the AppHost need.
 	docker run -d --name "$AGENT" --network host --device /dev/kmsg --cap-add SYSLOG \
 		-v /var/run/docker.sock:/var/run/docker.sock -v "$PROJECT-agent-data:/var/lib/orchestrator-agent" \
+		-v "$TASK_FILES:$TASK_FILES" -e "Agent__TaskFilesPath=$TASK_FILES" -e Agent__ImageGc__Enabled=false \
 		-e "ConnectionStrings__messaging=amqp://orchestrator:$ORCHESTRATOR_PASSWORD@127.0.0.1:$AMQP_PORT,127.0.0.1:$AMQP_PORT_2,127.0.0.1:$AMQP_PORT_3" \
 		-e "Agent__NodeName=$NODE" -e Agent__PullMissingImages=false \
-		orchestrator/worker-agent:latest >/dev/null
+		"orchestrator/worker-agent:$TAG" >/dev/null
 	wait_for "node $NODE Ready" 90 node_ready "$API1"
 	log "ok: node $NODE is Ready, $((SECONDS - started)) s after docker run (polled once a second)"
 

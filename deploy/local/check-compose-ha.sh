@@ -34,19 +34,12 @@ export ORCHESTRATOR_REPLICATION_PASSWORD="replicate-$RANDOM$RANDOM"
 export POSTGRES_IMAGE=orchestrator/postgres:15 RABBITMQ_IMAGE=orchestrator/rabbitmq:3
 export TAG="$PROJECT"
 SERVICES=(worker-agent api scheduler statestore)
-AGENT="$PROJECT-agent"
-NODE="$PROJECT-node"
-# The agent's task files must be on tmpfs (Agent:TaskFilesPath), and the engine bind-mounts them from the host's
-# path; /dev/shm is tmpfs on every Linux host, where /run may not be (in a container, say).
-TASK_FILES="/dev/shm/$PROJECT/tasks"
 # The lease whose holder runs StateStore's singletons (LeaseKeeper.SingletonsLease).
 SINGLETONS_LEASE=statestore-singletons
 
-log() { echo "check-compose-ha: $*"; }
-die() { echo "check-compose-ha: FAILED: $*" >&2; exit 1; }
-
-# The Api, with its key.
-api() { curl -fsS -H "Authorization: Bearer $ORCHESTRATOR_API_KEY" "$@"; }
+CHECK=check-compose-ha
+# shellcheck source=compose-check.sh
+. "$REPO/deploy/local/compose-check.sh"
 
 compose() { docker-compose --project-name "$PROJECT" --file "$REPO/deploy/compose/compose-ha.yaml" "$@"; }
 
@@ -74,29 +67,12 @@ cleanup() {
 		docker logs "$AGENT" >"$logs/agent.log" 2>&1
 		echo "check-compose-ha: the services' and the agent's logs are in $logs" >&2
 	fi
-	docker rm -f "$AGENT" >/dev/null 2>&1
-	local node_id
-	# The agent keeps its node id in its data volume; its task containers carry it as a label.
-	node_id="$(cat "$(docker volume inspect -f '{{.Mountpoint}}' "$PROJECT-agent-data" 2>/dev/null)/node-id" 2>/dev/null)"
-	[ -z "$node_id" ] || docker rm -f $(docker ps -aq --filter "label=orchestrator.node-id=$node_id") >/dev/null 2>&1
-	docker volume rm "$PROJECT-agent-data" >/dev/null 2>&1
+	remove_agent
 	compose down --volumes --timeout 10 >/dev/null 2>&1
-	rm -rf "/dev/shm/$PROJECT"
 	local service
 	for service in "${SERVICES[@]}"; do
 		docker image rm "orchestrator/$service:$TAG" >/dev/null 2>&1
 	done
-}
-
-# wait_for DESCRIPTION SECONDS COMMAND...: polls COMMAND once a second.
-wait_for() {
-	local what="$1" seconds="$2" i
-	shift 2
-	for ((i = 0; i < seconds; i++)); do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 1
-	done
-	die "$what: not within $seconds s"
 }
 
 # running_broker_nodes SERVICE: how many nodes that broker node sees running in its cluster, itself included.
@@ -113,8 +89,6 @@ lease_holder() {
 }
 lease_held() { [ -n "$(lease_holder)" ]; }
 lease_held_by() { [ "$(lease_holder)" = "$1" ]; }
-node_ready() { api "$1/api/nodes" | grep -q "\"name\":\"$NODE\",\"status\":\"Ready\""; }
-task_state_is() { api "$1/api/tasks/$2" | grep -q "\"state\":\"$3\""; }
 
 # run_task API NAME: submits a task through API, waits until it is Running, prints its id.
 run_task() {
@@ -159,14 +133,9 @@ main() {
 
 	log "starting a worker agent from its image, given all three broker nodes"
 	started=$SECONDS
-	mkdir -p "$TASK_FILES"
 	# Image GC off: the agent shares this host's engine, whose images the tests and the AppHost need.
-	docker run -d --name "$AGENT" --network host --device /dev/kmsg --cap-add SYSLOG \
-		-v /var/run/docker.sock:/var/run/docker.sock -v "$PROJECT-agent-data:/var/lib/orchestrator-agent" \
-		-v "$TASK_FILES:$TASK_FILES" -e "Agent__TaskFilesPath=$TASK_FILES" -e Agent__ImageGc__Enabled=false \
-		-e "ConnectionStrings__messaging=amqp://orchestrator:$ORCHESTRATOR_PASSWORD@127.0.0.1:$AMQP_PORT,127.0.0.1:$AMQP_PORT_2,127.0.0.1:$AMQP_PORT_3" \
-		-e "Agent__NodeName=$NODE" -e Agent__PullMissingImages=false \
-		"orchestrator/worker-agent:$TAG" >/dev/null
+	start_agent "127.0.0.1:$AMQP_PORT,127.0.0.1:$AMQP_PORT_2,127.0.0.1:$AMQP_PORT_3" "orchestrator/worker-agent:$TAG" \
+		-e Agent__ImageGc__Enabled=false
 	wait_for "node $NODE Ready" 90 node_ready "$API1"
 	log "ok: node $NODE is Ready, $((SECONDS - started)) s after docker run (polled once a second)"
 

@@ -105,14 +105,7 @@ run_task() {
 main() {
 	[ "$(id -u)" = 0 ] || die "must run as root"
 	"$REPO/deploy/local/prepare.sh"
-	local tool
-	for tool in docker-compose jq; do
-		command -v "$tool" >/dev/null && continue
-		log "installing $tool (apt)"
-		apt-get install -y --no-install-recommends "$tool" >/dev/null || {
-			apt-get update >/dev/null && apt-get install -y --no-install-recommends "$tool" >/dev/null
-		}
-	done
+	need_tools docker-compose jq
 	trap cleanup EXIT
 	cleanup
 

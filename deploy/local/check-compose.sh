@@ -33,12 +33,7 @@ cleanup() {
 main() {
 	[ "$(id -u)" = 0 ] || die "must run as root"
 	"$REPO/deploy/local/prepare.sh"
-	command -v docker-compose >/dev/null || {
-		log "installing docker-compose (apt)"
-		apt-get install -y --no-install-recommends docker-compose >/dev/null || {
-			apt-get update >/dev/null && apt-get install -y --no-install-recommends docker-compose >/dev/null
-		}
-	}
+	need_tools docker-compose jq
 	trap cleanup EXIT
 	cleanup
 

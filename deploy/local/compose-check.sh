@@ -13,6 +13,18 @@ die() { echo "$CHECK: FAILED: $*" >&2; exit 1; }
 # The Api, with its key.
 api() { curl -fsS -H "Authorization: Bearer $ORCHESTRATOR_API_KEY" "$@"; }
 
+# need_tools COMMAND...: installs (apt) each command's package of the same name that this host lacks.
+need_tools() {
+	local tool
+	for tool in "$@"; do
+		command -v "$tool" >/dev/null && continue
+		log "installing $tool (apt)"
+		apt-get install -y --no-install-recommends "$tool" >/dev/null || {
+			apt-get update >/dev/null && apt-get install -y --no-install-recommends "$tool" >/dev/null
+		}
+	done
+}
+
 # wait_for DESCRIPTION SECONDS COMMAND...: polls COMMAND once a second.
 wait_for() {
 	local what="$1" seconds="$2" i
@@ -49,5 +61,5 @@ remove_agent() {
 	rm -rf "/dev/shm/$PROJECT"
 }
 
-node_ready() { api "$1/api/nodes" | grep -q "\"name\":\"$NODE\",\"status\":\"Ready\""; }
+node_ready() { api "$1/api/nodes" | jq -e --arg name "$NODE" 'any(.[]; .name == $name and .status == "Ready")'; }
 task_state_is() { api "$1/api/tasks/$2" | grep -q "\"state\":\"$3\""; }

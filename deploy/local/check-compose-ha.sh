@@ -103,11 +103,7 @@ run_task() {
 }
 
 main() {
-	[ "$(id -u)" = 0 ] || die "must run as root"
-	"$REPO/deploy/local/prepare.sh"
-	need_tools docker-compose jq
-	trap cleanup EXIT
-	cleanup
+	begin_check
 
 	"$REPO/deploy/docker/build-images.sh" "${SERVICES[@]}"
 

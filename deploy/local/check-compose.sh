@@ -31,11 +31,7 @@ cleanup() {
 }
 
 main() {
-	[ "$(id -u)" = 0 ] || die "must run as root"
-	"$REPO/deploy/local/prepare.sh"
-	need_tools docker-compose jq
-	trap cleanup EXIT
-	cleanup
+	begin_check
 
 	"$REPO/deploy/docker/build-images.sh"
 

@@ -1,5 +1,6 @@
-# What check-compose.sh and check-compose-ha.sh share; sourced, after they set CHECK (their name, for their
-# lines), PROJECT (the compose project, whose name prefixes the agent's), ORCHESTRATOR_API_KEY and ORCHESTRATOR_PASSWORD.
+# What check-compose.sh and check-compose-ha.sh share; sourced, after they set REPO (the checkout), CHECK (their
+# name, for their lines), PROJECT (the compose project, whose name prefixes the agent's), ORCHESTRATOR_API_KEY and
+# ORCHESTRATOR_PASSWORD. Each defines cleanup, which begin_check runs on exit.
 
 AGENT="$PROJECT-agent"
 NODE="$PROJECT-node"
@@ -23,6 +24,16 @@ need_tools() {
 			apt-get update >/dev/null && apt-get install -y --no-install-recommends "$tool" >/dev/null
 		}
 	done
+}
+
+# begin_check: what both checks do first: as root, on a prepared machine (deploy/local/prepare.sh) with
+# docker-compose and jq, with the caller's cleanup run on exit and once now, for what an interrupted run left.
+begin_check() {
+	[ "$(id -u)" = 0 ] || die "must run as root"
+	"$REPO/deploy/local/prepare.sh"
+	need_tools docker-compose jq
+	trap cleanup EXIT
+	cleanup
 }
 
 # wait_for DESCRIPTION SECONDS COMMAND...: polls COMMAND once a second.

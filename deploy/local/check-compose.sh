@@ -18,53 +18,20 @@ export API_PORT=15555 AMQP_PORT=15673 ORCHESTRATOR_PASSWORD="check-$RANDOM$RANDO
 export ORCHESTRATOR_API_KEY="check-compose-$RANDOM$RANDOM$RANDOM"
 export ORCHESTRATOR_SECRETS_KEY="$(head -c 32 /dev/urandom | base64)"
 export POSTGRES_IMAGE=orchestrator/postgres:15 RABBITMQ_IMAGE=orchestrator/rabbitmq:3
-AGENT="$PROJECT-agent"
-NODE="$PROJECT-node"
-
-log() { echo "check-compose: $*"; }
-die() { echo "check-compose: FAILED: $*" >&2; exit 1; }
-
-# The Api, with its key.
-api() { curl -fsS -H "Authorization: Bearer $ORCHESTRATOR_API_KEY" "$@"; }
+CHECK=check-compose
+# shellcheck source=compose-check.sh
+. "$REPO/deploy/local/compose-check.sh"
 
 compose() { docker-compose --project-name "$PROJECT" --file "$REPO/deploy/compose/compose.yaml" "$@"; }
 
 cleanup() {
 	set +e
-	docker rm -f "$AGENT" >/dev/null 2>&1
-	local node_id
-	# The agent keeps its node id in its data volume; its task containers carry it as a label.
-	node_id="$(cat "$(docker volume inspect -f '{{.Mountpoint}}' "$PROJECT-agent-data" 2>/dev/null)/node-id" 2>/dev/null)"
-	[ -z "$node_id" ] || docker rm -f $(docker ps -aq --filter "label=orchestrator.node-id=$node_id") >/dev/null 2>&1
-	docker volume rm "$PROJECT-agent-data" >/dev/null 2>&1
+	remove_agent
 	compose down --volumes --timeout 10 >/dev/null 2>&1
 }
 
-# wait_for DESCRIPTION SECONDS COMMAND...: polls COMMAND once a second.
-wait_for() {
-	local what="$1" seconds="$2" i
-	shift 2
-	for ((i = 0; i < seconds; i++)); do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 1
-	done
-	die "$what: not within $seconds s"
-}
-
-node_ready() { api "$API/api/nodes" | grep -q "\"name\":\"$NODE\",\"status\":\"Ready\""; }
-task_state_is() { api "$API/api/tasks/$1" | grep -q "\"state\":\"$2\""; }
-
 main() {
-	[ "$(id -u)" = 0 ] || die "must run as root"
-	"$REPO/deploy/local/prepare.sh"
-	command -v docker-compose >/dev/null || {
-		log "installing docker-compose (apt)"
-		apt-get install -y --no-install-recommends docker-compose >/dev/null || {
-			apt-get update >/dev/null && apt-get install -y --no-install-recommends docker-compose >/dev/null
-		}
-	}
-	trap cleanup EXIT
-	cleanup
+	begin_check
 
 	"$REPO/deploy/docker/build-images.sh"
 
@@ -75,12 +42,8 @@ main() {
 
 	log "starting a worker agent from its image"
 	local started=$SECONDS
-	docker run -d --name "$AGENT" --network host --device /dev/kmsg --cap-add SYSLOG \
-		-v /var/run/docker.sock:/var/run/docker.sock -v "$PROJECT-agent-data:/var/lib/orchestrator-agent" \
-		-e "ConnectionStrings__messaging=amqp://orchestrator:$ORCHESTRATOR_PASSWORD@127.0.0.1:$AMQP_PORT" \
-		-e "Agent__NodeName=$NODE" -e Agent__PullMissingImages=false \
-		orchestrator/worker-agent:latest >/dev/null
-	wait_for "node $NODE Ready" 90 node_ready
+	start_agent "127.0.0.1:$AMQP_PORT" orchestrator/worker-agent:latest
+	wait_for "node $NODE Ready" 90 node_ready "$API"
 	log "ok: node $NODE is Ready, $((SECONDS - started)) s after docker run (polled once a second)"
 
 	local task
@@ -88,10 +51,10 @@ main() {
 		-d '{"name":"compose-check","image":"orchestrator/busybox:latest","command":["sleep","300"],"stopTimeoutSeconds":0}' |
 		sed -n 's/.*"id":"\([0-9a-f-]*\)".*/\1/p')"
 	[ -n "$task" ] || die "the Api did not accept the task"
-	wait_for "task $task Running" 90 task_state_is "$task" Running
+	wait_for "task $task Running" 90 task_state_is "$API" "$task" Running
 	log "ok: task $task is Running on $NODE"
 	api -X DELETE "$API/api/tasks/$task" >/dev/null
-	wait_for "task $task Completed" 60 task_state_is "$task" Completed
+	wait_for "task $task Completed" 60 task_state_is "$API" "$task" Completed
 	log "ok: task $task stopped (Completed)"
 	log "passed"
 }

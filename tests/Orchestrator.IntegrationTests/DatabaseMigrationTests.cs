@@ -34,6 +34,44 @@ public sealed class DatabaseMigrationTests(ClusterFixture cluster)
         Assert.Equal(0L, await count.ExecuteScalarAsync());
     }
 
+    [Fact]
+    public async Task A_database_user_named_like_the_schema_keeps_one_migration_history_and_a_second_start_applies_nothing()
+    {
+        // The compose deployment's user is named orchestrator, as the schema is: the user's own schema comes first in
+        // Postgres's search path, so a history table named without its schema would move into it.
+        var database = $"owned_{Guid.NewGuid():N}";
+        const string password = "orchestrator-test";
+        await cluster.ExecuteSqlAsync(
+            $"DO $$ BEGIN CREATE ROLE orchestrator LOGIN PASSWORD '{password}'; EXCEPTION WHEN duplicate_object THEN NULL; END $$");
+        await cluster.ExecuteSqlAsync($"CREATE DATABASE {database} OWNER orchestrator");
+        var connectionString = new NpgsqlConnectionStringBuilder(cluster.PostgresConnectionString(database))
+        {
+            Username = "orchestrator",
+            Password = password,
+        }.ConnectionString;
+        var errors = new ErrorRecorder();
+        var configuration = new Dictionary<string, string?>(cluster.Configuration)
+        {
+            ["ConnectionStrings:orchestratordb"] = connectionString,
+            ["ConnectionStrings:messaging"] = await cluster.CreateVirtualHostAsync(database),
+        };
+
+        foreach (var start in new[] { "first", "second" })
+        {
+            using var stateStore = InProcessServices.StateStore(
+                configuration, new InProcessHostSettings(Environments.Production, logging => logging.AddProvider(errors)));
+            await stateStore.StartAsync();
+            await stateStore.StopAsync();
+            Assert.True(errors.Lines.Count == 0, $"The {start} start: " + string.Join(Environment.NewLine, errors.Lines));
+        }
+
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var histories = new NpgsqlCommand(
+            "SELECT string_agg(table_schema, ',') FROM information_schema.tables WHERE table_name = '__EFMigrationsHistory'", connection);
+        Assert.Equal("public", await histories.ExecuteScalarAsync());
+    }
+
     /// <summary>Every line at Error or above, from any category: EF Core's and Npgsql's as well as the project's.</summary>
     private sealed class ErrorRecorder : ILoggerProvider
     {

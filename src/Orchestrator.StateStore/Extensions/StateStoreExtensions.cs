@@ -33,12 +33,13 @@ public static class StateStoreExtensions
                 $"No Postgres connection string: set ConnectionStrings:{DatabaseConnectionName}."));
         // Pooled: every message is a scope, and a pooled context skips building its services each time.
         builder.Services.AddDbContextPool<OrchestratorDbContext>(options => options.UseNpgsql(connectionString, npgsql =>
-            npgsql.ConfigureDataSource(source => source.ConfigureTracing(tracing => tracing
-                // A command is traced as part of the work that ran it (a request, a message, a dispatch). The
-                // outbox's and the liveness monitor's polls run on their own, every second or so, and would
-                // otherwise each be a trace of one query, burying the traces a user follows in the dashboard.
-                .ConfigureCommandFilter(_ => Activity.Current is not null)
-                .ConfigureBatchFilter(_ => Activity.Current is not null)))));
+            OrchestratorDbContext.PinHistoryTable(npgsql)
+                .ConfigureDataSource(source => source.ConfigureTracing(tracing => tracing
+                    // A command is traced as part of the work that ran it (a request, a message, a dispatch). The
+                    // outbox's and the liveness monitor's polls run on their own, every second or so, and would
+                    // otherwise each be a trace of one query, burying the traces a user follows in the dashboard.
+                    .ConfigureCommandFilter(_ => Activity.Current is not null)
+                    .ConfigureBatchFilter(_ => Activity.Current is not null)))));
         builder.Services.AddHostedService<DatabaseMigrator>();
 
         builder.Services.TryAddSingleton(TimeProvider.System);

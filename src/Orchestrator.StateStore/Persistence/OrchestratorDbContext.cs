@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Infrastructure;
 using Orchestrator.StateStore.Persistence.Entities;
 
 namespace Orchestrator.StateStore.Persistence;
@@ -11,6 +13,18 @@ namespace Orchestrator.StateStore.Persistence;
 public sealed class OrchestratorDbContext(DbContextOptions<OrchestratorDbContext> options) : DbContext(options), IDataProtectionKeyContext
 {
     public const string Schema = "orchestrator";
+
+    /// <summary>Where EF Core keeps the list of applied migrations.</summary>
+    public const string HistorySchema = "public";
+
+    /// <summary>
+    /// The migrations' history table named with its schema. Named without one, Postgres finds it through the search
+    /// path, which starts with the user's own schema: for a user named like <see cref="Schema"/> the history would move
+    /// into it once the first migration had made it, and a StateStore started later would apply every migration again.
+    /// <see cref="HistorySchema"/> is where every database so far keeps it (a user named otherwise finds it there).
+    /// </summary>
+    public static NpgsqlDbContextOptionsBuilder PinHistoryTable(NpgsqlDbContextOptionsBuilder npgsql) =>
+        npgsql.MigrationsHistoryTable(HistoryRepository.DefaultTableName, HistorySchema);
 
     public DbSet<TaskRecord> Tasks => Set<TaskRecord>();
     public DbSet<TaskEventRecord> TaskEvents => Set<TaskEventRecord>();

@@ -8,6 +8,6 @@ internal sealed class OrchestratorDbContextFactory : IDesignTimeDbContextFactory
 {
     public OrchestratorDbContext CreateDbContext(string[] args) =>
         new(new DbContextOptionsBuilder<OrchestratorDbContext>()
-            .UseNpgsql("Host=localhost;Database=orchestrator")
+            .UseNpgsql("Host=localhost;Database=orchestrator", npgsql => OrchestratorDbContext.PinHistoryTable(npgsql))
             .Options);
 }

@@ -10,19 +10,19 @@ namespace Orchestrator.IntegrationTests;
 /// (<see cref="FaultMatrixCluster"/>) during a burst of 50 submissions, and checks that no task is lost (every
 /// accepted task ends Running), none runs twice (one container per attempt over both nodes, one running) and none
 /// is orphaned (stopping them leaves no container running). Each case prints how long its last task took to be
-/// Running, counted from the first submission: the figures in docs/performance.md. Run apart with
-/// <c>dotnet test tests/Orchestrator.IntegrationTests --filter FullyQualifiedName~FaultMatrix</c>.
+/// Running, counted from the first submission: the figures in docs/performance.md. Run apart, as
+/// <see cref="FaultMatrixCluster.DisabledReason"/> says.
 /// </summary>
 [Collection(FaultMatrixCollection.Name)]
 public sealed class FaultMatrixTests(FaultMatrixCluster cluster, ITestOutputHelper output) : IAsyncLifetime
 {
     private const int Burst = 50;
 
-    public Task InitializeAsync() => cluster.RestoreAsync();
+    public Task InitializeAsync() => FaultMatrixCluster.Enabled ? cluster.RestoreAsync() : Task.CompletedTask;
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    [Fact]
+    [FaultMatrixFact]
     public async Task One_of_two_StateStores_killed_the_one_consuming_the_reports_loses_and_repeats_nothing_and_the_other_leads()
     {
         ServiceProcess? victim = null;
@@ -44,20 +44,20 @@ public sealed class FaultMatrixTests(FaultMatrixCluster cluster, ITestOutputHelp
         });
     }
 
-    [Fact]
+    [FaultMatrixFact]
     public Task One_of_two_Schedulers_killed_loses_and_repeats_nothing() =>
         BurstThroughAsync("scheduler", () => cluster.Schedulers[0].KillAsync());
 
-    [Fact]
+    [FaultMatrixFact]
     public Task One_of_two_Apis_killed_loses_no_accepted_task() =>
         BurstThroughAsync("api", () => cluster.Apis[0].KillAsync());
 
-    [Fact]
+    [FaultMatrixFact]
     public Task One_RabbitMQ_node_of_three_killed_loses_and_repeats_nothing() =>
         // Node 0 is the one every service and agent connects to first, so all of them must move.
         BurstThroughAsync("broker", () => cluster.Broker.KillNodeAsync(0));
 
-    [Fact]
+    [FaultMatrixFact]
     public async Task The_Postgres_primary_killed_and_its_standby_promoted_loses_and_repeats_nothing()
     {
         if (cluster.StandbyPromoted)
@@ -71,7 +71,7 @@ public sealed class FaultMatrixTests(FaultMatrixCluster cluster, ITestOutputHelp
         });
     }
 
-    [Fact]
+    [FaultMatrixFact]
     public async Task The_control_plane_stopped_for_two_minutes_stops_nothing_that_runs()
     {
         var clock = Stopwatch.StartNew();
@@ -99,7 +99,7 @@ public sealed class FaultMatrixTests(FaultMatrixCluster cluster, ITestOutputHelp
         await cluster.StopAndAssertNoContainerLeftAsync(ids);
     }
 
-    [Fact]
+    [FaultMatrixFact]
     public async Task An_agent_killed_has_its_tasks_run_once_elsewhere_and_its_old_containers_stopped_when_it_returns()
     {
         var clock = Stopwatch.StartNew();
@@ -125,7 +125,7 @@ public sealed class FaultMatrixTests(FaultMatrixCluster cluster, ITestOutputHelp
         await cluster.StopAndAssertNoContainerLeftAsync(ids);
     }
 
-    [Fact]
+    [FaultMatrixFact]
     public async Task An_agent_cut_off_for_longer_than_its_nodes_TTL_stops_the_containers_of_the_tasks_that_moved_when_it_is_back()
     {
         var clock = Stopwatch.StartNew();

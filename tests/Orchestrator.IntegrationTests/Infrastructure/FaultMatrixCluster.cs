@@ -172,15 +172,26 @@ public sealed class FaultMatrixCluster : IAsyncLifetime
     }
 
     /// <summary>The tasks with these ids, from whichever Api answers.</summary>
-    public async Task<IReadOnlyList<TaskDetails>> TasksAsync(IReadOnlySet<Guid> ids)
+    public async Task<IReadOnlyList<TaskDetails>> TasksAsync(IReadOnlySet<Guid> ids) =>
+        (await AllTasksAsync()).Where(task => ids.Contains(task.Id)).ToList();
+
+    /// <summary>
+    /// The ids of the burst's tasks that were not among those accepted: a submission the Api applied but could not
+    /// answer (it was killed), which the burst then sent again to the other.
+    /// </summary>
+    public async Task<IReadOnlySet<Guid>> UnacknowledgedAsync(string prefix, IReadOnlySet<Guid> accepted) =>
+        (await AllTasksAsync()).Where(task => task.Name.StartsWith(prefix + "-", StringComparison.Ordinal) && !accepted.Contains(task.Id))
+            .Select(task => task.Id).ToHashSet();
+
+    private async Task<IReadOnlyList<TaskDetails>> AllTasksAsync()
     {
         foreach (var client in Clients)
         {
             try
             {
-                using var response = await client.Http.GetAsync("/api/tasks");
+                using var response = await client.Http.GetAsync($"/api/tasks?limit={ListTasks.MaxLimit}");
                 if (response.IsSuccessStatusCode)
-                    return (await response.Content.ReadFromJsonAsync<List<TaskDetails>>(ApiClient.Json))!.Where(task => ids.Contains(task.Id)).ToList();
+                    return (await response.Content.ReadFromJsonAsync<List<TaskDetails>>(ApiClient.Json))!;
             }
             catch (HttpRequestException)
             {

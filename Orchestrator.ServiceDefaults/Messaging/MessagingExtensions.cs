@@ -9,8 +9,8 @@ namespace Microsoft.Extensions.Hosting;
 /// One place for the bus: RabbitMQ from the <c>messaging</c> connection string (an amqp:// URI, as Aspire
 /// gives it, which may name several nodes of a cluster: <see cref="BrokerAddress"/>), quorum queues, kebab-case
 /// endpoint names, a short retry for transient faults, and every consumer's logs scoped to the task and node its
-/// message names. Each service adds its own
-/// consumers through <paramref name="configure"/>, so several services can share one bus in one process.
+/// message names. Each service adds its own consumers through <paramref name="configure"/>, so several services can
+/// share one bus in one process.
 /// </summary>
 public static class MessagingExtensions
 {
@@ -34,7 +34,7 @@ public static class MessagingExtensions
         var address = BrokerAddress.Parse(connectionString);
 
         // StateStore sends to one queue per agent; MassTransit keeps 1,000 send endpoints by default, and past that
-        // it would close and reopen one (a channel and a queue declaration) for a StartTask to a node it evicted.
+        // it would close and reopen one (a channel and an exchange declaration) for a StartTask to a node it evicted.
         SendEndpointCacheDefaults.Capacity = Math.Max(SendEndpointCacheDefaults.Capacity, MaxAgentQueues);
 
         builder.Services.AddMassTransit(bus =>

@@ -11,10 +11,10 @@ namespace Orchestrator.StateStore.Liveness;
 
 /// <summary>
 /// Marks nodes Down when their heartbeats stop. Only the StateStore that leads sweeps (<see cref="LeaseKeeper"/>).
-/// A node's silence is counted from where
-/// StateStore is in the heartbeat queue, not from the wall clock (<see cref="HeartbeatBacklog"/>), and a silence
-/// of most of the cluster at once is held back rather than believed (<see cref="SilenceVerdict"/>). No node is
-/// marked Down before this monitor has itself watched for the longer of a TTL and <see cref="LivenessOptions.StartupGrace"/>.
+/// A node's silence is counted from where StateStore is in the heartbeat queue, not from the wall clock
+/// (<see cref="HeartbeatBacklog"/>), and a silence of most of the cluster at once is held back rather than believed
+/// (<see cref="SilenceVerdict"/>). No node is marked Down before this monitor has itself watched for the longer of a
+/// TTL and <see cref="LivenessOptions.StartupGrace"/>.
 /// </summary>
 public sealed class NodeLivenessMonitor(
     IServiceScopeFactory scopes,

@@ -72,6 +72,44 @@ public sealed class FaultMatrixTests(FaultMatrixCluster cluster, ITestOutputHelp
     }
 
     [FaultMatrixFact]
+    public async Task StartTasks_lost_on_the_way_to_an_agent_are_sent_again_and_each_task_runs_once()
+    {
+        var agent = cluster.Agents[0];
+        var node = (await cluster.Clients[0].WaitForNodeAsync(n => n.Name == "fault-node-0")).Id;
+        var queue = AgentQueue.Name(node);
+        var clock = Stopwatch.StartNew();
+        // The agent away for a few seconds (well inside its node's TTL), the StartTasks placed on its node wait in its
+        // queue; there they are dropped, as a purge or a broker that lost the queue would.
+        await agent.StopAsync();
+        var ids = await cluster.SubmitBurstAsync("lost-start", Burst, async () =>
+        {
+            try
+            {
+                // Not past its TTL, however the burst goes: then the case finds no re-send and says so.
+                var away = Stopwatch.StartNew();
+                while (away.Elapsed < TimeSpan.FromSeconds(4) && await cluster.Broker.QueueDepthAsync(queue) == 0)
+                    await Task.Delay(200);
+                await cluster.Broker.PurgeQueueAsync(queue);
+            }
+            finally
+            {
+                await agent.StartAsync();
+            }
+        });
+        var took = await cluster.WaitUntilAllRunningAsync(ids, clock);
+
+        var tasks = await cluster.TasksAsync(ids);
+        var resent = 0;
+        foreach (var task in tasks.Where(task => task.NodeId == node))
+            if ((await cluster.Clients[0].EventsAsync(task.Id)).Any(e => e.Reason.StartsWith("StartTask re-sent", StringComparison.Ordinal)))
+                resent++;
+        output.WriteLine($"lost StartTasks: {resent} re-sent; the last task Running {took.TotalSeconds:F1} s after the first submission");
+        Assert.True(resent > 0, "No task's StartTask was re-sent: the purge dropped none.");
+        await cluster.AssertEachRanOnceAsync(tasks);
+        await cluster.StopAndAssertNoContainerLeftAsync(ids);
+    }
+
+    [FaultMatrixFact]
     public async Task The_control_plane_stopped_for_two_minutes_stops_nothing_that_runs()
     {
         var clock = Stopwatch.StartNew();
@@ -81,6 +119,11 @@ public sealed class FaultMatrixTests(FaultMatrixCluster cluster, ITestOutputHelp
         var started = await cluster.ContainerStartsAsync(before);
 
         var controlPlane = cluster.StateStores.Concat(cluster.Schedulers).Concat(cluster.Apis).ToList();
+        // Schedulers first, while StateStore still answers: one that stops cleanly leaves the Pending queue's
+        // sharing at once, rather than holding its share until its membership runs out.
+        await Task.WhenAll(cluster.Schedulers.Select(process => process.StopAsync()));
+        Assert.Equal(0L, await cluster.Database.ScalarAsync<long>(
+            """SELECT count(*) FROM orchestrator.leases WHERE "Name" LIKE 'scheduler/%' AND "ExpiresAt" > now()"""));
         await Task.WhenAll(controlPlane.Select(process => process.StopAsync()));
         await Task.Delay(TimeSpan.FromMinutes(2));
         var back = Stopwatch.StartNew();

@@ -101,7 +101,7 @@ public sealed class OutboxDispatcher(
         }, async (lane, token) =>
         {
             foreach (var message in lane)
-                await DispatchAsync(message, token);
+                await DispatchWithinTimeoutAsync(message, token);
         });
         var ids = batch.Select(message => message.Id).ToList();
         await db.Outbox.Where(message => ids.Contains(message.Id)).ExecuteDeleteAsync(cancellationToken);
@@ -119,6 +119,26 @@ public sealed class OutboxDispatcher(
     /// </summary>
     private static IEnumerable<IEnumerable<OutboxMessage>> Lanes(List<OutboxMessage> batch) =>
         batch.GroupBy(message => message.Destination ?? message.MessageId.ToString());
+
+    /// <summary>
+    /// Publishes one message, or throws a <see cref="TimeoutException"/> after <see cref="OutboxOptions.PublishTimeout"/>.
+    /// The publish is cancelled then, and also left behind: a send stuck on a disposed channel ignores its
+    /// cancellation, and the batch must end (releasing its shards) whether or not the send ever does. One that
+    /// completes later only publishes its message twice, which the consumers absorb.
+    /// </summary>
+    private async Task DispatchWithinTimeoutAsync(OutboxMessage message, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.PublishTimeout);
+        try
+        {
+            await DispatchAsync(message, timeout.Token).WaitAsync(_options.PublishTimeout, cancellationToken);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"Publishing outbox message {message.Id} took longer than {_options.PublishTimeout}.");
+        }
+    }
 
     private async Task DispatchAsync(OutboxMessage message, CancellationToken cancellationToken)
     {

@@ -19,4 +19,13 @@ public sealed class OutboxOptions
     /// </summary>
     [Positive]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// The longest one publish (with the broker's confirm) may take before the whole batch is given up, rolled back
+    /// and tried again. A batch holds its command shards until it ends, so a publish that never returns would stop
+    /// every command in them, on every instance: when a broker node is lost, RabbitMQ's client can leave a send
+    /// waiting on a channel it has disposed, deaf to cancellation.
+    /// </summary>
+    [Positive]
+    public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(10);
 }

@@ -111,6 +111,14 @@ public sealed class TestBrokerCluster : IAsyncDisposable
     /// <summary>Messages waiting in a queue, 0 for a queue that does not exist.</summary>
     public Task<int> QueueDepthAsync(string queue) => BrokerListings.QueueCountAsync(AnyRunningNode(), queue, "messages");
 
+    /// <summary>Drops every message waiting in a queue (not those delivered and not yet acknowledged), as <c>rabbitmqctl purge_queue</c> does.</summary>
+    public async Task PurgeQueueAsync(string queue)
+    {
+        var result = await AnyRunningNode().ExecAsync(["rabbitmqctl", "purge_queue", queue]);
+        if (result.ExitCode != 0)
+            throw new InvalidOperationException($"purge_queue {queue} failed: {result.Stderr}");
+    }
+
     /// <summary>
     /// Consumers on a queue, 0 for a queue that does not exist. For a quorum queue this is the broker's statistic,
     /// which lags the consumers by its statistics interval (5 s); <see cref="ConsumersAsync"/> is current.

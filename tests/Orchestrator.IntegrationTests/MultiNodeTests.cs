@@ -50,6 +50,45 @@ public sealed class MultiNodeTests(MultiNodeClusterFixture cluster, ITestOutputH
     }
 
     [Fact]
+    public async Task Schedulers_that_name_themselves_are_given_disjoint_shares_of_the_Pending_queue()
+    {
+        // Forty tasks no node can take stay Pending. Besides the fixture's two Schedulers, two more members ask as the
+        // Scheduler does; an anonymous request still sees the whole queue.
+        var submitted = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => cluster.SubmitAsync(Sleeper($"share-{i}", cpu: 256))));
+        var ids = submitted.Select(t => t.Id).ToHashSet();
+        try
+        {
+            var client = cluster.RequestClient<GetPlacementWork>();
+            async Task<HashSet<Guid>> PendingOf(SchedulerMember? member)
+            {
+                var work = await client.GetResponse<PlacementWork>(new GetPlacementWork(Limit: 5000, IncludeNodes: false, Member: member));
+                return work.Message.Tasks.Select(t => t.TaskId).Where(ids.Contains).ToHashSet();
+            }
+            // Counted for 10 s: long enough for these few requests, short enough that the fixture's Schedulers soon
+            // place the whole queue again for the tests after this one.
+            var a = new SchedulerMember($"test-a-{Guid.NewGuid():N}", TimeSpan.FromSeconds(10));
+            var b = new SchedulerMember($"test-b-{Guid.NewGuid():N}", TimeSpan.FromSeconds(10));
+            await PendingOf(a);
+            await PendingOf(b);
+
+            var ofA = await PendingOf(a);
+            var ofB = await PendingOf(b);
+            Assert.Equal(ids, await PendingOf(null));
+            // Four members (or more, if another test's Scheduler still counts): each gets a part, none the same task.
+            Assert.NotEmpty(ofA);
+            Assert.NotEmpty(ofB);
+            Assert.Empty(ofA.Intersect(ofB));
+            Assert.True(ofA.Count + ofB.Count < ids.Count, $"two of four members hold {ofA.Count} + {ofB.Count} of {ids.Count} tasks");
+            // The same membership gives the same share.
+            Assert.Equal(ofA, await PendingOf(a));
+        }
+        finally
+        {
+            await cluster.StopAllAsync(ids);
+        }
+    }
+
+    [Fact]
     public async Task A_lost_agent_has_its_tasks_running_on_the_other_nodes_and_cleans_up_when_it_returns()
     {
         var victim = cluster.Nodes[2];

@@ -33,6 +33,7 @@ public sealed class RawSqlModelTests
         { "jobs", JobReconciler.LockSql(Model) },
         { "outbox_messages", OutboxDispatcher.ClaimSql(Model) },
         { "leases", LeaseKeeper.TakeSql(Model) },
+        { "leases", SchedulerShares.JoinSql(Model) },
     };
 
     [Theory]

@@ -12,7 +12,7 @@ namespace Orchestrator.Scheduler.Placement;
 /// room from the view before the next), and propose all the placements in one request. StateStore has the last
 /// word on each; a refusal means the view was stale, so the pass fetches a fresh one and goes on with what is still
 /// Pending. Passes in one process run one at a time, at most one waits for the running one, and a pass goes through
-/// the Pending queue a batch at a time to its end.
+/// the Pending queue a batch at a time to its end. With several Schedulers, each is given its own share of the queue.
 /// </summary>
 public sealed class PlacementPass(
     IBus bus,
@@ -30,6 +30,14 @@ public sealed class PlacementPass(
     private int _waiting;
     private readonly IRequestClient<GetPlacementWork> _workClient = bus.CreateRequestClient<GetPlacementWork>(StateStoreTimeout);
     private readonly IRequestClient<PlaceTasks> _placeClient = bus.CreateRequestClient<PlaceTasks>(StateStoreTimeout);
+
+    /// <summary>
+    /// This Scheduler among the others that share the Pending queue: unique to the instance, and counted for two
+    /// sweeps and a second, so that a pass delayed by a slow request does not cost it its share.
+    /// </summary>
+    private readonly SchedulerMember _member = new(
+        $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}",
+        options.Value.SweepInterval * 2 + TimeSpan.FromSeconds(1));
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -57,7 +65,7 @@ public sealed class PlacementPass(
             while (refreshes < MaxRefreshes)
             {
                 var fresh = view.TryGet(out var nodes, out var generation);
-                var request = new GetPlacementWork(options.Value.BatchSize, after, IncludeNodes: !fresh);
+                var request = new GetPlacementWork(options.Value.BatchSize, after, IncludeNodes: !fresh, _member);
                 var work = (await _workClient.GetResponse<PlacementWork>(request, cancellationToken)).Message;
                 if (work.Tasks.Count == 0)
                     return;
@@ -80,6 +88,23 @@ public sealed class PlacementPass(
         finally
         {
             _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Takes this Scheduler out of the Pending queue's sharing at once, so that its share moves to the others now
+    /// rather than when its membership runs out. Best effort: if StateStore does not answer, the membership runs out.
+    /// </summary>
+    public async Task LeaveAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _workClient.GetResponse<PlacementWork>(
+                new GetPlacementWork(Limit: 1, IncludeNodes: false, Member: _member with { Ttl = TimeSpan.Zero }), cancellationToken);
+        }
+        catch (Exception error)
+        {
+            logger.LogInformation("Could not leave the Pending queue's sharing ({Reason}); this Scheduler's share moves when it runs out", error.Message);
         }
     }
 

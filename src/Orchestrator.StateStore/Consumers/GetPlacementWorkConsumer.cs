@@ -3,21 +3,31 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Orchestrator.Contracts;
 using Orchestrator.Domain.Tasks;
+using Orchestrator.StateStore.Leadership;
 using Orchestrator.StateStore.Persistence;
 using Orchestrator.StateStore.Persistence.Entities;
 using Orchestrator.StateStore.Tasks;
 
 namespace Orchestrator.StateStore.Consumers;
 
-/// <summary>The Scheduler's work: a batch of the oldest Pending tasks and, if it asks, a fresh snapshot of every node.</summary>
+/// <summary>
+/// The Scheduler's work: a batch of the oldest Pending tasks of its share (<see cref="SchedulerShares"/>) and, if it
+/// asks, a fresh snapshot of every node.
+/// </summary>
 public sealed class GetPlacementWorkConsumer(OrchestratorDbContext db) : IConsumer<GetPlacementWork>
 {
     public async Task Consume(ConsumeContext<GetPlacementWork> context)
     {
         var limit = Math.Clamp(context.Message.Limit, 1, 5000);
-        var batch = await Behind(context.Message.After)
+        var share = context.Message.Member is { } member
+            ? await SchedulerShares.JoinAsync(db, member, context.CancellationToken)
+            : PendingShare.Whole;
+        var pending = Behind(context.Message.After)
             .AsNoTracking()
-            .Where(t => t.State == TaskState.Pending && t.DesiredState == DesiredState.Running)
+            .Where(t => t.State == TaskState.Pending && t.DesiredState == DesiredState.Running);
+        if (!share.IsWhole)
+            pending = pending.Where(t => (OrchestratorDbContext.HashText(t.Id.ToString()) & int.MaxValue) % share.Count == share.Index);
+        var batch = await pending
             .OrderBy(t => t.CreatedAt).ThenBy(t => t.Id)
             .Take(limit)
             .Select(t => new { Task = new PendingTask(t.Id, t.Version, t.Spec, t.Message, t.TraceParent, t.JobName, t.VolumeNodeId), t.CreatedAt })

@@ -81,8 +81,13 @@ public sealed class BenchCluster : IAsyncDisposable
     public DockerClient Docker { get; } = new DockerClientConfiguration(new Uri("unix:///var/run/docker.sock")).CreateClient();
     public IReadOnlyList<SimulatedAgentPool> Pools => _pools;
 
-    /// <summary>Starts the infrastructure and the control plane; <paramref name="settings"/> override any service's configuration.</summary>
-    public static async Task<BenchCluster> StartAsync(IDictionary<string, string?>? settings = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Starts the infrastructure and the control plane, with <paramref name="schedulers"/> Schedulers (each its own
+    /// host, sharing the Pending queue as separate processes would); <paramref name="settings"/> override any
+    /// service's configuration.
+    /// </summary>
+    public static async Task<BenchCluster> StartAsync(
+        IDictionary<string, string?>? settings = null, int schedulers = 1, CancellationToken cancellationToken = default)
     {
         // The reaper image cannot be pulled here, and published ports should be reached on loopback.
         Environment.SetEnvironmentVariable("TESTCONTAINERS_RYUK_DISABLED", "true");
@@ -94,7 +99,7 @@ public sealed class BenchCluster : IAsyncDisposable
         var cluster = new BenchCluster(postgres, rabbitMq, settings ?? new Dictionary<string, string?>());
         try
         {
-            await cluster.StartControlPlaneAsync(cancellationToken);
+            await cluster.StartControlPlaneAsync(schedulers, cancellationToken);
             return cluster;
         }
         catch
@@ -104,10 +109,11 @@ public sealed class BenchCluster : IAsyncDisposable
         }
     }
 
-    private async Task StartControlPlaneAsync(CancellationToken cancellationToken)
+    private async Task StartControlPlaneAsync(int schedulers, CancellationToken cancellationToken)
     {
         await StartHostAsync(InProcessServices.StateStore(_configuration), cancellationToken);
-        await StartHostAsync(InProcessServices.Scheduler(_configuration), cancellationToken);
+        for (var i = 0; i < schedulers; i++)
+            await StartHostAsync(InProcessServices.Scheduler(_configuration), cancellationToken);
         _api = InProcessServices.Api(_configuration);
         await _api.StartAsync(cancellationToken);
         ApiAddress = new Uri(_api.Urls.First());

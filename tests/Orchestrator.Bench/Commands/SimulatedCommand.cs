@@ -36,6 +36,11 @@ public sealed class SimulatedCommand : AsyncCommand<SimulatedCommand.Settings>
         [DefaultValue(20)]
         public int WarmUp { get; init; } = 20;
 
+        [CommandOption("--schedulers")]
+        [Description("Schedulers sharing the Pending queue")]
+        [DefaultValue(1)]
+        public int Schedulers { get; init; } = 1;
+
         [CommandOption("--agents-per-connection")]
         [DefaultValue(250)]
         public int AgentsPerConnection { get; init; } = 250;
@@ -45,7 +50,8 @@ public sealed class SimulatedCommand : AsyncCommand<SimulatedCommand.Settings>
     {
         using var spans = new SpanCollector();
         Report.Progress("starting Postgres, RabbitMQ and the services");
-        await using var cluster = await BenchCluster.StartAsync(cancellationToken: cancellationToken);
+        using var refused = new InstrumentTotal("Orchestrator.Scheduler", "orchestrator.placement.refused");
+        await using var cluster = await BenchCluster.StartAsync(schedulers: settings.Schedulers, cancellationToken: cancellationToken);
         var simulation = new SimulationSettings
         {
             StartDelay = TimeSpan.FromMilliseconds(settings.StartDelay),
@@ -58,6 +64,7 @@ public sealed class SimulatedCommand : AsyncCommand<SimulatedCommand.Settings>
         Report.Figure("submitted", $"{result.Submitted} at {result.SubmittedPerSecond:F0}/s achieved (asked {settings.Rate}/s); {result.FailedPosts} POSTs failed");
         Report.Figure("placements", $"{result.Running} Running, {result.PlacementsPerSecond:F0}/s sustained (first POST to last Running: {result.FirstPostToLastRunning.TotalSeconds:F1} s)");
         Report.Figure("CPU", $"{result.Cpu.PerTask(result.Running)}; {result.Cpu.Total / result.FirstPostToLastRunning:F2} of {Environment.ProcessorCount} cores from the first POST to the last Running");
+        Report.Figure("schedulers", $"{settings.Schedulers}; {refused.Total} placements refused as stale (warm-up included)");
         Report.Figure("false Down", $"{result.NodeDowns} NodeDown heard between the nodes being Ready and the last task Running");
         Report.Latencies($"{result.Nodes} simulated nodes",
             ("POST to Running", result.SubmitToRunning),

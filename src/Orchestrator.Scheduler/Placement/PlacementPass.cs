@@ -28,6 +28,7 @@ public sealed class PlacementPass(
     private static readonly RequestTimeout StateStoreTimeout = RequestTimeout.After(s: 5);
     private readonly SemaphoreSlim _gate = new(1, 1);
     private int _waiting;
+    private volatile bool _left;
     private readonly IRequestClient<GetPlacementWork> _workClient = bus.CreateRequestClient<GetPlacementWork>(StateStoreTimeout);
     private readonly IRequestClient<PlaceTasks> _placeClient = bus.CreateRequestClient<PlaceTasks>(StateStoreTimeout);
 
@@ -45,7 +46,7 @@ public sealed class PlacementPass(
         // before this wake-up: a second waiter would find nothing the first does not. Under a burst of events
         // (a thousand nodes coming up, hundreds of submissions a second) this turns one pass per event, each
         // reading the whole cluster, into one pass per pass's length.
-        if (Interlocked.CompareExchange(ref _waiting, 1, 0) != 0)
+        if (_left || Interlocked.CompareExchange(ref _waiting, 1, 0) != 0)
             return;
         try
         {
@@ -57,6 +58,9 @@ public sealed class PlacementPass(
         }
         try
         {
+            // Left while this pass waited at the gate.
+            if (_left)
+                return;
             // The pass walks the whole Pending queue a batch at a time: no event will come for the tasks behind a
             // full batch, and a batch that placed nothing (tasks no node can take) must not hide the placeable
             // ones behind it. A stale view fetches the same batch again with a fresh snapshot.
@@ -97,6 +101,9 @@ public sealed class PlacementPass(
     /// </summary>
     public async Task LeaveAsync(CancellationToken cancellationToken)
     {
+        // No pass after this one: its request for work would count this Scheduler in again.
+        _left = true;
+        await _gate.WaitAsync(cancellationToken);
         try
         {
             await _workClient.GetResponse<PlacementWork>(
@@ -105,6 +112,10 @@ public sealed class PlacementPass(
         catch (Exception error)
         {
             logger.LogInformation("Could not leave the Pending queue's sharing ({Reason}); this Scheduler's share moves when it runs out", error.Message);
+        }
+        finally
+        {
+            _gate.Release();
         }
     }
 

@@ -113,6 +113,55 @@ public sealed class ApiContractTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task A_submission_repeated_with_its_Idempotency_Key_makes_one_task_and_the_key_reused_for_another_body_gets_422()
+    {
+        var key = $"contract-{Guid.NewGuid():N}";
+        var spec = new { name = "idempotent", image = TestImages.Workload, resources = new { cpu = 256 } };
+        async Task<HttpResponseMessage> PostAsync(object body, string idempotencyKey)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/tasks") { Content = JsonContent.Create(body, options: ClusterFixture.Json) };
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+            return await cluster.Api.SendAsync(request);
+        }
+
+        var first = await PostAsync(spec, key);
+        var again = await PostAsync(spec, key);
+
+        Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, again.StatusCode);
+        var task = (await first.Content.ReadFromJsonAsync<TaskDetails>(ClusterFixture.Json))!;
+        Assert.Equal(task.Id, (await again.Content.ReadFromJsonAsync<TaskDetails>(ClusterFixture.Json))!.Id);
+        var before = await TaskCountAsync();
+
+        var other = await PostAsync(spec with { name = "idempotent-other" }, key);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, other.StatusCode);
+        Assert.Equal("application/problem+json", other.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(before, await TaskCountAsync());
+        Assert.Equal("idempotent", (await cluster.GetTaskAsync(task.Id)).Name);
+        await cluster.StopAllAsync([task.Id]);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("has space")]
+    [InlineData("a-key-longer-than-255-characters-" + "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef")]
+    public async Task An_unusable_Idempotency_Key_gets_400_naming_the_header_and_records_nothing(string key)
+    {
+        var before = await TaskCountAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/tasks")
+        {
+            Content = JsonContent.Create(new { name = "bad-key", image = TestImages.Workload }),
+        };
+        request.Headers.TryAddWithoutValidation("Idempotency-Key", key);
+
+        var response = await cluster.Api.SendAsync(request);
+
+        await AssertProblemNamingAsync(response, "Idempotency-Key");
+        Assert.Equal(before, await TaskCountAsync());
+    }
+
+    [Fact]
     public async Task The_task_list_filters_by_state_and_id_prefix_and_honours_its_limit()
     {
         var waiting = await cluster.SubmitAsync(new { name = "listed-pending", image = TestImages.Workload, resources = new { cpu = 256 } });

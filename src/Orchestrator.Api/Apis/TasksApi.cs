@@ -18,8 +18,10 @@ public static class TasksApi
             .WithTags("Tasks")
             .Accepts<TaskSpec>("application/json")
             .WithSummary("Submit a task")
-            .WithDescription("Validates the spec, records the task as Pending and returns 202 with its Location. Placement and start follow without further calls. While too many tasks wait to be placed, answers 429 with Retry-After and records nothing.")
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .WithDescription("Validates the spec, records the task as Pending and returns 202 with its Location. Placement and start follow without further calls. While too many tasks wait to be placed, answers 429 with Retry-After and records nothing. " +
+                "With an Idempotency-Key header (1 to 255 visible ASCII characters), a retry of the same body with the same key answers 202 with the task the first attempt made, and makes no second one; the same key with a different body answers 422 and records nothing. After a 503 or a timeout, retry with the same key.")
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         app.MapGet("/tasks", ListTasksAsync)
             .WithTags("Tasks")
             .WithSummary("List tasks, newest first")
@@ -49,15 +51,26 @@ public static class TasksApi
     public static async Task<Results<Accepted<TaskDetails>, ValidationProblem, ProblemHttpResult>> SubmitTaskAsync(
         HttpRequest request, [AsParameters] TaskApiServices services, CancellationToken cancellationToken)
     {
+        var (key, keyErrors) = IdempotencyKey.Read(request);
+        if (keyErrors is not null)
+            return TypedResults.ValidationProblem(keyErrors, title: $"The {IdempotencyKey.Header} header is not valid.");
         var (spec, errors) = await services.Reader.ReadAsync<TaskSpec>(request, TaskSpecValidator.Validate, cancellationToken);
         if (spec is null)
             return TypedResults.ValidationProblem(errors, title: "The task spec is not valid.");
         if (await services.Secrets.MissingAsync(spec, prefix: "", cancellationToken) is { Count: > 0 } missing)
             return TypedResults.ValidationProblem(missing, title: "The task spec is not valid.");
-        // Random rather than sequential ids, so that a short prefix tells tasks apart, as docker's do.
-        var response = await services.Submit.GetResponse<TaskDetails, SubmissionRefused>(new SubmitTask(Guid.NewGuid(), spec), cancellationToken);
+        // Random rather than sequential ids, so that a short prefix tells tasks apart, as docker's do; derived from
+        // the idempotency key when there is one, so that a retry names the task its first attempt made.
+        var id = key is null ? Guid.NewGuid() : IdempotencyKey.DeriveId(request.HttpContext.User.Identity?.Name ?? "", key);
+        var response = await services.Submit.GetResponse<TaskDetails, SubmissionRefused, SubmissionConflict>(new SubmitTask(id, spec), cancellationToken);
         if (response.Is(out Response<TaskDetails>? accepted))
             return TypedResults.Accepted($"/api/tasks/{accepted.Message.Id}", accepted.Message);
+        if (response.Is(out Response<SubmissionConflict>? conflict))
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status422UnprocessableEntity,
+                title: $"The {IdempotencyKey.Header} was used before for another task spec.",
+                detail: $"Task {conflict.Message.TaskId} was made with this key from a different body; nothing was recorded. " +
+                    "Send a new key for a new request.");
         response.Is(out Response<SubmissionRefused>? refusal);
         return SubmissionRefusal.Problem(request.HttpContext.Response, refusal!.Message);
     }

@@ -18,8 +18,62 @@ public sealed class OrchestratorClient(HttpClient http)
 
     public Uri BaseAddress => http.BaseAddress!;
 
-    public Task<TaskDetails> SubmitAsync(string specJson, CancellationToken cancellationToken) =>
-        SendAsync<TaskDetails>(HttpMethod.Post, "api/tasks", new StringContent(specJson, Encoding.UTF8, "application/json"), cancellationToken);
+    /// <summary>How many times a submission is sent, with one idempotency key, before its failure is reported.</summary>
+    public const int SubmitAttempts = 4;
+
+    /// <summary>
+    /// Submits a task under an idempotency key of its own, and sends it again with the same key when the answer was
+    /// a 503 or the connection was lost after the request went out: whichever attempt the Api applied, there is one
+    /// task. <paramref name="retrying"/> hears of each retry.
+    /// </summary>
+    public async Task<TaskDetails> SubmitAsync(string specJson, CancellationToken cancellationToken, Action<string>? retrying = null)
+    {
+        var key = Guid.NewGuid().ToString("N");
+        for (var attempt = 1; ; attempt++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "api/tasks")
+            {
+                Content = new StringContent(specJson, Encoding.UTF8, "application/json"),
+            };
+            request.Headers.Add(IdempotencyKeyHeader, key);
+            var last = attempt == SubmitAttempts;
+            HttpResponseMessage response;
+            try
+            {
+                response = await http.SendAsync(request, cancellationToken);
+            }
+            catch (HttpRequestException lost) when (!last && lost.HttpRequestError is not (HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError))
+            {
+                await WaitToRetryAsync($"the connection was lost ({lost.Message})", RetryDelay(attempt), attempt, retrying, cancellationToken);
+                continue;
+            }
+            catch (HttpRequestException error)
+            {
+                throw new CliException($"cannot reach the Api at {BaseAddress}: {error.Message} (set --api or ORCHESTRATOR_API)");
+            }
+            using (response)
+            {
+                if (response.StatusCode == HttpStatusCode.ServiceUnavailable && !last)
+                {
+                    var delay = response.Headers.RetryAfter?.Delta ?? RetryDelay(attempt);
+                    await WaitToRetryAsync("the Api answered 503", delay, attempt, retrying, cancellationToken);
+                    continue;
+                }
+                await EnsureSuccessAsync(response, cancellationToken);
+                return (await response.Content.ReadFromJsonAsync<TaskDetails>(Json, cancellationToken))!;
+            }
+        }
+    }
+
+    private const string IdempotencyKeyHeader = "Idempotency-Key";
+
+    private static TimeSpan RetryDelay(int attempt) => TimeSpan.FromSeconds(Math.Pow(2, attempt - 1));
+
+    private static Task WaitToRetryAsync(string why, TimeSpan delay, int attempt, Action<string>? retrying, CancellationToken cancellationToken)
+    {
+        retrying?.Invoke($"{why}; sending it again in {delay.TotalSeconds:0} s with the same Idempotency-Key (attempt {attempt + 1} of {SubmitAttempts})");
+        return Task.Delay(delay, cancellationToken);
+    }
 
     /// <summary>
     /// The newest tasks, only those in <paramref name="state"/> and of <paramref name="job"/> when given (the Api checks the name and the

@@ -131,7 +131,8 @@ public sealed class RunCommand(IAnsiConsole console) : AsyncCommand<RunSettings>
         var spec = settings.File is { } file
             ? await SpecFile.ReadAsync(file, settings.Name is not null || settings.HasSpecFlags(context.Remaining.Raw), cancellationToken)
             : RunFlags.ToSpec(settings, settings.Name!, context.Remaining.Raw);
-        var task = await client.SubmitAsync(spec, cancellationToken);
+        // Retries are told on stderr: stdout carries only the id, for scripts.
+        var task = await client.SubmitAsync(spec, cancellationToken, retrying: Console.Error.WriteLine);
         console.Profile.Out.Writer.WriteLine(task.Id);
         return settings.Wait ? await WaitAsync(client, task, cancellationToken) : 0;
     }

@@ -103,7 +103,15 @@ public sealed class PlacementPass(
     {
         // No pass after this one: its request for work would count this Scheduler in again.
         _left = true;
-        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            await _gate.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // The host stopped waiting for the running pass; the membership runs out by itself.
+            return;
+        }
         try
         {
             await _workClient.GetResponse<PlacementWork>(

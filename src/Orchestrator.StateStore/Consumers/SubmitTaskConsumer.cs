@@ -1,7 +1,10 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Orchestrator.Contracts;
+using Orchestrator.Domain.Tasks;
 using Orchestrator.StateStore.Admission;
 using Orchestrator.StateStore.Persistence;
 using Orchestrator.StateStore.Persistence.Entities;
@@ -11,7 +14,8 @@ namespace Orchestrator.StateStore.Consumers;
 
 /// <summary>
 /// Records a new task as Pending and announces it, unless the backlog is too deep (<see cref="AdmissionControl"/>).
-/// A repeated submission of the same id changes nothing.
+/// A repeated submission of the same id and spec changes nothing and is answered with the task as recorded; the same
+/// id with another spec (an idempotency key used again for a different request) is refused.
 /// </summary>
 public sealed class SubmitTaskConsumer(StateTransaction transaction, TaskLifecycle lifecycle, AdmissionControl admission)
     : IConsumer<SubmitTask>
@@ -38,11 +42,26 @@ public sealed class SubmitTaskConsumer(StateTransaction transaction, TaskLifecyc
         }
         catch (DbUpdateException error) when (error.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
         {
-            // The same request delivered again (the broker redelivers after a lost ack): answer with the task as recorded.
+            // The same request again: delivered twice by the broker after a lost ack, or retried by a client with its
+            // idempotency key after an answer it never got. Answered with the task as recorded.
             task = await transaction.RunAsync(
                 db => db.Tasks.AsNoTracking().SingleAsync(t => t.Id == command.TaskId, context.CancellationToken),
                 context.CancellationToken);
+            if (!SameSpec(task.Spec, command.Spec))
+            {
+                await context.RespondAsync(new SubmissionConflict(task.Id));
+                return;
+            }
         }
         await context.RespondAsync(task.ToDetails());
     }
+
+    /// <summary>
+    /// Whether two specs are the same request, compared as JSON: objects by their members whatever their order (a
+    /// spec read back from the database lists a map's keys in the database's order), arrays item by item.
+    /// </summary>
+    public static bool SameSpec(TaskSpec recorded, TaskSpec submitted) =>
+        JsonNode.DeepEquals(
+            JsonSerializer.SerializeToNode(recorded, ContractJson.Options),
+            JsonSerializer.SerializeToNode(submitted, ContractJson.Options));
 }

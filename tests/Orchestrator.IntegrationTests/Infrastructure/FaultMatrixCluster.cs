@@ -117,7 +117,7 @@ public sealed class FaultMatrixCluster : IAsyncLifetime
 
     /// <summary>
     /// Submits <paramref name="count"/> long-running tasks, a few at a time, to the Apis in turn; a submission that an
-    /// Api does not answer, or answers with a 5xx or a 429, is sent again to the other. <paramref name="afterAccepted"/>
+    /// Api does not answer, or answers with a 5xx or a 429, is sent again to the other, with the same idempotency key. <paramref name="afterAccepted"/>
     /// runs (once, without being awaited by the submissions) when a fifth of them have been accepted: the fault.
     /// Returns the accepted tasks' ids.
     /// </summary>
@@ -151,12 +151,16 @@ public sealed class FaultMatrixCluster : IAsyncLifetime
     {
         using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         string? last = null;
+        // One key for every attempt: an attempt the Api applied but could not answer is found again, not made twice.
+        var key = Guid.NewGuid().ToString("N");
         for (var attempt = turn; !deadline.IsCancellationRequested; attempt++)
         {
             var client = Clients[attempt % Clients.Count];
             try
             {
-                using var response = await client.Http.PostAsJsonAsync("/api/tasks", spec, ApiClient.Json, deadline.Token);
+                using var request = new HttpRequestMessage(HttpMethod.Post, "/api/tasks") { Content = JsonContent.Create(spec, options: ApiClient.Json) };
+                request.Headers.Add("Idempotency-Key", key);
+                using var response = await client.Http.SendAsync(request, deadline.Token);
                 if (response.StatusCode == HttpStatusCode.Accepted)
                     return (await response.Content.ReadFromJsonAsync<TaskDetails>(ApiClient.Json, deadline.Token))!.Id;
                 last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync(deadline.Token)}";
@@ -176,10 +180,10 @@ public sealed class FaultMatrixCluster : IAsyncLifetime
         (await AllTasksAsync()).Where(task => ids.Contains(task.Id)).ToList();
 
     /// <summary>
-    /// The ids of the burst's tasks that were not among those accepted: a submission the Api applied but could not
-    /// answer (it was killed), which the burst then sent again to the other.
+    /// The ids of the burst's tasks that were not among those accepted: a second task made by a submission the Api
+    /// applied but could not answer (it was killed), sent again to the other. None, with idempotency keys.
     /// </summary>
-    public async Task<IReadOnlySet<Guid>> UnacknowledgedAsync(string prefix, IReadOnlySet<Guid> accepted) =>
+    public async Task<IReadOnlySet<Guid>> DuplicatesAsync(string prefix, IReadOnlySet<Guid> accepted) =>
         (await AllTasksAsync()).Where(task => task.Name.StartsWith(prefix + "-", StringComparison.Ordinal) && !accepted.Contains(task.Id))
             .Select(task => task.Id).ToHashSet();
 

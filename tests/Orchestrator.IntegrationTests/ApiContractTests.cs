@@ -142,6 +142,20 @@ public sealed class ApiContractTests(ClusterFixture cluster)
         await cluster.StopAllAsync([task.Id]);
     }
 
+    [Fact]
+    public async Task A_body_over_the_limit_gets_413_and_records_nothing()
+    {
+        var before = await TaskCountAsync();
+        // Valid JSON all the way, so only its size can be refused: a label as long as the whole limit.
+        var body = JsonSerializer.Serialize(new { name = "huge", image = TestImages.Workload, labels = new { filler = new string('x', 1024 * 1024) } });
+
+        var response = await cluster.Api.PostAsync("/api/tasks", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(before, await TaskCountAsync());
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("has space")]

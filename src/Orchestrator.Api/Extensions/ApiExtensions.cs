@@ -35,6 +35,7 @@ public static class ApiExtensions
         // A value that cannot be bound (?limit=abc) is thrown, so BadRequestHandler can name it in a ValidationProblem.
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.AddExceptionHandler<BadRequestHandler>();
+        builder.AddRequestLimits();
         builder.Services.AddRequestTimeouts(options => options.AddPolicy(DeadlinePolicy, new RequestTimeoutPolicy
         {
             Timeout = RequestDeadline,

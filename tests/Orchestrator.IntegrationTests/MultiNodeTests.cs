@@ -91,11 +91,12 @@ public sealed class MultiNodeTests(MultiNodeClusterFixture cluster, ITestOutputH
     [Fact]
     public async Task A_lost_agent_has_its_tasks_running_on_the_other_nodes_and_cleans_up_when_it_returns()
     {
-        var victim = cluster.Nodes[2];
-        // Spread puts at least one of four tasks on each of the three empty nodes.
         var tasks = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => cluster.SubmitAsync(Sleeper($"survivor-{i}"))));
         var all = tasks.Select(t => t.Id).ToHashSet();
         var running = await cluster.WaitForAllAsync(all, ts => ts.All(t => t.State == TaskState.Running));
+        // The node that holds the most of them is lost. Which one that is depends on how the two Schedulers shared
+        // the tasks: each spreads its share against its own view of the nodes, so the four need not cover all three.
+        var victim = cluster.Nodes.MaxBy(node => running.Count(t => t.NodeId == node.Id))!;
         var victims = running.Where(t => t.NodeId == victim.Id).ToList();
         Assert.NotEmpty(victims);
 

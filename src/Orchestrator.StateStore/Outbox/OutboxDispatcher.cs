@@ -121,24 +121,12 @@ public sealed class OutboxDispatcher(
         batch.GroupBy(message => message.Destination ?? message.MessageId.ToString());
 
     /// <summary>
-    /// Publishes one message, or throws a <see cref="TimeoutException"/> after <see cref="OutboxOptions.PublishTimeout"/>.
-    /// The publish is cancelled then, and also left behind: a send stuck on a disposed channel ignores its
-    /// cancellation, and the batch must end (releasing its shards) whether or not the send ever does. One that
-    /// completes later only publishes its message twice, which the consumers absorb.
+    /// Publishes one message, or throws a <see cref="TimeoutException"/> after <see cref="OutboxOptions.PublishTimeout"/>
+    /// (<see cref="BoundedSend"/>): the batch must end, releasing its shards, whether or not a stuck send ever does.
     /// </summary>
-    private async Task DispatchWithinTimeoutAsync(OutboxMessage message, CancellationToken cancellationToken)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_options.PublishTimeout);
-        try
-        {
-            await DispatchAsync(message, timeout.Token).WaitAsync(_options.PublishTimeout, cancellationToken);
-        }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            throw new TimeoutException($"Publishing outbox message {message.Id} took longer than {_options.PublishTimeout}.");
-        }
-    }
+    private Task DispatchWithinTimeoutAsync(OutboxMessage message, CancellationToken cancellationToken) =>
+        BoundedSend.WithinAsync(
+            token => DispatchAsync(message, token), _options.PublishTimeout, $"Publishing outbox message {message.Id}", cancellationToken);
 
     private async Task DispatchAsync(OutboxMessage message, CancellationToken cancellationToken)
     {

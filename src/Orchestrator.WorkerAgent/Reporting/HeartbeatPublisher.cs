@@ -35,7 +35,10 @@ public sealed class HeartbeatPublisher(
         var started = Clock.GetTimestamp();
         var heartbeat = await BuildAsync(cancellationToken);
         var built = Clock.GetElapsedTime(started);
-        await bus.Publish(heartbeat, context => context.Durable = false, cancellationToken);
+        // Bounded by the interval: a publish stuck on a dead channel must not stop every heartbeat after it, and one
+        // that late is worth less than the next.
+        await BoundedSend.WithinAsync(
+            token => bus.Publish(heartbeat, context => context.Durable = false, token), Interval, "Publishing a heartbeat", cancellationToken);
         var took = Clock.GetElapsedTime(started);
         // The next heartbeat waits for this one, so StateStore has heard nothing from the node meanwhile: worth a
         // line, since a silence of the node's TTL gets it marked Down.

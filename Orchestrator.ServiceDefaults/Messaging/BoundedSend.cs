@@ -25,6 +25,8 @@ public static class BoundedSend
         }
         catch (Exception error) when (error is TimeoutException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
+            // The wait and the token's own timer are two timers: the send is told to stop before it is left behind.
+            await bound.CancelAsync();
             throw new TimeoutException($"{what} took longer than {timeout}.", error);
         }
     }

@@ -117,15 +117,8 @@ public sealed class ApiContractTests(ClusterFixture cluster)
     {
         var key = $"contract-{Guid.NewGuid():N}";
         var spec = new { name = "idempotent", image = TestImages.Workload, resources = new { cpu = 256 } };
-        async Task<HttpResponseMessage> PostAsync(object body, string idempotencyKey)
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/tasks") { Content = JsonContent.Create(body, options: ClusterFixture.Json) };
-            request.Headers.Add("Idempotency-Key", idempotencyKey);
-            return await cluster.Api.SendAsync(request);
-        }
-
-        var first = await PostAsync(spec, key);
-        var again = await PostAsync(spec, key);
+        var first = await cluster.Api.PostTaskAsync(spec, key);
+        var again = await cluster.Api.PostTaskAsync(spec, key);
 
         Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
         Assert.Equal(HttpStatusCode.Accepted, again.StatusCode);
@@ -133,7 +126,7 @@ public sealed class ApiContractTests(ClusterFixture cluster)
         Assert.Equal(task.Id, (await again.Content.ReadFromJsonAsync<TaskDetails>(ClusterFixture.Json))!.Id);
         var before = await TaskCountAsync();
 
-        var other = await PostAsync(spec with { name = "idempotent-other" }, key);
+        var other = await cluster.Api.PostTaskAsync(spec with { name = "idempotent-other" }, key);
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, other.StatusCode);
         Assert.Equal("application/problem+json", other.Content.Headers.ContentType?.MediaType);

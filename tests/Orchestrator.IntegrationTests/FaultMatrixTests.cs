@@ -143,59 +143,55 @@ public sealed class FaultMatrixTests(FaultMatrixCluster cluster, ITestOutputHelp
     }
 
     [FaultMatrixFact]
-    public async Task An_agent_killed_has_its_tasks_run_once_elsewhere_and_its_old_containers_stopped_when_it_returns()
-    {
-        var clock = Stopwatch.StartNew();
-        var ids = await cluster.SubmitBurstAsync("agent", Burst);
-        await cluster.WaitUntilAllRunningAsync(ids, clock);
-        var lost = cluster.Agents[1];
-        var lostNode = (await cluster.Clients[0].WaitForNodeAsync(node => node.Name == "fault-node-1")).Id;
-        var moved = (await cluster.TasksAsync(ids)).Where(task => task.NodeId == lostNode).Select(task => task.Id).ToHashSet();
-        Assert.NotEmpty(moved);
-
-        var fault = Stopwatch.StartNew();
-        await lost.KillAsync();
-        await cluster.Clients[0].WaitForNodeAsync(lostNode, Domain.Nodes.NodeStatus.Down);
-        await cluster.WaitUntilAllRunningAsync(ids, fault);
-        output.WriteLine($"an agent killed: its {moved.Count} tasks Running elsewhere {fault.Elapsed.TotalSeconds:F1} s after the kill");
-        Assert.All(await cluster.TasksAsync(moved), task => Assert.NotEqual(lostNode, task.NodeId));
-
-        await lost.StartAsync();
-        await cluster.Clients[0].WaitForNodeAsync(lostNode, Domain.Nodes.NodeStatus.Ready);
-        // Back, the agent stops the containers of the attempts that were moved off it.
-        await cluster.WaitUntilEachRunsOneContainerAsync(moved);
-        await cluster.AssertEachRanOnceAsync(await cluster.TasksAsync(ids));
-        await cluster.StopAndAssertNoContainerLeftAsync(ids);
-    }
+    public Task An_agent_killed_has_its_tasks_run_once_elsewhere_and_its_old_containers_stopped_when_it_returns() =>
+        // Started again, the agent finds the containers of the attempts that were moved off it, and stops them.
+        AgentLostAndBackAsync("agent", "an agent killed", "the kill", lose: agent => agent.KillAsync(), back: agent => agent.StartAsync());
 
     [FaultMatrixFact]
-    public async Task An_agent_cut_off_for_longer_than_its_nodes_TTL_stops_the_containers_of_the_tasks_that_moved_when_it_is_back()
+    public Task An_agent_cut_off_for_longer_than_its_nodes_TTL_stops_the_containers_of_the_tasks_that_moved_when_it_is_back() =>
+        // Frozen, its connection to the broker stays open but carries nothing: no heartbeat, no report. Back on the same
+        // connection, its heartbeat shows the containers of tasks that now live elsewhere, and it is told to stop them.
+        AgentLostAndBackAsync("cutoff", "an agent cut off", "it went silent",
+            lose: agent =>
+            {
+                agent.Pause();
+                return Task.CompletedTask;
+            },
+            back: agent =>
+            {
+                agent.Resume();
+                return Task.CompletedTask;
+            });
+
+    /// <summary>
+    /// Runs a burst on both nodes, loses agent 1 (<paramref name="lose"/>) until its node is Down and its tasks run on
+    /// the other, then brings it back (<paramref name="back"/>, also if the wait fails): each task then runs once, and
+    /// the moved attempts' old containers are gone.
+    /// </summary>
+    private async Task AgentLostAndBackAsync(string prefix, string fault, string since, Func<ServiceProcess, Task> lose, Func<ServiceProcess, Task> back)
     {
         var clock = Stopwatch.StartNew();
-        var ids = await cluster.SubmitBurstAsync("cutoff", Burst);
+        var ids = await cluster.SubmitBurstAsync(prefix, Burst);
         await cluster.WaitUntilAllRunningAsync(ids, clock);
-        var cutOff = cluster.Agents[1];
+        var agent = cluster.Agents[1];
         var node = (await cluster.Clients[0].WaitForNodeAsync(n => n.Name == "fault-node-1")).Id;
         var moved = (await cluster.TasksAsync(ids)).Where(task => task.NodeId == node).Select(task => task.Id).ToHashSet();
         Assert.NotEmpty(moved);
 
-        // Frozen, its connection to the broker stays open but carries nothing: no heartbeat, no report.
-        var fault = Stopwatch.StartNew();
-        cutOff.Pause();
+        var lost = Stopwatch.StartNew();
+        await lose(agent);
         try
         {
             await cluster.Clients[0].WaitForNodeAsync(node, Domain.Nodes.NodeStatus.Down);
-            await cluster.WaitUntilAllRunningAsync(ids, fault);
-            output.WriteLine($"an agent cut off: its {moved.Count} tasks Running elsewhere {fault.Elapsed.TotalSeconds:F1} s after it went silent");
+            await cluster.WaitUntilAllRunningAsync(ids, lost);
+            output.WriteLine($"{fault}: its {moved.Count} tasks Running elsewhere {lost.Elapsed.TotalSeconds:F1} s after {since}");
         }
         finally
         {
-            cutOff.Resume();
+            await back(agent);
         }
         Assert.All(await cluster.TasksAsync(moved), task => Assert.NotEqual(node, task.NodeId));
 
-        // Back on the same connection, its heartbeat shows the containers of tasks that now live elsewhere, and it is
-        // told to stop them.
         await cluster.Clients[0].WaitForNodeAsync(node, Domain.Nodes.NodeStatus.Ready);
         await cluster.WaitUntilEachRunsOneContainerAsync(moved);
         await cluster.AssertEachRanOnceAsync(await cluster.TasksAsync(ids));

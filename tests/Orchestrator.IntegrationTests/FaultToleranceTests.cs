@@ -297,19 +297,13 @@ public sealed class FaultToleranceTests(FaultClusterFixture cluster)
     {
         var name = $"frozen-{Guid.NewGuid():N}"[..20];
         var key = Guid.NewGuid().ToString("N");
-        Task<HttpResponseMessage> PostAsync()
-        {
-            var request = new HttpRequestMessage(HttpMethod.Post, "/api/tasks") { Content = JsonContent.Create(Sleeper(name), options: ClusterFixtureBase.Json) };
-            request.Headers.Add("Idempotency-Key", key);
-            return cluster.Api.SendAsync(request);
-        }
         HttpResponseMessage response;
         await cluster.PauseBrokerAsync();
         try
         {
             // The client's own timeout (100 s) is far longer than the Api's: an Api that waited on the frozen
             // broker would fail this call, not answer it.
-            response = await PostAsync();
+            response = await cluster.Api.PostTaskAsync(Sleeper(name), key);
         }
         finally
         {
@@ -323,7 +317,7 @@ public sealed class FaultToleranceTests(FaultClusterFixture cluster)
 
         // The request may still be applied once the broker recovers; the retry, with the same key, names the same task
         // either way, and the cluster works again.
-        var retried = await PostAsync();
+        var retried = await cluster.Api.PostTaskAsync(Sleeper(name), key);
         Assert.Equal(HttpStatusCode.Accepted, retried.StatusCode);
         var task = (await retried.Content.ReadFromJsonAsync<TaskDetails>(ClusterFixtureBase.Json))!;
         await cluster.WaitForStateAsync(task.Id, TaskState.Running);

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Orchestrator.Api.Apis;
 using Orchestrator.Contracts;
 
 namespace Orchestrator.Cli.Client;
@@ -35,7 +36,7 @@ public sealed class OrchestratorClient(HttpClient http)
             {
                 Content = new StringContent(specJson, Encoding.UTF8, "application/json"),
             };
-            request.Headers.Add(IdempotencyKeyHeader, key);
+            request.Headers.Add(IdempotencyKey.Header, key);
             var last = attempt == SubmitAttempts;
             HttpResponseMessage response;
             try
@@ -49,7 +50,7 @@ public sealed class OrchestratorClient(HttpClient http)
             }
             catch (HttpRequestException error)
             {
-                throw new CliException($"cannot reach the Api at {BaseAddress}: {error.Message} (set --api or ORCHESTRATOR_API)");
+                throw CannotReach(error);
             }
             using (response)
             {
@@ -64,8 +65,6 @@ public sealed class OrchestratorClient(HttpClient http)
             }
         }
     }
-
-    private const string IdempotencyKeyHeader = "Idempotency-Key";
 
     private static TimeSpan RetryDelay(int attempt) => TimeSpan.FromSeconds(Math.Pow(2, attempt - 1));
 
@@ -276,13 +275,16 @@ public sealed class OrchestratorClient(HttpClient http)
         }
         catch (HttpRequestException error)
         {
-            throw new CliException($"cannot reach the Api at {BaseAddress}: {error.Message} (set --api or ORCHESTRATOR_API)");
+            throw CannotReach(error);
         }
         catch (TaskCanceledException)
         {
             throw new CliException($"the Api at {BaseAddress} did not answer in time");
         }
     }
+
+    private CliException CannotReach(HttpRequestException error) =>
+        new($"cannot reach the Api at {BaseAddress}: {error.Message} (set --api or ORCHESTRATOR_API)");
 
     private async Task EnsureSuccessAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {

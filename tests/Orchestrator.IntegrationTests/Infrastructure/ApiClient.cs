@@ -124,3 +124,15 @@ public sealed class ApiClient : IDisposable
 
     public void Dispose() => Http.Dispose();
 }
+
+/// <summary>A submission as a client that may retry it sends it: <c>POST /api/tasks</c> with an <c>Idempotency-Key</c>.</summary>
+public static class KeyedSubmission
+{
+    public static async Task<HttpResponseMessage> PostTaskAsync(
+        this HttpClient http, object spec, string idempotencyKey, CancellationToken cancellationToken = default)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/tasks") { Content = JsonContent.Create(spec, options: ApiClient.Json) };
+        request.Headers.Add("Idempotency-Key", idempotencyKey);
+        return await http.SendAsync(request, cancellationToken);
+    }
+}

@@ -158,9 +158,7 @@ public sealed class FaultMatrixCluster : IAsyncLifetime
             var client = Clients[attempt % Clients.Count];
             try
             {
-                using var request = new HttpRequestMessage(HttpMethod.Post, "/api/tasks") { Content = JsonContent.Create(spec, options: ApiClient.Json) };
-                request.Headers.Add("Idempotency-Key", key);
-                using var response = await client.Http.SendAsync(request, deadline.Token);
+                using var response = await client.Http.PostTaskAsync(spec, key, deadline.Token);
                 if (response.StatusCode == HttpStatusCode.Accepted)
                     return (await response.Content.ReadFromJsonAsync<TaskDetails>(ApiClient.Json, deadline.Token))!.Id;
                 last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync(deadline.Token)}";

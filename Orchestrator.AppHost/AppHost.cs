@@ -37,10 +37,21 @@ builder.AddProject<Projects.Orchestrator_Scheduler>("scheduler")
 // `dotnet user-secrets set Parameters:api-key <key> --project Orchestrator.AppHost` replaces it.
 var apiKey = builder.AddParameter("api-key", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: true);
 
-builder.AddProject<Projects.Orchestrator_Api>("api")
+// The gateway reads the service catalog with a key of its own that may only read.
+var gatewayKey = builder.AddParameter("gateway-api-key", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: true);
+
+var api = builder.AddProject<Projects.Orchestrator_Api>("api")
     .WithEnvironment("Api__Keys__apphost", apiKey)
+    .WithEnvironment("Api__ReadOnlyKeys__gateway", gatewayKey)
     .WithReference(messaging).WaitFor(messaging)
     .WaitFor(stateStore)
+    .WithHttpHealthCheck("/health");
+
+// The gateway in front of the services tasks declare with a route, on http://localhost:5080 (its launch profile).
+builder.AddProject<Projects.Orchestrator_Gateway>("gateway")
+    .WithEnvironment("Gateway__Api", api.GetEndpoint("http"))
+    .WithEnvironment("Gateway__ApiKey", gatewayKey)
+    .WaitFor(api)
     .WithHttpHealthCheck("/health");
 
 // Worker agents on this host, each a node of its own with its own data directory.

@@ -51,6 +51,9 @@ public static class ApiExtensions
         builder.Services.AddSingleton<Secrets.SecretSealer.IntakeKeyCache>();
         builder.Services.AddScoped<Secrets.SecretSealer>();
         builder.Services.AddScoped<Secrets.SecretReferences>();
+        builder.Services.AddSingleton<Apis.CatalogWatch>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<Apis.CatalogWatch>());
+        builder.Services.AddScoped<Apis.CatalogServices>();
         builder.Services.AddSingleton<ReplyEndpoint>();
         builder.Services.AddHostedService(services => services.GetRequiredService<ReplyEndpoint>());
         return builder;
@@ -86,6 +89,8 @@ public static class ApiExtensions
         bus.AddRequestClient<SetRegistryCredentials>(StateStoreTimeout);
         bus.AddRequestClient<ListRegistries>(StateStoreTimeout);
         bus.AddRequestClient<DeleteRegistryCredentials>(StateStoreTimeout);
+        bus.AddRequestClient<GetServiceCatalog>(StateStoreTimeout);
+        bus.AddRequestClient<GetCatalogIndex>(StateStoreTimeout);
         return bus;
     }
 
@@ -112,6 +117,7 @@ public static class ApiExtensions
         api.MapJobsApi();
         api.MapSecretsApi();
         api.MapRegistriesApi();
+        api.MapServicesApi();
         return app;
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Orchestrator.Domain.Capacity;
 using Orchestrator.Domain.Scheduling;
+using Orchestrator.Domain.Services;
 
 namespace Orchestrator.Domain.Tasks;
 
@@ -100,8 +101,25 @@ public sealed record TaskSpec
     /// <summary><c>IfNotPresent</c>, <c>Always</c> or <c>Never</c>; by the image's tag when unset (<see cref="Tasks.ImagePullPolicy.For"/>).</summary>
     public string? ImagePullPolicy { get; init; }
 
+    /// <summary>The services the task offers at its container ports, listed in the catalog while it passes.</summary>
+    public IReadOnlyList<ServiceSpec>? Services { get; init; }
+
+    /// <summary>
+    /// Seconds between the task leaving the catalog (and the gateway) and its stop signal, so that callers stop
+    /// sending to it first: <see cref="DefaultShutdownDelaySeconds"/> when it offers a service, else none.
+    /// </summary>
+    public int? ShutdownDelaySeconds { get; init; }
+
+    public const int DefaultShutdownDelaySeconds = 5;
+
     /// <summary>The spec as placement sees it while its volumes hold it to <paramref name="volumeNode"/>: pinned there.</summary>
     public TaskSpec HeldTo(Guid? volumeNode) => volumeNode is { } node ? this with { NodeId = node } : this;
+
+    [JsonIgnore]
+    public IReadOnlyList<ServiceSpec> ServicesOrEmpty => Services ?? [];
+
+    [JsonIgnore]
+    public TimeSpan ShutdownDelay => TimeSpan.FromSeconds(ShutdownDelaySeconds ?? (ServicesOrEmpty.Count > 0 ? DefaultShutdownDelaySeconds : 0));
 
     [JsonIgnore]
     public IReadOnlyList<Mount> MountsOrEmpty => Mounts ?? [];

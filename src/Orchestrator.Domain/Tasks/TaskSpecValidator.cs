@@ -62,6 +62,7 @@ public static partial class TaskSpecValidator
         ValidateMounts(spec.Mounts, errors);
         ContainerOptionsValidator.Validate(spec, errors);
         FilesAndSecretsValidator.Validate(spec, errors);
+        Services.ServiceSpecValidator.Validate(spec, errors);
         return errors.ToDictionary();
     }
 

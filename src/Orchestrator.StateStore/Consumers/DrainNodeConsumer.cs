@@ -28,7 +28,7 @@ public sealed class DrainNodeConsumer(StateTransaction transaction, TaskLifecycl
             {
                 var attempt = task.Attempt;
                 lifecycle.ReleaseFromNode(task, $"node {node.Name} is draining");
-                lifecycle.SendStop(task, nodeId, attempt);
+                lifecycle.SendStop(task, nodeId, attempt, leaveCatalogFirst: true);
             }
             return true;
         }, context.CancellationToken);

@@ -124,12 +124,18 @@ public sealed class TaskLifecycle(
         if (Record(task, () => task.RequestStop(why, Now)))
             return;
         if (task.NodeId is { } nodeId)
-            SendStop(task, nodeId, task.Attempt);
+            SendStop(task, nodeId, task.Attempt, leaveCatalogFirst: true);
     }
 
-    /// <summary>Tells the task's agent to stop and remove the container of the given attempt.</summary>
-    public void SendStop(TaskRecord task, Guid nodeId, int attempt) =>
-        outbox.Send(AgentQueue.Name(nodeId), new StopTask(task.Id, nodeId, attempt, (int)task.Spec.StopTimeout.TotalSeconds));
+    /// <summary>
+    /// Tells the task's agent to stop and remove the container of the given attempt. <paramref name="leaveCatalogFirst"/>
+    /// is for the stop of an attempt that may be serving: this same transaction takes it out of the service catalog,
+    /// and the agent waits the task's shutdown delay before the stop signal, so that callers have stopped sending to it.
+    /// </summary>
+    public void SendStop(TaskRecord task, Guid nodeId, int attempt, bool leaveCatalogFirst = false) =>
+        outbox.Send(AgentQueue.Name(nodeId), new StopTask(
+            task.Id, nodeId, attempt, (int)task.Spec.StopTimeout.TotalSeconds,
+            leaveCatalogFirst ? (int)task.Spec.ShutdownDelay.TotalSeconds : 0));
 
     /// <summary>
     /// Applies <paramref name="change"/> and records the event it answers. False, and nothing recorded, when the change

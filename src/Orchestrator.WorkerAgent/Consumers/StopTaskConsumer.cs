@@ -10,6 +10,8 @@ namespace Orchestrator.WorkerAgent.Consumers;
 /// Stops (SIGTERM, then SIGKILL after the task's grace period) and removes the attempt's container, then
 /// reports the exit. With no container left, it still reports, so a stop of a task that never started completes. A stop
 /// that arrives while the attempt is starting waits for that start to end, so it stops the container the start makes.
+/// The task's shutdown delay comes before the stop signal: the container keeps serving the requests already sent to it
+/// while the gateway and other callers learn that it has left the catalog.
 /// </summary>
 public sealed class StopTaskConsumer(IContainerRuntime runtime, TaskSupervisor supervisor) : IConsumer<StopTask>
 {
@@ -21,6 +23,8 @@ public sealed class StopTaskConsumer(IContainerRuntime runtime, TaskSupervisor s
         try
         {
             await supervisor.StartEndedAsync(command.TaskId, command.Attempt).WaitAsync(context.CancellationToken);
+            if (command.ShutdownDelaySeconds > 0)
+                await Task.Delay(TimeSpan.FromSeconds(command.ShutdownDelaySeconds), context.CancellationToken);
             var exit = await runtime.StopAsync(command.TaskId, command.Attempt, TimeSpan.FromSeconds(command.StopTimeoutSeconds), context.CancellationToken);
             await context.SendReport(new TaskExited(
                 command.TaskId, command.NodeId, command.Attempt, exit?.ContainerId, exit?.ExitCode, exit?.OomKilled ?? false, null,

@@ -7,6 +7,7 @@ using Orchestrator.StateStore.Admission;
 using Orchestrator.StateStore.Jobs;
 using Orchestrator.StateStore.Persistence;
 using Orchestrator.StateStore.Persistence.Entities;
+using Orchestrator.StateStore.Services;
 using Orchestrator.StateStore.Tasks;
 
 namespace Orchestrator.StateStore.Consumers.Jobs;
@@ -62,6 +63,9 @@ public sealed class ApplyJobConsumer(StateTransaction transaction, JobReconciler
                     return new JobChangeRefused(name, $"group {group.Name}: {groupRefusal}");
                 groups.Add((spec.ForGroup(group), groupName, groupJob));
             }
+            var claims = groups.Select(g => (g.Name, g.Spec.TaskSpecFor(g.Name))).ToList();
+            if (await RouteClaims.ConflictAsync(db, claims, [name, .. groups.Select(g => g.Name)], cancellationToken) is { } conflict)
+                return new JobChangeRefused(name, conflict);
 
             var created = job is null;
             if (job is null)
@@ -92,14 +96,16 @@ public sealed class ApplyJobConsumer(StateTransaction transaction, JobReconciler
         transaction.RunAsync<object>(async db =>
         {
             var job = await reconciler.LockAsync(command.Name, cancellationToken);
+            if (job?.RefusalOf(command.Spec) is { } refusal)
+                return new JobChangeRefused(command.Name, refusal);
+            if (await RouteClaims.ConflictAsync(db, [(command.Name, command.Spec.TaskSpecFor(command.Name))], [command.Name], cancellationToken) is { } conflict)
+                return new JobChangeRefused(command.Name, conflict);
             var created = job is null;
             if (job is null)
             {
                 job = JobRecord.Create(command.Name, command.Spec, lifecycle.Now);
                 db.Jobs.Add(job);
             }
-            else if (job.RefusalOf(command.Spec) is { } refusal)
-                return new JobChangeRefused(command.Name, refusal);
             else
                 job.Apply(command.Spec, lifecycle.Now);
             var tasks = await reconciler.ReconcileAsync(job, cancellationToken);

@@ -88,6 +88,16 @@ public sealed class TaskRecord
     public DateTimeOffset? LastProbeAt { get; private set; }
     public string? LastProbeResult { get; private set; }
 
+    /// <summary>Whether the task offers services: only such a task is in the catalog.</summary>
+    public bool HasServices { get; init; }
+
+    /// <summary>
+    /// Set by the database from a sequence whenever a change the catalog shows is written (state, desired state,
+    /// health, node, ports), by whichever statement writes it: the catalog's index is made of these
+    /// (<see cref="Services.ServiceCatalogQueries"/>). Never written from here.
+    /// </summary>
+    public long? CatalogRevision { get; private set; }
+
     /// <summary>Bumped on every change of state; the optimistic concurrency token.</summary>
     public int Version { get; private set; }
 
@@ -112,6 +122,7 @@ public sealed class TaskRecord
             JobRevision = jobRevision,
             JobSlot = jobSlot,
             VolumeNodeId = spec.HasVolumes ? volumeNodeId : null,
+            HasServices = spec.ServicesOrEmpty.Count > 0,
         };
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Orchestrator.StateStore.Persistence.Entities;
+using Orchestrator.StateStore.Services;
 
 namespace Orchestrator.StateStore.Persistence.EntityConfigurations;
 
@@ -25,9 +26,13 @@ internal sealed class TaskRecordEntityTypeConfiguration : IEntityTypeConfigurati
         task.Property(t => t.Health).HasConversion<string>().HasMaxLength(16);
         task.Property(t => t.LastProbeResult).HasMaxLength(512);
         task.Property(t => t.Version).IsConcurrencyToken();
+        // Written by the trigger the migration CatalogRevisions creates, on every writer's statement.
+        task.Property(t => t.CatalogRevision).ValueGeneratedOnAddOrUpdate();
         task.HasIndex(t => t.State);
         task.HasIndex(t => new { t.NodeId, t.State });
         task.HasIndex(t => t.CreatedAt);
         task.HasIndex(t => new { t.JobName, t.State }).HasFilter("\"JobName\" IS NOT NULL");
+        // The catalog's instances: the unfinished tasks that offer services, and the revisions its index is made of.
+        task.HasIndex(t => t.CatalogRevision).HasFilter(ServiceCatalogQueries.LiveFilter).HasDatabaseName("IX_tasks_catalog");
     }
 }

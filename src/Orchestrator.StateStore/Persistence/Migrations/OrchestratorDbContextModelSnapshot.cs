@@ -466,6 +466,10 @@ namespace Orchestrator.StateStore.Persistence.Migrations
                     b.Property<int>("Attempt")
                         .HasColumnType("integer");
 
+                    b.Property<long?>("CatalogRevision")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("bigint");
+
                     b.Property<string>("ContainerId")
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)");
@@ -490,6 +494,9 @@ namespace Orchestrator.StateStore.Persistence.Migrations
 
                     b.Property<DateTimeOffset?>("FinishedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("HasServices")
+                        .HasColumnType("boolean");
 
                     b.Property<string>("Health")
                         .IsRequired()
@@ -577,6 +584,10 @@ namespace Orchestrator.StateStore.Persistence.Migrations
                         .HasColumnType("uuid");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("CatalogRevision")
+                        .HasDatabaseName("IX_tasks_catalog")
+                        .HasFilter("\"HasServices\" AND \"State\" NOT IN ('Completed', 'Failed')");
 
                     b.HasIndex("CreatedAt");
 

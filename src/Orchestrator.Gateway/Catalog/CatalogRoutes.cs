@@ -1,0 +1,61 @@
+using Orchestrator.Contracts;
+using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Health;
+using Yarp.ReverseProxy.LoadBalancing;
+
+namespace Orchestrator.Gateway.Catalog;
+
+/// <summary>
+/// The proxy's configuration as the catalog implies it: a route per service route (host and path prefix), each to a
+/// cluster of the passing instances that declare it, spread by power of two choices and watched by passive health.
+/// A route with no passing instance stays, with no destination, so its callers get 503 rather than another
+/// route's answer. Pure: the same catalog always gives the same configuration.
+/// </summary>
+public static class CatalogRoutes
+{
+    public const string PassiveHealthPolicy = "TransportFailureRate";
+
+    public static (IReadOnlyList<RouteConfig> Routes, IReadOnlyList<ClusterConfig> Clusters) Build(ServiceCatalog catalog, TimeSpan reactivationPeriod)
+    {
+        var routed = catalog.Instances
+            .Where(i => i.RouteHost is not null)
+            .GroupBy(i => RouteKey(i.RouteHost!, i.RoutePathPrefix ?? "/"), StringComparer.Ordinal)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .ToList();
+        var routes = routed.Select(route =>
+        {
+            var first = route.First();
+            return new RouteConfig
+            {
+                RouteId = route.Key,
+                ClusterId = route.Key,
+                Match = new RouteMatch { Hosts = [first.RouteHost!.ToLowerInvariant()], Path = PathPattern(first.RoutePathPrefix ?? "/") },
+            };
+        }).ToList();
+        var clusters = routed.Select(route => new ClusterConfig
+        {
+            ClusterId = route.Key,
+            LoadBalancingPolicy = LoadBalancingPolicies.PowerOfTwoChoices,
+            HealthCheck = new HealthCheckConfig
+            {
+                Passive = new PassiveHealthCheckConfig { Enabled = true, Policy = PassiveHealthPolicy, ReactivationPeriod = reactivationPeriod },
+            },
+            Destinations = route
+                .Where(i => i.Passing && i.Address is not null && i.Port is not null)
+                .DistinctBy(i => (i.TaskId, i.Port))
+                .ToDictionary(i => $"{i.TaskName}/{i.TaskId:N}/{i.Port}", i => new DestinationConfig { Address = Address(i.Address!, i.Port!.Value) }, StringComparer.Ordinal),
+        }).ToList();
+        return (routes, clusters);
+    }
+
+    /// <summary>How two routes are told apart: the host in lower case, and the prefix without its trailing '/'.</summary>
+    public static string RouteKey(string host, string pathPrefix) => $"{host.ToLowerInvariant()}{pathPrefix.TrimEnd('/')}";
+
+    /// <summary>
+    /// The prefix and anything below it, by whole segments: "/api" matches /api and /api/orders, not /apix. The path is
+    /// forwarded as it came.
+    /// </summary>
+    public static string PathPattern(string pathPrefix) => $"{pathPrefix.TrimEnd('/')}/{{**rest}}";
+
+    private static string Address(string host, int port) => new UriBuilder(Uri.UriSchemeHttp, host, port).Uri.GetLeftPart(UriPartial.Authority);
+}

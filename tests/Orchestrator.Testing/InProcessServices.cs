@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orchestrator.Api.Extensions;
+using Orchestrator.Gateway;
 using Orchestrator.Scheduler.Extensions;
 using Orchestrator.StateStore.Extensions;
 using Orchestrator.WorkerAgent.Extensions;
@@ -62,6 +63,26 @@ public static class InProcessServices
         builder.AddOrchestratorBus(bus => bus.AddApiRequestClients());
         var app = builder.Build();
         app.MapOrchestratorApi();
+        return app;
+    }
+
+    /// <summary>The gateway on a free loopback port, following the catalog of the Api that <c>Gateway:Api</c> names.</summary>
+    public static WebApplication Gateway(IDictionary<string, string?> configuration, InProcessHostSettings? settings = null)
+    {
+        settings ??= InProcessHostSettings.Production;
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            ApplicationName = "Orchestrator.Gateway",
+            EnvironmentName = settings.Environment,
+        });
+        builder.Configuration.AddInMemoryCollection(configuration);
+        settings.ConfigureLogging?.Invoke(builder.Logging);
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.AddServiceDefaults();
+        builder.AddGateway();
+        var app = builder.Build();
+        app.MapDefaultEndpoints();
+        app.MapReverseProxy();
         return app;
     }
 

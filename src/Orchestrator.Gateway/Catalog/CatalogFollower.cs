@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
 using Orchestrator.Contracts;
 using Yarp.ReverseProxy.Configuration;
@@ -18,6 +20,9 @@ public sealed class CatalogFollower(
     : BackgroundService
 {
     private static readonly TimeSpan RetryAfterFailure = TimeSpan.FromSeconds(1);
+
+    /// <summary>The JSON the Api writes: ASP.NET Core's web defaults, with enums as names.</summary>
+    private static readonly JsonSerializerOptions ApiJson = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
     // Its own client, not one of IHttpClientFactory's: those carry the standard resilience handler, whose timeouts
     // would cut every long poll, and this loop retries on its own.
@@ -40,10 +45,14 @@ public sealed class CatalogFollower(
                     Apply(catalog);
                 index = catalog.Index;
             }
-            catch (Exception error) when (!stoppingToken.IsCancellationRequested)
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception error)
             {
                 logger.LogWarning(error, "Could not read the service catalog from the Api; the routes stay as they are");
-                await Task.Delay(RetryAfterFailure, stoppingToken);
+                await Task.Delay(RetryAfterFailure, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
     }
@@ -56,7 +65,7 @@ public sealed class CatalogFollower(
             : "api/catalog";
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(wait + TimeSpan.FromSeconds(15));
-        return await _http.GetFromJsonAsync<ServiceCatalog>(query, ContractJson.Options, timeout.Token)
+        return await _http.GetFromJsonAsync<ServiceCatalog>(query, ApiJson, timeout.Token)
             ?? throw new InvalidOperationException("The Api answered the catalog with nothing.");
     }
 

@@ -21,7 +21,8 @@ project_of() {
 	api) echo src/Orchestrator.Api ;;
 	scheduler) echo src/Orchestrator.Scheduler ;;
 	statestore) echo src/Orchestrator.StateStore ;;
-	*) echo "publish: unknown service '$1' (worker-agent, api, scheduler or statestore)" >&2; return 2 ;;
+	gateway) echo src/Orchestrator.Gateway ;;
+	*) echo "publish: unknown service '$1' (worker-agent, api, scheduler, statestore or gateway)" >&2; return 2 ;;
 	esac
 }
 

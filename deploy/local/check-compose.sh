@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Checks the deployment without the AppHost, end to end, on this machine:
-#   1. builds the four images from this checkout (deploy/docker/build-images.sh);
+#   1. builds the five images from this checkout (deploy/docker/build-images.sh);
 #   2. starts the control plane with deploy/compose/compose.yaml (Debian's
 #      docker-compose), on the local Postgres and RabbitMQ images;
 #   3. runs one worker agent from its image, as a worker host would;
 #   4. runs a task through the Api until it is Running, then stops it;
 #   5. takes everything down again (containers, volumes, the agent's tasks).
 # Prints one line per step and exits non-zero, saying why, on the first failure.
-# Uses its own project name and ports (Api 15555, AMQP 15673), so it does not
+# Uses its own project name and ports (Api 15555, gateway 15080, AMQP 15673), so it does not
 # disturb the AppHost or the tests.
 set -euo pipefail
 
@@ -16,6 +16,7 @@ PROJECT=orchestrator-check
 API="http://127.0.0.1:15555"
 export API_PORT=15555 AMQP_PORT=15673 ORCHESTRATOR_PASSWORD="check-$RANDOM$RANDOM"
 export ORCHESTRATOR_API_KEY="check-compose-$RANDOM$RANDOM$RANDOM"
+export ORCHESTRATOR_GATEWAY_KEY="check-gateway-$RANDOM$RANDOM$RANDOM" GATEWAY_PORT=15080
 export ORCHESTRATOR_SECRETS_KEY="$(head -c 32 /dev/urandom | base64)"
 export POSTGRES_IMAGE=orchestrator/postgres:15 RABBITMQ_IMAGE=orchestrator/rabbitmq:3
 CHECK=check-compose

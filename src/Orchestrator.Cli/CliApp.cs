@@ -142,6 +142,11 @@ public static class CliApp
                 .WithDescription("Every worker node: status, cpu, memory and disk (used / allocated / capacity), tasks, last heartbeat")
                 .WithExample("nodes")
                 .WithExample("nodes", "-o", "json");
+            config.AddCommand<ServicesCommand>("services")
+                .WithDescription("The service catalog: every service with its passing and failing instances, or one service's instances")
+                .WithExample("services")
+                .WithExample("services", "web")
+                .WithExample("services", "web", "--all");
             config.AddCommand<DrainCommand>("drain")
                 .WithDescription("Stop placing on a node and move its tasks elsewhere")
                 .WithExample("drain", "worker-2");

@@ -492,22 +492,7 @@ public sealed class CliTests(ClusterFixture cluster)
             : RawCliAsync(args);
 
     /// <summary>The CLI with exactly these arguments.</summary>
-    private static async Task<(int ExitCode, string Out, string Err)> RawCliAsync(params string[] args)
-    {
-        var output = new StringWriter();
-        var errors = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Out = new AnsiConsoleOutput(output),
-            Interactive = InteractionSupport.No,
-        });
-        console.Profile.Width = 200;
-        // A bound, so that a command that never finishes fails the test instead of hanging the run.
-        var exitCode = await CliApp.RunAsync(args, console, errors).WaitAsync(TimeSpan.FromMinutes(3));
-        return (exitCode, output.ToString(), errors.ToString());
-    }
+    private static Task<(int ExitCode, string Out, string Err)> RawCliAsync(params string[] args) => CliRunner.RunAsync(args);
 
     private static Process StartCli(params string[] args)
     {

@@ -30,7 +30,8 @@ public sealed class ServicesTests(ServicesClusterFixture cluster, ITestOutputHel
         resources = new { cpu = 0.05, memoryMb = 16, diskMb = 10 },
         ports = new[] { new { containerPort = 8080 } },
         healthCheck = new { type = "http", port = 8080, path = "/health", intervalSeconds = 1, timeoutSeconds = 1, failureThreshold },
-        restartPolicy = new { mode = "Always", backoffSeconds = 1 },
+        // A restart waits 3 s, so that a killed instance is out of the gateway for long enough to be seen out.
+        restartPolicy = new { mode = "Always", backoffSeconds = 3 },
         stopTimeoutSeconds = 2,
         // httpd as PID 1 would ignore SIGTERM and so linger for the stop timeout; under an init it leaves at once, as a
         // service that handles SIGTERM does, and only the shutdown delay keeps it serving.
@@ -97,24 +98,37 @@ public sealed class ServicesTests(ServicesClusterFixture cluster, ITestOutputHel
         var task = await cluster.SubmitAsync(WithName(WebTask("probed", failureThreshold: 1), "probed"));
         try
         {
-            var (passing, index) = await WaitForCatalogAsync("probed", instances => instances.Count(i => i.Passing) == 1, index: null);
+            var (passing, index) = await WaitForCatalogAsync("probed", instances => instances.Count(i => i.Passing) == 1);
             var instance = passing.Single(i => i.Passing);
             Assert.Equal((task.Id, "127.0.0.1"), (instance.TaskId, instance.Address));
             Assert.NotNull(instance.Port);
+
+            // The CLI shows the same: the service counted, and its instance at its address.
+            var api = cluster.Api.BaseAddress!.ToString();
+            var listed = await CliRunner.RunAsync("services", "--api", api, "--api-key", ClusterFixtureBase.ApiKey);
+            Assert.Equal(0, listed.ExitCode);
+            Assert.Matches(@"probed\s+1\s+0\s+v1", listed.Out);
+            var one = await CliRunner.RunAsync("services", "probed", "--api", api, "--api-key", ClusterFixtureBase.ApiKey);
+            Assert.Equal(0, one.ExitCode);
+            Assert.Contains($"127.0.0.1:{instance.Port}", one.Out);
+            Assert.Contains("passing", one.Out);
+            var bad = await CliRunner.RunAsync("services", "Not_A_Service", "--api", api, "--api-key", ClusterFixtureBase.ApiKey);
+            Assert.NotEqual(0, bad.ExitCode);
+            Assert.Contains("not a service name", bad.Err + bad.Out);
 
             // A blocking read made now returns with the change the health check brings, and a new index.
             var blocked = ServiceAsync("probed", index, wait: "60s");
             Assert.False(blocked.IsCompleted);
             var running = await cluster.GetTaskAsync(task.Id);
             await ExecAsync(running.ContainerId!, "rm", "/www/health");
-            var (changed, changedIndex) = await blocked;
-            Assert.NotEqual(index, changedIndex);
-            Assert.Single(changed);
+            var changed = await blocked;
+            Assert.NotEqual(index, changed.Index);
+            Assert.Single(changed.Instances);
 
-            var (failing, failingIndex) = await WaitForCatalogAsync("probed", instances => instances.Count(i => i.Passing) == 0, changedIndex);
-            Assert.Equal(task.Id, Assert.Single(failing).TaskId);
+            var failing = await WaitForCatalogAsync("probed", instances => instances.Count(i => i.Passing) == 0, changed);
+            Assert.Equal(task.Id, Assert.Single(failing.Instances).TaskId);
             // The restart writes the health file again: the instance passes and is back.
-            var (back, _) = await WaitForCatalogAsync("probed", instances => instances.Count(i => i.Passing) == 1, failingIndex);
+            var (back, _) = await WaitForCatalogAsync("probed", instances => instances.Count(i => i.Passing) == 1, failing);
             Assert.Equal(task.Id, back.Single(i => i.Passing).TaskId);
             Assert.True((await cluster.GetTaskAsync(task.Id)).RestartCount >= 1);
         }
@@ -122,7 +136,7 @@ public sealed class ServicesTests(ServicesClusterFixture cluster, ITestOutputHel
         {
             await cluster.StopAndWaitAsync(task.Id);
         }
-        var (gone, _) = await WaitForCatalogAsync("probed", instances => instances.Count == 0, index: null);
+        var (gone, _) = await WaitForCatalogAsync("probed", instances => instances.Count == 0);
         Assert.Empty(gone);
     }
 
@@ -136,7 +150,7 @@ public sealed class ServicesTests(ServicesClusterFixture cluster, ITestOutputHel
         try
         {
             // Every instance is reached through the gateway.
-            await WaitForCatalogAsync("web", instances => instances.Count(i => i.Passing) == 3, index: null);
+            await WaitForCatalogAsync("web", instances => instances.Count(i => i.Passing) == 3);
             await ClusterFixtureBase.WaitUntilAsync(() => Task.FromResult(cluster.GatewayDestinations(routeKey).Count == 3));
             var containers = await ContainerHostNamesAsync(job);
             var answered = new HashSet<string>();
@@ -145,12 +159,27 @@ public sealed class ServicesTests(ServicesClusterFixture cluster, ITestOutputHel
                     answered.Add((await gateway.GetStringAsync("/")).Trim());
             Assert.Equal(containers.Order(), answered.Order());
 
+            // A killed container: requests sent to it before the gateway learns fail, but none sent after, and it
+            // leaves the gateway before its restart passes and brings it back.
+            var victim = (await WaitForJobAsync(job, d => d.Tasks.Count == 3)).Tasks[0];
+            var victimDestination = cluster.GatewayDestinations(routeKey).Single(d => d.Contains(victim.Id.ToString("N"), StringComparison.Ordinal));
+            DateTimeOffset? leftGateway = null;
+            var killLoad = await UnderLoadAsync("kill", async () =>
+            {
+                var container = Assert.Single(await cluster.ContainersOfTaskAsync(victim.Id));
+                await cluster.Docker.Containers.KillContainerAsync(container.ID, new ContainerKillParameters());
+                await ClusterFixtureBase.WaitUntilAsync(() => Task.FromResult(!cluster.GatewayDestinations(routeKey).Contains(victimDestination)));
+                leftGateway = DateTimeOffset.UtcNow;
+                await ClusterFixtureBase.WaitUntilAsync(() => Task.FromResult(cluster.GatewayDestinations(routeKey).Contains(victimDestination)));
+            }, allowFailures: true);
+            Assert.DoesNotContain(killLoad, failure => failure.SentAt > leftGateway);
+
             // A rollout: each new instance passes before an old one leaves the catalog, which is before its SIGTERM.
             await UnderLoadAsync("rollout", async () =>
             {
                 Assert.Equal(HttpStatusCode.OK, (await ApplyJobAsync(job, new { count = 3, task = WebTask("web", host, version: "2") })).StatusCode);
                 await WaitForJobAsync(job, details => details.Revision == 2 && details.Running == 3 && details.Tasks.Count == 3);
-                await WaitForCatalogAsync("web", instances => instances.Count == 3 && instances.All(i => i.Passing && i.Tags.Contains("v2")), index: null);
+                await WaitForCatalogAsync("web", instances => instances.Count == 3 && instances.All(i => i.Passing && i.Tags.Contains("v2")));
             });
 
             // A scale-down: the instance that goes leaves the gateway before it stops.
@@ -158,7 +187,7 @@ public sealed class ServicesTests(ServicesClusterFixture cluster, ITestOutputHel
             {
                 Assert.Equal(HttpStatusCode.OK, (await cluster.Api.PutAsJsonAsync($"/api/jobs/{job}/scale", new { count = 2 })).StatusCode);
                 await WaitForJobAsync(job, details => details.Tasks.Count == 2 && details.Running == 2);
-                await WaitForCatalogAsync("web", instances => instances.Count == 2 && instances.All(i => i.Passing), index: null);
+                await WaitForCatalogAsync("web", instances => instances.Count == 2 && instances.All(i => i.Passing));
             });
 
             // A drain of a node that holds one of the two, while the other node holds the other.
@@ -172,7 +201,7 @@ public sealed class ServicesTests(ServicesClusterFixture cluster, ITestOutputHel
                 {
                     Assert.Equal(HttpStatusCode.OK, (await cluster.Api.PostAsync($"/api/nodes/{drained}/drain", null)).StatusCode);
                     await WaitForJobAsync(job, d => d.Running == 2 && d.Tasks.Count == 2 && d.Tasks.All(t => t.NodeId != drained));
-                    await WaitForCatalogAsync("web", instances => instances.Count == 2 && instances.All(i => i.Passing && i.NodeId != drained), index: null);
+                    await WaitForCatalogAsync("web", instances => instances.Count == 2 && instances.All(i => i.Passing && i.NodeId != drained));
                 });
             }
             finally
@@ -184,35 +213,36 @@ public sealed class ServicesTests(ServicesClusterFixture cluster, ITestOutputHel
         {
             await cluster.Api.DeleteAsync($"/api/jobs/{job}");
         }
-        await WaitForCatalogAsync("web", instances => instances.Count == 0, index: null);
+        await WaitForCatalogAsync("web", instances => instances.Count == 0);
         await ClusterFixtureBase.WaitUntilAsync(() => Task.FromResult(cluster.GatewayDestinations(routeKey).Count == 0));
     }
 
     /// <summary>
     /// Runs <paramref name="change"/> while four callers send requests through the gateway back to back, then asserts
-    /// that every request got a 200.
+    /// that every request got a 200, unless <paramref name="allowFailures"/>; answers the requests that failed.
     /// </summary>
-    private async Task UnderLoadAsync(string what, Func<Task> change)
+    private async Task<IReadOnlyList<FailedRequest>> UnderLoadAsync(string what, Func<Task> change, bool allowFailures = false)
     {
         using var stop = new CancellationTokenSource();
-        var failures = new ConcurrentQueue<string>();
+        var failures = new ConcurrentQueue<FailedRequest>();
         var succeeded = 0L;
         using var gateway = GatewayClient();
         var callers = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
         {
             while (!stop.IsCancellationRequested)
             {
+                var sentAt = DateTimeOffset.UtcNow;
                 try
                 {
                     using var response = await gateway.GetAsync("/", CancellationToken.None);
                     if (response.IsSuccessStatusCode)
                         Interlocked.Increment(ref succeeded);
                     else
-                        failures.Enqueue($"{(int)response.StatusCode} at {DateTimeOffset.UtcNow:HH:mm:ss.fff}");
+                        failures.Enqueue(new FailedRequest(sentAt, $"{(int)response.StatusCode}"));
                 }
                 catch (HttpRequestException error)
                 {
-                    failures.Enqueue($"{error.Message} at {DateTimeOffset.UtcNow:HH:mm:ss.fff}");
+                    failures.Enqueue(new FailedRequest(sentAt, error.Message));
                 }
             }
         })).ToList();
@@ -226,8 +256,15 @@ public sealed class ServicesTests(ServicesClusterFixture cluster, ITestOutputHel
             await Task.WhenAll(callers);
         }
         output.WriteLine($"{what}: {succeeded} requests succeeded, {failures.Count} failed");
-        Assert.True(failures.IsEmpty, $"{what}: {failures.Count} of {succeeded + failures.Count} requests failed: {string.Join("; ", failures.Take(10))}");
+        Assert.True(allowFailures || failures.IsEmpty, $"{what}: {failures.Count} of {succeeded + failures.Count} requests failed: {string.Join("; ", failures.Take(10))}");
         Assert.True(succeeded > 0, $"{what}: no request was sent");
+        return failures.ToList();
+    }
+
+    /// <param name="SentAt">When the request was sent, by this machine's clock.</param>
+    private sealed record FailedRequest(DateTimeOffset SentAt, string Why)
+    {
+        public override string ToString() => $"{Why}, sent at {SentAt:HH:mm:ss.fff}";
     }
 
     private HttpClient GatewayClient()
@@ -275,12 +312,15 @@ public sealed class ServicesTests(ServicesClusterFixture cluster, ITestOutputHel
         return (instances!, long.Parse(response.Headers.GetValues("X-Orchestrator-Index").Single(), CultureInfo.InvariantCulture));
     }
 
-    /// <summary>Follows the catalog with blocking reads until the service's instances satisfy <paramref name="condition"/>.</summary>
+    /// <summary>
+    /// Follows the catalog with blocking reads until the service's instances satisfy <paramref name="condition"/>,
+    /// starting from <paramref name="from"/> (a read already made, checked first) or from a read made now.
+    /// </summary>
     private async Task<(IReadOnlyList<ServiceInstance> Instances, long Index)> WaitForCatalogAsync(
-        string service, Func<IReadOnlyList<ServiceInstance>, bool> condition, long? index)
+        string service, Func<IReadOnlyList<ServiceInstance>, bool> condition, (IReadOnlyList<ServiceInstance> Instances, long Index)? from = null)
     {
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        var (instances, current) = await ServiceAsync(service, index);
+        var (instances, current) = from ?? await ServiceAsync(service, index: null);
         while (!condition(instances))
         {
             deadline.Token.ThrowIfCancellationRequested();

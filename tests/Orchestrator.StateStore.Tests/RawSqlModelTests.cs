@@ -8,6 +8,7 @@ using Orchestrator.StateStore.Leadership;
 using Orchestrator.StateStore.Outbox;
 using Orchestrator.StateStore.Persistence;
 using Orchestrator.StateStore.Persistence.Entities;
+using Orchestrator.StateStore.Services;
 using Orchestrator.StateStore.Tasks;
 
 namespace Orchestrator.StateStore.Tests;
@@ -34,6 +35,7 @@ public sealed class RawSqlModelTests
         { "outbox_messages", OutboxDispatcher.ClaimSql(Model) },
         { "leases", LeaseKeeper.TakeSql(Model) },
         { "leases", SchedulerShares.JoinSql(Model) },
+        { "jobs", RouteClaims.OthersSql(Model) },
     };
 
     [Theory]

@@ -108,9 +108,6 @@ public static partial class ServicesApi
     private static partial Regex WaitPattern();
 }
 
-/// <summary>A service in the list: its instances counted, and the tags and routes they declare.</summary>
-public sealed record ServiceSummary(string Name, int Passing, int Failing, IReadOnlyList<string> Tags, IReadOnlyList<string> Routes);
-
 /// <summary>What the catalog endpoints need: the watch their blocking waits on, and the read itself.</summary>
 public sealed class CatalogServices(CatalogWatch watch, IRequestClient<GetServiceCatalog> client)
 {

@@ -126,6 +126,12 @@ public sealed class OrchestratorClient(HttpClient http)
     public Task<List<NodeDetails>> ListNodesAsync(CancellationToken cancellationToken) =>
         SendAsync<List<NodeDetails>>(HttpMethod.Get, "api/nodes", null, cancellationToken);
 
+    public Task<List<ServiceSummary>> ListServicesAsync(CancellationToken cancellationToken) =>
+        SendAsync<List<ServiceSummary>>(HttpMethod.Get, "api/services", null, cancellationToken);
+
+    public Task<List<ServiceInstance>> ServiceInstancesAsync(string service, bool all, CancellationToken cancellationToken) =>
+        SendAsync<List<ServiceInstance>>(HttpMethod.Get, $"api/services/{Uri.EscapeDataString(service)}{(all ? "?all=true" : "")}", null, cancellationToken);
+
     public Task<NodeDetails> DrainAsync(Guid id, CancellationToken cancellationToken) =>
         SendAsync<NodeDetails>(HttpMethod.Post, $"api/nodes/{id}/drain", null, cancellationToken);
 

@@ -110,6 +110,35 @@ public static class Output
         return table;
     }
 
+    /// <summary>The catalog's services, each with its counts of passing and failing instances.</summary>
+    public static Table ServiceTable(IEnumerable<ServiceSummary> services)
+    {
+        var table = new Table().Border(TableBorder.Simple).AddColumns("SERVICE", "PASSING", "FAILING", "TAGS", "ROUTES");
+        foreach (var service in services)
+            table.AddRow(
+                Markup.Escape(service.Name),
+                service.Passing.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                service.Failing == 0 ? "0" : $"[red]{service.Failing}[/]",
+                Markup.Escape(service.Tags.Count == 0 ? "-" : string.Join(", ", service.Tags)),
+                Markup.Escape(service.Routes.Count == 0 ? "-" : string.Join(", ", service.Routes)));
+        return table;
+    }
+
+    /// <summary>A service's instances: where each is reached, and why a failing one is not.</summary>
+    public static Table ServiceInstanceTable(IEnumerable<ServiceInstance> instances)
+    {
+        var table = new Table().Border(TableBorder.Simple).AddColumns("TASK", "NAME", "NODE", "ADDRESS", "TAGS", "STATUS");
+        foreach (var instance in instances)
+            table.AddRow(
+                ShortId(instance.TaskId),
+                Markup.Escape(instance.TaskName),
+                Markup.Escape(instance.NodeName ?? "-"),
+                Markup.Escape(instance.Address is null || instance.Port is null ? "-" : $"{instance.Address}:{instance.Port}"),
+                Markup.Escape(instance.Tags.Count == 0 ? "-" : string.Join(", ", instance.Tags)),
+                instance.Passing ? "[green]passing[/]" : $"[red]failing[/] [grey]({instance.State}, {instance.Health})[/]");
+        return table;
+    }
+
     /// <summary>Registries with stored credentials, never a password; a read-only key gets servers only, and the other columns show "-".</summary>
     public static Table RegistryTable(IEnumerable<RegistryDetails> registries)
     {

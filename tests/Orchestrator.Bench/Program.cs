@@ -24,6 +24,9 @@ app.Configure(config =>
     config.AddCommand<ApiLoadCommand>("api")
         .WithDescription("Sustained rate and latency of POST /api/tasks and GET /api/tasks/{id}")
         .WithExample("api", "--duration", "30", "--connections", "32");
+    config.AddCommand<GatewayCommand>("gateway")
+        .WithDescription("What the gateway adds to a request on loopback, its requests per second, and how fast a catalog change reaches it")
+        .WithExample("gateway", "--connections", "32", "--services", "1000");
 });
 
 // Ctrl+C and `kill <pid>` (SIGTERM) alike end the run the same way: it removes every container it made.

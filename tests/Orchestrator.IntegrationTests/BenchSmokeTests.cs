@@ -26,4 +26,16 @@ public sealed class BenchSmokeTests
         Assert.True(result.Stages.PendingToScheduled.Count > 0);
         Assert.All([result.Cpu.Process, result.Cpu.RabbitMq, result.Cpu.Postgres], cpu => Assert.True(cpu > TimeSpan.Zero));
     }
+
+    [Fact]
+    public async Task The_gateway_bench_sends_through_the_gateway_without_errors_and_times_each_catalog_change()
+    {
+        var result = await new GatewayScenario(_ => { }).RunAsync(
+            new GatewaySettings(Connections: 4, Duration: TimeSpan.FromSeconds(1), WarmUp: TimeSpan.Zero, Services: 50, Changes: 2),
+            CancellationToken.None);
+
+        Assert.All([result.Direct, result.Gateway], load => Assert.Equal(0, load.Errors));
+        Assert.All([result.Direct, result.Gateway], load => Assert.True(load.Latency.Count > 0));
+        Assert.Equal(2, result.Propagation.Count);
+    }
 }

@@ -56,44 +56,7 @@ public sealed class ApiLoadScenario(BenchCluster cluster, Action<string> progres
         progress($"during the measured POSTs, {running} tasks reached Running ({running / (to - from).TotalSeconds:F0}/s)");
     }
 
-    private static async Task<EndpointLoad> LoadAsync(
-        string endpoint, Func<CancellationToken, Task<HttpResponseMessage>> send, ApiLoadSettings settings, CancellationToken cancellationToken)
-    {
-        await RunWorkersAsync(send, settings.Connections, settings.WarmFor, cancellationToken);
-        var clock = Stopwatch.StartNew();
-        var perWorker = await RunWorkersAsync(send, settings.Connections, settings.RunFor, cancellationToken);
-        var elapsed = clock.Elapsed;
-        var latencies = perWorker.SelectMany(w => w.Latencies).ToList();
-        return new EndpointLoad(
-            endpoint, settings.Connections, latencies.Count / elapsed.TotalSeconds, perWorker.Sum(w => w.Errors), LatencySummary.Of(latencies));
-    }
-
-    private sealed record WorkerResult(List<double> Latencies, long Errors);
-
-    private static Task<WorkerResult[]> RunWorkersAsync(
-        Func<CancellationToken, Task<HttpResponseMessage>> send, int connections, TimeSpan duration, CancellationToken cancellationToken) =>
-        Task.WhenAll(Enumerable.Range(0, connections).Select(_ => Task.Run(async () =>
-        {
-            var latencies = new List<double>();
-            long errors = 0;
-            var until = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
-            while (Stopwatch.GetTimestamp() < until && !cancellationToken.IsCancellationRequested)
-            {
-                var started = Stopwatch.GetTimestamp();
-                try
-                {
-                    using var response = await send(cancellationToken);
-                    await response.Content.LoadIntoBufferAsync(cancellationToken);
-                    if (response.IsSuccessStatusCode)
-                        latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-                    else
-                        errors++;
-                }
-                catch (HttpRequestException)
-                {
-                    errors++;
-                }
-            }
-            return new WorkerResult(latencies, errors);
-        }, cancellationToken)));
+    private static Task<EndpointLoad> LoadAsync(
+        string endpoint, Func<CancellationToken, Task<HttpResponseMessage>> send, ApiLoadSettings settings, CancellationToken cancellationToken) =>
+        ClosedLoop.LoadAsync(endpoint, settings.Connections, settings.WarmFor, settings.RunFor, send, cancellationToken);
 }

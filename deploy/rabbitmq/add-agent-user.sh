@@ -65,14 +65,15 @@ PASSWORD="$(head -c 24 /dev/urandom | base64 | tr -d '/+=' | head -c 32)"
 #    answers come to (-answers: StateStore's answers to its requests for a task's secrets and registry credentials);
 #  - the exchange of the event it publishes, its heartbeat (MassTransit names it Namespace:Type);
 #  - the exchanges of the task-report queues (task-reports-N), where it sends its reports about its tasks;
-#  - the exchanges of the requests it makes at a task's start, for its secrets (StateStore's get-task-secrets) and,
-#    before it pulls the task's image, for its registry's credentials (get-pull-credentials);
+#  - the exchanges of the requests it makes at a task's start, for its secrets (StateStore's get-task-secrets), for
+#    the addresses of the services it calls (get-service-addresses) and, before it pulls the task's image, for its
+#    registry's credentials (get-pull-credentials);
 #  - the Api's reply queues (*_bus_*), where it answers a request for a task's logs.
 # It reads only its own queues: another node's commands, StateStore's queues and every reply queue stay closed.
 OWN="$QUEUE(_error|_skipped|-answers)?"
 EVENTS='Orchestrator\.Contracts:NodeHeartbeat'
 REPORTS='task-reports-[0-9]+'
-REQUESTS='get-task-secrets|get-pull-credentials'
+REQUESTS='get-task-secrets|get-service-addresses|get-pull-credentials'
 REPLIES='.+_bus_.+'
 CONFIGURE="^($OWN|$EVENTS|$REPORTS|$REQUESTS|$REPLIES)\$"
 WRITE="$CONFIGURE"

@@ -2,7 +2,8 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
-using Docker.DotNet.Models;
+using ContainerExecCreateParameters = Docker.DotNet.Models.ContainerExecCreateParameters;
+using ContainerKillParameters = Docker.DotNet.Models.ContainerKillParameters;
 using Orchestrator.Contracts;
 using Orchestrator.Domain.Tasks;
 using Orchestrator.IntegrationTests.Infrastructure;
@@ -115,6 +116,26 @@ public sealed class ServicesTests(ServicesClusterFixture cluster, ITestOutputHel
             var bad = await CliRunner.RunAsync("services", "Not_A_Service", "--api", api, "--api-key", ClusterFixtureBase.ApiKey);
             Assert.NotEqual(0, bad.ExitCode);
             Assert.Contains("not a service name", bad.Err + bad.Out);
+
+            // A task that calls the service starts with its address; one it calls that has no instance, with none.
+            var caller = await cluster.SubmitAsync(new
+            {
+                name = "probed-caller",
+                image = TestImages.Workload,
+                command = new[] { "sh", "-c", "echo \"probed=[$ORCHESTRATOR_SERVICE_PROBED] none=[$ORCHESTRATOR_SERVICE_NOT_RUNNING]\"; exec sleep 600" },
+                upstreams = new[] { "probed", "not-running" },
+                init = true,
+                stopTimeoutSeconds = 1,
+            });
+            try
+            {
+                await cluster.WaitForStateAsync(caller.Id, TaskState.Running);
+                await cluster.WaitForLogAsync(caller.Id, $"probed=[127.0.0.1:{instance.Port}] none=[]");
+            }
+            finally
+            {
+                await cluster.StopAndWaitAsync(caller.Id);
+            }
 
             // A blocking read made now returns with the change the health check brings, and a new index.
             var blocked = ServiceAsync("probed", index, wait: "60s");

@@ -70,14 +70,18 @@ public sealed class BrokerPermissionsTests
     [Theory]
     [InlineData("secrets")]
     [InlineData("registry credentials")]
+    [InlineData("upstream addresses")]
     public async Task The_agents_requests_go_to_exchanges_its_user_may_write_and_their_answers_to_a_queue_only_it_reads(string request)
     {
         var node = Guid.NewGuid();
         var permissions = await AgentPermissionsAsync(node);
         // MassTransit names a request's exchange after the StateStore consumer that answers it.
-        var (address, expected) = request == "secrets"
-            ? (BusTaskSecrets.Address, "get-task-secrets")
-            : (BusPullCredentials.Address, "get-pull-credentials");
+        var (address, expected) = request switch
+        {
+            "secrets" => (BusTaskSecrets.Address, "get-task-secrets"),
+            "upstream addresses" => (BusServiceAddressLookup.Address, "get-service-addresses"),
+            _ => (BusPullCredentials.Address, "get-pull-credentials"),
+        };
         var exchange = address.AbsolutePath;
 
         Assert.Equal(expected, exchange);

@@ -16,6 +16,7 @@ public static partial class ServiceSpecValidator
     {
         if (spec.ShutdownDelaySeconds is < 0 or > MaxShutdownDelaySeconds)
             errors.Add("shutdownDelaySeconds", $"shutdownDelaySeconds must be between 0 and {MaxShutdownDelaySeconds}.");
+        ValidateUpstreams(spec.Upstreams, errors);
         if (spec.Services is not { } services)
             return;
         if (services.Count > MaxServices)
@@ -43,6 +44,24 @@ public static partial class ServiceSpecValidator
                 ValidateRoute($"{field}.route", route, errors);
         }
     }
+
+    private static void ValidateUpstreams(IReadOnlyList<string>? upstreams, TaskSpecValidator.ValidationErrors errors)
+    {
+        if (upstreams is null) return;
+        if (upstreams.Count > MaxServices)
+            errors.Add("upstreams", $"At most {MaxServices} upstreams are allowed.");
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < upstreams.Count; i++)
+        {
+            if (!IsDnsLabel(upstreams[i]))
+                errors.Add($"upstreams[{i}]", "An upstream is a service's name: a DNS label of lowercase letters, digits and '-'.");
+            else if (!seen.Add(upstreams[i]))
+                errors.Add($"upstreams[{i}]", $"The upstream {upstreams[i]} is listed twice.");
+        }
+    }
+
+    /// <summary>The variable a task that calls <paramref name="service"/> finds its addresses in: <c>ORCHESTRATOR_SERVICE_WEB_API</c> for web-api.</summary>
+    public static string AddressVariable(string service) => $"{TaskSpecValidator.ReservedEnvPrefix}SERVICE_{service.ToUpperInvariant().Replace('-', '_')}";
 
     private static void ValidateTags(string field, IReadOnlyList<string>? tags, TaskSpecValidator.ValidationErrors errors)
     {

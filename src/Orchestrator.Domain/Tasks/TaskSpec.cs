@@ -112,6 +112,15 @@ public sealed record TaskSpec
 
     public const int DefaultShutdownDelaySeconds = 5;
 
+    /// <summary>
+    /// Services the task calls, by name: it is started with the addresses of their passing instances in
+    /// <c>ORCHESTRATOR_SERVICE_&lt;NAME&gt;</c> (<see cref="ServiceSpecValidator.AddressVariable"/>).
+    /// </summary>
+    public IReadOnlyList<string>? Upstreams { get; init; }
+
+    [JsonIgnore]
+    public IReadOnlyList<string> UpstreamsOrEmpty => Upstreams ?? [];
+
     /// <summary>The spec as placement sees it while its volumes hold it to <paramref name="volumeNode"/>: pinned there.</summary>
     public TaskSpec HeldTo(Guid? volumeNode) => volumeNode is { } node ? this with { NodeId = node } : this;
 

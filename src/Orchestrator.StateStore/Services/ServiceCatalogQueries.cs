@@ -68,6 +68,9 @@ public static class ServiceCatalogQueries
             service.Route?.Host, service.Route?.PathPrefix);
     }
 
+    /// <summary><c>address:port</c>, with an IPv6 address in brackets.</summary>
+    public static string Endpoint(string address, int port) => address.Contains(':') ? $"[{address}]:{port}" : $"{address}:{port}";
+
     /// <summary>One value from the three, mixed (splitmix64's finalizer) so that nearby versions look unrelated.</summary>
     public static long IndexOf(long count, decimal sum, long max)
     {

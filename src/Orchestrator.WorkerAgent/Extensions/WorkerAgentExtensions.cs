@@ -48,6 +48,7 @@ public static class WorkerAgentExtensions
         builder.Services.AddSingleton<TaskFileMounts>();
         builder.Services.AddSingleton<ITaskSecrets, BusTaskSecrets>();
         builder.Services.AddSingleton<IPullCredentials, BusPullCredentials>();
+        builder.Services.AddSingleton<IServiceAddressLookup, BusServiceAddressLookup>();
         builder.Services.AddSingleton<IContainerRuntime, DockerContainerRuntime>();
         builder.Services.AddSingleton<DockerVolumes>();
         builder.Services.AddSingleton(new HostResourceReader(options.DataPath));

@@ -16,9 +16,10 @@ namespace Orchestrator.WorkerAgent.Runtime;
 /// <summary>Runs tasks as Docker containers through the Engine API, each engine call under a span of its own.</summary>
 /// <param name="secrets">Where the values of a task's secrets come from; null on a node that has none to give.</param>
 /// <param name="pullCredentials">Where a registry's credentials come from before a pull; without it every pull is anonymous.</param>
+/// <param name="serviceAddresses">Where the addresses of a task's upstreams come from; without it a task that has any fails to start.</param>
 public sealed class DockerContainerRuntime(IDockerClient docker, NodeIdentity node, IOptions<AgentOptions> options, HostPortPicker portPicker,
     KernelOomLog kernelLog, TaskFileMounts files, ILogger<DockerContainerRuntime> logger, ITaskSecrets? secrets = null,
-    IPullCredentials? pullCredentials = null)
+    IPullCredentials? pullCredentials = null, IServiceAddressLookup? serviceAddresses = null)
     : IContainerRuntime
 {
     /// <summary>
@@ -33,6 +34,7 @@ public sealed class DockerContainerRuntime(IDockerClient docker, NodeIdentity no
         await EnsureVolumesAsync(launch, cancellationToken);
         await PullIfAlwaysAsync(launch, reportStep, cancellationToken);
         var values = await FetchSecretsAsync(launch, cancellationToken);
+        launch = await WithUpstreamAddressesAsync(launch, cancellationToken);
         if (TaskFileMounts.Needs(launch.Spec))
             files.Write(launch, values);
         var refused = new HashSet<HostPort>();
@@ -88,6 +90,19 @@ public sealed class DockerContainerRuntime(IDockerClient docker, NodeIdentity no
         using var activity = AgentTelemetry.Source.StartActivity("fetch secrets");
         activity?.SetTag("secret.count", launch.Spec.SecretNames.Count);
         return await secrets.FetchAsync(launch, cancellationToken);
+    }
+
+    /// <summary>The launch with the addresses of the task's upstreams in its environment, asked for only when it has any.</summary>
+    private async Task<ContainerLaunch> WithUpstreamAddressesAsync(ContainerLaunch launch, CancellationToken cancellationToken)
+    {
+        var upstreams = launch.Spec.UpstreamsOrEmpty;
+        if (upstreams.Count == 0)
+            return launch;
+        if (serviceAddresses is null)
+            throw new ContainerStartException($"the task calls services ({string.Join(", ", upstreams)}), and their addresses are not available on this node");
+        using var activity = AgentTelemetry.Source.StartActivity("find upstream addresses");
+        activity?.SetTag("upstream.count", upstreams.Count);
+        return BusServiceAddressLookup.WithAddresses(launch, await serviceAddresses.FindAsync(upstreams, cancellationToken));
     }
 
     /// <summary>The host ports the agent chose for the ports the task left to the node.</summary>

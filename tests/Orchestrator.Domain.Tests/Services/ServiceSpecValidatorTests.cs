@@ -71,4 +71,12 @@ public sealed class ServiceSpecValidatorTests
         Assert.Equal(
             new ServiceRoute { Host = "Web.Example.com", PathPrefix = "/api/" }.Key,
             new ServiceRoute { Host = "web.example.com", PathPrefix = "/api" }.Key);
+
+    [Fact]
+    public void Upstreams_are_service_names_each_once_and_each_has_its_variable()
+    {
+        Assert.Empty(TaskSpecValidator.Validate(Web with { Upstreams = ["db", "web-api"] }));
+        Assert.Equal(["upstreams[1]", "upstreams[2]"], TaskSpecValidator.Validate(Web with { Upstreams = ["db", "DB_1", "db"] }).Keys.Order());
+        Assert.Equal("ORCHESTRATOR_SERVICE_WEB_API", ServiceSpecValidator.AddressVariable("web-api"));
+    }
 }

@@ -29,6 +29,7 @@ public sealed class CatalogRoutesTests
         var root = routes.Single(r => r.RouteId == "web.example.com");
         Assert.Equal(("/{**rest}", "web.example.com"), (root.Match.Path, Assert.Single(root.Match.Hosts!)));
         Assert.Equal("/api/{**rest}", routes.Single(r => r.RouteId == "web.example.com/api").Match.Path);
+        Assert.All(routes, r => Assert.Equal(CatalogRoutes.ServiceRouteOrder, r.Order));
         var web = clusters.Single(c => c.ClusterId == "web.example.com");
         Assert.Equal(["http://10.0.0.1:30001", "http://10.0.0.2:30002"], web.Destinations!.Values.Select(d => d.Address).Order());
         Assert.True(web.HealthCheck!.Passive!.Enabled);

@@ -179,6 +179,9 @@ public sealed class ServicesTests(ServicesClusterFixture cluster, ITestOutputHel
                 for (var i = 0; i < 300 && answered.Count < 3; i++)
                     answered.Add((await gateway.GetStringAsync("/")).Trim());
             Assert.Equal(containers.Order(), answered.Order());
+            // The service's own /health, not the gateway's: service routes come before the gateway's endpoints.
+            using (var gateway = GatewayClient())
+                Assert.Equal("ok", (await gateway.GetStringAsync("/health")).Trim());
 
             // A killed container: requests sent to it before the gateway learns fail, but none sent after, and it
             // leaves the gateway before its restart passes and brings it back.

@@ -15,6 +15,9 @@ public static class CatalogRoutes
 {
     public const string PassiveHealthPolicy = "TransportFailureRate";
 
+    /// <summary>The order of every service route: below the default (0) of the gateway's own health endpoints.</summary>
+    public const int ServiceRouteOrder = -1;
+
     public static (IReadOnlyList<RouteConfig> Routes, IReadOnlyList<ClusterConfig> Clusters) Build(ServiceCatalog catalog, TimeSpan reactivationPeriod)
     {
         var routed = catalog.Instances
@@ -29,6 +32,8 @@ public static class CatalogRoutes
             {
                 RouteId = route.Key,
                 ClusterId = route.Key,
+                // Before the gateway's own endpoints: a service's /health must reach the service, not the gateway's.
+                Order = ServiceRouteOrder,
                 Match = new RouteMatch { Hosts = [first.RouteHost!.ToLowerInvariant()], Path = PathPattern(first.RoutePathPrefix ?? "/") },
             };
         }).ToList();

@@ -49,15 +49,7 @@ public static class InProcessServices
     /// <summary>The Api on a free loopback port; read the address from <see cref="WebApplication.Urls"/> after start.</summary>
     public static WebApplication Api(IDictionary<string, string?> configuration, InProcessHostSettings? settings = null)
     {
-        settings ??= InProcessHostSettings.Production;
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
-        {
-            ApplicationName = "Orchestrator.Api",
-            EnvironmentName = settings.Environment,
-        });
-        builder.Configuration.AddInMemoryCollection(configuration);
-        settings.ConfigureLogging?.Invoke(builder.Logging);
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var builder = WebBuilder("Orchestrator.Api", configuration, settings ?? InProcessHostSettings.Production);
         builder.AddServiceDefaults();
         builder.AddApiServices();
         builder.AddOrchestratorBus(bus => bus.AddApiRequestClients());
@@ -69,21 +61,27 @@ public static class InProcessServices
     /// <summary>The gateway on a free loopback port, following the catalog of the Api that <c>Gateway:Api</c> names.</summary>
     public static WebApplication Gateway(IDictionary<string, string?> configuration, InProcessHostSettings? settings = null)
     {
-        settings ??= InProcessHostSettings.Production;
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
-        {
-            ApplicationName = "Orchestrator.Gateway",
-            EnvironmentName = settings.Environment,
-        });
-        builder.Configuration.AddInMemoryCollection(configuration);
-        settings.ConfigureLogging?.Invoke(builder.Logging);
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var builder = WebBuilder("Orchestrator.Gateway", configuration, settings ?? InProcessHostSettings.Production);
         builder.AddServiceDefaults();
         builder.AddGateway();
         var app = builder.Build();
         app.MapDefaultEndpoints();
         app.MapReverseProxy();
         return app;
+    }
+
+    /// <summary>A web service's builder, listening on a free loopback port.</summary>
+    private static WebApplicationBuilder WebBuilder(string applicationName, IDictionary<string, string?> configuration, InProcessHostSettings settings)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            ApplicationName = applicationName,
+            EnvironmentName = settings.Environment,
+        });
+        builder.Configuration.AddInMemoryCollection(configuration);
+        settings.ConfigureLogging?.Invoke(builder.Logging);
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        return builder;
     }
 
     private static HostApplicationBuilder HostBuilder(

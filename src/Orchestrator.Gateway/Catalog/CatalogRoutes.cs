@@ -1,4 +1,5 @@
 using Orchestrator.Contracts;
+using Orchestrator.Domain.Services;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Health;
 using Yarp.ReverseProxy.LoadBalancing;
@@ -22,19 +23,19 @@ public static class CatalogRoutes
     {
         var routed = catalog.Instances
             .Where(i => i.RouteHost is not null)
-            .GroupBy(i => RouteKey(i.RouteHost!, i.RoutePathPrefix ?? "/"), StringComparer.Ordinal)
+            .GroupBy(i => RouteOf(i).Key, StringComparer.Ordinal)
             .OrderBy(g => g.Key, StringComparer.Ordinal)
             .ToList();
         var routes = routed.Select(route =>
         {
-            var first = route.First();
+            var first = RouteOf(route.First());
             return new RouteConfig
             {
                 RouteId = route.Key,
                 ClusterId = route.Key,
                 // Before the gateway's own endpoints: a service's /health must reach the service, not the gateway's.
                 Order = ServiceRouteOrder,
-                Match = new RouteMatch { Hosts = [first.RouteHost!.ToLowerInvariant()], Path = PathPattern(first.RoutePathPrefix ?? "/") },
+                Match = new RouteMatch { Hosts = [first.Host.ToLowerInvariant()], Path = PathPattern(first) },
             };
         }).ToList();
         var clusters = routed.Select(route => new ClusterConfig
@@ -53,14 +54,14 @@ public static class CatalogRoutes
         return (routes, clusters);
     }
 
-    /// <summary>How two routes are told apart: the host in lower case, and the prefix without its trailing '/'.</summary>
-    public static string RouteKey(string host, string pathPrefix) => $"{host.ToLowerInvariant()}{pathPrefix.TrimEnd('/')}";
+    /// <summary>The route an instance declares; its <see cref="ServiceRoute.Key"/> tells two routes apart, as StateStore's claims do.</summary>
+    private static ServiceRoute RouteOf(ServiceInstance instance) => new() { Host = instance.RouteHost!, PathPrefix = instance.RoutePathPrefix ?? "/" };
 
     /// <summary>
     /// The prefix and anything below it, by whole segments: "/api" matches /api and /api/orders, not /apix. The path is
     /// forwarded as it came.
     /// </summary>
-    public static string PathPattern(string pathPrefix) => $"{pathPrefix.TrimEnd('/')}/{{**rest}}";
+    public static string PathPattern(ServiceRoute route) => $"{route.NormalizedPrefix}/{{**rest}}";
 
     private static string Address(string host, int port) => new UriBuilder(Uri.UriSchemeHttp, host, port).Uri.GetLeftPart(UriPartial.Authority);
 }

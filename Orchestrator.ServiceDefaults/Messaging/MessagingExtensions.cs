@@ -2,6 +2,7 @@ using MassTransit;
 using MassTransit.Transports;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -36,6 +37,15 @@ public static class MessagingExtensions
         // StateStore sends to one queue per agent; MassTransit keeps 1,000 send endpoints by default, and past that
         // it would close and reopen one (a channel and an exchange declaration) for a StartTask to a node it evicted.
         SendEndpointCacheDefaults.Capacity = Math.Max(SendEndpointCacheDefaults.Capacity, MaxAgentQueues);
+
+        // A process whose bus stalls while the broker is up ends itself, for its supervisor to start afresh.
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton<SendProgress>();
+        builder.Services.AddSendObserver(services => services.GetRequiredService<SendProgress>());
+        builder.Services.AddPublishObserver(services => services.GetRequiredService<SendProgress>());
+        builder.Services.AddOptions<BusWatchdogOptions>().BindConfiguration(BusWatchdogOptions.Section)
+            .ValidateSettingsOnStart(BusWatchdogOptions.Section);
+        builder.Services.AddHostedService(services => ActivatorUtilities.CreateInstance<BusWatchdog>(services, address));
 
         builder.Services.AddMassTransit(bus =>
         {

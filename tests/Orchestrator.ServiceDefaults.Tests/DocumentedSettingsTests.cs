@@ -18,6 +18,7 @@ public sealed class DocumentedSettingsTests
         typeof(Orchestrator.Scheduler.Placement.SchedulerOptions).Assembly,
         typeof(Orchestrator.StateStore.Extensions.StateStoreExtensions).Assembly,
         typeof(Orchestrator.WorkerAgent.AgentOptions).Assembly,
+        typeof(Microsoft.Extensions.Hosting.BusWatchdogOptions).Assembly,
     ];
 
     private static readonly List<string> SettingNames = Services

@@ -18,6 +18,15 @@ namespace Orchestrator.Testing;
 /// </summary>
 public static class InProcessServices
 {
+    /// <summary>
+    /// Settings for a host that shares its process with others, under the caller's own: its bus watchdog, which ends
+    /// the process when the bus stalls, would end the whole test run or bench with it.
+    /// </summary>
+    private static readonly Dictionary<string, string?> SharedProcess = new()
+    {
+        [$"{BusWatchdogOptions.Section}:{nameof(BusWatchdogOptions.RestartAfter)}"] = "00:00:00",
+    };
+
     public static IHost StateStore(IDictionary<string, string?> configuration, InProcessHostSettings? settings = null)
     {
         var builder = HostBuilder("Orchestrator.StateStore", configuration, settings ?? InProcessHostSettings.Production);
@@ -78,6 +87,7 @@ public static class InProcessServices
             ApplicationName = applicationName,
             EnvironmentName = settings.Environment,
         });
+        builder.Configuration.AddInMemoryCollection(SharedProcess);
         builder.Configuration.AddInMemoryCollection(configuration);
         settings.ConfigureLogging?.Invoke(builder.Logging);
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -92,6 +102,7 @@ public static class InProcessServices
             ApplicationName = applicationName,
             EnvironmentName = settings.Environment,
         });
+        builder.Configuration.AddInMemoryCollection(SharedProcess);
         builder.Configuration.AddInMemoryCollection(configuration);
         settings.ConfigureLogging?.Invoke(builder.Logging);
         return builder;

@@ -91,7 +91,8 @@ public sealed class FaultMatrixCluster : IAsyncLifetime
 
     private ServiceProcess Add(OrchestratorService service, IReadOnlyDictionary<string, string?> settings)
     {
-        var process = new ServiceProcess(service, settings);
+        // Under a supervisor, as an operator runs them: a service whose bus stalled ends itself to be started afresh.
+        var process = new ServiceProcess(service, settings) { Supervised = true };
         _processes.Add(process);
         return process;
     }
@@ -214,9 +215,9 @@ public sealed class FaultMatrixCluster : IAsyncLifetime
                 return since.Elapsed;
             await Task.Delay(250);
         }
-        Assert.Fail($"Not every task became Running: {tasks.Count} of {ids.Count} listed; " +
-            string.Join("; ", tasks.GroupBy(task => (task.State, task.Message)).Select(group => $"{group.Count()} {group.Key.State} {group.Key.Message}")) +
-            $"\n{Diagnostics()}");
+        // The verdict last: CI keeps a failure's tail.
+        Assert.Fail($"{Diagnostics()}\nNot every task became Running: {tasks.Count} of {ids.Count} listed; " +
+            string.Join("; ", tasks.GroupBy(task => (task.State, task.Message)).Select(group => $"{group.Count()} {group.Key.State} {group.Key.Message}")));
         return default;
     }
 
@@ -290,7 +291,7 @@ public sealed class FaultMatrixCluster : IAsyncLifetime
 
     /// <summary>The services' last lines, for a failing case's message.</summary>
     public string Diagnostics() => string.Join('\n', _processes.Select((process, i) =>
-        $"--- {process.Service} #{i} ({(process.IsRunning ? "running" : $"exited {process.ExitCode}")}):\n{process.Output(15)}"));
+        $"--- {process.Service} #{i} ({(process.IsRunning ? "running" : $"exited {process.ExitCode}")}, started again {process.Restarts} times):\n{process.Output(15)}"));
 
     public async Task DisposeAsync()
     {

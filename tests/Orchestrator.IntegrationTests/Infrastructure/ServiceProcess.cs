@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using Microsoft.Extensions.Hosting;
 using Orchestrator.Tests.Shared;
 
 namespace Orchestrator.IntegrationTests.Infrastructure;
@@ -32,8 +33,11 @@ public sealed class ServiceProcess : IAsyncDisposable
     private readonly Dictionary<string, string?> _environment;
     private readonly string _readyLine;
     private readonly ConcurrentQueue<string> _output = new();
+    private readonly SemaphoreSlim _starting = new(1, 1);
     private Process? _process;
     private volatile bool _ready;
+    private volatile bool _ending;
+    private int _restarts;
 
     /// <param name="service">Which service to run.</param>
     /// <param name="settings">
@@ -71,6 +75,15 @@ public sealed class ServiceProcess : IAsyncDisposable
     public bool IsRunning => _process is { HasExited: false };
 
     /// <summary>
+    /// Started again when it ends itself to be restarted (<see cref="BusWatchdog.ExitCode"/>), as the supervisor an
+    /// operator runs it under (systemd, compose) would; any other exit leaves it ended, for the test to see.
+    /// </summary>
+    public bool Supervised { get; init; }
+
+    /// <summary>How often the supervisor started it again (<see cref="Supervised"/>).</summary>
+    public int Restarts => _restarts;
+
+    /// <summary>
     /// The assembly run: the service's own build output, of the configuration the tests were built in (the test
     /// project references every service, so each is built with it). Not the copy beside the tests: that folder holds
     /// the tests' dependencies, resolved for ASP.NET Core, which a worker service's runtime settings do not load.
@@ -92,12 +105,26 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// </summary>
     public async Task StartAsync()
     {
-        if (IsRunning)
-            throw new InvalidOperationException($"{Service} is already running (pid {Pid}).");
+        await _starting.WaitAsync();
+        try
+        {
+            if (IsRunning)
+                throw new InvalidOperationException($"{Service} is already running (pid {Pid}).");
+            await StartProcessAsync();
+        }
+        finally
+        {
+            _starting.Release();
+        }
+    }
+
+    private async Task StartProcessAsync()
+    {
         if (!File.Exists(AssemblyPath))
             throw new FileNotFoundException($"No build output for {Service}: build the test project first.", AssemblyPath);
         _process?.Dispose();
         _ready = false;
+        _ending = false;
 
         var start = new ProcessStartInfo("dotnet")
         {
@@ -108,9 +135,10 @@ public sealed class ServiceProcess : IAsyncDisposable
         start.ArgumentList.Add(AssemblyPath);
         foreach (var (name, value) in _environment)
             start.Environment[name] = value;
-        var process = new Process { StartInfo = start };
+        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         process.OutputDataReceived += (_, line) => Keep(line.Data);
         process.ErrorDataReceived += (_, line) => Keep(line.Data);
+        process.Exited += (_, _) => RestartIfAsked(process);
         process.Start();
         _process = process;
         Keep($"--- {Service} started as pid {process.Id}");
@@ -128,10 +156,38 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
     }
 
+    private void RestartIfAsked(Process process)
+    {
+        if (!Supervised || _ending || process.ExitCode != BusWatchdog.ExitCode)
+            return;
+        _ = Task.Run(async () =>
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            await _starting.WaitAsync();
+            try
+            {
+                if (_ending || IsRunning || _process != process)
+                    return;
+                Keep($"--- {Service} (pid {process.Id}) exited with {process.ExitCode}: started again");
+                Interlocked.Increment(ref _restarts);
+                await StartProcessAsync();
+            }
+            catch (Exception failed)
+            {
+                Keep($"--- {Service} could not be started again: {failed.Message}");
+            }
+            finally
+            {
+                _starting.Release();
+            }
+        });
+    }
+
     /// <summary>Ends the process with SIGKILL (by its own pid), as a lost machine or the OOM killer would, and waits until it is gone.</summary>
     public async Task KillAsync()
     {
         var process = _process ?? throw new InvalidOperationException($"{Service} was never started.");
+        _ending = true;
         if (!process.HasExited)
             process.Kill(entireProcessTree: false);
         await process.WaitForExitAsync();
@@ -145,6 +201,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     public async Task StopAsync(TimeSpan? timeout = null)
     {
         var process = _process ?? throw new InvalidOperationException($"{Service} was never started.");
+        _ending = true;
         if (process.HasExited)
             return;
         if (Signals.kill(process.Id, Signals.SIGTERM) != 0)
@@ -213,6 +270,7 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _ending = true;
         if (_process is null)
             return;
         if (!_process.HasExited)

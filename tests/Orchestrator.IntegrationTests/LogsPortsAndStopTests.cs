@@ -1,7 +1,9 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text;
 using ContainerKillParameters = Docker.DotNet.Models.ContainerKillParameters;
 using Microsoft.Extensions.DependencyInjection;
+using Orchestrator.Contracts;
 using Orchestrator.Domain.Tasks;
 using Orchestrator.IntegrationTests.Infrastructure;
 using Orchestrator.WorkerAgent.Supervision;
@@ -104,6 +106,48 @@ public sealed class LogsPortsAndStopTests(ClusterFixture cluster)
         var numbers = lines.Select(l => int.Parse(l["tick-".Length..])).ToList();
         Assert.Equal(Enumerable.Range(numbers[0], 12), numbers);
         await cluster.StopAndWaitAsync(submitted.Id);
+    }
+
+    [Fact]
+    public async Task A_tasks_history_comes_in_pages_that_follow_one_another_by_their_Link()
+    {
+        var submitted = await cluster.SubmitAsync(new
+        {
+            name = "paged-history",
+            image = TestImages.Workload,
+            command = new[] { "sh", "-c", "exit 3" },
+            restartPolicy = new { mode = "Never" },
+        });
+        await cluster.WaitForStateAsync(submitted.Id, TaskState.Failed);
+        var whole = await cluster.EventsAsync(submitted.Id);
+        Assert.True(whole.Count >= 4, $"Only {whole.Count} events: {string.Join(", ", whole.Select(e => e.State))}");
+
+        var pages = new List<List<TaskEventDetails>>();
+        var next = $"/api/tasks/{submitted.Id}/events?limit=2";
+        while (next is not null)
+        {
+            using var response = await cluster.Api.GetAsync(next);
+            response.EnsureSuccessStatusCode();
+            pages.Add((await response.Content.ReadFromJsonAsync<List<TaskEventDetails>>(ApiClient.Json))!);
+            next = response.Headers.TryGetValues("Link", out var links) ? links.Single().Split('<', '>')[1] : null;
+        }
+
+        Assert.All(pages.SkipLast(1), page => Assert.Equal(2, page.Count));
+        Assert.Equal(whole, pages.SelectMany(page => page));
+        Assert.Equal(whole.Select(e => e.Sequence).Order(), whole.Select(e => e.Sequence));
+    }
+
+    [Theory]
+    [InlineData("limit=0", "limit")]
+    [InlineData("limit=5001", "limit")]
+    [InlineData("after=-1", "after")]
+    public async Task A_history_query_out_of_range_gets_400_naming_it(string query, string field)
+    {
+        using var response = await cluster.Api.GetAsync($"/api/tasks/{Guid.NewGuid()}/events?{query}");
+        using var problem = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True(problem.RootElement.GetProperty("errors").TryGetProperty(field, out _), problem.RootElement.ToString());
     }
 
     [Fact]

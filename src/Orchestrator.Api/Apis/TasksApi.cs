@@ -34,7 +34,8 @@ public static class TasksApi
         tasks.MapPost("/{id:guid}/release-volumes", ReleaseVolumesAsync)
             .WithSummary("Let a task start without its volumes")
             .WithDescription("A Pending task whose named volumes are on a node that is Down or drained waits for that node. This lets it be placed on any node, where it starts with empty volumes; the old ones stay on their node. 409 when the task is not waiting for such a node.");
-        tasks.MapGet("/{id:guid}/events", GetTaskEventsAsync).WithSummary("A task's history, oldest first");
+        tasks.MapGet("/{id:guid}/events", GetTaskEventsAsync).WithSummary("A task's history, oldest first")
+            .WithDescription($"limit (1 to {GetTaskEvents.MaxLimit}, default {GetTaskEvents.DefaultLimit}) caps the answer; after continues the history after the event with that sequence. A full page carries a Link header (rel=\"next\") to the next one.");
         tasks.MapGet("/{id:guid}/logs", GetTaskLogsAsync)
             .Produces<string>(StatusCodes.Status200OK, "text/plain")
             .WithSummary("A task's container output")
@@ -155,13 +156,25 @@ public static class TasksApi
         return TaskNotFoundProblem(id);
     }
 
-    public static async Task<Results<Ok<IReadOnlyList<TaskEventDetails>>, NotFound<ProblemDetails>>> GetTaskEventsAsync(
-        Guid id, IRequestClient<GetTaskEvents> client, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<IReadOnlyList<TaskEventDetails>>, ValidationProblem, NotFound<ProblemDetails>>> GetTaskEventsAsync(
+        Guid id, int? limit, long? after, HttpResponse http, IRequestClient<GetTaskEvents> client, CancellationToken cancellationToken)
     {
-        var response = await client.GetResponse<TaskEventList, TaskNotFound>(new GetTaskEvents(id), cancellationToken);
-        return response.Is(out Response<TaskEventList>? found)
-            ? TypedResults.Ok(found.Message.Events)
-            : TaskNotFoundProblem(id);
+        var errors = new Dictionary<string, string[]>();
+        if (limit is < 1 or > GetTaskEvents.MaxLimit)
+            errors["limit"] = [$"limit must be between 1 and {GetTaskEvents.MaxLimit}."];
+        if (after is < 0)
+            errors["after"] = ["after must be an event's sequence, 0 or more."];
+        if (errors.Count > 0)
+            return TypedResults.ValidationProblem(errors, title: "The query is not valid.");
+
+        var query = new GetTaskEvents(id, limit ?? GetTaskEvents.DefaultLimit, after);
+        var response = await client.GetResponse<TaskEventList, TaskNotFound>(query, cancellationToken);
+        if (!response.Is(out Response<TaskEventList>? found))
+            return TaskNotFoundProblem(id);
+        var page = found.Message.Events;
+        if (page.Count == query.Limit)
+            http.Headers.Link = $"</api/tasks/{id}/events?limit={query.Limit}&after={page[^1].Sequence}>; rel=\"next\"";
+        return TypedResults.Ok(page);
     }
 
     public static async Task<Results<ContentHttpResult, PushStreamHttpResult, ValidationProblem, NotFound<ProblemDetails>>> GetTaskLogsAsync(

@@ -45,6 +45,7 @@ public static class ApiExtensions
         builder.Services.ConfigureHttpJsonOptions(options =>
             options.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         builder.AddApiKeyAuthentication();
+        builder.AddKeyRateLimits();
         builder.Services.AddOpenApi(options => options.AddDocumentTransformer<ApiKeySecuritySchemeTransformer>());
         builder.Services.AddSingleton<Apis.SpecReader>();
         builder.Services.AddScoped<Apis.TaskLogStreamer>();
@@ -104,11 +105,12 @@ public static class ApiExtensions
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.UseRequestTimeouts();
         app.MapOpenApi();
         app.MapScalarApiReference();
         app.MapDefaultEndpoints();
-        var api = app.MapGroup("/api").RequireApiKey();
+        var api = app.MapGroup("/api").RequireApiKey().RequireRateLimiting(KeyRateLimits.Policy);
         api.WithRequestTimeout(DeadlinePolicy);
         api.AddEndpointFilter<RequestDeadlineFilter>();
         api.AddEndpointFilter<ReplyEndpointFilter>();

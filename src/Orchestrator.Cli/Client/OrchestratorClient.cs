@@ -120,8 +120,20 @@ public sealed class OrchestratorClient(HttpClient http)
     public Task<TaskDetails> ReleaseVolumesAsync(Guid id, CancellationToken cancellationToken) =>
         SendAsync<TaskDetails>(HttpMethod.Post, $"api/tasks/{id}/release-volumes", null, cancellationToken);
 
-    public Task<List<TaskEventDetails>> EventsAsync(Guid id, CancellationToken cancellationToken) =>
-        SendAsync<List<TaskEventDetails>>(HttpMethod.Get, $"api/tasks/{id}/events", null, cancellationToken);
+    /// <summary>A task's whole history, a page at a time.</summary>
+    public async Task<List<TaskEventDetails>> EventsAsync(Guid id, CancellationToken cancellationToken)
+    {
+        var events = new List<TaskEventDetails>();
+        while (true)
+        {
+            var after = events.Count == 0 ? "" : $"&after={events[^1].Sequence}";
+            var page = await SendAsync<List<TaskEventDetails>>(
+                HttpMethod.Get, $"api/tasks/{id}/events?limit={GetTaskEvents.DefaultLimit}{after}", null, cancellationToken);
+            events.AddRange(page);
+            if (page.Count < GetTaskEvents.DefaultLimit)
+                return events;
+        }
+    }
 
     public Task<List<NodeDetails>> ListNodesAsync(CancellationToken cancellationToken) =>
         SendAsync<List<NodeDetails>>(HttpMethod.Get, "api/nodes", null, cancellationToken);

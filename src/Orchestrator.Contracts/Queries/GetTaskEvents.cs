@@ -1,4 +1,12 @@
 namespace Orchestrator.Contracts;
 
-/// <summary>Answered with <see cref="TaskEventList"/> or <see cref="TaskNotFound"/>.</summary>
-public sealed record GetTaskEvents(Guid TaskId);
+/// <summary>
+/// A page of a task's history, oldest first: at most <paramref name="Limit"/> events, those after the event numbered
+/// <paramref name="After"/> (<see cref="TaskEventDetails.Sequence"/>) when given. Answered with
+/// <see cref="TaskEventList"/> or <see cref="TaskNotFound"/>.
+/// </summary>
+public sealed record GetTaskEvents(Guid TaskId, int Limit = GetTaskEvents.DefaultLimit, long? After = null)
+{
+    public const int DefaultLimit = 500;
+    public const int MaxLimit = 5000;
+}

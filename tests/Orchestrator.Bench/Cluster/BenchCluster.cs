@@ -54,6 +54,8 @@ public sealed class BenchCluster : IAsyncDisposable
             ["Agent:TaskFilesPath"] = TestAgentPaths.TaskFiles,
             ["Logging:LogLevel:Default"] = "Warning",
             ["Api:Keys:bench"] = ApiKey,
+            // The harness measures the Api's own capacity with one key; a per-key limit would measure the limit.
+            ["Api:RateLimit:RequestsPerSecond"] = "0",
             // The harness measures how fast the system takes and places work; refusing submissions while the
             // backlog is deep (the product's default) would make the long runs measure refusals instead.
             ["StateStore:Admission:MaxPending"] = "0",

@@ -69,6 +69,9 @@ public sealed class FaultMatrixCluster : IAsyncLifetime
         settings["StateStore:Liveness:StartupGrace"] = "00:00:20";
         // A burst of 50 is admitted at once.
         settings["StateStore:Admission:MaxPending"] = "1000";
+        // Twice the default: the lost-StartTask case keeps its agent away (stopped, then started again, 10 to 13 s
+        // here) and needs its node to stay Ready throughout, on a slower machine too.
+        settings["StateStore:Liveness:NodeTtl"] = "00:00:30";
 
         StateStores = Enumerable.Range(0, Replicas).Select(_ => Add(OrchestratorService.StateStore, settings)).ToList();
         Schedulers = Enumerable.Range(0, Replicas).Select(_ => Add(OrchestratorService.Scheduler, settings)).ToList();

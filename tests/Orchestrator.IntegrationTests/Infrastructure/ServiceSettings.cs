@@ -31,5 +31,7 @@ public static class ServiceSettings
         ["Logging:LogLevel:Default"] = "Warning",
         ["Api:Keys:tests"] = ClusterFixtureBase.ApiKey,
         ["Api:ReadOnlyKeys:viewer"] = ClusterFixtureBase.ReadOnlyApiKey,
+        // Tests submit bursts of 200 at once with one key; ApiRateLimitTests runs an Api of its own at a low limit.
+        ["Api:RateLimit:Burst"] = "1000",
     };
 }

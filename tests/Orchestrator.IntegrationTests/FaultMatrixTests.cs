@@ -20,7 +20,13 @@ public sealed class FaultMatrixTests(FaultMatrixCluster cluster, ITestOutputHelp
 
     public Task InitializeAsync() => FaultMatrixCluster.Enabled ? cluster.RestoreAsync() : Task.CompletedTask;
 
-    public Task DisposeAsync() => Task.CompletedTask;
+    public Task DisposeAsync()
+    {
+        // A stalled bus shows here (BusWatchdog), not as a failure: its service was started again, as it would be.
+        if (FaultMatrixCluster.Enabled)
+            output.WriteLine($"services started again by their supervisor so far: {cluster.Restarts}");
+        return Task.CompletedTask;
+    }
 
     [FaultMatrixFact]
     public async Task One_of_two_StateStores_killed_the_one_consuming_the_reports_loses_and_repeats_nothing_and_the_other_leads()

@@ -51,6 +51,9 @@ public sealed class FaultMatrixCluster : IAsyncLifetime
     /// <summary>A client of each Api, in the order of <see cref="Apis"/>.</summary>
     public IReadOnlyList<ApiClient> Clients => _clients;
 
+    /// <summary>How often a supervised service ended itself and was started again, over all of them.</summary>
+    public int Restarts => _processes.Sum(process => process.Restarts);
+
     /// <summary>Whether the Postgres primary has been killed and its standby promoted: then no standby is left.</summary>
     public bool StandbyPromoted { get; set; }
 

@@ -36,6 +36,32 @@ public sealed class LogsPortsAndStopTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task A_log_longer_than_a_chunk_comes_back_whole_and_limitBytes_stops_it_early()
+    {
+        // About 350 KB: more than one chunk (TaskLogs.MaxChunkBytes) from the agent.
+        var submitted = await cluster.SubmitAsync(new
+        {
+            name = "long-log",
+            image = TestImages.Workload,
+            command = new[] { "seq", "1", "60000" },
+            restartPolicy = new { mode = "Never" },
+        });
+        await cluster.WaitForStateAsync(submitted.Id, TaskState.Completed);
+        var expected = string.Concat(Enumerable.Range(1, 60000).Select(i => $"{i}\n"));
+        Assert.True(Encoding.UTF8.GetByteCount(expected) > Contracts.TaskLogs.MaxChunkBytes);
+
+        var whole = await cluster.Api.GetStringAsync($"/api/tasks/{submitted.Id}/logs");
+        var limited = await cluster.Api.GetStringAsync($"/api/tasks/{submitted.Id}/logs?limitBytes=100");
+        using var refused = await cluster.Api.GetAsync($"/api/tasks/{submitted.Id}/logs?limitBytes=0");
+
+        Assert.Equal(expected, whole);
+        Assert.Equal(expected[..100], limited);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("limitBytes", await refused.Content.ReadAsStringAsync());
+        await cluster.Api.DeleteAsync($"/api/tasks/{submitted.Id}");
+    }
+
+    [Fact]
     public async Task A_crashed_tasks_output_tail_is_shown_after_its_container_is_removed_and_says_it_is_only_that()
     {
         var short_ = await cluster.SubmitAsync(new

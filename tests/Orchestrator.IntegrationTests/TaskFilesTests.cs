@@ -71,7 +71,7 @@ public sealed class TaskFilesTests : IAsyncLifetime
     private async Task<string> OutputAfterExitAsync(ContainerLaunch launch, ContainerStatus status)
     {
         var exit = await Runtime.WaitAsync(status.ContainerId, CancellationToken.None);
-        var logs = await Runtime.LogsAsync(launch.TaskId, tail: null, since: null, CancellationToken.None);
+        var logs = await Runtime.LogsAsync(launch.TaskId, tail: null, since: null, Orchestrator.Contracts.TaskLogs.MaxChunkBytes, CancellationToken.None);
         Assert.True(exit.ExitCode == 0, $"exited {exit.ExitCode}: {logs.Text}");
         return logs.Text;
     }

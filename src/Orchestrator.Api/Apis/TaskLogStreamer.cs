@@ -7,8 +7,9 @@ using Orchestrator.Domain.Tasks;
 namespace Orchestrator.Api.Apis;
 
 /// <summary>
-/// Fetches a task's output from the agent of its node, over the bus to the agent's own queue. A follow asks
-/// again every second from the last line seen, until the task ends or the client leaves. When the container is gone,
+/// Fetches a task's output from the agent of its node, over the bus to the agent's own queue, in chunks of at most
+/// <see cref="TaskLogs.MaxChunkBytes"/>, each asked for from the last line of the one before. A follow asks again
+/// every second once it has caught up, until the task ends or the client leaves. When the container is gone,
 /// the end of its output that StateStore kept from its exit stands in (<see cref="KeptTailAsync"/>).
 /// </summary>
 public sealed class TaskLogStreamer(IBus bus, IRequestClient<GetTask> tasks, IRequestClient<GetTaskOutputTail> tails)
@@ -37,28 +38,54 @@ public sealed class TaskLogStreamer(IBus bus, IRequestClient<GetTask> tasks, IRe
 
     private static readonly TimeSpan FollowInterval = TimeSpan.FromSeconds(1);
 
-    public async Task<TaskLogs> FetchAsync(Guid nodeId, Guid taskId, int? tail, DateTimeOffset? since, CancellationToken cancellationToken)
+    /// <summary>The first chunk of the task's output on its node: at most a chunk, and at most <paramref name="limitBytes"/>.</summary>
+    public Task<TaskLogs> FetchFirstAsync(Guid nodeId, Guid taskId, int? tail, long? limitBytes, CancellationToken cancellationToken) =>
+        FetchAsync(nodeId, taskId, tail, since: null, ChunkSize(limitBytes, written: 0), cancellationToken);
+
+    private async Task<TaskLogs> FetchAsync(Guid nodeId, Guid taskId, int? tail, DateTimeOffset? since, int chunkBytes, CancellationToken cancellationToken)
     {
-        var response = await bus.AgentRequestClient<GetTaskLogs>(nodeId).GetResponse<TaskLogs>(new GetTaskLogs(taskId, tail, since), cancellationToken);
+        var request = new GetTaskLogs(taskId, tail, since, chunkBytes);
+        var response = await bus.AgentRequestClient<GetTaskLogs>(nodeId).GetResponse<TaskLogs>(request, cancellationToken);
         return response.Message;
     }
 
-    public async Task FollowAsync(Stream output, TaskDetails task, TaskLogs first, CancellationToken cancellationToken)
+    private static int ChunkSize(long? limitBytes, long written) =>
+        (int)Math.Min(TaskLogs.MaxChunkBytes, (limitBytes ?? long.MaxValue) - written);
+
+    /// <summary>
+    /// Writes the output from <paramref name="first"/> on, a chunk at a time, until it is all written (or, following,
+    /// until the task ends or the client leaves), or <paramref name="limitBytes"/> are.
+    /// </summary>
+    public async Task CopyAsync(Stream output, TaskDetails task, TaskLogs first, long? limitBytes, bool follow, CancellationToken cancellationToken)
     {
         var logs = first;
+        long written = 0;
         try
         {
             while (true)
             {
                 if (logs.Text.Length > 0)
                 {
-                    await output.WriteAsync(Encoding.UTF8.GetBytes(logs.Text), cancellationToken);
+                    var bytes = Encoding.UTF8.GetBytes(logs.Text);
+                    await output.WriteAsync(bytes, cancellationToken);
                     await output.FlushAsync(cancellationToken);
+                    written += bytes.Length;
                 }
-                if (!logs.Running && await HasEndedAsync(task.Id, cancellationToken))
+                if (written >= limitBytes)
                     return;
-                await Task.Delay(FollowInterval, cancellationToken);
-                logs = await FetchAsync(task.NodeId!.Value, task.Id, tail: null, logs.LastTimestamp, cancellationToken);
+                // A line longer than a chunk came back cut; what follows starts a line of its own.
+                if (logs.More && logs.Text.Length > 0 && !logs.Text.EndsWith('\n'))
+                {
+                    await output.WriteAsync("\n"u8.ToArray(), cancellationToken);
+                    written++;
+                }
+                if (!logs.More)
+                {
+                    if (!follow || (!logs.Running && await HasEndedAsync(task.Id, cancellationToken)))
+                        return;
+                    await Task.Delay(FollowInterval, cancellationToken);
+                }
+                logs = await FetchAsync(task.NodeId!.Value, task.Id, tail: null, logs.LastTimestamp, ChunkSize(limitBytes, written), cancellationToken);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

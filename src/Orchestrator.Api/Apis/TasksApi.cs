@@ -39,7 +39,8 @@ public static class TasksApi
         tasks.MapGet("/{id:guid}/logs", GetTaskLogsAsync)
             .Produces<string>(StatusCodes.Status200OK, "text/plain")
             .WithSummary("A task's container output")
-            .WithDescription("stdout and stderr in the order written. tail limits the lines; follow=true streams new lines until the task ends or the client leaves. " +
+            .WithDescription("stdout and stderr in the order written. tail limits the lines; follow=true streams new lines until the task ends or the client leaves; " +
+                "limitBytes stops the answer after that many bytes (its last line may be cut, as may a line longer than 256 KiB). A long log is read from its node 256 KiB at a time and streamed. " +
                 "When the container is gone (removed after its retention, its node lost), the end of its output kept from its exit (at most 4 KiB) " +
                 "is answered instead, after a first line that says so, with the header X-Orchestrator-Logs: kept-tail.")
             // A followed log lasts as long as the task; each request inside it has its own timeout.
@@ -178,12 +179,16 @@ public static class TasksApi
     }
 
     public static async Task<Results<ContentHttpResult, PushStreamHttpResult, ValidationProblem, NotFound<ProblemDetails>>> GetTaskLogsAsync(
-        Guid id, int? tail, bool? follow, HttpResponse http, [AsParameters] TaskApiServices services, TaskLogStreamer logs,
+        Guid id, int? tail, bool? follow, long? limitBytes, HttpResponse http, [AsParameters] TaskApiServices services, TaskLogStreamer logs,
         CancellationToken cancellationToken)
     {
+        var errors = new Dictionary<string, string[]>();
         if (tail is < 0 or > MaxTail)
-            return TypedResults.ValidationProblem(
-                new Dictionary<string, string[]> { ["tail"] = [$"tail must be between 0 and {MaxTail}."] }, title: "The query is not valid.");
+            errors["tail"] = [$"tail must be between 0 and {MaxTail}."];
+        if (limitBytes is < 1)
+            errors["limitBytes"] = ["limitBytes must be 1 or more."];
+        if (errors.Count > 0)
+            return TypedResults.ValidationProblem(errors, title: "The query is not valid.");
         var response = await services.Get.GetResponse<TaskDetails, TaskNotFound>(new GetTask(id), cancellationToken);
         if (!response.Is(out Response<TaskDetails>? found))
             return TaskNotFoundProblem(id);
@@ -204,7 +209,7 @@ public static class TasksApi
         TaskLogs first;
         try
         {
-            first = await logs.FetchAsync(nodeId, id, tail, since: null, cancellationToken);
+            first = await logs.FetchFirstAsync(nodeId, id, tail, limitBytes, cancellationToken);
         }
         catch (RequestTimeoutException) when (TaskStateMachine.IsTerminal(task.State))
         {
@@ -213,9 +218,9 @@ public static class TasksApi
         }
         if (!first.Found)
             return await KeptOr("its container is gone", "its node holds no container for it (removed, or never created)");
-        if (follow != true)
+        if (follow != true && !first.More)
             return TypedResults.Text(first.Text, "text/plain; charset=utf-8");
-        return TypedResults.Stream(output => logs.FollowAsync(output, task, first, cancellationToken), "text/plain; charset=utf-8");
+        return TypedResults.Stream(output => logs.CopyAsync(output, task, first, limitBytes, follow == true, cancellationToken), "text/plain; charset=utf-8");
     }
 
     private static NotFound<ProblemDetails> NoLogsProblem(Guid id, string why) =>

@@ -299,7 +299,7 @@ public sealed class DockerContainerRuntime(IDockerClient docker, NodeIdentity no
         return address ?? IPAddress.Loopback.ToString();
     }
 
-    public async Task<ContainerLogs> LogsAsync(Guid taskId, int? tail, DateTimeOffset? since, CancellationToken cancellationToken)
+    public async Task<ContainerLogs> LogsAsync(Guid taskId, int? tail, DateTimeOffset? since, int limitBytes, CancellationToken cancellationToken)
     {
         var containers = await ListOwnAsync($"{ContainerLabels.TaskId}={taskId}", cancellationToken);
         var latest = containers
@@ -318,9 +318,9 @@ public sealed class DockerContainerRuntime(IDockerClient docker, NodeIdentity no
             Tail = tail?.ToString(CultureInfo.InvariantCulture) ?? "all",
             Since = since?.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
         }, cancellationToken);
-        var raw = await ReadInWrittenOrderAsync(stream, cancellationToken);
-        var (text, last) = LogLines.StripTimestamps(raw, after: since);
-        return new ContainerLogs(true, text, last ?? since, latest.State == "running");
+        var chunk = new LogChunk(after: since, limitBytes);
+        await ReadLinesInWrittenOrderAsync(stream, chunk.Add, cancellationToken);
+        return new ContainerLogs(true, chunk.Text, chunk.Last, latest.State == "running", chunk.Full);
     }
 
     /// <summary>How long an exit report waits for the end of the container's output before it goes without it.</summary>
@@ -570,17 +570,36 @@ public sealed class DockerContainerRuntime(IDockerClient docker, NodeIdentity no
             cancellationToken);
     }
 
-    /// <summary>The engine multiplexes stdout and stderr in frames; reading them in arrival order keeps the order written.</summary>
-    private static async Task<string> ReadInWrittenOrderAsync(MultiplexedStream stream, CancellationToken cancellationToken)
+    /// <summary>
+    /// The engine multiplexes stdout and stderr in frames; reading them in arrival order keeps the order written. Each
+    /// line goes to <paramref name="take"/>, and reading stops when it says it is full.
+    /// </summary>
+    private static async Task ReadLinesInWrittenOrderAsync(MultiplexedStream stream, Func<string, bool> take, CancellationToken cancellationToken)
     {
         var buffer = new byte[81920];
-        using var output = new MemoryStream();
+        using var line = new MemoryStream();
         while (true)
         {
             var read = await stream.ReadOutputAsync(buffer, 0, buffer.Length, cancellationToken);
             if (read.EOF)
-                return Encoding.UTF8.GetString(output.ToArray());
-            output.Write(buffer, 0, read.Count);
+            {
+                if (line.Length > 0)
+                    take(Encoding.UTF8.GetString(line.GetBuffer(), 0, (int)line.Length));
+                return;
+            }
+            var start = 0;
+            for (var i = 0; i < read.Count; i++)
+            {
+                if (buffer[i] != (byte)'\n')
+                    continue;
+                line.Write(buffer, start, i - start);
+                start = i + 1;
+                // Full: the rest of the log is left unread, however long it is.
+                if (!take(Encoding.UTF8.GetString(line.GetBuffer(), 0, (int)line.Length)))
+                    return;
+                line.SetLength(0);
+            }
+            line.Write(buffer, start, read.Count - start);
         }
     }
 

@@ -37,8 +37,11 @@ public interface IContainerRuntime
     /// <summary>The address a health probe reaches the container's ports on.</summary>
     Task<string> ProbeAddressAsync(string containerId, CancellationToken cancellationToken);
 
-    /// <summary>The output of the task's latest container on this node, stdout and stderr in the order written.</summary>
-    Task<ContainerLogs> LogsAsync(Guid taskId, int? tail, DateTimeOffset? since, CancellationToken cancellationToken);
+    /// <summary>
+    /// The output of the task's latest container on this node, stdout and stderr in the order written: the lines after
+    /// <paramref name="since"/> (the last <paramref name="tail"/> of them, if given), at most <paramref name="limitBytes"/>.
+    /// </summary>
+    Task<ContainerLogs> LogsAsync(Guid taskId, int? tail, DateTimeOffset? since, int limitBytes, CancellationToken cancellationToken);
 }
 
 public sealed record ContainerStatus(string ContainerId, IReadOnlyList<PortBinding> Ports, DateTimeOffset StartedAt, ContainerExit? Exit);

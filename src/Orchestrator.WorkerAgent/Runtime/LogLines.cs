@@ -4,33 +4,11 @@ using System.Text;
 namespace Orchestrator.WorkerAgent.Runtime;
 
 /// <summary>
-/// The engine prefixes each log line with an RFC 3339 timestamp when asked. The agent strips it for users and
-/// keeps the last one as the cursor of a follow, dropping lines at or before the previous cursor.
+/// The engine prefixes each log line with an RFC 3339 timestamp when asked. The agent strips it for users and keeps
+/// the last one as the cursor of a follow or of the next chunk (<see cref="LogChunk"/>).
 /// </summary>
 public static class LogLines
 {
-    public static (string Text, DateTimeOffset? Last) StripTimestamps(string raw, DateTimeOffset? after)
-    {
-        var text = new StringBuilder(raw.Length);
-        DateTimeOffset? last = null;
-        foreach (var line in raw.Split('\n'))
-        {
-            if (line.Length == 0)
-                continue;
-            var space = line.IndexOf(' ');
-            if (space <= 0 || !TryParse(line[..space], out var stamp))
-            {
-                text.Append(line).Append('\n');
-                continue;
-            }
-            if (after is { } cursor && stamp <= cursor)
-                continue;
-            last = stamp;
-            text.Append(line, space + 1, line.Length - space - 1).Append('\n');
-        }
-        return (text.ToString(), last);
-    }
-
     /// <summary>Parses "2026-11-25T11:00:00.123456789Z", keeping the 100 ns that DateTimeOffset can hold.</summary>
     internal static bool TryParse(string value, out DateTimeOffset stamp)
     {

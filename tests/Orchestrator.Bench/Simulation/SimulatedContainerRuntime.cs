@@ -66,7 +66,7 @@ public sealed class SimulatedContainerRuntime(TimeSpan startDelay, TimeProvider 
 
     public Task<string> ProbeAddressAsync(string containerId, CancellationToken cancellationToken) => Task.FromResult("127.0.0.1");
 
-    public Task<ContainerLogs> LogsAsync(Guid taskId, int? tail, DateTimeOffset? since, CancellationToken cancellationToken)
+    public Task<ContainerLogs> LogsAsync(Guid taskId, int? tail, DateTimeOffset? since, int limitBytes, CancellationToken cancellationToken)
     {
         var latest = _containers.Values.Where(c => c.TaskId == taskId).MaxBy(c => c.Attempt);
         return Task.FromResult(new ContainerLogs(latest is not null, "", since, latest?.Running ?? false));

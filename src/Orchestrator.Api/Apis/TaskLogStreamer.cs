@@ -71,14 +71,14 @@ public sealed class TaskLogStreamer(IBus bus, IRequestClient<GetTask> tasks, IRe
                     await output.FlushAsync(cancellationToken);
                     written += bytes.Length;
                 }
-                if (written >= limitBytes)
-                    return;
                 // A line longer than a chunk came back cut; what follows starts a line of its own.
-                if (logs.More && logs.Text.Length > 0 && !logs.Text.EndsWith('\n'))
+                if ((limitBytes is null || written < limitBytes) && logs.More && logs.Text.Length > 0 && !logs.Text.EndsWith('\n'))
                 {
                     await output.WriteAsync("\n"u8.ToArray(), cancellationToken);
                     written++;
                 }
+                if (written >= limitBytes)
+                    return;
                 if (!logs.More)
                 {
                     if (!follow || (!logs.Running && await HasEndedAsync(task.Id, cancellationToken)))

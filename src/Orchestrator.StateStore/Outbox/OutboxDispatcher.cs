@@ -86,7 +86,7 @@ public sealed class OutboxDispatcher(
         var db = scope.ServiceProvider.GetRequiredService<OrchestratorDbContext>();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         // Commands to agents before events: a StartTask is what turns a placement into a running container, while
-        // the events (TaskSubmitted, TaskScheduled, NodeReady) only wake placement passes, which coalesce them and
+        // the events (TaskSubmitted, TaskFinished, NodeReady) only wake placement passes, which coalesce them and
         // also run on a timer. Under a backlog this keeps placed tasks starting instead of queueing behind
         // announcements. Among commands the order is the rows' order, so each agent's queue keeps its order.
         var shards = await db.Database.SqlQueryRaw<int>(ShardLockSql).ToArrayAsync(cancellationToken);

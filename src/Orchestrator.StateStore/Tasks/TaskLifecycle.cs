@@ -29,8 +29,8 @@ public sealed class TaskLifecycle(
     {
         if (!Record(task, () => task.Place(nodeId, nodeName, Now)))
             return;
+        // No event: nothing consumes one, and each would be an outbox row, a publish and a routing per task.
         SendStart(task, nodeId);
-        outbox.Publish(new TaskScheduled(task.Id, nodeId, task.Attempt));
     }
 
     /// <summary>

@@ -1,3 +1,0 @@
-namespace Orchestrator.Contracts;
-
-public sealed record TaskScheduled(Guid TaskId, Guid NodeId, int Attempt);

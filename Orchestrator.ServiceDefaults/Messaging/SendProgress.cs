@@ -5,23 +5,31 @@ namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
 /// Whether this process's sends to the broker are getting through: the sends under way and when each began, and
-/// since when they have been failing. A send that ends well clears the failures and every send that began before it,
-/// whether or not those ever end: the bus has shown it can send since. What is left is how long the bus has been
-/// stalled (<see cref="StalledFor"/>), which <see cref="BusWatchdog"/> judges. Both sends and publishes are observed.
+/// since when they have been failing. A send that ends well clears the failures and overtakes every send that began
+/// before it, whether or not those ever end: the bus has shown it can send since. What is left is how long the bus
+/// has been stalled (<see cref="StalledFor"/>), which <see cref="BusWatchdog"/> judges. Both sends and publishes are
+/// observed; each costs a dictionary entry, and overtaken ones are dropped on the watchdog's look, not per send.
 /// </summary>
 public sealed class SendProgress(TimeProvider clock) : ISendObserver, IPublishObserver
 {
     private const long NotFailing = long.MaxValue;
     private readonly ConcurrentDictionary<object, long> _underWay = new(ReferenceEqualityComparer.Instance);
     private long _failingSince = NotFailing;
+    private long _lastSucceededBegan = long.MinValue;
 
     /// <summary>How long the bus has been stalled: a send under way, or failing, with none ending well since. Zero when not.</summary>
     public TimeSpan StalledFor()
     {
         var now = clock.GetTimestamp();
+        var overtaken = Volatile.Read(ref _lastSucceededBegan);
         var since = Volatile.Read(ref _failingSince);
-        foreach (var began in _underWay.Values)
-            since = Math.Min(since, began);
+        foreach (var (send, began) in _underWay)
+        {
+            if (began <= overtaken)
+                _underWay.TryRemove(send, out _);
+            else
+                since = Math.Min(since, began);
+        }
         return since == NotFailing || since >= now ? TimeSpan.Zero : clock.GetElapsedTime(since, now);
     }
 
@@ -32,9 +40,11 @@ public sealed class SendProgress(TimeProvider clock) : ISendObserver, IPublishOb
     public void Succeeded(object send)
     {
         if (_underWay.TryRemove(send, out var began))
-            foreach (var (other, otherBegan) in _underWay)
-                if (otherBegan <= began)
-                    _underWay.TryRemove(other, out _);
+        {
+            var last = Volatile.Read(ref _lastSucceededBegan);
+            while (began > last && Interlocked.CompareExchange(ref _lastSucceededBegan, began, last) is var seen && seen != last)
+                last = seen;
+        }
         Volatile.Write(ref _failingSince, NotFailing);
     }
 

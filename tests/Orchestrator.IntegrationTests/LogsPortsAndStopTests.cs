@@ -150,7 +150,7 @@ public sealed class LogsPortsAndStopTests(ClusterFixture cluster)
 
         var pages = new List<List<TaskEventDetails>>();
         var next = $"/api/tasks/{submitted.Id}/events?limit=2";
-        while (next is not null)
+        while (next is not null && pages.Count <= whole.Count)
         {
             using var response = await cluster.Api.GetAsync(next);
             response.EnsureSuccessStatusCode();
@@ -160,7 +160,8 @@ public sealed class LogsPortsAndStopTests(ClusterFixture cluster)
 
         Assert.All(pages.SkipLast(1), page => Assert.Equal(2, page.Count));
         Assert.Equal(whole, pages.SelectMany(page => page));
-        Assert.Equal(whole.Select(e => e.Sequence).Order(), whole.Select(e => e.Sequence));
+        // Each event has its own sequence, rising: the cursor the Link carries.
+        Assert.All(whole.Zip(whole.Skip(1)), pair => Assert.True(pair.First.Sequence < pair.Second.Sequence, $"{pair.First.Sequence} then {pair.Second.Sequence}"));
     }
 
     [Theory]

@@ -41,9 +41,10 @@ public static class KeyRateLimits
 
     /// <summary>The key's name when one was presented, else the client's address (an open Api).</summary>
     private static string PartitionOf(HttpContext context) =>
-        context.User.Identity is { IsAuthenticated: true, Name: { } name }
-            ? $"key:{name}"
-            : $"address:{context.Connection.RemoteIpAddress}";
+        KeyName(context) is { } name ? $"key:{name}" : $"address:{context.Connection.RemoteIpAddress}";
+
+    private static string? KeyName(HttpContext context) =>
+        context.User.Identity is { IsAuthenticated: true, Name: { } name } ? name : null;
 
     private static async ValueTask RejectAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
     {
@@ -53,7 +54,7 @@ public static class KeyRateLimits
         var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
         http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
         http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        var who = http.User.Identity is { IsAuthenticated: true, Name: { } name } ? $"API key '{name}'" : "this address";
+        var who = KeyName(http) is { } name ? $"API key '{name}'" : "this address";
         await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
         {
             HttpContext = http,

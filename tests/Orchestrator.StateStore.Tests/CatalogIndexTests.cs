@@ -1,4 +1,4 @@
-using Orchestrator.StateStore.Services;
+using Orchestrator.StateStore.Persistence.Queries;
 
 namespace Orchestrator.StateStore.Tests;
 

@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Orchestrator.StateStore.Persistence;
-using Orchestrator.StateStore.Tasks;
+using Orchestrator.StateStore.Persistence.Queries;
 
 namespace Orchestrator.StateStore.Tests;
 

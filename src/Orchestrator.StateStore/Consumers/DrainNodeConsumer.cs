@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Orchestrator.Contracts;
 using Orchestrator.StateStore.Outbox;
 using Orchestrator.StateStore.Persistence;
+using Orchestrator.StateStore.Persistence.Queries;
 using Orchestrator.StateStore.Tasks;
 
 namespace Orchestrator.StateStore.Consumers;

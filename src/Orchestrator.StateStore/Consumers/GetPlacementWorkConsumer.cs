@@ -6,7 +6,7 @@ using Orchestrator.Domain.Tasks;
 using Orchestrator.StateStore.Leadership;
 using Orchestrator.StateStore.Persistence;
 using Orchestrator.StateStore.Persistence.Entities;
-using Orchestrator.StateStore.Tasks;
+using Orchestrator.StateStore.Persistence.Queries;
 
 namespace Orchestrator.StateStore.Consumers;
 

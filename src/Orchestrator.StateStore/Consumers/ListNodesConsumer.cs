@@ -2,7 +2,7 @@ using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Orchestrator.Contracts;
 using Orchestrator.StateStore.Persistence;
-using Orchestrator.StateStore.Tasks;
+using Orchestrator.StateStore.Persistence.Queries;
 
 namespace Orchestrator.StateStore.Consumers;
 

@@ -2,7 +2,7 @@ using MassTransit;
 using Microsoft.Extensions.Options;
 using Orchestrator.Contracts;
 using Orchestrator.StateStore.Persistence;
-using Orchestrator.StateStore.Services;
+using Orchestrator.StateStore.Persistence.Queries;
 
 namespace Orchestrator.StateStore.Consumers;
 

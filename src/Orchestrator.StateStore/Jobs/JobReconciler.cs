@@ -8,6 +8,7 @@ using Orchestrator.Domain.Tasks;
 using Orchestrator.StateStore.Admission;
 using Orchestrator.StateStore.Persistence;
 using Orchestrator.StateStore.Persistence.Entities;
+using Orchestrator.StateStore.Persistence.Queries;
 using Orchestrator.StateStore.Tasks;
 using Orchestrator.StateStore.Telemetry;
 

@@ -5,6 +5,7 @@ using Orchestrator.Domain.Nodes;
 using Orchestrator.StateStore.Leadership;
 using Orchestrator.StateStore.Outbox;
 using Orchestrator.StateStore.Persistence;
+using Orchestrator.StateStore.Persistence.Queries;
 using Orchestrator.StateStore.Tasks;
 
 namespace Orchestrator.StateStore.Liveness;

@@ -5,6 +5,7 @@ using Orchestrator.Domain.Jobs;
 using Orchestrator.StateStore.Jobs;
 using Orchestrator.StateStore.Persistence;
 using Orchestrator.StateStore.Persistence.Entities;
+using Orchestrator.StateStore.Persistence.Queries;
 using Orchestrator.StateStore.Tasks;
 
 namespace Orchestrator.StateStore.Consumers.Jobs;

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Orchestrator.Contracts;
 using Orchestrator.StateStore.Jobs;
 using Orchestrator.StateStore.Persistence;
-using Orchestrator.StateStore.Tasks;
+using Orchestrator.StateStore.Persistence.Queries;
 
 namespace Orchestrator.StateStore.Consumers.Jobs;
 

@@ -2,7 +2,7 @@ namespace Orchestrator.StateStore.Persistence.Entities;
 
 /// <summary>
 /// A lease one StateStore instance holds until <see cref="ExpiresAt"/> (the database's clock), renewing it while it
-/// lives: who runs the work that must run once (<see cref="Leadership.LeaseKeeper"/>).
+/// lives: who runs the work that must run once (StateStore's <c>LeaseKeeper</c>).
 /// </summary>
 public sealed class LeaseRecord
 {

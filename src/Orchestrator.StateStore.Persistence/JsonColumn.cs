@@ -7,7 +7,7 @@ using Orchestrator.Contracts;
 namespace Orchestrator.StateStore.Persistence;
 
 /// <summary>Stores a property as jsonb, in the project's one JSON form (<see cref="ContractJson"/>).</summary>
-internal static class JsonColumn
+public static class JsonColumn
 {
     /// <summary>The text a value is stored as, for SQL that writes the column itself.</summary>
     public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, ContractJson.Options);

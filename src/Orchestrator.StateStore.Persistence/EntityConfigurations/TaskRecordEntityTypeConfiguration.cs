@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Orchestrator.StateStore.Persistence.Entities;
-using Orchestrator.StateStore.Services;
+using Orchestrator.StateStore.Persistence.Queries;
 
 namespace Orchestrator.StateStore.Persistence.EntityConfigurations;
 

@@ -37,12 +37,12 @@ public sealed class OrchestratorDbContext(DbContextOptions<OrchestratorDbContext
     public DbSet<RegistryRecord> Registries => Set<RegistryRecord>();
     public DbSet<LeaseRecord> Leases => Set<LeaseRecord>();
 
-    /// <summary>Data Protection's key ring, each key encrypted with the operator's key (<see cref="Secrets.OperatorKeyXmlEncryptor"/>).</summary>
+    /// <summary>Data Protection's key ring, each key encrypted with the operator's key (StateStore's <c>OperatorKeyXmlEncryptor</c>).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     /// <summary>
     /// Postgres's own string hash, the same in every instance: what divides the Pending queue among Schedulers
-    /// (<see cref="Leadership.SchedulerShares"/>). Only for queries; it runs in the database.
+    /// (StateStore's <c>SchedulerShares</c>). Only for queries; it runs in the database.
     /// </summary>
     [DbFunction("hashtext", IsBuiltIn = true)]
     public static int HashText(string text) => throw new NotSupportedException("hashtext runs only in a query, in Postgres.");

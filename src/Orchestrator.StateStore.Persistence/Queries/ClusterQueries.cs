@@ -6,7 +6,7 @@ using Orchestrator.Domain.Tasks;
 using Orchestrator.StateStore.Persistence;
 using Orchestrator.StateStore.Persistence.Entities;
 
-namespace Orchestrator.StateStore.Tasks;
+namespace Orchestrator.StateStore.Persistence.Queries;
 
 /// <summary>
 /// Reads of what is allocated where. A node's allocation is the sum of the requests of its non-terminal

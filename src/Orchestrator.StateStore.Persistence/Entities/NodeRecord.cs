@@ -8,7 +8,7 @@ namespace Orchestrator.StateStore.Persistence.Entities;
 /// A worker node, registered by its first heartbeat and kept fresh by the rest. Its status changes only here: Down when
 /// it falls silent (<see cref="MarkDown"/>), Ready again when it heartbeats (<see cref="Revive"/>), Draining at an
 /// operator's word and back (<see cref="Drain"/>, <see cref="ReturnToService"/>). The heartbeats of known live nodes
-/// are written in one set-based statement for speed (<see cref="Heartbeats.KnownNodeRefresh"/>), which writes what
+/// are written in one set-based statement for speed (StateStore's <c>KnownNodeRefresh</c>), which writes what
 /// <see cref="Refresh"/> does.
 /// </summary>
 public sealed class NodeRecord

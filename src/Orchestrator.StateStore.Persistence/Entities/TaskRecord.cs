@@ -9,7 +9,7 @@ namespace Orchestrator.StateStore.Persistence.Entities;
 /// A task as StateStore stores it, and the one owner of its state: every change goes through a method named for what
 /// happened (<see cref="Place"/>, <see cref="RecordStarted"/>, <see cref="RecordExit"/>, ...), which checks the move
 /// against the Domain's <see cref="TaskStateMachine"/> and answers the event to record. A forbidden move throws
-/// <see cref="InvalidTaskTransitionException"/> and nothing changes. <see cref="Tasks.TaskLifecycle"/> records the
+/// <see cref="InvalidTaskTransitionException"/> and nothing changes. StateStore's <c>TaskLifecycle</c> records the
 /// events and the messages they cause.
 /// </summary>
 public sealed class TaskRecord
@@ -94,7 +94,7 @@ public sealed class TaskRecord
     /// <summary>
     /// Set by the database from a sequence whenever a change the catalog shows is written (state, desired state,
     /// health, node, ports), by whichever statement writes it: the catalog's index is made of these
-    /// (<see cref="Services.ServiceCatalogQueries"/>). Never written from here.
+    /// (<see cref="Queries.ServiceCatalogQueries"/>). Never written from here.
     /// </summary>
     public long? CatalogRevision { get; private set; }
 

@@ -1,6 +1,6 @@
 namespace Orchestrator.StateStore.Persistence.Entities;
 
-/// <summary>A secret: its value only as Data Protection's ciphertext, which the operator's key guards (<see cref="Secrets.SecretVault"/>).</summary>
+/// <summary>A secret: its value only as Data Protection's ciphertext, which the operator's key guards (StateStore's <c>SecretVault</c>).</summary>
 public sealed class SecretRecord
 {
     public required string Name { get; init; }

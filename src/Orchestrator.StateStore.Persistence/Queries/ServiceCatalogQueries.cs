@@ -4,7 +4,7 @@ using Orchestrator.Domain.Tasks;
 using Orchestrator.StateStore.Persistence;
 using Orchestrator.StateStore.Persistence.Entities;
 
-namespace Orchestrator.StateStore.Services;
+namespace Orchestrator.StateStore.Persistence.Queries;
 
 /// <summary>
 /// The service catalog, derived from task state: there is no table of services to keep in step. Each unfinished task

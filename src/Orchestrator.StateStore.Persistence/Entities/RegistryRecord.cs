@@ -2,7 +2,7 @@ namespace Orchestrator.StateStore.Persistence.Entities;
 
 /// <summary>
 /// The credentials agents pull a registry's images with: the password only as Data Protection's ciphertext, bound to
-/// the server's name as a secret's value is to its name (<see cref="Secrets.SecretVault"/>).
+/// the server's name as a secret's value is to its name (StateStore's <c>SecretVault</c>).
 /// </summary>
 public sealed class RegistryRecord
 {

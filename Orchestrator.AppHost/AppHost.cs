@@ -43,6 +43,8 @@ var gatewayKey = builder.AddParameter("gateway-api-key", new GenerateParameterDe
 var api = builder.AddProject<Projects.Orchestrator_Api>("api")
     .WithEnvironment("Api__Keys__apphost", apiKey)
     .WithEnvironment("Api__ReadOnlyKeys__gateway", gatewayKey)
+    // Reads go to the database itself, in read-only sessions; writes go to StateStore over the bus.
+    .WithReference(database)
     .WithReference(messaging).WaitFor(messaging)
     .WaitFor(stateStore)
     .WithHttpHealthCheck("/health");

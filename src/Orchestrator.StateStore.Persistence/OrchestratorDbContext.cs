@@ -14,6 +14,9 @@ public sealed class OrchestratorDbContext(DbContextOptions<OrchestratorDbContext
 {
     public const string Schema = "orchestrator";
 
+    /// <summary>The connection string's name, for StateStore and for the Api's reads alike.</summary>
+    public const string ConnectionName = "orchestratordb";
+
     /// <summary>Where EF Core keeps the list of applied migrations.</summary>
     public const string HistorySchema = "public";
 

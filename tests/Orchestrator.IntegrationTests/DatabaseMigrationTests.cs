@@ -72,6 +72,67 @@ public sealed class DatabaseMigrationTests(ClusterFixture cluster)
         Assert.Equal("public", await histories.ExecuteScalarAsync());
     }
 
+    [Fact]
+    public async Task A_reader_role_is_granted_what_the_Api_reads_and_nothing_else_and_the_Api_answers_through_it()
+    {
+        var database = $"reader_{Guid.NewGuid():N}";
+        var role = $"reader_{Guid.NewGuid():N}"[..24];
+        const string password = "reader-test";
+        await cluster.ExecuteSqlAsync($"CREATE ROLE {role} LOGIN PASSWORD '{password}'");
+        var configuration = new Dictionary<string, string?>(cluster.Configuration)
+        {
+            ["ConnectionStrings:orchestratordb"] = cluster.PostgresConnectionString(database),
+            ["ConnectionStrings:messaging"] = await cluster.CreateVirtualHostAsync(database),
+            ["StateStore:Database:ReaderRole"] = role,
+        };
+        using (var stateStore = InProcessServices.StateStore(configuration, ServiceHosts.Settings))
+        {
+            await stateStore.StartAsync();
+            await stateStore.StopAsync();
+        }
+
+        var asReader = new NpgsqlConnectionStringBuilder(cluster.PostgresConnectionString(database)) { Username = role, Password = password }.ConnectionString;
+        await using var connection = new NpgsqlConnection(asReader);
+        await connection.OpenAsync();
+        foreach (var table in new[] { "tasks", "task_events", "nodes", "jobs", "job_revisions" })
+        {
+            await using var read = new NpgsqlCommand($"SELECT count(*) FROM orchestrator.{table}", connection);
+            Assert.Equal(0L, await read.ExecuteScalarAsync());
+        }
+        foreach (var statement in new[] { "SELECT count(*) FROM orchestrator.secrets", "SELECT count(*) FROM orchestrator.data_protection_keys", "DELETE FROM orchestrator.tasks" })
+        {
+            await using var refused = new NpgsqlCommand(statement, connection);
+            var error = await Assert.ThrowsAsync<PostgresException>(() => refused.ExecuteScalarAsync());
+            Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, error.SqlState);
+        }
+
+        // The Api, logged in as the role, reads through it.
+        configuration["ConnectionStrings:orchestratordb"] = asReader;
+        await using var api = InProcessServices.Api(configuration, ServiceHosts.Settings);
+        await api.StartAsync();
+        using var client = new HttpClient { BaseAddress = new Uri(api.Urls.First()) };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ClusterFixtureBase.ReadOnlyApiKey);
+        using var nodes = await client.GetAsync("/api/nodes");
+        Assert.Equal(System.Net.HttpStatusCode.OK, nodes.StatusCode);
+        Assert.Equal("[]", await nodes.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task A_reader_role_the_database_does_not_have_stops_StateStore_naming_it()
+    {
+        var database = $"noreader_{Guid.NewGuid():N}";
+        var configuration = new Dictionary<string, string?>(cluster.Configuration)
+        {
+            ["ConnectionStrings:orchestratordb"] = cluster.PostgresConnectionString(database),
+            ["ConnectionStrings:messaging"] = await cluster.CreateVirtualHostAsync(database),
+            ["StateStore:Database:ReaderRole"] = "no_such_reader",
+        };
+        using var stateStore = InProcessServices.StateStore(configuration, ServiceHosts.Settings);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => stateStore.StartAsync());
+        Assert.Contains("StateStore:Database:ReaderRole names the role no_such_reader", error.Message);
+    }
+
     /// <summary>Every line at Error or above, from any category: EF Core's and Npgsql's as well as the project's.</summary>
     private sealed class ErrorRecorder : ILoggerProvider
     {

@@ -327,6 +327,61 @@ public sealed class FaultToleranceTests(FaultClusterFixture cluster)
         await cluster.StopAndWaitAsync(task.Id);
     }
 
+    [Fact]
+    public async Task Reads_are_answered_from_the_database_while_the_broker_is_frozen()
+    {
+        var task = await cluster.SubmitAsync(Sleeper($"read-frozen-{Guid.NewGuid():N}"[..24]));
+        await cluster.WaitForStateAsync(task.Id, TaskState.Running);
+        HttpResponseMessage one, list, events, nodes;
+        await cluster.PauseBrokerAsync();
+        try
+        {
+            // No read crosses the bus: a frozen broker, which holds every request to StateStore, holds none of these.
+            one = await cluster.Api.GetAsync($"/api/tasks/{task.Id}");
+            list = await cluster.Api.GetAsync($"/api/tasks?idPrefix={task.Id:N}");
+            events = await cluster.Api.GetAsync($"/api/tasks/{task.Id}/events");
+            nodes = await cluster.Api.GetAsync("/api/nodes");
+        }
+        finally
+        {
+            await cluster.UnpauseBrokerAsync();
+        }
+
+        Assert.Equal(TaskState.Running, (await one.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<TaskDetails>(ClusterFixtureBase.Json))!.State);
+        Assert.Equal(task.Id, Assert.Single((await list.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<List<TaskDetails>>(ClusterFixtureBase.Json))!).Id);
+        Assert.Contains((await events.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<List<TaskEventDetails>>(ClusterFixtureBase.Json))!,
+            e => e.State == TaskState.Running);
+        Assert.Contains((await nodes.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<List<NodeDetails>>(ClusterFixtureBase.Json))!,
+            n => n.Id == cluster.Node.Id);
+        await cluster.StopAndWaitAsync(task.Id);
+    }
+
+    [Fact]
+    public async Task A_read_while_the_database_is_down_gets_503_saying_so()
+    {
+        var task = await cluster.SubmitAsync(Sleeper($"read-down-{Guid.NewGuid():N}"[..24]));
+        HttpResponseMessage response;
+        await cluster.StopDatabaseAsync();
+        try
+        {
+            response = await cluster.Api.GetAsync($"/api/tasks/{task.Id}");
+        }
+        finally
+        {
+            await cluster.StartDatabaseAsync();
+        }
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        using (var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()))
+            Assert.Equal("The Api cannot reach the database.", problem.RootElement.GetProperty("title").GetString());
+        await ClusterFixtureBase.WaitUntilAsync(async () =>
+        {
+            using var again = await cluster.Api.GetAsync($"/api/tasks/{task.Id}");
+            return again.IsSuccessStatusCode;
+        });
+        await cluster.StopAndWaitAsync(task.Id);
+    }
+
     private async Task SurvivesAsync(string what, Func<Task> restart)
     {
         var submitted = await Task.WhenAll(Enumerable.Range(0, 2).Select(i => cluster.SubmitAsync(Sleeper($"{what}-before-{i}"))));

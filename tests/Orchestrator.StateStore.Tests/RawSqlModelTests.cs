@@ -8,6 +8,7 @@ using Orchestrator.StateStore.Leadership;
 using Orchestrator.StateStore.Outbox;
 using Orchestrator.StateStore.Persistence;
 using Orchestrator.StateStore.Persistence.Entities;
+using Orchestrator.StateStore.Persistence.Queries;
 using Orchestrator.StateStore.Services;
 using Orchestrator.StateStore.Tasks;
 
@@ -30,7 +31,7 @@ public sealed class RawSqlModelTests
         { "tasks", TaskProbes.ForgetVerdictSql(Model) },
         { "nodes", PlaceTasksConsumer.LockNodesSql(Model) },
         { "tasks", GetPlacementWorkConsumer.BehindSql(Model) },
-        { "tasks", ListTasksConsumer.BeforeSql(Model) },
+        { "tasks", TaskQueries.BeforeSql(Model) },
         { "jobs", JobReconciler.LockSql(Model) },
         { "outbox_messages", OutboxDispatcher.ClaimSql(Model) },
         { "leases", LeaseKeeper.TakeSql(Model) },

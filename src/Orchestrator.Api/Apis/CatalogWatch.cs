@@ -1,16 +1,16 @@
-using MassTransit;
-using Orchestrator.Contracts;
+using Orchestrator.Api.Extensions;
+using Orchestrator.StateStore.Persistence;
+using Orchestrator.StateStore.Persistence.Queries;
 
 namespace Orchestrator.Api.Apis;
 
 /// <summary>
-/// What the blocking queries of the catalog wait on. While any waits, one loop in this Api process asks StateStore for
-/// the catalog's index every <see cref="PollInterval"/> and wakes the waiters when it changes; with none waiting it asks
-/// nothing. So a change reaches a waiting caller within that interval and a round trip, however many callers wait.
+/// What the blocking queries of the catalog wait on. While any waits, one loop in this Api process reads the catalog's
+/// index from the store every <see cref="PollInterval"/> and wakes the waiters when it changes; with none waiting it
+/// reads nothing. So a change reaches a waiting caller within that interval and a query, however many callers wait.
 /// </summary>
-public sealed class CatalogWatch(IClientFactory clients, ILogger<CatalogWatch> logger) : BackgroundService
+public sealed class CatalogWatch(IServiceScopeFactory scopes, ILogger<CatalogWatch> logger) : BackgroundService
 {
-    private readonly IRequestClient<GetCatalogIndex> _client = clients.CreateRequestClient<GetCatalogIndex>(Extensions.ApiExtensions.StateStoreTimeout);
 
     public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
 
@@ -87,8 +87,8 @@ public sealed class CatalogWatch(IClientFactory clients, ILogger<CatalogWatch> l
             }
             try
             {
-                var response = await _client.GetResponse<CatalogIndex>(new GetCatalogIndex(), stoppingToken);
-                Observe(response.Message.Index);
+                await using (var scope = scopes.CreateAsyncScope())
+                    Observe(await ServiceCatalogQueries.IndexAsync(scope.ServiceProvider.GetRequiredKeyedService<OrchestratorDbContext>(StoreReads.Key), stoppingToken));
             }
             catch (Exception error) when (!stoppingToken.IsCancellationRequested)
             {

@@ -3,6 +3,9 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Orchestrator.Contracts;
 using Orchestrator.Domain.Jobs;
+using Orchestrator.Api.Extensions;
+using Orchestrator.StateStore.Persistence;
+using Orchestrator.StateStore.Persistence.Queries;
 
 namespace Orchestrator.Api.Apis;
 
@@ -127,11 +130,8 @@ public static class JobsApi
     }
 
     public static async Task<Results<Ok<JobRevisionList>, NotFound<ProblemDetails>>> GetRevisionsAsync(
-        string name, IRequestClient<GetJobRevisions> client, CancellationToken cancellationToken)
-    {
-        var response = await client.GetResponse<JobRevisionList, JobNotFound>(new GetJobRevisions(name), cancellationToken);
-        return response.Is(out Response<JobRevisionList>? found) ? TypedResults.Ok(found.Message) : JobNotFoundProblem(name);
-    }
+        string name, [FromKeyedServices(StoreReads.Key)] OrchestratorDbContext store, CancellationToken cancellationToken) =>
+        await store.JobRevisionsAsync(name, cancellationToken) is { } revisions ? TypedResults.Ok(revisions) : JobNotFoundProblem(name);
 
     public static async Task<Results<Ok<JobDetails>, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> RestartJobAsync(
         string name, IRequestClient<RestartJob> client, CancellationToken cancellationToken)
@@ -143,7 +143,7 @@ public static class JobsApi
     }
 
     public static async Task<Results<Ok<JobDetails>, ValidationProblem, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> RevertJobAsync(
-        string name, HttpRequest request, SpecReader reader, IRequestClient<GetJobRevisions> revisions, IRequestClient<RevertJob> client,
+        string name, HttpRequest request, SpecReader reader, [FromKeyedServices(StoreReads.Key)] OrchestratorDbContext store, IRequestClient<RevertJob> client,
         CancellationToken cancellationToken)
     {
         var (revert, errors) = await reader.ReadAsync<JobRevert>(request, body => body.Revision is >= 1
@@ -152,10 +152,9 @@ public static class JobsApi
         if (revert is null)
             return TypedResults.ValidationProblem(errors, title: "The revert is not valid.");
         // A revision no longer kept is a 404 naming it; StateStore checks again under the job's lock.
-        var kept = await revisions.GetResponse<JobRevisionList, JobNotFound>(new GetJobRevisions(name), cancellationToken);
-        if (!kept.Is(out Response<JobRevisionList>? list))
+        if (await store.JobRevisionsAsync(name, cancellationToken) is not { } kept)
             return JobNotFoundProblem(name);
-        if (list.Message.Revisions.All(r => r.Revision != revert.Revision))
+        if (kept.Revisions.All(r => r.Revision != revert.Revision))
             return TypedResults.NotFound(new ProblemDetails
             {
                 Status = StatusCodes.Status404NotFound,
@@ -189,11 +188,8 @@ public static class JobsApi
     }
 
     public static async Task<Results<Ok<JobDetails>, NotFound<ProblemDetails>>> GetJobAsync(
-        string name, IRequestClient<GetJob> client, CancellationToken cancellationToken)
-    {
-        var response = await client.GetResponse<JobDetails, JobNotFound>(new GetJob(name), cancellationToken);
-        return response.Is(out Response<JobDetails>? found) ? TypedResults.Ok(found.Message) : JobNotFoundProblem(name);
-    }
+        string name, [FromKeyedServices(StoreReads.Key)] OrchestratorDbContext store, CancellationToken cancellationToken) =>
+        await store.FindJobAsync(name, cancellationToken) is { } job ? TypedResults.Ok(job) : JobNotFoundProblem(name);
 
     public static async Task<Results<Accepted<JobDetails>, NotFound<ProblemDetails>>> DeleteJobAsync(
         string name, IRequestClient<DeleteJob> client, CancellationToken cancellationToken)
@@ -204,11 +200,8 @@ public static class JobsApi
             : JobNotFoundProblem(name);
     }
 
-    public static async Task<Ok<IReadOnlyList<JobDetails>>> ListJobsAsync(IRequestClient<ListJobs> client, CancellationToken cancellationToken)
-    {
-        var response = await client.GetResponse<JobList>(new ListJobs(), cancellationToken);
-        return TypedResults.Ok(response.Message.Jobs);
-    }
+    public static async Task<Ok<IReadOnlyList<JobDetails>>> ListJobsAsync([FromKeyedServices(StoreReads.Key)] OrchestratorDbContext store, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await store.ListJobsAsync(cancellationToken));
 
     private static Conflict<ProblemDetails> JobChangeProblem(JobChangeRefused refused) =>
         TypedResults.Conflict(new ProblemDetails

@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Orchestrator.Api.Extensions;
 using Orchestrator.Contracts;
+using Orchestrator.StateStore.Persistence;
+using Orchestrator.StateStore.Persistence.Queries;
 
 namespace Orchestrator.Api.Apis;
 
@@ -24,9 +26,9 @@ public static class NodeVolumesApi
     }
 
     public static async Task<Results<Ok<IReadOnlyList<VolumeDetails>>, NotFound<ProblemDetails>, ProblemHttpResult>> ListVolumesAsync(
-        Guid id, IBus bus, IRequestClient<ListNodes> nodes, CancellationToken cancellationToken)
+        Guid id, IBus bus, [FromKeyedServices(StoreReads.Key)] OrchestratorDbContext store, CancellationToken cancellationToken)
     {
-        if (!await NodeExistsAsync(nodes, id, cancellationToken))
+        if (!await store.NodeExistsAsync(id, cancellationToken))
             return NodesApi.NoSuchNode(id);
         try
         {
@@ -40,9 +42,9 @@ public static class NodeVolumesApi
     }
 
     public static async Task<Results<NoContent, NotFound<ProblemDetails>, Conflict<ProblemDetails>, ProblemHttpResult>> RemoveVolumeAsync(
-        Guid id, string name, IBus bus, IRequestClient<ListNodes> nodes, CancellationToken cancellationToken)
+        Guid id, string name, IBus bus, [FromKeyedServices(StoreReads.Key)] OrchestratorDbContext store, CancellationToken cancellationToken)
     {
-        if (!await NodeExistsAsync(nodes, id, cancellationToken))
+        if (!await store.NodeExistsAsync(id, cancellationToken))
             return NodesApi.NoSuchNode(id);
         Response<VolumeRemoved, VolumeRemovalRefused, VolumeNotFound> response;
         try
@@ -69,12 +71,6 @@ public static class NodeVolumesApi
             Title = "No such volume.",
             Detail = $"Node {id} holds no volume named {name} that the orchestrator made.",
         });
-    }
-
-    private static async Task<bool> NodeExistsAsync(IRequestClient<ListNodes> nodes, Guid id, CancellationToken cancellationToken)
-    {
-        var response = await nodes.GetResponse<NodeList>(new ListNodes(), cancellationToken);
-        return response.Message.Nodes.Any(node => node.Id == id);
     }
 
     private static ProblemHttpResult NodeDidNotAnswer(Guid id) => TypedResults.Problem(

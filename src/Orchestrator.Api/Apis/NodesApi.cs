@@ -2,6 +2,9 @@ using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Orchestrator.Contracts;
+using Orchestrator.Api.Extensions;
+using Orchestrator.StateStore.Persistence;
+using Orchestrator.StateStore.Persistence.Queries;
 
 namespace Orchestrator.Api.Apis;
 
@@ -46,10 +49,6 @@ public static class NodesApi
         Detail = $"There is no node with id {id}.",
     });
 
-    public static async Task<Ok<IReadOnlyList<NodeDetails>>> ListNodesAsync(
-        IRequestClient<ListNodes> client, CancellationToken cancellationToken)
-    {
-        var response = await client.GetResponse<NodeList>(new ListNodes(), cancellationToken);
-        return TypedResults.Ok(response.Message.Nodes);
-    }
+    public static async Task<Ok<IReadOnlyList<NodeDetails>>> ListNodesAsync([FromKeyedServices(StoreReads.Key)] OrchestratorDbContext store, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await store.ListNodesAsync(cancellationToken));
 }

@@ -5,6 +5,9 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Timeouts;
 using Orchestrator.Contracts;
 using Orchestrator.Domain.Services;
+using Orchestrator.Api.Extensions;
+using Orchestrator.StateStore.Persistence;
+using Orchestrator.StateStore.Persistence.Queries;
 
 namespace Orchestrator.Api.Apis;
 
@@ -109,7 +112,7 @@ public static partial class ServicesApi
 }
 
 /// <summary>What the catalog endpoints need: the watch their blocking waits on, and the read itself.</summary>
-public sealed class CatalogServices(CatalogWatch watch, IRequestClient<GetServiceCatalog> client)
+public sealed class CatalogServices(CatalogWatch watch, [FromKeyedServices(StoreReads.Key)] OrchestratorDbContext store)
 {
     /// <summary>The catalog, after waiting for a change from <paramref name="index"/> when one is given; null when <paramref name="wait"/> is not valid.</summary>
     public async Task<ServiceCatalog?> ReadAsync(long? index, string? wait, HttpResponse http, CancellationToken cancellationToken)
@@ -118,7 +121,7 @@ public sealed class CatalogServices(CatalogWatch watch, IRequestClient<GetServic
             return null;
         if (index is { } known && duration > TimeSpan.Zero)
             await watch.WaitForChangeAsync(known, duration, cancellationToken);
-        var catalog = (await client.GetResponse<ServiceCatalog>(new GetServiceCatalog(), cancellationToken)).Message;
+        var catalog = await ServiceCatalogQueries.ReadAsync(store, cancellationToken);
         http.Headers[ServicesApi.IndexHeader] = catalog.Index.ToString(CultureInfo.InvariantCulture);
         return catalog;
     }

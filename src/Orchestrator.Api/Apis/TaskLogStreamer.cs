@@ -3,6 +3,8 @@ using MassTransit;
 using Orchestrator.Api.Extensions;
 using Orchestrator.Contracts;
 using Orchestrator.Domain.Tasks;
+using Orchestrator.StateStore.Persistence;
+using Orchestrator.StateStore.Persistence.Queries;
 
 namespace Orchestrator.Api.Apis;
 
@@ -12,7 +14,7 @@ namespace Orchestrator.Api.Apis;
 /// every second once it has caught up, until the task ends or the client leaves. When the container is gone,
 /// the end of its output that StateStore kept from its exit stands in (<see cref="KeptTailAsync"/>).
 /// </summary>
-public sealed class TaskLogStreamer(IBus bus, IRequestClient<GetTask> tasks, IRequestClient<GetTaskOutputTail> tails)
+public sealed class TaskLogStreamer(IBus bus, [FromKeyedServices(StoreReads.Key)] OrchestratorDbContext store)
 {
     /// <summary>The header that marks an answer as only the kept end of the output, not the container's whole log.</summary>
     public const string KeptTailHeader = "X-Orchestrator-Logs";
@@ -23,7 +25,7 @@ public sealed class TaskLogStreamer(IBus bus, IRequestClient<GetTask> tasks, IRe
     /// </summary>
     public async Task<string?> KeptTailAsync(Guid taskId, string why, int? tail, CancellationToken cancellationToken)
     {
-        var kept = (await tails.GetResponse<TaskOutputTail>(new GetTaskOutputTail(taskId), cancellationToken)).Message;
+        var kept = await store.OutputTailAsync(taskId, cancellationToken);
         if (kept.Text is null)
             return null;
         var text = kept.Text;
@@ -96,7 +98,7 @@ public sealed class TaskLogStreamer(IBus bus, IRequestClient<GetTask> tasks, IRe
 
     private async Task<bool> HasEndedAsync(Guid taskId, CancellationToken cancellationToken)
     {
-        var response = await tasks.GetResponse<TaskDetails, TaskNotFound>(new GetTask(taskId), cancellationToken);
-        return !response.Is(out Response<TaskDetails>? found) || TaskStateMachine.IsTerminal(found.Message.State);
+        var task = await store.FindTaskAsync(taskId, cancellationToken);
+        return task is null || TaskStateMachine.IsTerminal(task.State);
     }
 }

@@ -5,6 +5,9 @@ using Microsoft.AspNetCore.Mvc;
 using Orchestrator.Contracts;
 using Orchestrator.Domain.Jobs;
 using Orchestrator.Domain.Tasks;
+using Orchestrator.Api.Extensions;
+using Orchestrator.StateStore.Persistence;
+using Orchestrator.StateStore.Persistence.Queries;
 
 namespace Orchestrator.Api.Apis;
 
@@ -100,11 +103,9 @@ public static class TasksApi
             return TypedResults.ValidationProblem(errors, title: "The query is not valid.");
 
         var query = new ListTasks(limit ?? ListTasks.DefaultLimit, wanted, idPrefix, before, job);
-        var response = await services.List.GetResponse<TaskList, TaskNotFound>(query, cancellationToken);
-        if (!response.Is(out Response<TaskList>? listed))
+        if (await services.Store.ListTasksAsync(query, cancellationToken) is not { } page)
             return TypedResults.ValidationProblem(
                 new Dictionary<string, string[]> { ["before"] = [$"No task has the id {before}."] }, title: "The query is not valid.");
-        var page = listed.Message.Tasks;
         if (page.Count == query.Limit)
             http.Headers.Link = $"<{NextPage(query, page[^1].Id)}>; rel=\"next\"";
         return TypedResults.Ok(page);
@@ -126,9 +127,8 @@ public static class TasksApi
     public static async Task<Results<Ok<TaskDetails>, NotFound<ProblemDetails>>> GetTaskAsync(
         Guid id, [AsParameters] TaskApiServices services, CancellationToken cancellationToken)
     {
-        var response = await services.Get.GetResponse<TaskDetails, TaskNotFound>(new GetTask(id), cancellationToken);
-        return response.Is(out Response<TaskDetails>? found)
-            ? TypedResults.Ok(found.Message)
+        return await services.Store.FindTaskAsync(id, cancellationToken) is { } task
+            ? TypedResults.Ok(task)
             : TaskNotFoundProblem(id);
     }
 
@@ -158,7 +158,7 @@ public static class TasksApi
     }
 
     public static async Task<Results<Ok<IReadOnlyList<TaskEventDetails>>, ValidationProblem, NotFound<ProblemDetails>>> GetTaskEventsAsync(
-        Guid id, int? limit, long? after, HttpResponse http, IRequestClient<GetTaskEvents> client, CancellationToken cancellationToken)
+        Guid id, int? limit, long? after, HttpResponse http, [FromKeyedServices(StoreReads.Key)] OrchestratorDbContext store, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         if (limit is < 1 or > GetTaskEvents.MaxLimit)
@@ -169,10 +169,8 @@ public static class TasksApi
             return TypedResults.ValidationProblem(errors, title: "The query is not valid.");
 
         var query = new GetTaskEvents(id, limit ?? GetTaskEvents.DefaultLimit, after);
-        var response = await client.GetResponse<TaskEventList, TaskNotFound>(query, cancellationToken);
-        if (!response.Is(out Response<TaskEventList>? found))
+        if (await store.TaskEventsAsync(query, cancellationToken) is not { } page)
             return TaskNotFoundProblem(id);
-        var page = found.Message.Events;
         if (page.Count == query.Limit)
             http.Headers.Link = $"</api/tasks/{id}/events?limit={query.Limit}&after={page[^1].Sequence}>; rel=\"next\"";
         return TypedResults.Ok(page);
@@ -189,10 +187,8 @@ public static class TasksApi
             errors["limitBytes"] = ["limitBytes must be 1 or more."];
         if (errors.Count > 0)
             return TypedResults.ValidationProblem(errors, title: "The query is not valid.");
-        var response = await services.Get.GetResponse<TaskDetails, TaskNotFound>(new GetTask(id), cancellationToken);
-        if (!response.Is(out Response<TaskDetails>? found))
+        if (await services.Store.FindTaskAsync(id, cancellationToken) is not { } task)
             return TaskNotFoundProblem(id);
-        var task = found.Message;
 
         // The container is gone (retention passed, node lost, agent reinstalled): the end of its output that StateStore
         // kept from its exit stands in, marked as only that, in a header and in its first line.
@@ -240,13 +236,10 @@ public static class TasksApi
         });
 }
 
-/// <summary>What the task endpoints need, as one parameter.</summary>
-public sealed class TaskApiServices
-{
-    public required SpecReader Reader { get; init; }
-    public required IRequestClient<SubmitTask> Submit { get; init; }
-    public required Secrets.SecretReferences Secrets { get; init; }
-    public required IRequestClient<CancelTask> Cancel { get; init; }
-    public required IRequestClient<GetTask> Get { get; init; }
-    public required IRequestClient<ListTasks> List { get; init; }
-}
+/// <summary>What the task endpoints need, as one parameter; <paramref name="Store"/> is for reads (<see cref="StoreReads"/>).</summary>
+public sealed record TaskApiServices(
+    SpecReader Reader,
+    IRequestClient<SubmitTask> Submit,
+    Secrets.SecretReferences Secrets,
+    IRequestClient<CancelTask> Cancel,
+    [FromKeyedServices(StoreReads.Key)] OrchestratorDbContext Store);

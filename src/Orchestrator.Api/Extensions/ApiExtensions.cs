@@ -36,6 +36,7 @@ public static class ApiExtensions
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.AddExceptionHandler<BadRequestHandler>();
         builder.AddRequestLimits();
+        builder.AddStoreReads();
         builder.Services.AddRequestTimeouts(options => options.AddPolicy(DeadlinePolicy, new RequestTimeoutPolicy
         {
             Timeout = RequestDeadline,
@@ -60,17 +61,15 @@ public static class ApiExtensions
         return builder;
     }
 
-    /// <summary>The Api keeps nothing: every read and write is a request to StateStore over the bus.</summary>
+    /// <summary>
+    /// The Api keeps nothing: every write is a request to StateStore over the bus, as are the reads of secrets and
+    /// registries (whose tables the Api's database role does not reach). Other reads go to the store (<see cref="StoreReads"/>).
+    /// </summary>
     public static IBusRegistrationConfigurator AddApiRequestClients(this IBusRegistrationConfigurator bus)
     {
         bus.AddRequestClient<SubmitTask>(StateStoreTimeout);
         bus.AddRequestClient<CancelTask>(StateStoreTimeout);
         bus.AddRequestClient<ReleaseTaskVolumes>(StateStoreTimeout);
-        bus.AddRequestClient<GetTask>(StateStoreTimeout);
-        bus.AddRequestClient<GetTaskOutputTail>(StateStoreTimeout);
-        bus.AddRequestClient<ListTasks>(StateStoreTimeout);
-        bus.AddRequestClient<ListNodes>(StateStoreTimeout);
-        bus.AddRequestClient<GetTaskEvents>(StateStoreTimeout);
         bus.AddRequestClient<DrainNode>(StateStoreTimeout);
         bus.AddRequestClient<MarkNodeReady>(StateStoreTimeout);
         bus.AddRequestClient<ApplyJob>(StateStoreTimeout);
@@ -79,10 +78,7 @@ public static class ApiExtensions
         bus.AddRequestClient<PromoteJob>(StateStoreTimeout);
         bus.AddRequestClient<RestartJob>(StateStoreTimeout);
         bus.AddRequestClient<RevertJob>(StateStoreTimeout);
-        bus.AddRequestClient<GetJobRevisions>(StateStoreTimeout);
         bus.AddRequestClient<DeleteJob>(StateStoreTimeout);
-        bus.AddRequestClient<GetJob>(StateStoreTimeout);
-        bus.AddRequestClient<ListJobs>(StateStoreTimeout);
         bus.AddRequestClient<GetSecretIntakeKey>(StateStoreTimeout);
         bus.AddRequestClient<SetSecret>(StateStoreTimeout);
         bus.AddRequestClient<ListSecrets>(StateStoreTimeout);
@@ -90,8 +86,6 @@ public static class ApiExtensions
         bus.AddRequestClient<SetRegistryCredentials>(StateStoreTimeout);
         bus.AddRequestClient<ListRegistries>(StateStoreTimeout);
         bus.AddRequestClient<DeleteRegistryCredentials>(StateStoreTimeout);
-        bus.AddRequestClient<GetServiceCatalog>(StateStoreTimeout);
-        bus.AddRequestClient<GetCatalogIndex>(StateStoreTimeout);
         return bus;
     }
 

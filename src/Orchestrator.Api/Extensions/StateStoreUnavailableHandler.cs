@@ -1,12 +1,13 @@
 using MassTransit;
+using Orchestrator.StateStore.Persistence;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace Orchestrator.Api.Extensions;
 
 /// <summary>
-/// StateStore (or a node's agent asked for logs) did not answer in time, or StateStore answered that it could not
-/// reach its database: a 503 ProblemDetails saying nothing was changed, not a 500 with a stack trace; either way
-/// StateStore's transaction did not commit. The broker not taking the request (its send was cancelled, e.g. a
+/// StateStore (or a node's agent asked for logs) did not answer in time, StateStore answered that it could not
+/// reach its database, or the Api's own read could not reach it: a 503 ProblemDetails saying nothing was changed, not
+/// a 500 with a stack trace; either way StateStore's transaction did not commit. The broker not taking the request (its send was cancelled, e.g. a
 /// frozen broker that never confirms) is a 503 too, which says the request may still arrive. Any other fault is a
 /// 500, as a bug should be.
 /// </summary>
@@ -18,6 +19,9 @@ internal sealed class StateStoreUnavailableHandler(IProblemDetailsService proble
         {
             RequestTimeoutException => ("A service behind the Api did not answer in time.", NothingChanged),
             RequestFaultException fault when IsDatabaseOutage(fault) => ("StateStore cannot reach its database.", NothingChanged),
+            // The Api's own read: a connection that fails or times out, or a server shutting down (a statement the
+            // server refuses is a bug, and stays a 500).
+            _ when DatabaseOutage.IsCause(exception) => ("The Api cannot reach the database.", NothingChanged),
             RequestCanceledException => (BrokerDidNotTakeIt, MayStillApply),
             _ => (null, null),
         };
@@ -50,8 +54,7 @@ internal sealed class StateStoreUnavailableHandler(IProblemDetailsService proble
         });
     }
 
-    // The fault names the exception types StateStore met (the Api does not reference Npgsql to compare types).
-    // NpgsqlException itself is the connection failing; its subclass PostgresException is the server refusing a
+    // The fault names the exception types StateStore met, by name. NpgsqlException itself is the connection failing; its subclass PostgresException is the server refusing a
     // statement, which is a bug and stays a 500.
     private static bool IsDatabaseOutage(RequestFaultException fault) =>
         fault.Fault?.Exceptions.Any(error => Causes(error).Any(cause => cause.ExceptionType == "Npgsql.NpgsqlException")) == true;

@@ -2,18 +2,6 @@ using Orchestrator.Domain.Tasks;
 
 namespace Orchestrator.Contracts;
 
-/// <summary>Answered with <see cref="ServiceCatalog"/>: every instance of every service, passing or not.</summary>
-public sealed record GetServiceCatalog;
-
-/// <summary>Answered with <see cref="CatalogIndex"/>: the cheap question a blocking query asks until the answer changes.</summary>
-public sealed record GetCatalogIndex;
-
-/// <summary>
-/// A version of the catalog: it changes whenever an instance is added, removed, or changes its state, health, node or
-/// ports. Opaque: it differs from one version to the next, but is not ordered.
-/// </summary>
-public sealed record CatalogIndex(long Index);
-
 /// <summary>The catalog as of <see cref="Index"/>, read in one snapshot.</summary>
 public sealed record ServiceCatalog(long Index, IReadOnlyList<ServiceInstance> Instances);
 

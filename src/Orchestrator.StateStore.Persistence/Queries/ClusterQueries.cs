@@ -1,9 +1,7 @@
 using Microsoft.EntityFrameworkCore;
-using Orchestrator.Contracts;
 using Orchestrator.Domain.Capacity;
 using Orchestrator.Domain.Scheduling;
 using Orchestrator.Domain.Tasks;
-using Orchestrator.StateStore.Persistence;
 using Orchestrator.StateStore.Persistence.Entities;
 
 namespace Orchestrator.StateStore.Persistence.Queries;
@@ -48,24 +46,4 @@ public static class ClusterQueries
                 jobs.Count == 0 ? null : jobs, node.HostVolumes, node.Datacenter);
         }).ToList();
     }
-
-    public static NodeDetails ToDetails(this NodeRecord node, NodeSnapshot snapshot) => new()
-    {
-        Id = node.Id,
-        Name = node.Name,
-        Address = node.Address,
-        Datacenter = node.Datacenter,
-        Status = node.Status,
-        Capacity = node.Capacity,
-        Allocatable = node.Allocatable,
-        Allocated = snapshot.Allocated,
-        Used = node.Used,
-        TaskCount = snapshot.TaskCount,
-        RegisteredAt = node.RegisteredAt,
-        LastHeartbeatAt = node.LastHeartbeatAt,
-        DownSince = node.DownSince,
-        Labels = node.Labels,
-        HostVolumes = node.HostVolumes,
-        UnknownContainers = node.UnknownContainers,
-    };
 }

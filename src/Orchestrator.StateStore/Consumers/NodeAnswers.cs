@@ -1,5 +1,4 @@
 using MassTransit;
-using Microsoft.EntityFrameworkCore;
 using Orchestrator.Contracts;
 using Orchestrator.StateStore.Persistence;
 using Orchestrator.StateStore.Persistence.Queries;
@@ -11,14 +10,12 @@ internal static class NodeAnswers
 {
     public static async Task RespondAsync(ConsumeContext context, Guid nodeId, bool found)
     {
-        if (!found)
-        {
+        var node = found
+            ? await context.GetServiceOrCreateInstance<OrchestratorDbContext>().FindNodeAsync(nodeId, context.CancellationToken)
+            : null;
+        if (node is null)
             await context.RespondAsync(new NodeNotFound(nodeId));
-            return;
-        }
-        var db = context.GetServiceOrCreateInstance<OrchestratorDbContext>();
-        var node = await db.Nodes.AsNoTracking().SingleAsync(n => n.Id == nodeId, context.CancellationToken);
-        var snapshot = (await db.LoadSnapshotsAsync([nodeId], context.CancellationToken))[0];
-        await context.RespondAsync(node.ToDetails(snapshot));
+        else
+            await context.RespondAsync(node);
     }
 }

@@ -23,7 +23,7 @@ namespace Orchestrator.StateStore.Extensions;
 
 public static class StateStoreExtensions
 {
-    public const string DatabaseConnectionName = "orchestratordb";
+    public const string DatabaseConnectionName = OrchestratorDbContext.ConnectionName;
 
     /// <summary>Everything StateStore runs but its consumers: the database, the outbox and the monitors (nodes, jobs).</summary>
     public static TBuilder AddStateStore<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
@@ -40,6 +40,8 @@ public static class StateStoreExtensions
                     // otherwise each be a trace of one query, burying the traces a user follows in the dashboard.
                     .ConfigureCommandFilter(_ => Activity.Current is not null)
                     .ConfigureBatchFilter(_ => Activity.Current is not null)))));
+        builder.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section)
+            .ValidateSettingsOnStart(DatabaseOptions.Section);
         builder.Services.AddHostedService<DatabaseMigrator>();
 
         builder.Services.TryAddSingleton(TimeProvider.System);

@@ -92,21 +92,6 @@ public sealed partial class JobReconciler
             }
     }
 
-    /// <summary>The jobs of a job's groups, with their unfinished tasks, in the order of its groups.</summary>
-    public async Task<IReadOnlyList<(JobRecord Group, IReadOnlyList<TaskRecord> Tasks)>> GroupsOfAsync(
-        JobRecord job, bool tracked, CancellationToken cancellationToken)
-    {
-        var query = tracked ? db.Jobs : db.Jobs.AsNoTracking();
-        var groups = await query.Where(g => g.ParentJob == job.Name).ToListAsync(cancellationToken);
-        var tasks = (await db.UnfinishedJobTasks().Where(t => t.JobName!.StartsWith(job.Name + "-")).AsNoTracking().ToListAsync(cancellationToken))
-            .ToLookup(t => t.JobName);
-        return job.GroupNames!
-            .Select(name => groups.FirstOrDefault(g => g.Name == JobSpec.GroupJobName(job.Name, name)))
-            .OfType<JobRecord>()
-            .Select(g => (g, (IReadOnlyList<TaskRecord>)tasks[g.Name].ToList()))
-            .ToList();
-    }
-
     /// <summary>A periodic job's runs, newest first.</summary>
     public async Task<IReadOnlyList<JobRecord>> RunsOfAsync(JobRecord job, CancellationToken cancellationToken) =>
         await db.Jobs.Where(r => r.ParentJob == job.Name).OrderByDescending(r => r.ScheduledAt).ToListAsync(cancellationToken);

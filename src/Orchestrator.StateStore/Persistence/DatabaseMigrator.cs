@@ -2,7 +2,9 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.Options;
 using Npgsql;
+using Orchestrator.StateStore.Persistence.Queries;
 using Polly;
 using Polly.Retry;
 
@@ -12,7 +14,7 @@ namespace Orchestrator.StateStore.Persistence;
 /// Applies migrations before anything else starts, retrying while the database is still coming up.
 /// Registered ahead of the bus, so no consumer runs against an old schema.
 /// </summary>
-public sealed class DatabaseMigrator(IServiceScopeFactory scopes, ILogger<DatabaseMigrator> logger) : IHostedService
+public sealed class DatabaseMigrator(IServiceScopeFactory scopes, IOptions<DatabaseOptions> options, ILogger<DatabaseMigrator> logger) : IHostedService
 {
     private static readonly ResiliencePipeline Retry = new ResiliencePipelineBuilder()
         .AddRetry(new RetryStrategyOptions
@@ -35,8 +37,22 @@ public sealed class DatabaseMigrator(IServiceScopeFactory scopes, ILogger<Databa
                 await db.GetService<IRelationalDatabaseCreator>().CreateAsync(token);
             await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(token);
             await db.Database.MigrateAsync(token);
+            if (options.Value.ReaderRole is { } reader)
+                await GrantReadsAsync(db, reader, token);
         }, cancellationToken);
         logger.LogInformation("Database schema is up to date");
+    }
+
+    private static async Task GrantReadsAsync(OrchestratorDbContext db, string role, CancellationToken cancellationToken)
+    {
+        var exists = await db.Database.SqlQuery<bool>($"SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = {role}) AS \"Value\"")
+            .SingleAsync(cancellationToken);
+        if (!exists)
+            throw new InvalidOperationException(
+                $"{DatabaseOptions.Section}:{nameof(DatabaseOptions.ReaderRole)} names the role {role}, which the database does not have: " +
+                "create it first (docs/deploy.md, the Api's database role).");
+        // The name matched DatabaseOptions' pattern when the host started: it needs no quoting.
+        await db.Database.ExecuteSqlRawAsync(ReaderGrants.Sql(db.Model, role), cancellationToken);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -47,14 +47,14 @@ public sealed class ExistingJobConsumer(StateTransaction transaction, JobReconci
 
     /// <summary>A restart: each group's, for a job of groups.</summary>
     public Task Consume(ConsumeContext<RestartJob> context) =>
-        AnswerAsync(context, context.Message.Name, async (job, _, cancellationToken) =>
+        AnswerAsync(context, context.Message.Name, async (job, db, cancellationToken) =>
         {
             if (!job.IsGrouped)
                 return job.Restart(lifecycle.Now) is { } refusal
                     ? Refused(job, refusal)
                     : job.ToDetails(await reconciler.ReconcileAsync(job, cancellationToken));
             var restarted = new List<(JobRecord, IReadOnlyList<TaskRecord>)>();
-            foreach (var (group, _) in await reconciler.GroupsOfAsync(job, tracked: false, cancellationToken))
+            foreach (var (group, _) in await db.GroupsOfAsync(job, tracked: false, cancellationToken))
             {
                 var locked = (await reconciler.LockAsync(group.Name, cancellationToken))!;
                 if (locked.Restart(lifecycle.Now) is { } refusal)

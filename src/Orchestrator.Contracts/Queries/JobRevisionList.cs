@@ -2,9 +2,7 @@ using Orchestrator.Domain.Tasks;
 
 namespace Orchestrator.Contracts;
 
-/// <summary>A job's kept revisions, newest first. Answered with <see cref="JobRevisionList"/> or <see cref="JobNotFound"/>.</summary>
-public sealed record GetJobRevisions(string Name);
-
+/// <summary>A job's kept revisions, newest first.</summary>
 public sealed record JobRevisionList(string Name, int Current, IReadOnlyList<JobRevisionDetails> Revisions);
 
 /// <summary>One revision of a job: its task spec, why it was made (a new spec, a secret's rotation, a revert, a restart) and when.</summary>

@@ -1,0 +1,3 @@
+namespace Orchestrator.Contracts;
+
+public sealed record JobNotFound(string Name);

@@ -1,4 +1,0 @@
-namespace Orchestrator.Contracts;
-
-/// <summary>Answered with <see cref="NodeList"/>.</summary>
-public sealed record ListNodes;

@@ -1,0 +1,62 @@
+using Microsoft.EntityFrameworkCore;
+using Orchestrator.Contracts;
+using Orchestrator.Domain.Capacity;
+using Orchestrator.StateStore.Persistence.Entities;
+
+namespace Orchestrator.StateStore.Persistence.Queries;
+
+/// <summary>
+/// What users read of nodes: each with what is allocated on it, summed in the database (one row per node, however
+/// many tasks run), where placement's snapshots (<see cref="ClusterQueries.LoadSnapshotsAsync"/>) read every live task.
+/// </summary>
+public static class NodeQueries
+{
+    public static Task<IReadOnlyList<NodeDetails>> ListNodesAsync(this OrchestratorDbContext db, CancellationToken cancellationToken) =>
+        DetailsAsync(db, db.Nodes.OrderBy(n => n.Name), cancellationToken);
+
+    public static async Task<NodeDetails?> FindNodeAsync(this OrchestratorDbContext db, Guid id, CancellationToken cancellationToken) =>
+        (await DetailsAsync(db, db.Nodes.Where(n => n.Id == id), cancellationToken)).SingleOrDefault();
+
+    public static Task<bool> NodeExistsAsync(this OrchestratorDbContext db, Guid id, CancellationToken cancellationToken) =>
+        db.Nodes.AnyAsync(n => n.Id == id, cancellationToken);
+
+    private static async Task<IReadOnlyList<NodeDetails>> DetailsAsync(
+        OrchestratorDbContext db, IQueryable<NodeRecord> which, CancellationToken cancellationToken)
+    {
+        var nodes = await which.AsNoTracking().ToListAsync(cancellationToken);
+        if (nodes.Count == 0)
+            return [];
+        var ids = nodes.Select(n => n.Id).ToList();
+        var live = db.LiveTasks();
+        if (ids.Count == 1)
+            live = live.Where(t => t.NodeId == ids[0]);
+        var allocated = await live
+            .GroupBy(t => t.NodeId!.Value)
+            .Select(g => new { NodeId = g.Key, Cpu = g.Sum(t => t.CpuRequest), Memory = g.Sum(t => t.MemoryMbRequest), Disk = g.Sum(t => t.DiskMbRequest), Count = g.Count() })
+            .ToDictionaryAsync(a => a.NodeId, cancellationToken);
+        return nodes.Select(node => allocated.TryGetValue(node.Id, out var a)
+                ? node.ToDetails(new Resources(a.Cpu, a.Memory, a.Disk), a.Count)
+                : node.ToDetails(Resources.Zero, 0))
+            .ToList();
+    }
+
+    public static NodeDetails ToDetails(this NodeRecord node, Resources allocated, int taskCount) => new()
+    {
+        Id = node.Id,
+        Name = node.Name,
+        Address = node.Address,
+        Datacenter = node.Datacenter,
+        Status = node.Status,
+        Capacity = node.Capacity,
+        Allocatable = node.Allocatable,
+        Allocated = allocated,
+        Used = node.Used,
+        TaskCount = taskCount,
+        RegisteredAt = node.RegisteredAt,
+        LastHeartbeatAt = node.LastHeartbeatAt,
+        DownSince = node.DownSince,
+        Labels = node.Labels,
+        HostVolumes = node.HostVolumes,
+        UnknownContainers = node.UnknownContainers,
+    };
+}

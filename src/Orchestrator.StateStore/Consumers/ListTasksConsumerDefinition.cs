@@ -1,6 +1,0 @@
-using Microsoft.Extensions.Options;
-
-namespace Orchestrator.StateStore.Consumers;
-
-public sealed class ListTasksConsumerDefinition(IOptions<ConsumerOptions> options)
-    : ApiRequestConsumerDefinition<ListTasksConsumer>(options);

@@ -18,10 +18,12 @@ public sealed record EndpointLoad(string Endpoint, int Connections, double Reque
 /// <summary>
 /// The Api under closed-loop load from this process: each of N connections sends its next request as soon as the
 /// last is answered, for a while, after a warm-up that is not counted. POST submits tasks (placed on whatever nodes
-/// the cluster has); GET reads one existing task, and goes first.
+/// the cluster has); GET reads one existing task, then a page of 100, and goes first.
 /// </summary>
 public sealed class ApiLoadScenario(BenchCluster cluster, Action<string> progress)
 {
+    private const int ListPage = 100;
+
     public async Task<IReadOnlyList<EndpointLoad>> RunAsync(ApiLoadSettings settings, CancellationToken cancellationToken)
     {
         using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = settings.Connections })
@@ -37,12 +39,19 @@ public sealed class ApiLoadScenario(BenchCluster cluster, Action<string> progres
         progress($"GET /api/tasks/{{id}} with {settings.Connections} connections for {settings.RunFor.TotalSeconds:F0} s");
         var gets = await LoadAsync("GET /api/tasks/{id}", token => client.GetAsync(path, token), settings, cancellationToken);
 
+        // A full page of the list: the newest 100 tasks, each with its spec.
+        for (var submitted = 1; submitted < ListPage; submitted++)
+            await new TaskSubmitter(client).SubmitOneAsync(spec, cancellationToken);
+        var listPath = $"/api/tasks?limit={ListPage}";
+        progress($"GET {listPath} with {settings.Connections} connections for {settings.RunFor.TotalSeconds:F0} s");
+        var lists = await LoadAsync($"GET {listPath}", token => client.GetAsync(listPath, token), settings, cancellationToken);
+
         Func<CancellationToken, Task<HttpResponseMessage>> post = token => client.PostAsJsonAsync("/api/tasks", spec, TaskSubmitter.Json, token);
         progress($"POST /api/tasks with {settings.Connections} connections for {settings.RunFor.TotalSeconds:F0} s");
         var measuredFrom = DateTimeOffset.UtcNow + settings.WarmFor;
         var posts = await LoadAsync("POST /api/tasks", post, settings, cancellationToken);
         await ReportWorkDoneAsync(measuredFrom, DateTimeOffset.UtcNow, cancellationToken);
-        return [posts, gets];
+        return [posts, gets, lists];
     }
 
     /// <summary>

@@ -15,6 +15,7 @@ public sealed class DocumentedSettingsTests
     private static readonly Assembly[] Services =
     [
         typeof(Orchestrator.Api.Security.ApiKeyOptions).Assembly,
+        typeof(Orchestrator.Domain.Policy.ClusterPolicy).Assembly,
         typeof(Orchestrator.Scheduler.Placement.SchedulerOptions).Assembly,
         typeof(Orchestrator.StateStore.Extensions.StateStoreExtensions).Assembly,
         typeof(Orchestrator.WorkerAgent.AgentOptions).Assembly,
@@ -23,7 +24,7 @@ public sealed class DocumentedSettingsTests
 
     private static readonly List<string> SettingNames = Services
         .SelectMany(assembly => assembly.GetTypes())
-        .Where(type => type.Name.EndsWith("Options", StringComparison.Ordinal))
+        .Where(type => type.Name.EndsWith("Options", StringComparison.Ordinal) || type == typeof(Orchestrator.Domain.Policy.ClusterPolicy))
         .SelectMany(type => type.GetField("Section", BindingFlags.Public | BindingFlags.Static)?.GetRawConstantValue() is string section
             ? SettingsOf(type, section)
             : [])

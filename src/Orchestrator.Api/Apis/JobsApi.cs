@@ -28,7 +28,9 @@ public static class JobsApi
                 "Its tasks are named name-1, name-2, and so on. A changed task spec is a new revision: one task more than the count is " +
                 "started, and an old one stopped each time a new one runs. Tasks that end are replaced. A batch job runs tasks until " +
                 "completions of them end with exit 0, then is Complete; more failures than maxRetries make it Failed. A job's type " +
-                "cannot change (409). While too many tasks wait to be placed, answers 429 with Retry-After and changes nothing.")
+                "cannot change (409). While too many tasks wait to be placed, answers 429 with Retry-After and changes nothing. " +
+                "A task spec the cluster's policy (Api:Policy) does not allow answers 403 with the rule it breaks, and changes nothing.")
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
         jobs.MapPut("/{name}/scale", ScaleJobAsync)
@@ -73,8 +75,8 @@ public static class JobsApi
     }
 
     public static async Task<Results<Created<JobDetails>, Ok<JobDetails>, ValidationProblem, Conflict<ProblemDetails>, ProblemHttpResult>> ApplyJobAsync(
-        string name, HttpRequest request, SpecReader reader, Secrets.SecretReferences secrets, IRequestClient<ApplyJob> client,
-        CancellationToken cancellationToken)
+        string name, HttpRequest request, SpecReader reader, Secrets.SecretReferences secrets, Security.TaskPolicy policy,
+        IRequestClient<ApplyJob> client, CancellationToken cancellationToken)
     {
         var (spec, errors) = await reader.ReadAsync<JobSpec>(request, job => JobValidator.Validate(name, job), cancellationToken);
         if (spec is null)
@@ -82,6 +84,8 @@ public static class JobsApi
         var tasks = spec.Groups is { } groups
             ? groups.Select((group, i) => (group.Task!, $"groups[{i}].task.")).ToList()
             : [(spec.Task!, "task.")];
+        if (policy.Refusal(tasks) is { } forbidden)
+            return forbidden;
         foreach (var (task, prefix) in tasks)
             if (await secrets.MissingAsync(task, prefix, cancellationToken) is { Count: > 0 } missing)
                 return TypedResults.ValidationProblem(missing, title: "The job is not valid.");

@@ -22,7 +22,9 @@ public static class TasksApi
             .Accepts<TaskSpec>("application/json")
             .WithSummary("Submit a task")
             .WithDescription("Validates the spec, records the task as Pending and returns 202 with its Location. Placement and start follow without further calls. While too many tasks wait to be placed, answers 429 with Retry-After and records nothing. " +
-                "With an Idempotency-Key header (1 to 255 visible ASCII characters), a retry of the same body with the same key answers 202 with the task the first attempt made, and makes no second one; the same key with a different body answers 422 and records nothing. After a 503 or a timeout, retry with the same key.")
+                "With an Idempotency-Key header (1 to 255 visible ASCII characters), a retry of the same body with the same key answers 202 with the task the first attempt made, and makes no second one; the same key with a different body answers 422 and records nothing. After a 503 or a timeout, retry with the same key. " +
+                "A task the cluster's policy (Api:Policy) does not allow answers 403 with the rule it breaks, and records nothing.")
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         app.MapGet("/tasks", ListTasksAsync)
@@ -62,6 +64,8 @@ public static class TasksApi
         var (spec, errors) = await services.Reader.ReadAsync<TaskSpec>(request, TaskSpecValidator.Validate, cancellationToken);
         if (spec is null)
             return TypedResults.ValidationProblem(errors, title: "The task spec is not valid.");
+        if (services.Policy.Refusal([(spec, "")]) is { } refused)
+            return refused;
         if (await services.Secrets.MissingAsync(spec, prefix: "", cancellationToken) is { Count: > 0 } missing)
             return TypedResults.ValidationProblem(missing, title: "The task spec is not valid.");
         // Random rather than sequential ids, so that a short prefix tells tasks apart, as docker's do; derived from
@@ -241,5 +245,6 @@ public sealed record TaskApiServices(
     SpecReader Reader,
     IRequestClient<SubmitTask> Submit,
     Secrets.SecretReferences Secrets,
+    Security.TaskPolicy Policy,
     IRequestClient<CancelTask> Cancel,
     [FromKeyedServices(StoreReads.Key)] OrchestratorDbContext Store);

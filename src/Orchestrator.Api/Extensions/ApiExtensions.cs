@@ -47,6 +47,7 @@ public static class ApiExtensions
             options.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         builder.AddApiKeyAuthentication();
         builder.AddKeyRateLimits();
+        builder.AddTaskPolicy();
         builder.Services.AddOpenApi(options => options.AddDocumentTransformer<ApiKeySecuritySchemeTransformer>());
         builder.Services.AddSingleton<Apis.SpecReader>();
         builder.Services.AddScoped<Apis.TaskLogStreamer>();

@@ -39,6 +39,7 @@ public sealed class OrchestratorDbContext(DbContextOptions<OrchestratorDbContext
     public DbSet<SecretKeyRecord> SecretKeys => Set<SecretKeyRecord>();
     public DbSet<RegistryRecord> Registries => Set<RegistryRecord>();
     public DbSet<LeaseRecord> Leases => Set<LeaseRecord>();
+    public DbSet<AuditEntryRecord> AuditEntries => Set<AuditEntryRecord>();
 
     /// <summary>Data Protection's key ring, each key encrypted with the operator's key (StateStore's <c>OperatorKeyXmlEncryptor</c>).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

@@ -94,7 +94,7 @@ public sealed class DatabaseMigrationTests(ClusterFixture cluster)
         var asReader = new NpgsqlConnectionStringBuilder(cluster.PostgresConnectionString(database)) { Username = role, Password = password }.ConnectionString;
         await using var connection = new NpgsqlConnection(asReader);
         await connection.OpenAsync();
-        foreach (var table in new[] { "tasks", "task_events", "nodes", "jobs", "job_revisions" })
+        foreach (var table in new[] { "tasks", "task_events", "nodes", "jobs", "job_revisions", "audit_entries" })
         {
             await using var read = new NpgsqlCommand($"SELECT count(*) FROM orchestrator.{table}", connection);
             Assert.Equal(0L, await read.ExecuteScalarAsync());

@@ -20,7 +20,7 @@ public sealed class ReaderGrantsTests
 
         var selected = Regex.Match(sql, "GRANT SELECT ON (.+) TO orchestrator_reader;").Groups[1].Value
             .Split(", ").Select(table => table.Split('.')[1].Trim('"')).Order().ToList();
-        Assert.Equal(["job_revisions", "jobs", "nodes", "task_events", "tasks"], selected);
+        Assert.Equal(["audit_entries", "job_revisions", "jobs", "nodes", "task_events", "tasks"], selected);
         Assert.StartsWith($"GRANT USAGE ON SCHEMA {OrchestratorDbContext.Schema} TO orchestrator_reader;", sql);
         Assert.DoesNotContain("secret", sql);
     }

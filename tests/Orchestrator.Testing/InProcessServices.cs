@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orchestrator.Api.Extensions;
+using Orchestrator.Api.Security;
 using Orchestrator.Gateway;
 using Orchestrator.Scheduler.Extensions;
 using Orchestrator.StateStore.Extensions;
@@ -61,7 +62,7 @@ public static class InProcessServices
         var builder = WebBuilder("Orchestrator.Api", configuration, settings ?? InProcessHostSettings.Production);
         builder.AddServiceDefaults();
         builder.AddApiServices();
-        builder.AddOrchestratorBus(bus => bus.AddApiRequestClients());
+        builder.AddOrchestratorBus(bus => bus.AddApiRequestClients(), (context, rabbit) => rabbit.UseCallerStamp(context));
         var app = builder.Build();
         app.MapOrchestratorApi();
         return app;

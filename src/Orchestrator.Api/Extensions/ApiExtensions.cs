@@ -48,6 +48,7 @@ public static class ApiExtensions
         builder.AddApiKeyAuthentication();
         builder.AddKeyRateLimits();
         builder.AddTaskPolicy();
+        builder.Services.AddHttpContextAccessor();
         builder.Services.AddOpenApi(options => options.AddDocumentTransformer<ApiKeySecuritySchemeTransformer>());
         builder.Services.AddSingleton<Apis.SpecReader>();
         builder.Services.AddScoped<Apis.TaskLogStreamer>();
@@ -115,6 +116,7 @@ public static class ApiExtensions
         api.MapSecretsApi();
         api.MapRegistriesApi();
         api.MapServicesApi();
+        api.MapAuditApi();
         return app;
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Orchestrator.Api.Extensions;
+using Orchestrator.Api.Security;
 using Orchestrator.Cli.Client;
 using Orchestrator.Scheduler.Extensions;
 using Orchestrator.StateStore.Extensions;
@@ -87,7 +88,7 @@ public sealed class ManagerCommand : AsyncCommand<ManagerSettings>
             bus.AddStateStoreConsumers();
             bus.AddSchedulerConsumers();
             bus.AddApiRequestClients();
-        });
+        }, (context, rabbit) => rabbit.UseCallerStamp(context));
         var app = builder.Build();
         try
         {

@@ -2,8 +2,7 @@ namespace Orchestrator.Contracts;
 
 /// <summary>
 /// A page of a task's history, oldest first: at most <paramref name="Limit"/> events, those after the event numbered
-/// <paramref name="After"/> (<see cref="TaskEventDetails.Sequence"/>) when given. Answered with
-/// <see cref="TaskEventList"/> or <see cref="TaskNotFound"/>.
+/// <paramref name="After"/> (<see cref="TaskEventDetails.Sequence"/>) when given. The Api runs it against the store.
 /// </summary>
 public sealed record GetTaskEvents(Guid TaskId, int Limit = GetTaskEvents.DefaultLimit, long? After = null)
 {

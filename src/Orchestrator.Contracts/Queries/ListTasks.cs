@@ -3,11 +3,11 @@ using Orchestrator.Domain.Tasks;
 namespace Orchestrator.Contracts;
 
 /// <summary>
-/// Answered with <see cref="TaskList"/>, newest first: at most <paramref name="Limit"/> tasks, only those in
+/// A page of the task list, newest first, as the Api reads it from the store: at most <paramref name="Limit"/> tasks, only those in
 /// <paramref name="State"/> when given, only those whose id (without dashes) starts with <paramref name="IdPrefix"/>
 /// when given, only those of the job <paramref name="Job"/> when given (finished ones too: a batch job's history), and
 /// only those listed after the task <paramref name="Before"/> when given (the next page after a page that ended with
-/// it; <see cref="TaskNotFound"/> if there is no such task). Tasks submitted since the first page never shift the
+/// it; none if there is no such task). Tasks submitted since the first page never shift the
 /// later ones.
 /// </summary>
 public sealed record ListTasks(

@@ -21,4 +21,7 @@ public sealed class TaskEventRecord
 
     /// <summary>Earlier output was left out of <see cref="OutputTail"/>.</summary>
     public bool OutputTailCut { get; init; }
+
+    /// <summary>The API key (by its name) whose request made this change; null for what the cluster did by itself.</summary>
+    public string? Caller { get; init; }
 }

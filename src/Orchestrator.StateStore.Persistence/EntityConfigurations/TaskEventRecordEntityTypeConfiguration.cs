@@ -13,6 +13,7 @@ internal sealed class TaskEventRecordEntityTypeConfiguration : IEntityTypeConfig
         taskEvent.Property(e => e.Id).UseIdentityAlwaysColumn();
         taskEvent.Property(e => e.State).HasConversion<string>().HasMaxLength(16);
         taskEvent.Property(e => e.Reason).HasMaxLength(1024);
+        taskEvent.Property(e => e.Caller).HasMaxLength(AuditEntryRecord.MaxCallerLength);
         taskEvent.HasIndex(e => new { e.TaskId, e.Id });
         taskEvent.HasOne<TaskRecord>().WithMany().HasForeignKey(e => e.TaskId).OnDelete(DeleteBehavior.Cascade);
     }

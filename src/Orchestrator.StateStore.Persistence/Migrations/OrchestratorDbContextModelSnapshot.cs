@@ -43,6 +43,46 @@ namespace Orchestrator.StateStore.Persistence.Migrations
                     b.ToTable("data_protection_keys", "orchestrator");
                 });
 
+            modelBuilder.Entity("Orchestrator.StateStore.Persistence.Entities.AuditEntryRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Address")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Caller")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Subject")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("At");
+
+                    b.HasIndex("Caller", "Id");
+
+                    b.HasIndex("Kind", "Id");
+
+                    b.ToTable("audit_entries", "orchestrator");
+                });
+
             modelBuilder.Entity("Orchestrator.StateStore.Persistence.Entities.JobRecord", b =>
                 {
                     b.Property<string>("Name")
@@ -424,6 +464,10 @@ namespace Orchestrator.StateStore.Persistence.Migrations
 
                     b.Property<DateTimeOffset>("At")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Caller")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
 
                     b.Property<long?>("ExitCode")
                         .HasColumnType("bigint");

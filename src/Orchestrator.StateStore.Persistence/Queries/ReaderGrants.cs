@@ -12,7 +12,7 @@ namespace Orchestrator.StateStore.Persistence.Queries;
 public static class ReaderGrants
 {
     public static readonly IReadOnlyList<Type> Tables =
-        [typeof(TaskRecord), typeof(TaskEventRecord), typeof(NodeRecord), typeof(JobRecord), typeof(JobRevisionRecord)];
+        [typeof(TaskRecord), typeof(TaskEventRecord), typeof(NodeRecord), typeof(JobRecord), typeof(JobRevisionRecord), typeof(AuditEntryRecord)];
 
     /// <summary>A role name that needs no quoting: lower-case letters, digits and underscores, not starting with a digit.</summary>
     public const string RoleNamePattern = "^[a-z_][a-z0-9_]{0,62}$";

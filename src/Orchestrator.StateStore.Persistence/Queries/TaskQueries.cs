@@ -66,7 +66,7 @@ public static class TaskQueries
             .Where(e => e.TaskId == taskId && (after == null || e.Id > after))
             .OrderBy(e => e.Id)
             .Take(Math.Clamp(limit, 1, GetTaskEvents.MaxLimit))
-            .Select(e => new TaskEventDetails(e.State, e.At, e.Reason, e.NodeId, e.ExitCode, e.OutputTail, e.OutputTailCut, e.Id))
+            .Select(e => new TaskEventDetails(e.State, e.At, e.Reason, e.NodeId, e.ExitCode, e.OutputTail, e.OutputTailCut, e.Id, e.Caller))
             .ToListAsync(cancellationToken);
     }
 

@@ -1,3 +1,0 @@
-namespace Orchestrator.Contracts;
-
-public sealed record NodeList(IReadOnlyList<NodeDetails> Nodes);

@@ -1,3 +1,0 @@
-namespace Orchestrator.Contracts;
-
-public sealed record TaskList(IReadOnlyList<TaskDetails> Tasks);

@@ -103,6 +103,10 @@ public static class CliApp
             config.AddCommand<EventsCommand>("events")
                 .WithDescription("A task's history: every change of state, with its reason")
                 .WithExample("events", "3f2a9c");
+            config.AddCommand<AuditCommand>("audit")
+                .WithDescription("Who changed what: every change asked for through the Api, newest first, with the key that asked")
+                .WithExample("audit", "--key", "ci", "--kind", "CancelTask")
+                .WithExample("audit", "--since", "2026-12-06T08:00:00Z", "--output", "json");
             config.AddBranch("job", job =>
             {
                 job.SetDescription("Jobs: a task kept running COUNT times (service), run to completion (batch), or on a schedule (periodic)");

@@ -55,6 +55,18 @@ public sealed class CliTests(ClusterFixture cluster)
         var stop = await CliAsync("stop", prefix, "--api", ApiAddress);
         Assert.Equal(0, stop.ExitCode);
         Assert.Equal(TaskState.Completed, (await cluster.StopAndWaitAsync(id)).State);
+
+        // Who did it: the audit trail names the CLI's key for both changes.
+        var audit = await CliAsync("audit", "--api", ApiAddress, "--key", "tests", "--limit", "500", "-o", "json");
+        Assert.Equal(0, audit.ExitCode);
+        using (var document = JsonDocument.Parse(audit.Out))
+        {
+            var kinds = document.RootElement.EnumerateArray()
+                .Where(entry => entry.GetProperty("subject").GetString() == $"task/{id}")
+                .Select(entry => entry.GetProperty("kind").GetString()).ToList();
+            Assert.Contains("SubmitTask", kinds);
+            Assert.Contains("CancelTask", kinds);
+        }
     }
 
     [Fact]
@@ -280,6 +292,7 @@ public sealed class CliTests(ClusterFixture cluster)
     [InlineData(2, "--state, --job, --limit and --all shape the list; they cannot be given with an ID", "status", "abc", "--state", "running")]
     [InlineData(2, "--state, --job, --limit and --all shape the list; they cannot be given with an ID", "status", "abc", "--all")]
     [InlineData(1, "invalid request: limit:", "status", "--limit", "0")]
+    [InlineData(1, "invalid request: limit:", "audit", "--limit", "0")]
     [InlineData(2, "--mount 'type=volume,source=data': target is required", "run", "--name", "x", "--image", "busybox", "--mount", "type=volume,source=data")]
     [InlineData(2, "--ulimit 'nofile': expected NAME=SOFT[:HARD]", "run", "--name", "x", "--image", "busybox", "--ulimit", "nofile")]
     [InlineData(2, "-f cannot be combined with spec flags", "run", "-f", "task.json", "--read-only")]
@@ -302,6 +315,7 @@ public sealed class CliTests(ClusterFixture cluster)
     [InlineData("status")]
     [InlineData("logs")]
     [InlineData("events")]
+    [InlineData("audit")]
     [InlineData("nodes")]
     [InlineData("drain")]
     [InlineData("ready")]

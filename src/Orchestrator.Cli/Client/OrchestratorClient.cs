@@ -135,6 +135,19 @@ public sealed class OrchestratorClient(HttpClient http)
         }
     }
 
+    /// <summary>The newest audit entries, of one key and one kind and since a time when given (the Api checks them).</summary>
+    public Task<List<AuditEntryDetails>> AuditAsync(string? key, string? kind, DateTimeOffset? since, int limit, CancellationToken cancellationToken)
+    {
+        var query = new List<string> { $"limit={limit}" };
+        if (key is not null)
+            query.Add($"key={Uri.EscapeDataString(key)}");
+        if (kind is not null)
+            query.Add($"kind={Uri.EscapeDataString(kind)}");
+        if (since is { } from)
+            query.Add($"since={Uri.EscapeDataString(from.ToString("O"))}");
+        return SendAsync<List<AuditEntryDetails>>(HttpMethod.Get, $"api/audit?{string.Join('&', query)}", null, cancellationToken);
+    }
+
     public Task<List<NodeDetails>> ListNodesAsync(CancellationToken cancellationToken) =>
         SendAsync<List<NodeDetails>>(HttpMethod.Get, "api/nodes", null, cancellationToken);
 

@@ -223,7 +223,7 @@ public static class Output
 
     public static Table EventTable(IEnumerable<TaskEventDetails> events, IReadOnlyDictionary<Guid, string> nodeNames)
     {
-        var table = new Table().Border(TableBorder.Simple).AddColumns("TIME", "STATE", "NODE", "EXIT", "REASON");
+        var table = new Table().Border(TableBorder.Simple).AddColumns("TIME", "STATE", "NODE", "EXIT", "BY", "REASON");
         foreach (var e in events)
         {
             table.AddRow(
@@ -231,8 +231,22 @@ public static class Output
                 StateMarkup(e.State.ToString()),
                 Markup.Escape(e.NodeId is { } node ? nodeNames.GetValueOrDefault(node, ShortId(node)) : "-"),
                 e.ExitCode?.ToString() ?? "-",
+                Markup.Escape(e.Caller ?? "-"),
                 Markup.Escape(e.Reason));
         }
+        return table;
+    }
+
+    public static Table AuditTable(IEnumerable<AuditEntryDetails> entries)
+    {
+        var table = new Table().Border(TableBorder.Simple).AddColumns("TIME", "KEY", "ADDRESS", "KIND", "SUBJECT");
+        foreach (var e in entries)
+            table.AddRow(
+                e.At.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss.fff"),
+                Markup.Escape(e.Key),
+                Markup.Escape(e.Address ?? "-"),
+                Markup.Escape(e.Kind),
+                Markup.Escape(e.Subject ?? "-"));
         return table;
     }
 

@@ -4,7 +4,7 @@ namespace Microsoft.Extensions.Hosting;
 /// The broker as the <c>messaging</c> connection string names it: an amqp:// URI whose authority may list several
 /// nodes of one RabbitMQ cluster, comma-separated (<c>amqp://user:password@rabbit1:5672,rabbit2,rabbit3/vhost</c>).
 /// A plain URI, as Aspire gives it, is a cluster of one. The client connects to the first node that answers and moves
-/// to the next when its connection drops, so no load balancer is needed in front of the cluster.
+/// to the next when its connection drops, so no load balancer is needed in front of the cluster. The user is required.
 /// </summary>
 public sealed record BrokerAddress(IReadOnlyList<BrokerNode> Nodes, string User, string Password, string VirtualHost)
 {
@@ -21,7 +21,13 @@ public sealed record BrokerAddress(IReadOnlyList<BrokerNode> Nodes, string User,
         var authority = slash < 0 ? rest : rest[..slash];
         var path = slash < 0 ? "" : rest[(slash + 1)..];
         var at = authority.LastIndexOf('@');
-        var (user, password) = at < 0 ? ("guest", "guest") : Credentials(authority[..at]);
+        // No default user: RabbitMQ's guest would be the all-powerful one, and a service or an agent that shares it
+        // can read and write every queue. Each names its own.
+        if (at < 0)
+            throw Invalid("it names no user: give one, as amqp://USER:PASSWORD@HOST");
+        var (user, password) = Credentials(authority[..at]);
+        if (user.Length == 0)
+            throw Invalid("it names no user: give one, as amqp://USER:PASSWORD@HOST");
         var nodes = authority[(at + 1)..].Split(',', StringSplitOptions.TrimEntries).Select(Node).ToList();
         var virtualHost = Uri.UnescapeDataString(path.TrimEnd('/'));
         return new BrokerAddress(nodes, user, password, virtualHost.Length == 0 ? "/" : virtualHost);

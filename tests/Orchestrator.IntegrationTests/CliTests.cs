@@ -414,7 +414,7 @@ public sealed class CliTests(ClusterFixture cluster)
     [Fact]
     public async Task A_manager_without_a_key_is_refused_before_it_starts()
     {
-        var result = await RawCliAsync("manager", "--postgres", "Host=127.0.0.1;Port=9", "--rabbitmq", "amqp://127.0.0.1:9");
+        var result = await RawCliAsync("manager", "--postgres", "Host=127.0.0.1;Port=9", "--rabbitmq", "amqp://u:p@127.0.0.1:9");
 
         Assert.Equal(2, result.ExitCode);
         Assert.Equal("error: manager needs --api-key (or ORCHESTRATOR_API_KEY), or --allow-anonymous", result.Err.Trim());
@@ -426,7 +426,7 @@ public sealed class CliTests(ClusterFixture cluster)
     [InlineData("=/etc/ssl")]
     public async Task A_worker_with_a_malformed_host_volume_is_refused_before_it_starts(string flag)
     {
-        var result = await RawCliAsync("worker", "--rabbitmq", "amqp://127.0.0.1:9", "--host-volume", flag);
+        var result = await RawCliAsync("worker", "--rabbitmq", "amqp://u:p@127.0.0.1:9", "--host-volume", flag);
 
         Assert.Equal(2, result.ExitCode);
         Assert.Equal($"error: --host-volume takes NAME=/absolute/path or NAME=/absolute/path:ro, not '{flag}'", result.Err.Trim());
@@ -438,7 +438,7 @@ public sealed class CliTests(ClusterFixture cluster)
         var dataPath = Directory.CreateTempSubdirectory("orchestrator-cli-datacenter-");
         try
         {
-            var result = await RawCliAsync("worker", "--rabbitmq", "amqp://127.0.0.1:9", "--datacenter", "eu west",
+            var result = await RawCliAsync("worker", "--rabbitmq", "amqp://u:p@127.0.0.1:9", "--datacenter", "eu west",
                 "--data-path", dataPath.FullName, "--task-files-path", TestAgentPaths.TaskFiles);
 
             Assert.Equal(1, result.ExitCode);

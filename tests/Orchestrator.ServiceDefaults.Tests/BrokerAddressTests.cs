@@ -23,11 +23,11 @@ public sealed class BrokerAddressTests
     }
 
     [Fact]
-    public void Without_credentials_or_a_path_the_guest_user_and_the_default_virtual_host_are_used()
+    public void Without_a_path_the_default_virtual_host_is_used()
     {
-        var address = BrokerAddress.Parse("amqp://localhost");
+        var address = BrokerAddress.Parse("amqp://agent:secret@localhost");
 
-        Assert.Equal(("guest", "guest", "/"), (address.User, address.Password, address.VirtualHost));
+        Assert.Equal(("agent", "secret", "/"), (address.User, address.Password, address.VirtualHost));
         Assert.Equal([new BrokerNode("localhost", BrokerAddress.DefaultPort)], address.Nodes);
     }
 
@@ -36,6 +36,8 @@ public sealed class BrokerAddressTests
     [InlineData("amqp://u:p@broker:notaport/", "'broker:notaport' has no valid port")]
     [InlineData("amqp://u:p@rabbit1,,rabbit3/", "'' is not a host name")]
     [InlineData("amqp://u:p@rab bit/", "'rab bit' is not a host name")]
+    [InlineData("amqp://localhost", "it names no user")]
+    [InlineData("amqp://:p@localhost/", "it names no user")]
     public void A_malformed_connection_string_is_refused_naming_the_setting_and_the_fault(string connectionString, string why)
     {
         var error = Assert.Throws<FormatException>(() => BrokerAddress.Parse(connectionString));

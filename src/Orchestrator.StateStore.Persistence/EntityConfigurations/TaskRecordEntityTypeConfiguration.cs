@@ -31,6 +31,8 @@ internal sealed class TaskRecordEntityTypeConfiguration : IEntityTypeConfigurati
         task.HasIndex(t => t.State);
         task.HasIndex(t => new { t.NodeId, t.State });
         task.HasIndex(t => t.CreatedAt);
+        // What retention removes, oldest first, without reading the live tasks.
+        task.HasIndex(t => t.FinishedAt).HasFilter("\"FinishedAt\" IS NOT NULL");
         task.HasIndex(t => new { t.JobName, t.State }).HasFilter("\"JobName\" IS NOT NULL");
         // The catalog's instances: the unfinished tasks that offer services, and the revisions its index is made of.
         task.HasIndex(t => t.CatalogRevision).HasFilter(ServiceCatalogQueries.LiveFilter).HasDatabaseName("IX_tasks_catalog");

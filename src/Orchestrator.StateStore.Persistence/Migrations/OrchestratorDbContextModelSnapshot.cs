@@ -635,6 +635,9 @@ namespace Orchestrator.StateStore.Persistence.Migrations
 
                     b.HasIndex("CreatedAt");
 
+                    b.HasIndex("FinishedAt")
+                        .HasFilter("\"FinishedAt\" IS NOT NULL");
+
                     b.HasIndex("State");
 
                     b.HasIndex("JobName", "State")

@@ -12,6 +12,7 @@ using Orchestrator.StateStore.Leadership;
 using Orchestrator.StateStore.Liveness;
 using Orchestrator.StateStore.Outbox;
 using Orchestrator.StateStore.Persistence;
+using Orchestrator.StateStore.Retention;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Orchestrator.StateStore.Secrets;
@@ -76,6 +77,10 @@ public static class StateStoreExtensions
             .ValidateSettingsOnStart(JobOptions.Section);
         builder.Services.AddScoped<JobReconciler>();
         builder.Services.AddHostedService<JobMonitor>();
+
+        builder.Services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section)
+            .ValidateSettingsOnStart(RetentionOptions.Section);
+        builder.Services.AddHostedService<FinishedTaskRetention>();
 
         builder.Services.AddOptions<ClusterMetricsOptions>().BindConfiguration(ClusterMetricsOptions.Section)
             .ValidateSettingsOnStart(ClusterMetricsOptions.Section);

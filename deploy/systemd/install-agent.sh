@@ -3,9 +3,9 @@
 # container: a self-contained build in /opt/orchestrator-agent, its settings in
 # /etc/orchestrator/agent.env, the unit orchestrator-agent.service.
 #
-#   deploy/systemd/install-agent.sh --rabbitmq amqp://USER:PASSWORD@BROKER:5672 \
-#       [--name NODE] [--node-id ID] [--datacenter DC] [--label KEY=VALUE]... [--reserve-cpu C] [--reserve-memory MiB] \
-#       [--from PUBLISH_DIR] [--root DIR] [--no-start]
+#   deploy/systemd/install-agent.sh --node-id ID --rabbitmq amqp://agent-ID:PASSWORD@BROKER:5672 \
+#       [--name NODE] [--datacenter DC] [--label KEY=VALUE]... [--reserve-cpu C] [--reserve-memory MiB] \
+#       [--from PUBLISH_DIR] [--root DIR] [--no-start] [--shared-broker-user]
 #   deploy/systemd/install-agent.sh --uninstall [--root DIR]
 #
 # Run again to upgrade: the build is replaced and the service restarted; the
@@ -13,7 +13,9 @@
 # and adopts its running containers. --from installs a build made elsewhere
 # (deploy/publish.sh worker-agent DIR) instead of publishing from this checkout.
 # --root installs under another root (for packaging, or to look at the result).
-# --node-id: the id deploy/rabbitmq/add-agent-user.sh gave the node with its own broker user.
+# --node-id: the id deploy/rabbitmq/add-agent-user.sh gave the node with its own broker user, which the URI
+# must name (agent-<the id's 32 hex digits>). --shared-broker-user installs with another user instead, which
+# can read every node's commands: only for a cluster whose broker users are not yet split.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -22,7 +24,7 @@ UNIT=orchestrator-agent.service
 die() { echo "install-agent: error: $*" >&2; exit 1; }
 usage() { sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
-ROOT="" RABBITMQ="" NAME="" NODE_ID="" DATACENTER="" FROM="" START=1 UNINSTALL=0 RESERVE_CPU="" RESERVE_MEMORY=""
+ROOT="" RABBITMQ="" NAME="" NODE_ID="" DATACENTER="" FROM="" START=1 UNINSTALL=0 RESERVE_CPU="" RESERVE_MEMORY="" SHARED=0
 LABELS=()
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -36,6 +38,7 @@ while [ $# -gt 0 ]; do
 	--from) FROM="${2:?}"; shift 2 ;;
 	--root) ROOT="${2:?}"; shift 2 ;;
 	--no-start) START=0; shift ;;
+	--shared-broker-user) SHARED=1; shift ;;
 	--uninstall) UNINSTALL=1; shift ;;
 	-h | --help) usage ;;
 	*) echo "install-agent: unknown argument '$1'" >&2; usage ;;
@@ -58,6 +61,7 @@ uninstall() {
 
 write_env_file() {
 	[[ "$RABBITMQ" == amqp://* || "$RABBITMQ" == amqps://* ]] || die "--rabbitmq wants an amqp:// URI"
+	[ "$SHARED" = 1 ] || check_own_user
 	mkdir -p "$(dirname "$ENV_FILE")"
 	# It holds the broker's password: root only.
 	(
@@ -75,6 +79,21 @@ write_env_file() {
 		} >"$ENV_FILE.new"
 	)
 	mv "$ENV_FILE.new" "$ENV_FILE"
+}
+
+# The broker user must be the node's own (deploy/rabbitmq/add-agent-user.sh): it reaches only the node's queue, and
+# StateStore believes its reports only about this node.
+check_own_user() {
+	local authority="${RABBITMQ#*://}"
+	authority="${authority%%/*}"
+	[[ "$authority" == *@* ]] || die "--rabbitmq names no user; give the node its own with deploy/rabbitmq/add-agent-user.sh"
+	local user="${authority%%@*}"
+	user="${user%%:*}"
+	[ -n "$NODE_ID" ] || die "--node-id is required: give the node its own broker user with deploy/rabbitmq/add-agent-user.sh, which prints the id and the user (or pass --shared-broker-user)"
+	local hex
+	hex="$(printf %s "$NODE_ID" | tr -d '-' | tr 'A-F' 'a-f')"
+	[[ "$hex" =~ ^[0-9a-f]{32}$ ]] || die "--node-id '$NODE_ID' is not a node id"
+	[ "$user" = "agent-$hex" ] || die "the broker user '$user' is not node $NODE_ID's own (agent-$hex); give the node its own with deploy/rabbitmq/add-agent-user.sh (or pass --shared-broker-user)"
 }
 
 install_build() {

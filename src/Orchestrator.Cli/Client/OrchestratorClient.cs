@@ -288,14 +288,51 @@ public sealed class OrchestratorClient(HttpClient http)
     private async Task<T> SendAsync<T>(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken) =>
         (await SendForPageAsync<T>(method, path, content, cancellationToken)).Body;
 
-    /// <summary>The answer's body, and the path of the next page when the Api's Link header names one.</summary>
+    /// <summary>How many times a read is sent before its failure is reported.</summary>
+    public const int ReadAttempts = 5;
+
+    /// <summary>
+    /// The answer's body, and the path of the next page when the Api's Link header names one. A read (GET) that gets
+    /// 503 (the database is failing over, say) or loses its connection is sent again, after 1, 2, 4 and 8 s (or the
+    /// answer's Retry-After): it changes nothing, so repeating it is always safe. A change is sent once.
+    /// </summary>
     private async Task<(T Body, string? NextPage)> SendForPageAsync<T>(
         HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(method, path) { Content = content };
-        using var response = await CallAsync(() => http.SendAsync(request, cancellationToken));
-        await EnsureSuccessAsync(response, cancellationToken);
-        return ((await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken))!, NextPage(response));
+        var attempts = method == HttpMethod.Get ? ReadAttempts : 1;
+        for (var attempt = 1; ; attempt++)
+        {
+            var last = attempt == attempts;
+            using var request = new HttpRequestMessage(method, path) { Content = content };
+            HttpResponseMessage response;
+            try
+            {
+                response = await http.SendAsync(request, cancellationToken);
+            }
+            catch (HttpRequestException lost) when (!last && lost.HttpRequestError is not (HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError))
+            {
+                await Task.Delay(RetryDelay(attempt), cancellationToken);
+                continue;
+            }
+            catch (HttpRequestException error)
+            {
+                throw CannotReach(error);
+            }
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new CliException($"the Api at {BaseAddress} did not answer in time");
+            }
+            using (response)
+            {
+                if (response.StatusCode == HttpStatusCode.ServiceUnavailable && !last)
+                {
+                    await Task.Delay(response.Headers.RetryAfter?.Delta ?? RetryDelay(attempt), cancellationToken);
+                    continue;
+                }
+                await EnsureSuccessAsync(response, cancellationToken);
+                return ((await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken))!, NextPage(response));
+            }
+        }
     }
 
     private async Task<HttpResponseMessage> CallAsync(Func<Task<HttpResponseMessage>> call)

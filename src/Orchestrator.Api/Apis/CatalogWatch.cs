@@ -87,8 +87,9 @@ public sealed class CatalogWatch(IServiceScopeFactory scopes, ILogger<CatalogWat
             }
             try
             {
-                await using (var scope = scopes.CreateAsyncScope())
-                    Observe(await ServiceCatalogQueries.IndexAsync(scope.ServiceProvider.GetRequiredKeyedService<OrchestratorDbContext>(StoreReads.Key), stoppingToken));
+                await using var scope = scopes.CreateAsyncScope();
+                var store = scope.ServiceProvider.GetRequiredKeyedService<OrchestratorDbContext>(StoreReads.Key);
+                Observe(await ServiceCatalogQueries.IndexAsync(store, stoppingToken));
             }
             catch (Exception error) when (!stoppingToken.IsCancellationRequested)
             {

@@ -147,7 +147,8 @@ public static class JobsApi
     }
 
     public static async Task<Results<Ok<JobDetails>, ValidationProblem, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> RevertJobAsync(
-        string name, HttpRequest request, SpecReader reader, [FromKeyedServices(StoreReads.Key)] OrchestratorDbContext store, IRequestClient<RevertJob> client,
+        string name, HttpRequest request, SpecReader reader, [FromKeyedServices(StoreReads.Key)] OrchestratorDbContext store,
+        IRequestClient<RevertJob> client,
         CancellationToken cancellationToken)
     {
         var (revert, errors) = await reader.ReadAsync<JobRevert>(request, body => body.Revision is >= 1
@@ -204,7 +205,8 @@ public static class JobsApi
             : JobNotFoundProblem(name);
     }
 
-    public static async Task<Ok<IReadOnlyList<JobDetails>>> ListJobsAsync([FromKeyedServices(StoreReads.Key)] OrchestratorDbContext store, CancellationToken cancellationToken) =>
+    public static async Task<Ok<IReadOnlyList<JobDetails>>> ListJobsAsync(
+        [FromKeyedServices(StoreReads.Key)] OrchestratorDbContext store, CancellationToken cancellationToken) =>
         TypedResults.Ok(await store.ListJobsAsync(cancellationToken));
 
     private static Conflict<ProblemDetails> JobChangeProblem(JobChangeRefused refused) =>

@@ -49,6 +49,7 @@ public static class NodesApi
         Detail = $"There is no node with id {id}.",
     });
 
-    public static async Task<Ok<IReadOnlyList<NodeDetails>>> ListNodesAsync([FromKeyedServices(StoreReads.Key)] OrchestratorDbContext store, CancellationToken cancellationToken) =>
+    public static async Task<Ok<IReadOnlyList<NodeDetails>>> ListNodesAsync(
+        [FromKeyedServices(StoreReads.Key)] OrchestratorDbContext store, CancellationToken cancellationToken) =>
         TypedResults.Ok(await store.ListNodesAsync(cancellationToken));
 }

@@ -1,15 +1,15 @@
 using MassTransit;
-using Orchestrator.StateStore.Persistence;
 using Microsoft.AspNetCore.Diagnostics;
+using Orchestrator.StateStore.Persistence;
 
 namespace Orchestrator.Api.Extensions;
 
 /// <summary>
 /// StateStore (or a node's agent asked for logs) did not answer in time, StateStore answered that it could not
 /// reach its database, or the Api's own read could not reach it: a 503 ProblemDetails saying nothing was changed, not
-/// a 500 with a stack trace; either way StateStore's transaction did not commit. The broker not taking the request (its send was cancelled, e.g. a
-/// frozen broker that never confirms) is a 503 too, which says the request may still arrive. Any other fault is a
-/// 500, as a bug should be.
+/// a 500 with a stack trace; either way StateStore's transaction did not commit. The broker not taking the request
+/// (its send was cancelled, e.g. a frozen broker that never confirms) is a 503 too, which says the request may still
+/// arrive. Any other fault is a 500, as a bug should be.
 /// </summary>
 internal sealed class StateStoreUnavailableHandler(IProblemDetailsService problems) : IExceptionHandler
 {
@@ -54,8 +54,8 @@ internal sealed class StateStoreUnavailableHandler(IProblemDetailsService proble
         });
     }
 
-    // The fault names the exception types StateStore met, by name. NpgsqlException itself is the connection failing; its subclass PostgresException is the server refusing a
-    // statement, which is a bug and stays a 500.
+    // The fault names the exception types StateStore met, by name. NpgsqlException itself is the connection failing;
+    // its subclass PostgresException is the server refusing a statement, which is a bug and stays a 500.
     private static bool IsDatabaseOutage(RequestFaultException fault) =>
         fault.Fault?.Exceptions.Any(error => Causes(error).Any(cause => cause.ExceptionType == "Npgsql.NpgsqlException")) == true;
 

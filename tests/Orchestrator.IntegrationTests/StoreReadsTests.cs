@@ -33,4 +33,17 @@ public sealed class StoreReadsTests(ClusterFixture cluster)
         Assert.Equal("-c statement_timeout=5000 -c default_transaction_read_only=on", connection.Options);
         Assert.Equal("db", connection.Host);
     }
+
+    [Theory]
+    [InlineData("read-write", "primary")]
+    [InlineData("read-only", "standby")]
+    [InlineData("prefer-standby", "prefer-standby")]
+    [InlineData(null, null)]
+    public void Target_session_attributes_that_look_at_the_session_name_the_server_role_instead(string? given, string? read)
+    {
+        // A read-only session is never read-write: a host chosen by that would never be found.
+        var connectionString = "Host=a,b" + (given is null ? "" : $";Target Session Attributes={given}");
+
+        Assert.Equal(read, new NpgsqlConnectionStringBuilder(StoreReads.ReadOnly(connectionString)).TargetSessionAttributes);
+    }
 }

@@ -37,11 +37,21 @@ public static class StoreReads
         return builder;
     }
 
-    /// <summary>The connection string with every session read-only, whatever options it already sets.</summary>
+    /// <summary>
+    /// The connection string with every session read-only, whatever options it already sets. Npgsql picks a host for
+    /// <c>read-write</c> and <c>read-only</c> by whether the session is read-only, which these sessions always are, so
+    /// those are read as the server roles they stand for: <c>primary</c> (the server that takes writes) and <c>standby</c>.
+    /// </summary>
     public static string ReadOnly(string connectionString)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
         builder.Options = string.Join(' ', new[] { builder.Options, "-c default_transaction_read_only=on" }.Where(o => !string.IsNullOrWhiteSpace(o)));
+        builder.TargetSessionAttributes = builder.TargetSessionAttributes?.ToLowerInvariant() switch
+        {
+            "read-write" => "primary",
+            "read-only" => "standby",
+            var other => other,
+        };
         return builder.ConnectionString;
     }
 }

@@ -30,14 +30,36 @@ public sealed class OrchestratorClient(HttpClient http)
     public async Task<TaskDetails> SubmitAsync(string specJson, CancellationToken cancellationToken, Action<string>? retrying = null)
     {
         var key = Guid.NewGuid().ToString("N");
+        using var response = await SendRetryingAsync(() =>
+            {
+                var request = new HttpRequestMessage(HttpMethod.Post, "api/tasks")
+                {
+                    Content = new StringContent(specJson, Encoding.UTF8, "application/json"),
+                };
+                request.Headers.Add(IdempotencyKey.Header, key);
+                return request;
+            },
+            SubmitAttempts,
+            (why, delay, next) => retrying?.Invoke(
+                $"{why}; sending it again in {delay.TotalSeconds:0} s with the same Idempotency-Key (attempt {next} of {SubmitAttempts})"),
+            cancellationToken);
+        await EnsureSuccessAsync(response, cancellationToken);
+        return (await response.Content.ReadFromJsonAsync<TaskDetails>(Json, cancellationToken))!;
+    }
+
+    /// <summary>
+    /// Sends the request <paramref name="make"/> makes, up to <paramref name="attempts"/> times: again after a 503 (after
+    /// its Retry-After, else 1, 2, 4, 8 s) or a connection lost once the request went out, never after one refused
+    /// before it did. <paramref name="retrying"/> hears why, how long until, and the number of the next attempt. The
+    /// last attempt's answer is returned, whatever it is.
+    /// </summary>
+    private async Task<HttpResponseMessage> SendRetryingAsync(
+        Func<HttpRequestMessage> make, int attempts, Action<string, TimeSpan, int>? retrying, CancellationToken cancellationToken)
+    {
         for (var attempt = 1; ; attempt++)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, "api/tasks")
-            {
-                Content = new StringContent(specJson, Encoding.UTF8, "application/json"),
-            };
-            request.Headers.Add(IdempotencyKey.Header, key);
-            var last = attempt == SubmitAttempts;
+            var last = attempt == attempts;
+            using var request = make();
             HttpResponseMessage response;
             try
             {
@@ -52,25 +74,24 @@ public sealed class OrchestratorClient(HttpClient http)
             {
                 throw CannotReach(error);
             }
-            using (response)
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                if (response.StatusCode == HttpStatusCode.ServiceUnavailable && !last)
-                {
-                    var delay = response.Headers.RetryAfter?.Delta ?? RetryDelay(attempt);
-                    await WaitToRetryAsync("the Api answered 503", delay, attempt, retrying, cancellationToken);
-                    continue;
-                }
-                await EnsureSuccessAsync(response, cancellationToken);
-                return (await response.Content.ReadFromJsonAsync<TaskDetails>(Json, cancellationToken))!;
+                throw new CliException($"the Api at {BaseAddress} did not answer in time");
             }
+            if (response.StatusCode != HttpStatusCode.ServiceUnavailable || last)
+                return response;
+            var delay = response.Headers.RetryAfter?.Delta ?? RetryDelay(attempt);
+            response.Dispose();
+            await WaitToRetryAsync("the Api answered 503", delay, attempt, retrying, cancellationToken);
         }
     }
 
     private static TimeSpan RetryDelay(int attempt) => TimeSpan.FromSeconds(Math.Pow(2, attempt - 1));
 
-    private static Task WaitToRetryAsync(string why, TimeSpan delay, int attempt, Action<string>? retrying, CancellationToken cancellationToken)
+    private static Task WaitToRetryAsync(
+        string why, TimeSpan delay, int attempt, Action<string, TimeSpan, int>? retrying, CancellationToken cancellationToken)
     {
-        retrying?.Invoke($"{why}; sending it again in {delay.TotalSeconds:0} s with the same Idempotency-Key (attempt {attempt + 1} of {SubmitAttempts})");
+        retrying?.Invoke(why, delay, attempt + 1);
         return Task.Delay(delay, cancellationToken);
     }
 
@@ -299,40 +320,11 @@ public sealed class OrchestratorClient(HttpClient http)
     private async Task<(T Body, string? NextPage)> SendForPageAsync<T>(
         HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
     {
-        var attempts = method == HttpMethod.Get ? ReadAttempts : 1;
-        for (var attempt = 1; ; attempt++)
-        {
-            var last = attempt == attempts;
-            using var request = new HttpRequestMessage(method, path) { Content = content };
-            HttpResponseMessage response;
-            try
-            {
-                response = await http.SendAsync(request, cancellationToken);
-            }
-            catch (HttpRequestException lost) when (!last && lost.HttpRequestError is not (HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError))
-            {
-                await Task.Delay(RetryDelay(attempt), cancellationToken);
-                continue;
-            }
-            catch (HttpRequestException error)
-            {
-                throw CannotReach(error);
-            }
-            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                throw new CliException($"the Api at {BaseAddress} did not answer in time");
-            }
-            using (response)
-            {
-                if (response.StatusCode == HttpStatusCode.ServiceUnavailable && !last)
-                {
-                    await Task.Delay(response.Headers.RetryAfter?.Delta ?? RetryDelay(attempt), cancellationToken);
-                    continue;
-                }
-                await EnsureSuccessAsync(response, cancellationToken);
-                return ((await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken))!, NextPage(response));
-            }
-        }
+        using var response = await SendRetryingAsync(
+            () => new HttpRequestMessage(method, path) { Content = content },
+            method == HttpMethod.Get ? ReadAttempts : 1, retrying: null, cancellationToken);
+        await EnsureSuccessAsync(response, cancellationToken);
+        return ((await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken))!, NextPage(response));
     }
 
     private async Task<HttpResponseMessage> CallAsync(Func<Task<HttpResponseMessage>> call)

@@ -30,11 +30,7 @@ public static class JobQueries
         var byName = jobs.ToDictionary(j => j.Name);
         return jobs.Select(job => job.IsGrouped
             // A job of groups counts its groups' tasks, each group also listed as a job of its own.
-            ? job.ToDetails(job.GroupNames!
-                .Select(group => byName.GetValueOrDefault(JobSpec.GroupJobName(job.Name, group)))
-                .OfType<JobRecord>()
-                .Select(g => (g, (IReadOnlyList<TaskRecord>)tasks[g.Name].ToList()))
-                .ToList())
+            ? job.ToDetails(Groups(job, byName.GetValueOrDefault, tasks))
             : job.ToDetails(tasks[job.Name].ToList())).ToList();
     }
 
@@ -60,10 +56,15 @@ public static class JobQueries
         var groups = await query.Where(g => g.ParentJob == job.Name).ToListAsync(cancellationToken);
         var tasks = (await db.UnfinishedJobTasks().Where(t => t.JobName!.StartsWith(job.Name + "-")).AsNoTracking().ToListAsync(cancellationToken))
             .ToLookup(t => t.JobName);
-        return job.GroupNames!
-            .Select(name => groups.FirstOrDefault(g => g.Name == JobSpec.GroupJobName(job.Name, name)))
+        return Groups(job, name => groups.FirstOrDefault(g => g.Name == name), tasks);
+    }
+
+    /// <summary>The jobs of a job's groups in the order its spec names them, each with its tasks; a group with no job yet is left out.</summary>
+    private static IReadOnlyList<(JobRecord Group, IReadOnlyList<TaskRecord> Tasks)> Groups(
+        JobRecord job, Func<string, JobRecord?> jobNamed, ILookup<string?, TaskRecord> tasks) =>
+        job.GroupNames!
+            .Select(group => jobNamed(JobSpec.GroupJobName(job.Name, group)))
             .OfType<JobRecord>()
             .Select(g => (g, (IReadOnlyList<TaskRecord>)tasks[g.Name].ToList()))
             .ToList();
-    }
 }

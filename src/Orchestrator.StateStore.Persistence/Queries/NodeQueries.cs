@@ -12,24 +12,27 @@ namespace Orchestrator.StateStore.Persistence.Queries;
 public static class NodeQueries
 {
     public static Task<IReadOnlyList<NodeDetails>> ListNodesAsync(this OrchestratorDbContext db, CancellationToken cancellationToken) =>
-        DetailsAsync(db, db.Nodes.OrderBy(n => n.Name), cancellationToken);
+        DetailsAsync(db, only: null, cancellationToken);
 
     public static async Task<NodeDetails?> FindNodeAsync(this OrchestratorDbContext db, Guid id, CancellationToken cancellationToken) =>
-        (await DetailsAsync(db, db.Nodes.Where(n => n.Id == id), cancellationToken)).SingleOrDefault();
+        (await DetailsAsync(db, id, cancellationToken)).SingleOrDefault();
 
     public static Task<bool> NodeExistsAsync(this OrchestratorDbContext db, Guid id, CancellationToken cancellationToken) =>
         db.Nodes.AnyAsync(n => n.Id == id, cancellationToken);
 
-    private static async Task<IReadOnlyList<NodeDetails>> DetailsAsync(
-        OrchestratorDbContext db, IQueryable<NodeRecord> which, CancellationToken cancellationToken)
+    /// <summary>Every node by name, or only the one with the id <paramref name="only"/>.</summary>
+    private static async Task<IReadOnlyList<NodeDetails>> DetailsAsync(OrchestratorDbContext db, Guid? only, CancellationToken cancellationToken)
     {
-        var nodes = await which.AsNoTracking().ToListAsync(cancellationToken);
+        var which = db.Nodes.AsNoTracking();
+        var live = db.LiveTasks();
+        if (only is { } id)
+        {
+            which = which.Where(n => n.Id == id);
+            live = live.Where(t => t.NodeId == id);
+        }
+        var nodes = await which.OrderBy(n => n.Name).ToListAsync(cancellationToken);
         if (nodes.Count == 0)
             return [];
-        var ids = nodes.Select(n => n.Id).ToList();
-        var live = db.LiveTasks();
-        if (ids.Count == 1)
-            live = live.Where(t => t.NodeId == ids[0]);
         var allocated = await live
             .GroupBy(t => t.NodeId!.Value)
             .Select(g => new { NodeId = g.Key, Cpu = g.Sum(t => t.CpuRequest), Memory = g.Sum(t => t.MemoryMbRequest), Disk = g.Sum(t => t.DiskMbRequest), Count = g.Count() })

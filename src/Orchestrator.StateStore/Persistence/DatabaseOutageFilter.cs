@@ -12,11 +12,20 @@ namespace Orchestrator.StateStore.Persistence;
 public sealed class DatabaseOutageFilter<TMessage> : IFilter<ConsumeContext<TMessage>>
     where TMessage : class
 {
+    public async Task Send(ConsumeContext<TMessage> context, IPipe<ConsumeContext<TMessage>> next) =>
+        await DatabaseOutageRetry.WaitOut.ExecuteAsync(async _ => await next.Send(context), context.CancellationToken);
+
+    public void Probe(ProbeContext context) => context.CreateFilterScope("database-outage");
+}
+
+/// <summary>One pipeline for every message type's filter.</summary>
+internal static class DatabaseOutageRetry
+{
     /// <summary>
     /// Tries again while the database is away: 0.2 s, then doubling to every 15 s, for about six minutes.
     /// Anything else fails at once, to the bus's own short retry.
     /// </summary>
-    private static readonly ResiliencePipeline WaitOut = new ResiliencePipelineBuilder()
+    public static readonly ResiliencePipeline WaitOut = new ResiliencePipelineBuilder()
         .AddRetry(new RetryStrategyOptions
         {
             ShouldHandle = new PredicateBuilder().Handle<Exception>(DatabaseOutage.IsCause),
@@ -27,9 +36,4 @@ public sealed class DatabaseOutageFilter<TMessage> : IFilter<ConsumeContext<TMes
             MaxRetryAttempts = 30,
         })
         .Build();
-
-    public async Task Send(ConsumeContext<TMessage> context, IPipe<ConsumeContext<TMessage>> next) =>
-        await WaitOut.ExecuteAsync(async _ => await next.Send(context), context.CancellationToken);
-
-    public void Probe(ProbeContext context) => context.CreateFilterScope("database-outage");
 }

@@ -47,3 +47,42 @@ public static class IdempotencyKey
 
     private static Dictionary<string, string[]> Error(string message) => new() { [Header] = [$"{Header} {message}"] };
 }
+
+/// <summary>
+/// Every write under /api may carry an <see cref="IdempotencyKey"/>: the key is checked, and the request's fingerprint
+/// (a SHA-256 of its method, path, query and body) is kept for <see cref="Security.CallerStamp{T}"/> to put on the
+/// command beside the key. StateStore answers a repeat of the same request with the first answer and changes nothing,
+/// and refuses the same key with another request (a 422, <see cref="Extensions.StateStoreUnavailableHandler"/>).
+/// </summary>
+public sealed class IdempotentWriteFilter : IEndpointFilter
+{
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var request = context.HttpContext.Request;
+        if (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
+            return await next(context);
+        var (key, errors) = IdempotencyKey.Read(request);
+        if (errors is not null)
+            return TypedResults.ValidationProblem(errors, title: $"The {IdempotencyKey.Header} header is not valid.");
+        if (key is not null)
+            context.HttpContext.Features.Set(new IdempotentRequest(key, await FingerprintAsync(request)));
+        return await next(context);
+    }
+
+    private static async Task<string> FingerprintAsync(HttpRequest request)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(Encoding.UTF8.GetBytes($"{request.Method} {request.PathBase}{request.Path}{request.QueryString}\n"));
+        // Buffered, so that the handler reads the body after this; bounded by the Api's largest body (RequestLimits).
+        request.EnableBuffering();
+        var buffer = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(buffer, request.HttpContext.RequestAborted)) > 0)
+            hash.AppendData(buffer, 0, read);
+        request.Body.Position = 0;
+        return Convert.ToHexString(hash.GetHashAndReset());
+    }
+}
+
+/// <summary>The key a write was sent with, and the request's fingerprint: a feature of the request being answered.</summary>
+public sealed record IdempotentRequest(string Key, string Fingerprint);

@@ -31,6 +31,7 @@ public static class ApiExtensions
     public static TBuilder AddApiServices<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<IdempotencyKeyReusedHandler>();
         builder.Services.AddExceptionHandler<StateStoreUnavailableHandler>();
         // A value that cannot be bound (?limit=abc) is thrown, so BadRequestHandler can name it in a ValidationProblem.
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
@@ -110,6 +111,7 @@ public static class ApiExtensions
         api.WithRequestTimeout(DeadlinePolicy);
         api.AddEndpointFilter<RequestDeadlineFilter>();
         api.AddEndpointFilter<ReplyEndpointFilter>();
+        api.AddEndpointFilter<IdempotentWriteFilter>();
         api.MapTasksApi();
         api.MapNodesApi().MapNodeVolumesApi();
         api.MapJobsApi();

@@ -1,4 +1,5 @@
 using MassTransit;
+using Orchestrator.Api.Apis;
 using Orchestrator.Contracts;
 
 namespace Orchestrator.Api.Security;
@@ -6,7 +7,7 @@ namespace Orchestrator.Api.Security;
 /// <summary>
 /// Puts the caller of the request being answered (the API key's name and the client's address) on every message the
 /// Api sends or publishes for it (a request client with no address publishes its request), for StateStore's audit
-/// trail (<see cref="CallerHeaders"/>). A scoped filter: MassTransit resolves it from the request's scope, in which the
+/// trail (<see cref="CallerHeaders"/>), with the request's idempotency key when it has one (<see cref="IdempotentWriteFilter"/>). A scoped filter: MassTransit resolves it from the request's scope, in which the
 /// request clients were made. A message sent outside a request carries no caller.
 /// </summary>
 public sealed class CallerStamp<T>(IHttpContextAccessor http) : IFilter<SendContext<T>>, IFilter<PublishContext<T>> where T : class
@@ -32,6 +33,11 @@ public sealed class CallerStamp<T>(IHttpContextAccessor http) : IFilter<SendCont
             context.Headers.Set(CallerHeaders.Key, request.User.Identity?.Name ?? Anonymous);
             if (request.Connection.RemoteIpAddress is { } address)
                 context.Headers.Set(CallerHeaders.Address, address.ToString());
+            if (request.Features.Get<IdempotentRequest>() is { } idempotent)
+            {
+                context.Headers.Set(CallerHeaders.IdempotencyKey, idempotent.Key);
+                context.Headers.Set(CallerHeaders.RequestFingerprint, idempotent.Fingerprint);
+            }
         }
     }
 

@@ -8,8 +8,13 @@ using Orchestrator.Contracts;
 
 namespace Orchestrator.Cli.Client;
 
-/// <summary>The Api over REST, with each failure turned into one readable line.</summary>
-public sealed class OrchestratorClient(HttpClient http)
+/// <summary>
+/// The Api over REST, with each failure turned into one readable line. Every change is sent with an
+/// <c>Idempotency-Key</c> of its own and sent again, with the same key, after a 503 (the Api's deadline passed, the
+/// database or a service behind it is away) or a connection lost once the request went out: the Api applies it once
+/// whichever attempt arrives. <paramref name="retrying"/> hears of each retry.
+/// </summary>
+public sealed class OrchestratorClient(HttpClient http, Action<string>? retrying = null)
 {
     public static readonly JsonSerializerOptions Json = new(ContractJson.Options)
     {
@@ -19,32 +24,39 @@ public sealed class OrchestratorClient(HttpClient http)
 
     public Uri BaseAddress => http.BaseAddress!;
 
-    /// <summary>How many times a submission is sent, with one idempotency key, before its failure is reported.</summary>
-    public const int SubmitAttempts = 4;
+    /// <summary>How many times a change is sent, with one idempotency key, before its failure is reported.</summary>
+    public const int ChangeAttempts = 4;
+
+    /// <summary>How many times a read is sent before its failure is reported.</summary>
+    public const int ReadAttempts = 5;
+
+    public Task<TaskDetails> SubmitAsync(string specJson, CancellationToken cancellationToken) =>
+        SendAsync<TaskDetails>(HttpMethod.Post, "api/tasks", new StringContent(specJson, Encoding.UTF8, "application/json"), cancellationToken);
 
     /// <summary>
-    /// Submits a task under an idempotency key of its own, and sends it again with the same key when the answer was
-    /// a 503 or the connection was lost after the request went out: whichever attempt the Api applied, there is one
-    /// task. <paramref name="retrying"/> hears of each retry.
+    /// Sends a change under an idempotency key of its own, up to <see cref="ChangeAttempts"/> times with that key
+    /// (<see cref="SendRetryingAsync"/>): whichever attempt the Api applied, it is applied once.
     /// </summary>
-    public async Task<TaskDetails> SubmitAsync(string specJson, CancellationToken cancellationToken, Action<string>? retrying = null)
+    private async Task<HttpResponseMessage> SendChangeAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
     {
         var key = Guid.NewGuid().ToString("N");
-        using var response = await SendRetryingAsync(() =>
+        // Read once: a request's content goes with the request when it is disposed, and each attempt is a new request.
+        var body = content is null ? null : await content.ReadAsByteArrayAsync(cancellationToken);
+        return await SendRetryingAsync(() =>
             {
-                var request = new HttpRequestMessage(HttpMethod.Post, "api/tasks")
+                var request = new HttpRequestMessage(method, path);
+                if (body is not null)
                 {
-                    Content = new StringContent(specJson, Encoding.UTF8, "application/json"),
-                };
+                    request.Content = new ByteArrayContent(body);
+                    request.Content.Headers.ContentType = content!.Headers.ContentType;
+                }
                 request.Headers.Add(IdempotencyKey.Header, key);
                 return request;
             },
-            SubmitAttempts,
+            ChangeAttempts,
             (why, delay, next) => retrying?.Invoke(
-                $"{why}; sending it again in {delay.TotalSeconds:0} s with the same Idempotency-Key (attempt {next} of {SubmitAttempts})"),
+                $"{why}; sending it again in {delay.TotalSeconds:0} s with the same Idempotency-Key (attempt {next} of {ChangeAttempts})"),
             cancellationToken);
-        await EnsureSuccessAsync(response, cancellationToken);
-        return (await response.Content.ReadFromJsonAsync<TaskDetails>(Json, cancellationToken))!;
     }
 
     /// <summary>
@@ -225,8 +237,7 @@ public sealed class OrchestratorClient(HttpClient http)
     /// <summary>Answered with no body (204); a refusal throws, naming who uses the volume.</summary>
     public async Task RemoveVolumeAsync(Guid nodeId, string name, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Delete, $"api/nodes/{nodeId}/volumes/{Uri.EscapeDataString(name)}");
-        using var response = await CallAsync(() => http.SendAsync(request, cancellationToken));
+        using var response = await SendChangeAsync(HttpMethod.Delete, $"api/nodes/{nodeId}/volumes/{Uri.EscapeDataString(name)}", null, cancellationToken);
         await EnsureSuccessAsync(response, cancellationToken);
     }
 
@@ -234,8 +245,7 @@ public sealed class OrchestratorClient(HttpClient http)
     public async Task<(SecretDetails Secret, bool Created)> SetSecretAsync(string name, byte[] value, CancellationToken cancellationToken)
     {
         var body = JsonContent.Create(new { valueBase64 = Convert.ToBase64String(value) });
-        using var request = new HttpRequestMessage(HttpMethod.Put, $"api/secrets/{Uri.EscapeDataString(name)}") { Content = body };
-        using var response = await CallAsync(() => http.SendAsync(request, cancellationToken));
+        using var response = await SendChangeAsync(HttpMethod.Put, $"api/secrets/{Uri.EscapeDataString(name)}", body, cancellationToken);
         await EnsureSuccessAsync(response, cancellationToken);
         return ((await response.Content.ReadFromJsonAsync<SecretDetails>(Json, cancellationToken))!, response.StatusCode == HttpStatusCode.Created);
     }
@@ -309,20 +319,18 @@ public sealed class OrchestratorClient(HttpClient http)
     private async Task<T> SendAsync<T>(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken) =>
         (await SendForPageAsync<T>(method, path, content, cancellationToken)).Body;
 
-    /// <summary>How many times a read is sent before its failure is reported.</summary>
-    public const int ReadAttempts = 5;
-
     /// <summary>
     /// The answer's body, and the path of the next page when the Api's Link header names one. A read (GET) that gets
     /// 503 (the database is failing over, say) or loses its connection is sent again, after 1, 2, 4 and 8 s (or the
-    /// answer's Retry-After): it changes nothing, so repeating it is always safe. A change is sent once.
+    /// answer's Retry-After): it changes nothing, so repeating it is always safe. A change is sent with an idempotency
+    /// key (<see cref="SendChangeAsync"/>), which makes repeating it safe too.
     /// </summary>
     private async Task<(T Body, string? NextPage)> SendForPageAsync<T>(
         HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
     {
-        using var response = await SendRetryingAsync(
-            () => new HttpRequestMessage(method, path) { Content = content },
-            method == HttpMethod.Get ? ReadAttempts : 1, retrying: null, cancellationToken);
+        using var response = method == HttpMethod.Get
+            ? await SendRetryingAsync(() => new HttpRequestMessage(method, path), ReadAttempts, retrying: null, cancellationToken)
+            : await SendChangeAsync(method, path, content, cancellationToken);
         await EnsureSuccessAsync(response, cancellationToken);
         return ((await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken))!, NextPage(response));
     }

@@ -34,7 +34,7 @@ public class ApiSettings : CommandSettings
         var http = new HttpClient { BaseAddress = uri, Timeout = Timeout.InfiniteTimeSpan };
         if ((ApiKey ?? Environment.GetEnvironmentVariable(ApiKeyVariable)) is { Length: > 0 } key)
             http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key.Trim());
-        return new OrchestratorClient(http);
+        return new OrchestratorClient(http, retrying: Console.Error.WriteLine);
     }
 
     public override Spectre.Console.ValidationResult Validate() =>

@@ -132,7 +132,7 @@ public sealed class RunCommand(IAnsiConsole console) : AsyncCommand<RunSettings>
             ? await SpecFile.ReadAsync(file, settings.Name is not null || settings.HasSpecFlags(context.Remaining.Raw), cancellationToken)
             : RunFlags.ToSpec(settings, settings.Name!, context.Remaining.Raw);
         // Retries are told on stderr: stdout carries only the id, for scripts.
-        var task = await client.SubmitAsync(spec, cancellationToken, retrying: Console.Error.WriteLine);
+        var task = await client.SubmitAsync(spec, cancellationToken);
         console.Profile.Out.Writer.WriteLine(task.Id);
         return settings.Wait ? await WaitAsync(client, task, cancellationToken) : 0;
     }

@@ -83,6 +83,43 @@ namespace Orchestrator.StateStore.Persistence.Migrations
                     b.ToTable("audit_entries", "orchestrator");
                 });
 
+            modelBuilder.Entity("Orchestrator.StateStore.Persistence.Entities.IdempotencyKeyRecord", b =>
+                {
+                    b.Property<string>("Caller")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<string>("Kind")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Answer")
+                        .IsRequired()
+                        .HasColumnType("jsonb");
+
+                    b.Property<string>("AnswerType")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<byte[]>("Fingerprint")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.HasKey("Caller", "Key", "Kind");
+
+                    b.HasIndex("At");
+
+                    b.ToTable("idempotency_keys", "orchestrator");
+                });
+
             modelBuilder.Entity("Orchestrator.StateStore.Persistence.Entities.JobRecord", b =>
                 {
                     b.Property<string>("Name")

@@ -14,14 +14,14 @@ namespace Orchestrator.StateStore.Consumers;
 /// </summary>
 public sealed class DrainNodeConsumer(StateTransaction transaction, TaskLifecycle lifecycle, OutboxWriter outbox) : IConsumer<DrainNode>
 {
-    public async Task Consume(ConsumeContext<DrainNode> context)
+    public Task Consume(ConsumeContext<DrainNode> context)
     {
         var nodeId = context.Message.NodeId;
-        var found = await transaction.RunAsync(async db =>
+        return transaction.AnswerAsync(context, async db =>
         {
             var node = await db.Nodes.FindAsync([nodeId], context.CancellationToken);
             if (node is null)
-                return false;
+                return new NodeNotFound(nodeId);
             if (node.Drain())
                 outbox.Publish(new NodeDraining(node.Id, node.Name));
             var tasks = await db.LiveTasks().Where(t => t.NodeId == nodeId).ToListAsync(context.CancellationToken);
@@ -31,8 +31,7 @@ public sealed class DrainNodeConsumer(StateTransaction transaction, TaskLifecycl
                 lifecycle.ReleaseFromNode(task, $"node {node.Name} is draining");
                 lifecycle.SendStop(task, nodeId, attempt, leaveCatalogFirst: true);
             }
-            return true;
-        }, context.CancellationToken);
-        await NodeAnswers.RespondAsync(context, nodeId, found);
+            return await NodeAnswers.AfterAsync(db, nodeId, context.CancellationToken);
+        });
     }
 }

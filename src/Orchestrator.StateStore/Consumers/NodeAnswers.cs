@@ -1,21 +1,19 @@
-using MassTransit;
 using Orchestrator.Contracts;
 using Orchestrator.StateStore.Persistence;
 using Orchestrator.StateStore.Persistence.Queries;
 
 namespace Orchestrator.StateStore.Consumers;
 
-/// <summary>The answer to a node command: the node as it now is, or that there is no such node.</summary>
+/// <summary>The answer to a node command: the node as the command left it.</summary>
 internal static class NodeAnswers
 {
-    public static async Task RespondAsync(ConsumeContext context, Guid nodeId, bool found)
+    /// <summary>
+    /// Saves the command's changes (inside its transaction, which has not committed yet) and reads the node back, with
+    /// its allocations as they now are.
+    /// </summary>
+    public static async Task<object> AfterAsync(OrchestratorDbContext db, Guid nodeId, CancellationToken cancellationToken)
     {
-        var node = found
-            ? await context.GetServiceOrCreateInstance<OrchestratorDbContext>().FindNodeAsync(nodeId, context.CancellationToken)
-            : null;
-        if (node is null)
-            await context.RespondAsync(new NodeNotFound(nodeId));
-        else
-            await context.RespondAsync(node);
+        await db.SaveChangesAsync(cancellationToken);
+        return (object?)await db.FindNodeAsync(nodeId, cancellationToken) ?? new NodeNotFound(nodeId);
     }
 }

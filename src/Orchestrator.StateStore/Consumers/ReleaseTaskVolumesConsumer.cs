@@ -10,24 +10,19 @@ namespace Orchestrator.StateStore.Consumers;
 /// <summary>Lets a task waiting for the node that holds its volumes go anywhere (<see cref="TaskLifecycle.ReleaseVolumes"/>).</summary>
 public sealed class ReleaseTaskVolumesConsumer(StateTransaction transaction, TaskLifecycle lifecycle) : IConsumer<ReleaseTaskVolumes>
 {
-    public async Task Consume(ConsumeContext<ReleaseTaskVolumes> context)
-    {
-        var (task, released) = await transaction.RunAsync(async db =>
+    public Task Consume(ConsumeContext<ReleaseTaskVolumes> context) =>
+        transaction.AnswerAsync(context, async db =>
         {
-            var found = await db.Tasks.FindAsync([context.Message.TaskId], context.CancellationToken);
-            if (found?.VolumeNodeId is not { } nodeId || found.State != TaskState.Pending)
-                return (found, false);
+            var task = await db.Tasks.FindAsync([context.Message.TaskId], context.CancellationToken);
+            if (task is null)
+                return new TaskNotFound(context.Message.TaskId);
+            if (task.VolumeNodeId is not { } nodeId || task.State != TaskState.Pending)
+                return new VolumeReleaseRefused(task.Id, Refusal(task));
             var node = await db.Nodes.FindAsync([nodeId], context.CancellationToken);
-            return (found, lifecycle.ReleaseVolumes(found, node?.Name ?? nodeId.ToString()));
-        }, context.CancellationToken);
-
-        if (task is null)
-            await context.RespondAsync(new TaskNotFound(context.Message.TaskId));
-        else if (released)
-            await context.RespondAsync(task.ToDetails());
-        else
-            await context.RespondAsync(new VolumeReleaseRefused(task.Id, Refusal(task)));
-    }
+            return lifecycle.ReleaseVolumes(task, node?.Name ?? nodeId.ToString())
+                ? task.ToDetails()
+                : new VolumeReleaseRefused(task.Id, Refusal(task));
+        });
 
     private static string Refusal(TaskRecord task) => task.State == TaskState.Pending
         ? "the task is not waiting for the node that holds its volumes"

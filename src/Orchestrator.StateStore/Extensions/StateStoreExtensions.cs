@@ -7,6 +7,7 @@ using Orchestrator.Contracts;
 using Orchestrator.StateStore.Admission;
 using Orchestrator.StateStore.Consumers;
 using Orchestrator.StateStore.Consumers.TaskReports;
+using Orchestrator.StateStore.Idempotency;
 using Orchestrator.StateStore.Jobs;
 using Orchestrator.StateStore.Leadership;
 using Orchestrator.StateStore.Liveness;
@@ -81,6 +82,8 @@ public static class StateStoreExtensions
         builder.Services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section)
             .ValidateSettingsOnStart(RetentionOptions.Section);
         builder.Services.AddHostedService<FinishedTaskRetention>();
+        builder.Services.AddHostedService<IdempotencyKeyRetention>();
+        builder.Services.AddSingleton<IdempotencyLedger>();
 
         builder.Services.AddOptions<ClusterMetricsOptions>().BindConfiguration(ClusterMetricsOptions.Section)
             .ValidateSettingsOnStart(ClusterMetricsOptions.Section);

@@ -2,6 +2,7 @@ using MassTransit;
 using MassTransit.DependencyInjection;
 using Microsoft.EntityFrameworkCore;
 using Orchestrator.StateStore.Audit;
+using Orchestrator.StateStore.Idempotency;
 using Orchestrator.StateStore.Outbox;
 using Orchestrator.StateStore.Persistence.Entities;
 
@@ -14,7 +15,8 @@ namespace Orchestrator.StateStore.Persistence;
 /// event it adds.
 /// </summary>
 public sealed class StateTransaction(
-    OrchestratorDbContext db, OutboxWriter outbox, OutboxSignal signal, IScopedConsumeContextProvider consumed, TimeProvider clock)
+    OrchestratorDbContext db, OutboxWriter outbox, OutboxSignal signal, IScopedConsumeContextProvider consumed,
+    IdempotencyLedger ledger, TimeProvider clock)
 {
     private readonly List<Action> _afterCommit = [];
     private bool _audited;
@@ -29,18 +31,22 @@ public sealed class StateTransaction(
     {
         _afterCommit.Clear();
         outbox.ForgetNew();
+        // One entry for a message, though its consumer may commit more than one transaction.
+        var audit = _audited || !consumed.HasContext ? null : AuditTrail.EntryFor(consumed.GetContext(), clock.GetUtcNow());
+        // The caller goes on every task event the work adds, at whichever save inside the work writes it.
+        EventHandler<SavingChangesEventArgs>? attribute = audit is null ? null : (_, _) => Attribute(audit.Caller);
+        db.SavingChanges += attribute;
         try
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             var result = await work(db);
-            var audit = _audited || !consumed.HasContext ? null : AuditTrail.EntryFor(consumed.GetContext(), clock.GetUtcNow());
-            if (audit is not null)
-                Attribute(audit);
+            // A replayed answer changed nothing, and records nothing.
+            if (audit is not null && !_audited)
+                db.AuditEntries.Add(audit);
             await db.SaveChangesAsync(cancellationToken);
             // Once the work is written, a shutdown does not undo it at the last step (nor gets the cancelled commit
             // logged by EF Core as an error).
             await transaction.CommitAsync(CancellationToken.None);
-            // One entry for a message, though its consumer may commit more than one transaction.
             _audited |= audit is not null;
             if (outbox.HasNew)
                 signal.Notify();
@@ -56,17 +62,45 @@ public sealed class StateTransaction(
         }
         finally
         {
+            db.SavingChanges -= attribute;
             _afterCommit.Clear();
         }
     }
 
-    private void Attribute(AuditEntryRecord audit)
+    private void Attribute(string caller)
     {
-        db.AuditEntries.Add(audit);
         foreach (var added in db.ChangeTracker.Entries<TaskEventRecord>().Where(e => e.State == EntityState.Added))
-            added.Property(e => e.Caller).CurrentValue = audit.Caller;
+            added.Property(e => e.Caller).CurrentValue = caller;
     }
 
     public Task RunAsync(Func<OrchestratorDbContext, Task> work, CancellationToken cancellationToken) =>
         RunAsync(async context => { await work(context); return true; }, cancellationToken);
+
+    /// <summary>
+    /// Runs the work that answers a change the Api asked for, and answers with what it returns. A change asked for
+    /// with an <c>Idempotency-Key</c> (<see cref="IdempotencyLedger"/>) is answered, when that key is on record, with
+    /// the answer the first one got, and nothing runs or is written (not even an audit entry); the same key with a
+    /// different request throws <see cref="IdempotencyKeyReusedException"/>, which reaches the requester as a fault
+    /// (and is kept out of the error queue, <see cref="Consumers.RefusedRequestErrorFilter"/>), and nothing changes.
+    /// </summary>
+    public async Task AnswerAsync<T>(ConsumeContext<T> context, Func<OrchestratorDbContext, Task<object>> work) where T : class
+    {
+        var request = RequestKey.Of(context);
+        object answer;
+        try
+        {
+            answer = await AnswerOnceAsync(request, work, context.CancellationToken);
+        }
+        catch (DbUpdateException error) when (request is not null && IdempotencyLedger.IsRace(error))
+        {
+            // The same request ran at the same moment and committed first; its answer is on record now.
+            answer = await AnswerOnceAsync(request, work, context.CancellationToken);
+        }
+        await context.RespondAsync(answer);
+    }
+
+    private Task<object> AnswerOnceAsync(RequestKey? request, Func<OrchestratorDbContext, Task<object>> work, CancellationToken cancellationToken) =>
+        RunAsync(db => request is null
+            ? work(db)
+            : ledger.AnswerOnceAsync(db, request, work, replaying: () => _audited = true, cancellationToken), cancellationToken);
 }

@@ -109,13 +109,10 @@ public sealed class ExistingJobConsumer(StateTransaction transaction, JobReconci
     /// Runs <paramref name="change"/> on the job, locked, in one transaction, and answers with what it returns, or
     /// <see cref="JobNotFound"/> when there is no such job.
     /// </summary>
-    private async Task AnswerAsync(
-        ConsumeContext context, string name, Func<JobRecord, OrchestratorDbContext, CancellationToken, Task<object>> change)
-    {
-        var answer = await transaction.RunAsync(async db =>
+    private Task AnswerAsync<T>(
+        ConsumeContext<T> context, string name, Func<JobRecord, OrchestratorDbContext, CancellationToken, Task<object>> change) where T : class =>
+        transaction.AnswerAsync(context, async db =>
             await reconciler.LockAsync(name, context.CancellationToken) is { } job
                 ? await change(job, db, context.CancellationToken)
-                : new JobNotFound(name), context.CancellationToken);
-        await context.RespondAsync(answer);
-    }
+                : new JobNotFound(name));
 }

@@ -28,11 +28,11 @@ public sealed class SetRegistryCredentialsConsumer(SecretVault vault, StateTrans
             await context.RespondAsync(new SecretsUnavailable(reason));
             return;
         }
-        var details = await transaction.RunAsync<RegistryDetails?>(async db =>
+        await transaction.AnswerAsync(context, async db =>
         {
             var (intake, publicKey) = await vault.IntakeKeyAsync(db, context.CancellationToken);
             if (!publicKey.AsSpan().SequenceEqual(command.IntakeKey))
-                return null;
+                return new SecretRefused("the password was sealed to a key StateStore no longer uses; seal it again to the current one");
             var protectedPassword = vault.ProtectSealed(
                 command.Password, intake, SecretPurposes.RegistryIntake(command.Server), RegistryRecord.Purpose(command.Server));
             var registry = await db.Registries.FindAsync([command.Server], context.CancellationToken);
@@ -42,12 +42,7 @@ public sealed class SetRegistryCredentialsConsumer(SecretVault vault, StateTrans
                 registry.Replace(command.Username, protectedPassword, lifecycle.Now);
             await db.SaveChangesAsync(context.CancellationToken);
             return Describe(registry);
-        }, context.CancellationToken);
-
-        if (details is null)
-            await context.RespondAsync(new SecretRefused("the password was sealed to a key StateStore no longer uses; seal it again to the current one"));
-        else
-            await context.RespondAsync(details);
+        });
     }
 
     internal static RegistryDetails Describe(RegistryRecord registry) =>
@@ -64,21 +59,18 @@ public sealed class ListRegistriesConsumer(OrchestratorDbContext db) : IConsumer
 }
 
 /// <summary>Forgets a registry's credentials; a task that pulls from it afterwards pulls anonymously.</summary>
-public sealed class DeleteRegistryCredentialsConsumer(OrchestratorDbContext db) : IConsumer<DeleteRegistryCredentials>
+public sealed class DeleteRegistryCredentialsConsumer(StateTransaction transaction) : IConsumer<DeleteRegistryCredentials>
 {
-    public async Task Consume(ConsumeContext<DeleteRegistryCredentials> context)
-    {
-        var server = context.Message.Server;
-        var registry = await db.Registries.FindAsync([server], context.CancellationToken);
-        if (registry is null)
+    public Task Consume(ConsumeContext<DeleteRegistryCredentials> context) =>
+        transaction.AnswerAsync(context, async db =>
         {
-            await context.RespondAsync(new RegistryNotFound(server));
-            return;
-        }
-        db.Registries.Remove(registry);
-        await db.SaveChangesAsync(context.CancellationToken);
-        await context.RespondAsync(SetRegistryCredentialsConsumer.Describe(registry));
-    }
+            var server = context.Message.Server;
+            var registry = await db.Registries.FindAsync([server], context.CancellationToken);
+            if (registry is null)
+                return new RegistryNotFound(server);
+            db.Registries.Remove(registry);
+            return SetRegistryCredentialsConsumer.Describe(registry);
+        });
 }
 
 /// <summary>

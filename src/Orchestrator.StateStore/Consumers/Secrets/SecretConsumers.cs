@@ -42,11 +42,11 @@ public sealed class SetSecretConsumer(SecretVault vault, StateTransaction transa
             await context.RespondAsync(new SecretsUnavailable(reason));
             return;
         }
-        var details = await transaction.RunAsync<SecretDetails?>(async db =>
+        await transaction.AnswerAsync(context, async db =>
         {
             var (intake, publicKey) = await vault.IntakeKeyAsync(db, context.CancellationToken);
             if (!publicKey.AsSpan().SequenceEqual(command.IntakeKey))
-                return null;
+                return new SecretRefused("the value was sealed to a key StateStore no longer uses; seal it again to the current one");
             var protectedValue = vault.ProtectSealed(command.Value, intake, SecretPurposes.Intake(command.Name), command.Name);
             var secret = await db.Secrets.FindAsync([command.Name], context.CancellationToken);
             if (secret is null)
@@ -58,12 +58,7 @@ public sealed class SetSecretConsumer(SecretVault vault, StateTransaction transa
             }
             await db.SaveChangesAsync(context.CancellationToken);
             return (await SecretUsage.LoadAsync(db, context.CancellationToken)).Describe(secret);
-        }, context.CancellationToken);
-
-        if (details is null)
-            await context.RespondAsync(new SecretRefused("the value was sealed to a key StateStore no longer uses; seal it again to the current one"));
-        else
-            await context.RespondAsync(details);
+        });
     }
 
     private async Task RollOutJobsAsync(OrchestratorDbContext db, SecretRecord secret, CancellationToken cancellationToken)
@@ -97,10 +92,10 @@ public sealed class ListSecretsConsumer(OrchestratorDbContext db) : IConsumer<Li
 /// <summary>Removes a secret nothing uses: no live task, and no job that would start one.</summary>
 public sealed class DeleteSecretConsumer(StateTransaction transaction) : IConsumer<DeleteSecret>
 {
-    public async Task Consume(ConsumeContext<DeleteSecret> context)
+    public Task Consume(ConsumeContext<DeleteSecret> context)
     {
         var name = context.Message.Name;
-        var answer = await transaction.RunAsync<object>(async db =>
+        return transaction.AnswerAsync(context, async db =>
         {
             var secret = await db.Secrets.FindAsync([name], context.CancellationToken);
             if (secret is null)
@@ -112,13 +107,7 @@ public sealed class DeleteSecretConsumer(StateTransaction transaction) : IConsum
             db.Secrets.Remove(secret);
             await db.SaveChangesAsync(context.CancellationToken);
             return usage.Describe(secret);
-        }, context.CancellationToken);
-        switch (answer)
-        {
-            case SecretNotFound notFound: await context.RespondAsync(notFound); break;
-            case SecretInUse inUse: await context.RespondAsync(inUse); break;
-            case SecretDetails removed: await context.RespondAsync(removed); break;
-        }
+        });
     }
 
     private static string InUse(string name, IReadOnlyList<Guid> tasks, IReadOnlyList<string> jobs)

@@ -1,22 +1,24 @@
 namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
-/// The broker as the <c>messaging</c> connection string names it: an amqp:// URI whose authority may list several
-/// nodes of one RabbitMQ cluster, comma-separated (<c>amqp://user:password@rabbit1:5672,rabbit2,rabbit3/vhost</c>).
+/// The broker as the <c>messaging</c> connection string names it: an amqp:// or amqps:// (TLS) URI whose authority may
+/// list several nodes of one RabbitMQ cluster, comma-separated (<c>amqps://user:password@rabbit1:5671,rabbit2,rabbit3/vhost</c>).
 /// A plain URI, as Aspire gives it, is a cluster of one. The client connects to the first node that answers and moves
 /// to the next when its connection drops, so no load balancer is needed in front of the cluster. The user is required.
 /// </summary>
-public sealed record BrokerAddress(IReadOnlyList<BrokerNode> Nodes, string User, string Password, string VirtualHost)
+public sealed record BrokerAddress(IReadOnlyList<BrokerNode> Nodes, string User, string Password, string VirtualHost, bool Tls = false)
 {
     public const int DefaultPort = 5672;
+
+    public const int DefaultTlsPort = 5671;
 
     /// <summary>Reads <paramref name="connectionString"/>, or throws with one line that says what is wrong with it.</summary>
     public static BrokerAddress Parse(string connectionString)
     {
-        const string scheme = "amqp://";
-        if (!connectionString.StartsWith(scheme, StringComparison.OrdinalIgnoreCase))
-            throw Invalid("it must start with amqp://");
-        var rest = connectionString[scheme.Length..];
+        var tls = connectionString.StartsWith("amqps://", StringComparison.OrdinalIgnoreCase);
+        if (!tls && !connectionString.StartsWith("amqp://", StringComparison.OrdinalIgnoreCase))
+            throw Invalid("it must start with amqp:// or amqps://");
+        var rest = connectionString[(tls ? "amqps://" : "amqp://").Length..];
         var slash = rest.IndexOf('/');
         var authority = slash < 0 ? rest : rest[..slash];
         var path = slash < 0 ? "" : rest[(slash + 1)..];
@@ -30,16 +32,16 @@ public sealed record BrokerAddress(IReadOnlyList<BrokerNode> Nodes, string User,
             throw Invalid("it names no user: give one, as amqp://USER:PASSWORD@HOST");
         var nodes = authority[(at + 1)..].Split(',', StringSplitOptions.TrimEntries).Select(Node).ToList();
         var virtualHost = Uri.UnescapeDataString(path.TrimEnd('/'));
-        return new BrokerAddress(nodes, user, password, virtualHost.Length == 0 ? "/" : virtualHost);
+        return new BrokerAddress(nodes, user, password, virtualHost.Length == 0 ? "/" : virtualHost, tls);
 
-        static BrokerNode Node(string hostAndPort)
+        BrokerNode Node(string hostAndPort)
         {
             var colon = hostAndPort.LastIndexOf(':');
             var host = colon < 0 ? hostAndPort : hostAndPort[..colon];
             if (host.Length == 0 || Uri.CheckHostName(host) == UriHostNameType.Unknown)
                 throw Invalid($"'{hostAndPort}' is not a host name or address");
             if (colon < 0)
-                return new BrokerNode(host, DefaultPort);
+                return new BrokerNode(host, (ushort)(tls ? DefaultTlsPort : DefaultPort));
             if (!ushort.TryParse(hostAndPort[(colon + 1)..], out var port) || port == 0)
                 throw Invalid($"'{hostAndPort}' has no valid port");
             return new BrokerNode(host, port);

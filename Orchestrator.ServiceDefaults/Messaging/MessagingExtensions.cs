@@ -31,8 +31,11 @@ public static class MessagingExtensions
     {
         var connectionString = builder.Configuration.GetConnectionString(ConnectionName)
             ?? throw new InvalidOperationException(
-                $"No RabbitMQ connection string: set ConnectionStrings:{ConnectionName} to an amqp:// URI.");
+                $"No RabbitMQ connection string: set ConnectionStrings:{ConnectionName} to an amqp:// or amqps:// URI.");
         var address = BrokerAddress.Parse(connectionString);
+        var tls = ClusterTls.Read(builder.Configuration);
+        ClusterTls.CheckBroker(tls, address);
+        var validator = address.Tls ? ClusterTls.ServerValidator(tls) : null;
 
         // StateStore sends to one queue per agent; MassTransit keeps 1,000 send endpoints by default, and past that
         // it would close and reopen one (a channel and an exchange declaration) for a StartTask to a node it evicted.
@@ -62,6 +65,14 @@ public static class MessagingExtensions
                 {
                     host.Username(address.User);
                     host.Password(address.Password);
+                    if (validator is not null)
+                        // The server's certificate must name the host it is reached by and chain to a trusted authority
+                        // (Tls:CaFile, or the machine's store): a broker that cannot prove itself gets no messages.
+                        host.UseSsl(ssl =>
+                        {
+                            ssl.Protocol = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13;
+                            ssl.CertificateValidationCallback = validator;
+                        });
                     if (address.Nodes.Count > 1)
                         host.UseCluster(cluster =>
                         {

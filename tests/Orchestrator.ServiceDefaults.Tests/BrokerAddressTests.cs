@@ -23,6 +23,16 @@ public sealed class BrokerAddressTests
     }
 
     [Fact]
+    public void An_amqps_uri_is_reached_over_tls_on_the_tls_port_unless_it_names_one()
+    {
+        var address = BrokerAddress.Parse("amqps://u:p@rabbit1,rabbit2:5700/");
+
+        Assert.True(address.Tls);
+        Assert.Equal([new BrokerNode("rabbit1", BrokerAddress.DefaultTlsPort), new BrokerNode("rabbit2", 5700)], address.Nodes);
+        Assert.False(BrokerAddress.Parse("amqp://u:p@rabbit1/").Tls);
+    }
+
+    [Fact]
     public void Without_a_path_the_default_virtual_host_is_used()
     {
         var address = BrokerAddress.Parse("amqp://agent:secret@localhost");
@@ -32,7 +42,7 @@ public sealed class BrokerAddressTests
     }
 
     [Theory]
-    [InlineData("http://broker:5672", "must start with amqp://")]
+    [InlineData("http://broker:5672", "must start with amqp:// or amqps://")]
     [InlineData("amqp://u:p@broker:notaport/", "'broker:notaport' has no valid port")]
     [InlineData("amqp://u:p@rabbit1,,rabbit3/", "'' is not a host name")]
     [InlineData("amqp://u:p@rab bit/", "'rab bit' is not a host name")]

@@ -25,6 +25,7 @@ public static class StoreReads
         var connectionString = ReadOnly(builder.Configuration.GetConnectionString(OrchestratorDbContext.ConnectionName)
             ?? throw new InvalidOperationException(
                 $"No Postgres connection string for the Api's reads: set ConnectionStrings:{OrchestratorDbContext.ConnectionName}."));
+        ClusterTls.CheckDatabase(ClusterTls.Read(builder.Configuration), connectionString, $"ConnectionStrings:{OrchestratorDbContext.ConnectionName}");
         var options = new DbContextOptionsBuilder<OrchestratorDbContext>()
             .UseNpgsql(connectionString, npgsql => OrchestratorDbContext.PinHistoryTable(npgsql))
             .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking)

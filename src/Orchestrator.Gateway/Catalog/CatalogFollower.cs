@@ -16,7 +16,8 @@ namespace Orchestrator.Gateway.Catalog;
 /// last routes stay in force, so an outage of the control plane does not take the services' traffic with it.
 /// </summary>
 public sealed class CatalogFollower(
-    InMemoryConfigProvider proxy, IOptions<GatewayOptions> options, GatewayTelemetry telemetry, ILogger<CatalogFollower> logger)
+    InMemoryConfigProvider proxy, IOptions<GatewayOptions> options, IConfiguration configuration, GatewayTelemetry telemetry,
+    ILogger<CatalogFollower> logger)
     : BackgroundService
 {
     private static readonly TimeSpan RetryAfterFailure = TimeSpan.FromSeconds(1);
@@ -25,8 +26,13 @@ public sealed class CatalogFollower(
     private static readonly JsonSerializerOptions ApiJson = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
     // Its own client, not one of IHttpClientFactory's: those carry the standard resilience handler, whose timeouts
-    // would cut every long poll, and this loop retries on its own.
-    private readonly HttpClient _http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+    // would cut every long poll, and this loop retries on its own. An https:// Api must prove itself as the cluster's
+    // TLS settings say (Tls:CaFile, or the machine's store).
+    private readonly HttpClient _http = new(new SocketsHttpHandler
+    {
+        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        SslOptions = { RemoteCertificateValidationCallback = ClusterTls.ServerValidator(ClusterTls.Read(configuration)) },
+    })
     {
         BaseAddress = options.Value.Api,
         Timeout = Timeout.InfiniteTimeSpan,

@@ -33,6 +33,7 @@ public static class StateStoreExtensions
         var connectionString = Tuned(builder.Configuration.GetConnectionString(DatabaseConnectionName)
             ?? throw new InvalidOperationException(
                 $"No Postgres connection string: set ConnectionStrings:{DatabaseConnectionName}."));
+        ClusterTls.CheckDatabase(ClusterTls.Read(builder.Configuration), connectionString, $"ConnectionStrings:{DatabaseConnectionName}");
         // Pooled: every message is a scope, and a pooled context skips building its services each time.
         builder.Services.AddDbContextPool<OrchestratorDbContext>(options => options.UseNpgsql(connectionString, npgsql =>
             OrchestratorDbContext.PinHistoryTable(npgsql)

@@ -18,9 +18,11 @@ public sealed class ApiClient : IDisposable
         Converters = { new JsonStringEnumConverter() },
     };
 
-    public ApiClient(Uri address, string key)
+    /// <param name="handler">How to reach the Api, e.g. trusting only the cluster's authority; null for the default.</param>
+    public ApiClient(Uri address, string key, HttpMessageHandler? handler = null)
     {
-        Http = new HttpClient { BaseAddress = address };
+        Http = handler is null ? new HttpClient() : new HttpClient(handler);
+        Http.BaseAddress = address;
         Http.DefaultRequestHeaders.Authorization = new("Bearer", key);
     }
 

@@ -58,13 +58,22 @@ public abstract class ClusterFixtureBase : IAsyncLifetime
     /// </summary>
     protected virtual bool KeepsPortsAcrossRestarts => false;
 
+    /// <summary>
+    /// The certificates of a cluster that requires TLS on every hop (<c>Tls:Required</c>): its database and broker
+    /// take TLS, and its Api serves https with them. Null for a plain cluster.
+    /// </summary>
+    protected virtual TestTls? Tls => null;
+
     public virtual async Task InitializeAsync()
     {
-        _database = new TestDatabase(Docker, KeepsPortsAcrossRestarts ? FreeLoopbackPort() : null);
-        _broker = new TestBroker(Docker, KeepsPortsAcrossRestarts ? FreeLoopbackPort() : null);
+        _database = new TestDatabase(Docker, KeepsPortsAcrossRestarts ? FreeLoopbackPort() : null, Tls);
+        _broker = new TestBroker(Docker, KeepsPortsAcrossRestarts ? FreeLoopbackPort() : null, Tls);
         await Task.WhenAll(_database.StartAsync(), _broker.StartAsync());
 
         _configuration = ServiceSettings.For(_database.ConnectionString, _broker.ConnectionString);
+        if (Tls is { } tls)
+            foreach (var (key, value) in ServiceSettings.RequiringTls(tls))
+                _configuration[key] = value;
         foreach (var (key, value) in ClusterSettings())
             _configuration[key] = value;
 
@@ -77,7 +86,7 @@ public abstract class ClusterFixtureBase : IAsyncLifetime
     private async Task StartControlPlaneAsync()
     {
         await _services.StartControlPlaneAsync(SchedulerCount);
-        _api = new ApiClient(_services.ApiAddress, ApiKey);
+        _api = new ApiClient(_services.ApiAddress, ApiKey, Tls is null ? null : TestTls.TrustingOnly(Tls.CaFile));
     }
 
     /// <summary>
@@ -190,6 +199,12 @@ public abstract class ClusterFixtureBase : IAsyncLifetime
 
     /// <inheritdoc cref="TestBroker.Ctl"/>
     public string BrokerCtl => _broker.Ctl;
+
+    /// <summary>For each client connection of the broker, whether it is over TLS.</summary>
+    public Task<IReadOnlyList<bool>> BrokerConnectionsOverTlsAsync() => _broker.ConnectionsOverTlsAsync();
+
+    /// <summary>The loopback port of the broker's TLS listener (a cluster with <see cref="Tls"/>).</summary>
+    public int BrokerTlsPort => _broker.TlsHostPort;
 
     /// <inheritdoc cref="TestBroker.PauseAsync"/>
     public Task PauseBrokerAsync() => _broker.PauseAsync();

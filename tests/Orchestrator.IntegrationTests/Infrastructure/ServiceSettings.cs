@@ -34,4 +34,17 @@ public static class ServiceSettings
         // Tests submit bursts of 200 at once with one key; ApiRateLimitTests runs an Api of its own at a low limit.
         ["Api:RateLimit:Burst"] = "1000",
     };
+
+    /// <summary>
+    /// TLS required on every hop, with the cluster's own authority: the Api serves https only, with the server
+    /// certificate (<see cref="For"/> is given the TLS database and broker).
+    /// </summary>
+    public static Dictionary<string, string?> RequiringTls(TestTls tls) => new()
+    {
+        ["Tls:Required"] = "true",
+        ["Tls:CaFile"] = tls.CaFile,
+        ["Kestrel:Endpoints:Https:Url"] = "https://127.0.0.1:0",
+        ["Kestrel:Endpoints:Https:Certificate:Path"] = tls.ServerCertificateFile,
+        ["Kestrel:Endpoints:Https:Certificate:KeyPath"] = tls.ServerKeyFile,
+    };
 }

@@ -12,23 +12,56 @@ public sealed class TestBroker : IAsyncDisposable
 {
     public const string User = "orchestrator";
 
+    public const int TlsPort = 5671;
+
     private readonly DockerClient _docker;
     private readonly RabbitMqContainer _container;
+    private readonly bool _tls;
 
     /// <param name="hostPort">A loopback port to publish the broker on, kept across restarts; null lets the engine pick.</param>
-    public TestBroker(DockerClient docker, int? hostPort)
+    /// <param name="tls">The certificates of a broker that also listens for TLS; null for plain connections only.</param>
+    public TestBroker(DockerClient docker, int? hostPort, TestTls? tls = null)
     {
         _docker = docker;
+        _tls = tls is not null;
         var builder = new RabbitMqBuilder().WithImage(TestImages.RabbitMq).WithUsername(User).WithPassword(User);
         if (hostPort is { } port)
             builder = builder.WithPortBinding(port, RabbitMqBuilder.RabbitMqPort);
+        if (tls is not null)
+            builder = builder
+                .WithPortBinding(TlsPort, assignRandomHostPort: true)
+                .WithResourceMapping(System.Text.Encoding.ASCII.GetBytes(tls.ServerCertificatePem), "/certs/server.crt")
+                .WithResourceMapping(System.Text.Encoding.ASCII.GetBytes(tls.ServerKeyPem), "/certs/server.key")
+                .WithResourceMapping(System.Text.Encoding.ASCII.GetBytes($"""
+                    listeners.ssl.default = {TlsPort}
+                    ssl_options.certfile = /certs/server.crt
+                    ssl_options.keyfile = /certs/server.key
+                    ssl_options.verify = verify_none
+                    ssl_options.fail_if_no_peer_cert = false
+
+                    """), "/etc/rabbitmq/conf.d/20-tls.conf");
         _container = builder.Build();
     }
 
     public Task StartAsync() => _container.StartAsync();
 
-    /// <summary>The broker as an amqp:// URI on loopback.</summary>
-    public string ConnectionString => _container.GetConnectionString();
+    /// <summary>
+    /// The broker as a URI on loopback: amqps:// to the TLS listener, by the name its certificate holds, for a broker
+    /// with TLS; otherwise amqp://.
+    /// </summary>
+    public string ConnectionString => _tls
+        ? $"amqps://{User}:{User}@{TestTls.ServerName}:{TlsHostPort}/"
+        : _container.GetConnectionString();
+
+    /// <summary>The loopback port the TLS listener is published on.</summary>
+    public int TlsHostPort => _container.GetMappedPublicPort(TlsPort);
+
+    /// <summary>Whether each client connection of the broker is over TLS, as <c>rabbitmqctl list_connections ssl</c> says.</summary>
+    public async Task<IReadOnlyList<bool>> ConnectionsOverTlsAsync()
+    {
+        var listed = await _container.ExecAsync(["rabbitmqctl", "--quiet", "list_connections", "--no-table-headers", "ssl"]);
+        return listed.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(bool.Parse).ToList();
+    }
 
     /// <summary>How to run rabbitmqctl against the broker from this machine's shell.</summary>
     public string Ctl => $"docker exec {_container.Id} rabbitmqctl";

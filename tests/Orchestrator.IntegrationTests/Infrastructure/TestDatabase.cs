@@ -12,20 +12,48 @@ public sealed class TestDatabase : IAsyncDisposable
 {
     private readonly DockerClient _docker;
     private readonly PostgreSqlContainer _container;
+    private readonly TestTls? _tls;
 
     /// <param name="hostPort">A loopback port to publish the server on, kept across restarts; null lets the engine pick.</param>
-    public TestDatabase(DockerClient docker, int? hostPort)
+    /// <param name="tls">The certificates of a server that takes TLS connections only; null for plain connections.</param>
+    public TestDatabase(DockerClient docker, int? hostPort, TestTls? tls = null)
     {
         _docker = docker;
+        _tls = tls;
         var builder = new PostgreSqlBuilder().WithImage(TestImages.Postgres);
         if (hostPort is { } port)
             builder = builder.WithPortBinding(port, PostgreSqlBuilder.PostgreSqlPort);
+        if (tls is not null)
+            builder = builder
+                .WithResourceMapping(System.Text.Encoding.ASCII.GetBytes(tls.ServerCertificatePem), "/certs/server.crt")
+                .WithResourceMapping(System.Text.Encoding.ASCII.GetBytes(tls.ServerKeyPem), "/certs/server.key")
+                .WithResourceMapping(System.Text.Encoding.ASCII.GetBytes(TlsOnly), "/docker-entrypoint-initdb.d/tls.sh");
         _container = builder.Build();
     }
 
+    /// <summary>
+    /// Run as the database user when the server is first made: the key where Postgres takes it (its owner's, mode
+    /// 600), TLS on, and every connection over TCP that is not TLS refused.
+    /// </summary>
+    private const string TlsOnly = """
+        cp /certs/server.crt /certs/server.key "$PGDATA/"
+        chmod 600 "$PGDATA/server.key"
+        printf "ssl = on\nssl_cert_file = 'server.crt'\nssl_key_file = 'server.key'\n" >> "$PGDATA/postgresql.conf"
+        sed -i 's/^host all all all/hostssl all all all/' "$PGDATA/pg_hba.conf"
+        printf 'hostnossl all all all reject\n' >> "$PGDATA/pg_hba.conf"
+        """;
+
     public Task StartAsync() => _container.StartAsync();
 
-    public string ConnectionString => _container.GetConnectionString();
+    /// <summary>For a TLS server, with the server's certificate and name verified against the cluster's authority.</summary>
+    public string ConnectionString => _tls is null
+        ? _container.GetConnectionString()
+        : new Npgsql.NpgsqlConnectionStringBuilder(_container.GetConnectionString())
+        {
+            Host = TestTls.ServerName,
+            SslMode = Npgsql.SslMode.VerifyFull,
+            RootCertificate = _tls.CaFile,
+        }.ConnectionString;
 
     /// <summary>The same server's <paramref name="database"/>.</summary>
     public string ConnectionStringOf(string database) =>

@@ -12,7 +12,7 @@ using Orchestrator.Testing;
 namespace Orchestrator.IntegrationTests;
 
 /// <summary>
-/// Property-based fuzzing of the Api's JSON input (CsCheck): task specs and job specs made from a valid one by
+/// Property-based fuzzing of the Api's JSON input (CsCheck): task specs, job specs and secrets made from a valid one by
 /// replacing fields with any JSON, adding unknown fields, or cutting the text short. Whatever comes in, the Api
 /// answers below 500, and records nothing it refused. The Api under test allows no image (<c>Api:Policy</c>), so a
 /// body that happens to be valid is refused as well (403), and nothing is started. <c>ORCHESTRATOR_FUZZ_CASES</c>
@@ -92,6 +92,26 @@ public sealed class ApiFuzzTests(ClusterFixture cluster) : IAsyncLifetime
         Assert.True(status is >= 400 and < 500, $"{status} for {body}");
     }
 
+    [Fact]
+    public async Task No_secret_body_gets_a_5xx_and_a_refused_one_records_nothing()
+    {
+        const string name = "fuzz-secret";
+        await Bodies(SecretBody).SampleAsync(async body =>
+        {
+            using var response = await _client.PutAsync($"/api/secrets/{name}", Json(body));
+            Assert.True((int)response.StatusCode < 500, $"{(int)response.StatusCode} for {body}: {await response.Content.ReadAsStringAsync()}");
+            if (response.IsSuccessStatusCode)
+            {
+                // A body that is still a valid secret is kept; removed, so that the next refusal is seen to add nothing.
+                using var removed = await _client.DeleteAsync($"/api/secrets/{name}");
+                Assert.True(removed.IsSuccessStatusCode, await removed.Content.ReadAsStringAsync());
+                return;
+            }
+            using var secret = await _client.GetAsync($"/api/secrets/{name}");
+            Assert.True(secret.StatusCode == HttpStatusCode.NotFound, $"a refused body ({(int)response.StatusCode}) left a secret behind: {body}");
+        }, iter: Cases / 3, threads: 1);
+    }
+
     private async Task<int> TaskCountAsync() =>
         (await _client.GetFromJsonAsync<List<TaskDetails>>($"/api/tasks?limit={ListTasks.MaxLimit}", ClusterFixtureBase.Json))!.Count;
 
@@ -113,6 +133,8 @@ public sealed class ApiFuzzTests(ClusterFixture cluster) : IAsyncLifetime
         ["ulimits"] = new JsonArray(new JsonObject { ["name"] = "nofile", ["soft"] = 1024, ["hard"] = 2048 }),
         ["stopTimeoutSeconds"] = 10,
     };
+
+    private static JsonObject SecretBody() => new() { ["value"] = "s3cret", ["valueBase64"] = null };
 
     private static JsonObject JobSpec() => new()
     {
@@ -179,6 +201,9 @@ public sealed class ApiFuzzTests(ClusterFixture cluster) : IAsyncLifetime
                     Walk(item);
         }
         Walk(body);
+        // A small body whose every field an earlier mutation removed has nothing left to change.
+        if (properties.Count == 0)
+            return;
         var (parent, property) = properties[pick % properties.Count];
         if (remove)
             parent.Remove(property);

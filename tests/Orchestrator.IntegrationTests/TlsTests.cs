@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
 using Orchestrator.Contracts;
@@ -128,6 +129,30 @@ public sealed class TlsTests(TlsClusterFixture cluster)
 
         Assert.Contains("Tls:Required", refused.Message);
         Assert.Contains("http://127.0.0.1", refused.Message);
+    }
+
+    [Fact]
+    public async Task The_gateway_serves_https_and_follows_the_api_over_https()
+    {
+        var settings = new Dictionary<string, string?>(cluster.Configuration)
+        {
+            ["Gateway:Api"] = cluster.Api.BaseAddress!.ToString(),
+            ["Gateway:ApiKey"] = ClusterFixtureBase.ReadOnlyApiKey,
+        };
+        await using var gateway = InProcessServices.Gateway(settings);
+        var routes = gateway.Services.GetRequiredService<Yarp.ReverseProxy.Configuration.InMemoryConfigProvider>();
+        var before = routes.GetConfig();
+
+        await gateway.StartAsync();
+
+        var address = new Uri(gateway.Urls.Single());
+        Assert.Equal(Uri.UriSchemeHttps, address.Scheme);
+        using var client = new HttpClient(TestTls.TrustingOnly(cluster.Certificates.CaFile)) { BaseAddress = address };
+        using var health = await client.GetAsync("/health");
+        Assert.True(health.IsSuccessStatusCode, await health.Content.ReadAsStringAsync());
+        // Its first answer from the Api, over https with the Api's certificate verified, replaces the empty routes.
+        await ClusterFixtureBase.WaitUntilAsync(() => Task.FromResult(!ReferenceEquals(routes.GetConfig(), before)));
+        await gateway.StopAsync();
     }
 
     [Fact]

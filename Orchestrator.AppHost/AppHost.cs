@@ -56,6 +56,13 @@ builder.AddProject<Projects.Orchestrator_Gateway>("gateway")
     .WaitFor(api)
     .WithHttpHealthCheck("/health");
 
+// The web UI on http://localhost:5050 (its launch profile): a person signs in with the api key above, or a read-only
+// one, and the UI calls the Api with it like any client.
+builder.AddProject<Projects.Orchestrator_Web>("web")
+    .WithEnvironment("Web__Api", api.GetEndpoint("http"))
+    .WaitFor(api)
+    .WithHttpHealthCheck("/health");
+
 // Worker agents on this host, each a node of its own with its own data directory.
 var agentCount = builder.Configuration.GetValue("WorkerAgents:Count", 2);
 for (var i = 1; i <= agentCount; i++)

@@ -9,6 +9,7 @@ using Orchestrator.Gateway;
 using Orchestrator.Scheduler.Extensions;
 using Orchestrator.StateStore.Extensions;
 using Orchestrator.WorkerAgent.Extensions;
+using Orchestrator.Web;
 
 namespace Orchestrator.Testing;
 
@@ -77,6 +78,17 @@ public static class InProcessServices
         var app = builder.Build();
         app.MapDefaultEndpoints();
         app.MapReverseProxy();
+        return app;
+    }
+
+    /// <summary>The web UI on a free loopback port, calling the Api that <c>Web:Api</c> names.</summary>
+    public static WebApplication Web(IDictionary<string, string?> configuration, InProcessHostSettings? settings = null)
+    {
+        var builder = WebBuilder("Orchestrator.Web", configuration, settings ?? InProcessHostSettings.Production);
+        builder.AddServiceDefaults();
+        builder.AddWeb();
+        var app = builder.Build();
+        app.MapWeb();
         return app;
     }
 

@@ -119,6 +119,7 @@ public static class ApiExtensions
         api.MapRegistriesApi();
         api.MapServicesApi();
         api.MapAuditApi();
+        api.MapClusterApi();
         return app;
     }
 }

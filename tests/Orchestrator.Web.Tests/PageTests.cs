@@ -1,0 +1,128 @@
+using System.Net;
+using Bunit;
+using Orchestrator.Contracts;
+using Orchestrator.Domain.Capacity;
+using Orchestrator.Domain.Nodes;
+using Orchestrator.Domain.Tasks;
+using Orchestrator.Web.Components.Pages;
+
+namespace Orchestrator.Web.Tests;
+
+public sealed class PageTests : BunitContext
+{
+    private static readonly Guid TaskId = Guid.Parse("3f2a0c4e-1111-4222-8333-944445555666");
+
+    private static TaskDetails Task(TaskState state) => new()
+    {
+        Id = TaskId,
+        Name = "web",
+        Image = "nginx:1.27",
+        State = state,
+        DesiredState = DesiredState.Running,
+        Ports = [],
+        Resources = new Resources(0.5m, 128, 0),
+        RestartPolicy = RestartPolicy.Default,
+        CreatedAt = DateTimeOffset.UtcNow,
+        Version = 1,
+    };
+
+    private static ScriptedApi TaskApi(TaskState state) => new ScriptedApi()
+        .Answer(HttpMethod.Get, $"/api/tasks/{TaskId}", Task(state))
+        .Answer(HttpMethod.Get, $"/api/tasks/{TaskId}/events", new[] { new TaskEventDetails(TaskState.Pending, DateTimeOffset.UtcNow, "submitted", null, null, Caller: "alice") })
+        .Answer(HttpMethod.Get, $"/api/tasks/{TaskId}/logs", "hello from the task\n")
+        .Answer(HttpMethod.Delete, $"/api/tasks/{TaskId}", Task(state) with { DesiredState = DesiredState.Stopped });
+
+    [Fact]
+    public void A_read_only_key_sees_the_task_its_history_and_logs_and_no_stop_button()
+    {
+        TaskApi(TaskState.Running).Register(this, "viewer");
+
+        var page = Render<TaskPage>(parameters => parameters.Add(p => p.Id, TaskId));
+
+        page.WaitForAssertion(() => Assert.Contains("hello from the task", page.Find("pre.logs").TextContent));
+        Assert.Contains("by alice", page.Find("ol.timeline").TextContent);
+        Assert.Empty(page.FindAll("button.danger"));
+    }
+
+    [Fact]
+    public void A_key_that_may_change_stops_the_task_with_an_idempotency_key()
+    {
+        var api = TaskApi(TaskState.Running);
+        api.Register(this, "alice", WebClaims.Changer);
+        var page = Render<TaskPage>(parameters => parameters.Add(p => p.Id, TaskId));
+
+        page.WaitForElement("button.danger").Click();
+
+        page.WaitForAssertion(() => Assert.Contains(api.Requests, r => r.Method == HttpMethod.Delete));
+        var stop = api.Requests.Single(r => r.Method == HttpMethod.Delete);
+        Assert.Equal($"/api/tasks/{TaskId}", stop.Path);
+        Assert.False(string.IsNullOrEmpty(stop.IdempotencyKey));
+    }
+
+    [Fact]
+    public void A_finished_task_offers_no_stop()
+    {
+        TaskApi(TaskState.Completed).Register(this, "alice", WebClaims.Changer);
+
+        var page = Render<TaskPage>(parameters => parameters.Add(p => p.Id, TaskId));
+
+        page.WaitForAssertion(() => Assert.Contains("Completed", page.Markup));
+        Assert.Empty(page.FindAll("button.danger"));
+    }
+
+    [Fact]
+    public void The_overview_shows_each_node_with_its_bars_and_the_counts_by_state()
+    {
+        var node = new NodeDetails
+        {
+            Id = Guid.NewGuid(), Name = "worker-1", Status = NodeStatus.Ready,
+            Capacity = new Resources(4, 8192, 100_000), Allocatable = new Resources(4, 8192, 100_000),
+            Allocated = new Resources(1, 2048, 0), Used = new Resources(0.5m, 1024, 0),
+            TaskCount = 2, RegisteredAt = DateTimeOffset.UtcNow, LastHeartbeatAt = DateTimeOffset.UtcNow,
+        };
+        new ScriptedApi()
+            .Answer(HttpMethod.Get, "/api/summary", new ClusterSummary(new Dictionary<TaskState, int> { [TaskState.Running] = 2, [TaskState.Pending] = 1 }))
+            .Answer(HttpMethod.Get, "/api/nodes", new[] { node })
+            .Answer(HttpMethod.Get, "/api/jobs", Array.Empty<JobDetails>())
+            .Register(this, "viewer");
+
+        var page = Render<Overview>();
+
+        page.WaitForAssertion(() => Assert.Contains("worker-1", page.Markup));
+        var cpu = page.Find(".node .bar[aria-label^='CPU']");
+        Assert.Equal("CPU: 0.5 used, 1 allocated of 4 cores", cpu.GetAttribute("aria-label"));
+        Assert.Contains("width:25%", cpu.QuerySelector(".bar-allocated")!.GetAttribute("style"));
+        Assert.Contains("Running", page.Find(".counts").TextContent);
+        Assert.Contains("2", page.Find(".counts").TextContent);
+    }
+
+    [Fact]
+    public void A_failed_call_shows_the_apis_sentence_not_a_stack_trace()
+    {
+        new ScriptedApi()
+            .Answer(HttpMethod.Get, "/api/summary", """{"title":"The Api cannot reach the database.","detail":"Nothing was changed by this request. Try again shortly.","status":503}""", HttpStatusCode.ServiceUnavailable)
+            .Register(this, "viewer");
+
+        var page = Render<Overview>();
+
+        var error = page.WaitForElement("[role=alert]");
+        Assert.Equal("The Api cannot reach the database. Nothing was changed by this request. Try again shortly.", error.TextContent);
+        Assert.DoesNotContain("Exception", page.Markup);
+    }
+
+    [Fact]
+    public void The_apis_validation_messages_show_beside_the_fields_they_name()
+    {
+        var api = new ScriptedApi()
+            .Answer(HttpMethod.Post, "/api/tasks", """{"title":"The task spec is not valid.","status":400,"errors":{"image":["The image is required."],"labels":["At most 64 labels are allowed."]}}""", HttpStatusCode.BadRequest);
+        api.Register(this, "alice", WebClaims.Changer);
+        var page = Render<Submit>();
+
+        page.Find("#name").Change("web");
+        page.Find("form").Submit();
+
+        page.WaitForAssertion(() => Assert.Equal("The image is required.", page.Find("#image-errors").TextContent.Trim()));
+        Assert.Contains("labels", page.Find("ul.field-errors[role=alert]").TextContent);
+        Assert.Equal("""{"name":"web"}""", api.Requests.Single().Body);
+    }
+}

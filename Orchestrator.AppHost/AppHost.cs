@@ -60,6 +60,8 @@ builder.AddProject<Projects.Orchestrator_Gateway>("gateway")
 // one, and the UI calls the Api with it like any client.
 builder.AddProject<Projects.Orchestrator_Web>("web")
     .WithEnvironment("Web__Api", api.GetEndpoint("http"))
+    // The dashboard's address (this AppHost's own, from its launch profile), for a task's link to its trace.
+    .WithEnvironment("Web__Dashboard", builder.Configuration["ASPNETCORE_URLS"]?.Split(';')[0] ?? "http://localhost:18888")
     .WaitFor(api)
     .WithHttpHealthCheck("/health");
 

@@ -22,7 +22,8 @@ project_of() {
 	scheduler) echo src/Orchestrator.Scheduler ;;
 	statestore) echo src/Orchestrator.StateStore ;;
 	gateway) echo src/Orchestrator.Gateway ;;
-	*) echo "publish: unknown service '$1' (worker-agent, api, scheduler, statestore or gateway)" >&2; return 2 ;;
+	web) echo src/Orchestrator.Web ;;
+	*) echo "publish: unknown service '$1' (worker-agent, api, scheduler, statestore, gateway or web)" >&2; return 2 ;;
 	esac
 }
 

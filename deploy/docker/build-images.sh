@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Builds the project's container images from this checkout:
 #   orchestrator/worker-agent  orchestrator/api  orchestrator/scheduler  orchestrator/statestore
-#   orchestrator/gateway
+#   orchestrator/gateway  orchestrator/web
 #
-#   deploy/docker/build-images.sh [SERVICE...]     (default: all five)
+#   deploy/docker/build-images.sh [SERVICE...]     (default: all six)
 #
 # Each service is published self-contained (deploy/publish.sh) and copied onto
 # the base image. BASE_IMAGE picks the base; by default the local
@@ -17,7 +17,7 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$HERE/../publish.sh"
 LOCAL_BASE=orchestrator/dotnet-runtime-deps:10.0
 TAG="${TAG:-latest}"
-ALL_SERVICES=(worker-agent api scheduler statestore gateway)
+ALL_SERVICES=(worker-agent api scheduler statestore gateway web)
 # Each service's build context (its publish) and build log, removed on any exit.
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT

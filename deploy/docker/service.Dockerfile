@@ -15,7 +15,7 @@ RUN test -x "/app/${EXECUTABLE}" && ln -s "/app/${EXECUTABLE}" /app/service
 #   ConnectionStrings__messaging     amqp://USER:PASSWORD@BROKER:5672   (every service)
 #   ConnectionStrings__orchestratordb  Host=...;Database=...;Username=...;Password=...   (StateStore)
 #   Gateway__Api, Gateway__ApiKey     the Api's address and a read-only key (the gateway)
-# The Api and the gateway listen on 8080.
+# The Api, the gateway and the web UI listen on 8080.
 ENV ASPNETCORE_HTTP_PORTS=8080 \
     DOTNET_gcServer=0
 EXPOSE 8080

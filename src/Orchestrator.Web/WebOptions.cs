@@ -14,4 +14,10 @@ public sealed class WebOptions
     /// <summary>How often an open page asks the Api again: the overview, a task, its logs, a job, a node.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// The Aspire dashboard's address (or another that serves <c>/traces/detail/{traceId}</c>), for a link from a task
+    /// to the trace of its submission; unset, there is no link. The AppHost sets it.
+    /// </summary>
+    public Uri? Dashboard { get; set; }
 }

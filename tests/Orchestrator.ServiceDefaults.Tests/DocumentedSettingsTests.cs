@@ -19,6 +19,8 @@ public sealed class DocumentedSettingsTests
         typeof(Orchestrator.Scheduler.Placement.SchedulerOptions).Assembly,
         typeof(Orchestrator.StateStore.Extensions.StateStoreExtensions).Assembly,
         typeof(Orchestrator.WorkerAgent.AgentOptions).Assembly,
+        typeof(Orchestrator.Gateway.GatewayOptions).Assembly,
+        typeof(Orchestrator.Web.WebOptions).Assembly,
         typeof(Microsoft.Extensions.Hosting.BusWatchdogOptions).Assembly,
     ];
 

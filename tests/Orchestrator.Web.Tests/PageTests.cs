@@ -60,6 +60,21 @@ public sealed class PageTests : BunitContext
     }
 
     [Fact]
+    public void A_task_links_to_its_submissions_trace_when_the_dashboard_is_known()
+    {
+        var api = new ScriptedApi()
+            .Answer(HttpMethod.Get, $"/api/tasks/{TaskId}", Task(TaskState.Running) with { TraceId = "0af7651916cd43dd8448eb211c80319c" })
+            .Answer(HttpMethod.Get, $"/api/tasks/{TaskId}/events", Array.Empty<TaskEventDetails>())
+            .Answer(HttpMethod.Get, $"/api/tasks/{TaskId}/logs", "");
+        api.Register(this, "viewer", new Uri("http://localhost:18888"));
+
+        var page = Render<TaskPage>(parameters => parameters.Add(p => p.Id, TaskId));
+
+        var link = page.WaitForElement("a[target=_blank]");
+        Assert.Equal("http://localhost:18888/traces/detail/0af7651916cd43dd8448eb211c80319c", link.GetAttribute("href"));
+    }
+
+    [Fact]
     public void A_finished_task_offers_no_stop()
     {
         TaskApi(TaskState.Completed).Register(this, "alice", WebClaims.Changer);

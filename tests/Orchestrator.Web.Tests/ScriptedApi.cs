@@ -43,12 +43,14 @@ public sealed class ScriptedApi : HttpMessageHandler
     }
 
     /// <summary>Registers the UI's client to the Api over this script, for a signed-in person with the given roles.</summary>
-    public void Register(BunitContext context, string user, params string[] roles)
+    public void Register(BunitContext context, string user, params string[] roles) => Register(context, user, dashboard: null, roles);
+
+    public void Register(BunitContext context, string user, Uri? dashboard, params string[] roles)
     {
         var auth = context.AddAuthorization();
         auth.SetAuthorized(user);
         auth.SetRoles(roles);
-        var options = Options.Create(new WebOptions { Api = new Uri("http://api.test/"), RefreshInterval = TimeSpan.FromMinutes(5) });
+        var options = Options.Create(new WebOptions { Api = new Uri("http://api.test/"), RefreshInterval = TimeSpan.FromMinutes(5), Dashboard = dashboard });
         context.Services.AddSingleton<IOptions<WebOptions>>(options);
         context.Services.AddScoped(services => new OrchestratorApi(
             new HttpClient(this) { BaseAddress = options.Value.Api }, services.GetRequiredService<AuthenticationStateProvider>(), options));

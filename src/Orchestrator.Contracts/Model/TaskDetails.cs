@@ -40,4 +40,7 @@ public sealed record TaskDetails
     /// <summary>Counts placements; logs and commands to agents name the attempt.</summary>
     public int Attempt { get; init; }
     public required int Version { get; init; }
+
+    /// <summary>The trace of the request that submitted the task (W3C, 32 hex digits), when it was traced.</summary>
+    public string? TraceId { get; init; }
 }

@@ -390,5 +390,10 @@ public sealed class TaskRecord
         LastProbeResult = LastProbeResult,
         Attempt = Attempt,
         Version = Version,
+        TraceId = TraceIdOf(TraceParent),
     };
+
+    /// <summary>The trace id of a W3C traceparent (<c>00-TRACEID-SPANID-FLAGS</c>); null for anything else.</summary>
+    public static string? TraceIdOf(string? traceParent) =>
+        traceParent?.Split('-') is [_, { Length: 32 } traceId, _, _] ? traceId : null;
 }

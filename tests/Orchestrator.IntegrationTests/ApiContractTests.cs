@@ -189,6 +189,18 @@ public sealed class ApiContractTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task The_task_list_filters_by_the_node_a_task_is_placed_on()
+    {
+        var placed = await cluster.SubmitAsync(new { name = "listed-on-node", image = TestImages.Workload, command = new[] { "sleep", "60" } });
+        await cluster.WaitForStateAsync(placed.Id, TaskState.Running);
+
+        Assert.Contains(await ListAsync($"node={cluster.Node.Id}&state=running"), t => t.Id == placed.Id);
+        Assert.Empty(await ListAsync($"node={Guid.NewGuid()}"));
+
+        await cluster.StopAllAsync([placed.Id]);
+    }
+
+    [Fact]
     public async Task The_task_list_pages_through_its_Link_header_unmoved_by_newer_tasks()
     {
         var submitted = new List<Guid>();

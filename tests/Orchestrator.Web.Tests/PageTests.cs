@@ -126,6 +126,24 @@ public sealed class PageTests : BunitContext
     }
 
     [Fact]
+    public void A_service_lists_its_passing_and_failing_instances()
+    {
+        var passing = new ServiceInstance("web", Guid.NewGuid(), "web-1", "web", Guid.NewGuid(), "worker-1", "10.0.0.5", 20001, [], true, TaskState.Running, HealthStatus.Healthy, null, null);
+        var failing = passing with { TaskId = Guid.NewGuid(), TaskName = "web-2", Passing = false, Health = HealthStatus.Unhealthy, Address = null };
+        new ScriptedApi()
+            .Answer(HttpMethod.Get, "/api/services", new[] { new ServiceSummary("web", 1, 1, [], []) })
+            .Answer(HttpMethod.Get, "/api/services/web", new[] { passing, failing })
+            .Register(this, "viewer");
+
+        var page = Render<Services>(parameters => parameters.Add(p => p.Name, "web"));
+
+        page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("#instances-heading + table tbody tr").Count));
+        var rows = page.FindAll("#instances-heading + table tbody tr").Select(r => r.TextContent).ToList();
+        Assert.Contains(rows, r => r.Contains("web-1") && r.Contains("passing") && r.Contains("10.0.0.5:20001"));
+        Assert.Contains(rows, r => r.Contains("web-2") && r.Contains("failing") && r.Contains("Unhealthy"));
+    }
+
+    [Fact]
     public void The_apis_validation_messages_show_beside_the_fields_they_name()
     {
         var api = new ScriptedApi()

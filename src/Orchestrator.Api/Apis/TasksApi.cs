@@ -30,7 +30,7 @@ public static class TasksApi
         app.MapGet("/tasks", ListTasksAsync)
             .WithTags("Tasks")
             .WithSummary("List tasks, newest first")
-            .WithDescription("limit (1 to 5000, default 500) caps the answer; state keeps only the tasks in that state; job keeps only the tasks of that job, finished ones too; idPrefix keeps only the tasks whose id starts with it (hex digits, dashes ignored); before continues the list after that task. A full page carries a Link header (rel=\"next\") to the next one.");
+            .WithDescription("limit (1 to 5000, default 500) caps the answer; state keeps only the tasks in that state; job keeps only the tasks of that job, finished ones too; node keeps only the tasks placed on that node (by id); idPrefix keeps only the tasks whose id starts with it (hex digits, dashes ignored); before continues the list after that task. A full page carries a Link header (rel=\"next\") to the next one.");
         var tasks = app.MapGroup("/tasks").WithTags("Tasks");
         tasks.MapGet("/{id:guid}", GetTaskAsync).WithSummary("Get one task");
         tasks.MapDelete("/{id:guid}", StopTaskAsync)
@@ -85,7 +85,7 @@ public static class TasksApi
     }
 
     public static async Task<Results<Ok<IReadOnlyList<TaskDetails>>, ValidationProblem>> ListTasksAsync(
-        int? limit, string? state, string? idPrefix, string? job, Guid? before, HttpResponse http,
+        int? limit, string? state, string? idPrefix, string? job, Guid? node, Guid? before, HttpResponse http,
         [AsParameters] TaskApiServices services, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
@@ -106,7 +106,7 @@ public static class TasksApi
         if (errors.Count > 0)
             return TypedResults.ValidationProblem(errors, title: "The query is not valid.");
 
-        var query = new ListTasks(limit ?? ListTasks.DefaultLimit, wanted, idPrefix, before, job);
+        var query = new ListTasks(limit ?? ListTasks.DefaultLimit, wanted, idPrefix, before, job, node);
         if (await services.Store.ListTasksAsync(query, cancellationToken) is not { } page)
             return TypedResults.ValidationProblem(
                 new Dictionary<string, string[]> { ["before"] = [$"No task has the id {before}."] }, title: "The query is not valid.");
@@ -125,6 +125,8 @@ public static class TasksApi
             next += $"&idPrefix={Uri.EscapeDataString(prefix)}";
         if (query.Job is { } job)
             next += $"&job={Uri.EscapeDataString(job)}";
+        if (query.Node is { } node)
+            next += $"&node={node}";
         return next;
     }
 

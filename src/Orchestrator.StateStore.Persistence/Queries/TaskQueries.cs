@@ -28,6 +28,8 @@ public static class TaskQueries
             tasks = tasks.Where(t => t.State == state);
         if (query.Job is { } job)
             tasks = tasks.Where(t => t.JobName == job);
+        if (query.Node is { } node)
+            tasks = tasks.Where(t => t.NodeId == node);
         if (!string.IsNullOrEmpty(query.IdPrefix))
         {
             // The Api lets through only hex digits and dashes, so the prefix holds no LIKE wildcards.

@@ -32,13 +32,21 @@ public sealed class OrchestratorApi(HttpClient http, AuthenticationStateProvider
     public Task<JobDetails> JobAsync(string name, CancellationToken cancellationToken) =>
         GetAsync<JobDetails>($"api/jobs/{Uri.EscapeDataString(name)}", cancellationToken);
 
+    public Task<List<ServiceSummary>> ServicesAsync(CancellationToken cancellationToken) =>
+        GetAsync<List<ServiceSummary>>("api/services", cancellationToken);
+
+    /// <summary>Every instance of the service, the failing ones too.</summary>
+    public Task<List<ServiceInstance>> ServiceAsync(string name, CancellationToken cancellationToken) =>
+        GetAsync<List<ServiceInstance>>($"api/services/{Uri.EscapeDataString(name)}?all=true", cancellationToken);
+
     public Task<TaskDetails> TaskAsync(Guid id, CancellationToken cancellationToken) => GetAsync<TaskDetails>($"api/tasks/{id}", cancellationToken);
 
     public Task<List<TaskEventDetails>> EventsAsync(Guid id, CancellationToken cancellationToken) =>
         GetAsync<List<TaskEventDetails>>($"api/tasks/{id}/events?limit={GetTaskEvents.MaxLimit}", cancellationToken);
 
     /// <summary>A page of the newest tasks: in <paramref name="state"/> and starting with <paramref name="idPrefix"/> when given, after <paramref name="before"/>.</summary>
-    public Task<List<TaskDetails>> TasksAsync(TaskState? state, string? idPrefix, string? job, Guid? before, CancellationToken cancellationToken)
+    public Task<List<TaskDetails>> TasksAsync(
+        TaskState? state, string? idPrefix, string? job, Guid? before, CancellationToken cancellationToken, Guid? node = null)
     {
         var query = new List<string> { $"limit={PageSize}" };
         if (state is { } s)
@@ -47,6 +55,8 @@ public sealed class OrchestratorApi(HttpClient http, AuthenticationStateProvider
             query.Add($"idPrefix={Uri.EscapeDataString(idPrefix.Trim())}");
         if (job is not null)
             query.Add($"job={Uri.EscapeDataString(job)}");
+        if (node is { } placed)
+            query.Add($"node={placed}");
         if (before is { } last)
             query.Add($"before={last}");
         return GetAsync<List<TaskDetails>>($"api/tasks?{string.Join('&', query)}", cancellationToken);

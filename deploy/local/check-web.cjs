@@ -31,7 +31,7 @@ async function signIn(page, key) {
   await page.goto(`${WEB}/`);
   await page.waitForURL(/\/signin/, { timeout: 30_000 });
   await page.fill('#key', key);
-  await Promise.all([page.waitForURL(`${WEB}/`, { timeout: 30_000 }), page.click('form button[type=submit]')]);
+  await Promise.all([page.waitForURL(`${WEB}/`, { timeout: 30_000 }), page.click('main form button[type=submit]')]);
 }
 
 // The names of the nodes the overview shows, once its live connection has rendered them.
@@ -60,14 +60,16 @@ async function nodesShown(page) {
 
     // Submit through the form: its JSON mode, to give the task a command that logs a line.
     await page.goto(`${WEB}/submit`);
-    const spec = { name: 'check-web', image: IMAGE, command: ['sh', '-c', `echo "${MARKER}"; sleep 600`], stopTimeoutSeconds: 1 };
+    // IfNotPresent: the local image, with no lookup of a registry this machine has none of.
+    const spec = { name: 'check-web', image: IMAGE, imagePullPolicy: 'IfNotPresent', command: ['sh', '-c', `echo "${MARKER}"; sleep 600`], stopTimeoutSeconds: 1 };
     // The textarea appears only once the page is live and has taken the click.
     for (let i = 0; i < 30 && !(await page.$('#json')); i++) {
       await page.check('fieldset.kind input[type=checkbox]');
       await page.waitForTimeout(500);
     }
     await page.fill('#json', JSON.stringify(spec));
-    await Promise.all([page.waitForURL(/\/tasks\/[0-9a-f-]{36}$/, { timeout: 30_000 }), page.click('form button[type=submit]')]);
+    // The page's own form: the header's sign-out is a form too.
+    await Promise.all([page.waitForURL(/\/tasks\/[0-9a-f-]{36}$/, { timeout: 30_000 }), page.click('main form button[type=submit]')]);
     const taskId = page.url().split('/').pop();
     console.log(`task ${taskId}`);
     ok(`submitted task ${taskId} through the form; its page opened`);

@@ -1,3 +1,4 @@
+using System.Security.Authentication;
 using MassTransit;
 using MassTransit.Transports;
 using Microsoft.Extensions.Configuration;
@@ -70,7 +71,7 @@ public static class MessagingExtensions
                         // (Tls:CaFile, or the machine's store): a broker that cannot prove itself gets no messages.
                         host.UseSsl(ssl =>
                         {
-                            ssl.Protocol = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13;
+                            ssl.Protocol = SslProtocols.Tls12 | SslProtocols.Tls13;
                             ssl.CertificateValidationCallback = validator;
                         });
                     if (address.Nodes.Count > 1)

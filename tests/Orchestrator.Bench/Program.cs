@@ -24,6 +24,9 @@ app.Configure(config =>
     config.AddCommand<ApiLoadCommand>("api")
         .WithDescription("Sustained rate and latency of POST /api/tasks and GET /api/tasks/{id}")
         .WithExample("api", "--duration", "30", "--connections", "32");
+    config.AddCommand<WebCommand>("web")
+        .WithDescription("How long the web UI's overview and task list take to render on a large cluster, and what an open page costs it")
+        .WithExample("web", "--nodes", "1000", "--tasks", "10000");
     config.AddCommand<GatewayCommand>("gateway")
         .WithDescription("What the gateway adds to a request on loopback, its requests per second, and how fast a catalog change reaches it")
         .WithExample("gateway", "--connections", "32", "--services", "1000");

@@ -38,4 +38,16 @@ public sealed class BenchSmokeTests
         Assert.All([result.Direct, result.Gateway], load => Assert.True(load.Latency.Count > 0));
         Assert.Equal(2, result.Propagation.Count);
     }
+
+    [Fact]
+    public async Task The_web_bench_renders_both_pages_with_the_clusters_nodes_and_measures_a_refresh()
+    {
+        await using var cluster = await BenchCluster.StartAsync();
+
+        var result = await new WebScenario(cluster, _ => { }).RunAsync(new WebSettings(Nodes: 5, Tasks: 20, Samples: 2, Polls: 2), CancellationToken.None);
+
+        Assert.Equal(2, result.Overview.Count);
+        Assert.Equal(2, result.TaskList.Count);
+        Assert.True(result.CpuPerPoll > TimeSpan.Zero);
+    }
 }

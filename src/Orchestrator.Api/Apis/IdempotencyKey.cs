@@ -52,7 +52,7 @@ public static class IdempotencyKey
 /// Every write under /api may carry an <see cref="IdempotencyKey"/>: the key is checked, and the request's fingerprint
 /// (a SHA-256 of its method, path, query and body) is kept for <see cref="Security.CallerStamp{T}"/> to put on the
 /// command beside the key. StateStore answers a repeat of the same request with the first answer and changes nothing,
-/// and refuses the same key with another request (a 422, <see cref="Extensions.StateStoreUnavailableHandler"/>).
+/// and refuses the same key with another request (a 422, <see cref="Extensions.IdempotencyKeyReusedHandler"/>).
 /// </summary>
 public sealed class IdempotentWriteFilter : IEndpointFilter
 {

@@ -7,8 +7,9 @@ namespace Orchestrator.Api.Security;
 /// <summary>
 /// Puts the caller of the request being answered (the API key's name and the client's address) on every message the
 /// Api sends or publishes for it (a request client with no address publishes its request), for StateStore's audit
-/// trail (<see cref="CallerHeaders"/>), with the request's idempotency key when it has one (<see cref="IdempotentWriteFilter"/>). A scoped filter: MassTransit resolves it from the request's scope, in which the
-/// request clients were made. A message sent outside a request carries no caller.
+/// trail (<see cref="CallerHeaders"/>), with the request's idempotency key and fingerprint when it has a key
+/// (<see cref="IdempotentWriteFilter"/>). A scoped filter: MassTransit resolves it from the request's scope, in which
+/// the request clients were made. A message sent outside a request carries no caller.
 /// </summary>
 public sealed class CallerStamp<T>(IHttpContextAccessor http) : IFilter<SendContext<T>>, IFilter<PublishContext<T>> where T : class
 {

@@ -70,10 +70,20 @@ public sealed class BenchCluster : IAsyncDisposable
     /// The services reach Postgres and RabbitMQ on the containers' own addresses, not through the published ports:
     /// on loopback every byte would go through docker-proxy, which took a quarter of a core under the Api load,
     /// a cost of the bench's wiring that no deployment pays.
+    /// <para>
+    /// The application name makes each cluster's connection string its own. Npgsql keeps one pool per connection
+    /// string for the life of the process, and the engine gives the next cluster's Postgres the address the last one
+    /// freed: with the same string, the next cluster would be handed the pooled connections of a server already
+    /// killed, and its first query would fail with "unexpected postmaster exit".
+    /// </para>
     /// </summary>
     private static string DirectPostgres(PostgreSqlContainer postgres) =>
-        new NpgsqlConnectionStringBuilder(postgres.GetConnectionString()) { Host = postgres.IpAddress, Port = PostgreSqlBuilder.PostgreSqlPort }
-            .ConnectionString;
+        new NpgsqlConnectionStringBuilder(postgres.GetConnectionString())
+        {
+            Host = postgres.IpAddress,
+            Port = PostgreSqlBuilder.PostgreSqlPort,
+            ApplicationName = $"bench-{postgres.Id[..12]}",
+        }.ConnectionString;
 
     private static string DirectRabbitMq(RabbitMqContainer rabbitMq) =>
         new UriBuilder(rabbitMq.GetConnectionString()) { Host = rabbitMq.IpAddress, Port = RabbitMqBuilder.RabbitMqPort }.Uri.ToString();

@@ -189,6 +189,20 @@ public sealed class ApiContractTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task The_task_list_finds_tasks_by_part_of_their_name_ignoring_case_with_an_underscore_only_an_underscore()
+    {
+        var mark = Guid.NewGuid().ToString("N")[..8];
+        var underscored = await cluster.SubmitAsync(new { name = $"Shop_{mark}-web", image = TestImages.Workload, resources = new { cpu = 256 } });
+        var lookalike = await cluster.SubmitAsync(new { name = $"shopx{mark}-web", image = TestImages.Workload, resources = new { cpu = 256 } });
+
+        Assert.Equal([lookalike.Id, underscored.Id], (await ListAsync($"name={mark}-WEB")).Select(t => t.Id));
+        Assert.Equal(underscored.Id, Assert.Single(await ListAsync($"name=p_{mark}")).Id);
+        Assert.Empty(await ListAsync($"name={mark}-web&state=running"));
+
+        await cluster.StopAllAsync([underscored.Id, lookalike.Id]);
+    }
+
+    [Fact]
     public async Task The_task_list_filters_by_the_node_a_task_is_placed_on()
     {
         var placed = await cluster.SubmitAsync(new { name = "listed-on-node", image = TestImages.Workload, command = new[] { "sleep", "60" } });
@@ -242,6 +256,8 @@ public sealed class ApiContractTests(ClusterFixture cluster)
     [InlineData("state=3", "state")]
     [InlineData("idPrefix=xyz", "idPrefix")]
     [InlineData("idPrefix=a%25", "idPrefix")]
+    [InlineData("name=a%25", "name")]
+    [InlineData("name=web%20app", "name")]
     public async Task A_bad_task_list_query_gets_400_naming_the_parameter(string query, string field) =>
         await AssertNamesParameterAsync(await cluster.Api.GetAsync($"/api/tasks?{query}"), field);
 

@@ -40,6 +40,10 @@ public sealed class CliTests(ClusterFixture cluster)
         using (var document = JsonDocument.Parse(json.Out))
             Assert.Equal("Running", document.RootElement.GetProperty("state").GetString());
 
+        var named = await CliAsync("status", "--name", "CLI-WE", "--api", ApiAddress, "-o", "json");
+        using (var document = JsonDocument.Parse(named.Out))
+            Assert.Contains(document.RootElement.EnumerateArray(), task => task.GetProperty("id").GetGuid() == id);
+
         var running = await CliAsync("status", "--state", "running", "--api", ApiAddress, "-o", "json");
         using (var document = JsonDocument.Parse(running.Out))
         {
@@ -289,8 +293,9 @@ public sealed class CliTests(ClusterFixture cluster)
     [InlineData(1, "no task matches 'ffffffffffff'", "stop", "ffffffffffff")]
     [InlineData(1, "'web-1' is not a task id or a prefix of one (hex digits)", "logs", "web-1")]
     [InlineData(1, "invalid request: state:", "status", "--state", "sleeping")]
-    [InlineData(2, "--state, --job, --limit and --all shape the list; they cannot be given with an ID", "status", "abc", "--state", "running")]
-    [InlineData(2, "--state, --job, --limit and --all shape the list; they cannot be given with an ID", "status", "abc", "--all")]
+    [InlineData(1, "invalid request: name:", "status", "--name", "web app")]
+    [InlineData(2, "--state, --job, --name, --limit and --all shape the list; they cannot be given with an ID", "status", "abc", "--state", "running")]
+    [InlineData(2, "--state, --job, --name, --limit and --all shape the list; they cannot be given with an ID", "status", "abc", "--all")]
     [InlineData(1, "invalid request: limit:", "status", "--limit", "0")]
     [InlineData(1, "invalid request: limit:", "audit", "--limit", "0")]
     [InlineData(2, "--mount 'type=volume,source=data': target is required", "run", "--name", "x", "--image", "busybox", "--mount", "type=volume,source=data")]

@@ -1,5 +1,9 @@
+using System.IO.Pipelines;
 using System.Net;
+using System.Text;
 using Bunit;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
 using Orchestrator.Contracts;
 using Orchestrator.Domain.Capacity;
 using Orchestrator.Domain.Nodes;
@@ -42,6 +46,29 @@ public sealed class PageTests : BunitContext
         page.WaitForAssertion(() => Assert.Contains("hello from the task", page.Find("pre.logs").TextContent));
         Assert.Contains("by alice", page.Find("ol.timeline").TextContent);
         Assert.Empty(page.FindAll("button.danger"));
+    }
+
+    [Fact]
+    public async Task A_running_tasks_log_is_followed_each_line_shown_as_it_comes_with_no_refresh()
+    {
+        var log = new Pipe();
+        var api = TaskApi(TaskState.Running).Stream($"/api/tasks/{TaskId}/logs?tail=200&follow=true", log.Reader.AsStream());
+        api.Register(this, "viewer");
+        var page = Render<TaskPage>(parameters => parameters.Add(p => p.Id, TaskId));
+
+        await log.Writer.WriteAsync(Encoding.UTF8.GetBytes("first line\n"));
+        page.WaitForAssertion(() => Assert.Equal("first line\n", page.Find("pre.logs").TextContent));
+        Assert.Contains("(followed)", page.Find("#logs-heading").TextContent);
+        await log.Writer.WriteAsync(Encoding.UTF8.GetBytes("second line\nthird"));
+        page.WaitForAssertion(() => Assert.Equal("first line\nsecond line\n", page.Find("pre.logs").TextContent));
+
+        // The container exits: the Api ends the stream, and the page stops saying it follows.
+        await log.Writer.WriteAsync(Encoding.UTF8.GetBytes(" line\n"));
+        await log.Writer.CompleteAsync();
+        page.WaitForAssertion(() => Assert.DoesNotContain("(followed)", page.Find("#logs-heading").TextContent));
+        Assert.Equal("first line\nsecond line\nthird line\n", page.Find("pre.logs").TextContent);
+        // One stream, asked for once; the page read no tail beside it.
+        Assert.Single(api.Requests, r => r.Path.StartsWith($"/api/tasks/{TaskId}/logs", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -157,5 +184,34 @@ public sealed class PageTests : BunitContext
         page.WaitForAssertion(() => Assert.Equal("The image is required.", page.Find("#image-errors").TextContent.Trim()));
         Assert.Contains("labels", page.Find("ul.field-errors[role=alert]").TextContent);
         Assert.Equal("""{"name":"web"}""", api.Requests.Single().Body);
+    }
+
+    [Fact]
+    public void A_name_search_is_the_apis_among_every_task_not_a_filter_of_the_page_shown()
+    {
+        var api = new ScriptedApi()
+            .Answer(HttpMethod.Get, "/api/tasks?limit=50&name=web", new[] { Task(TaskState.Running) with { Name = "shop-web-1" } })
+            .Answer(HttpMethod.Get, "/api/tasks", new[] { Task(TaskState.Running) with { Name = "other" } });
+        api.Register(this, "viewer");
+        Services.GetRequiredService<NavigationManager>().NavigateTo("/tasks?q=web");
+
+        var page = Render<Tasks>();
+
+        page.WaitForAssertion(() => Assert.Contains("shop-web-1", page.Find("table tbody").TextContent));
+        Assert.DoesNotContain("other", page.Find("table tbody").TextContent);
+        Assert.Equal("/api/tasks?limit=50&name=web", Assert.Single(api.Requests).Path);
+    }
+
+    [Fact]
+    public void A_search_that_is_neither_a_name_nor_an_id_says_so_and_asks_nothing()
+    {
+        var api = new ScriptedApi();
+        api.Register(this, "viewer");
+        Services.GetRequiredService<NavigationManager>().NavigateTo("/tasks?q=web%20app");
+
+        var page = Render<Tasks>();
+
+        page.WaitForAssertion(() => Assert.Contains("neither part of a name", page.Markup));
+        Assert.Empty(api.Requests);
     }
 }

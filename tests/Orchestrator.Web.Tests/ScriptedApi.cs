@@ -17,6 +17,7 @@ namespace Orchestrator.Web.Tests;
 public sealed class ScriptedApi : HttpMessageHandler
 {
     private readonly Dictionary<string, (HttpStatusCode Status, string Body)> _answers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Stream> _streams = new(StringComparer.Ordinal);
 
     public List<(HttpMethod Method, string Path, string? IdempotencyKey, string? Body)> Requests { get; } = [];
 
@@ -27,11 +28,20 @@ public sealed class ScriptedApi : HttpMessageHandler
         return this;
     }
 
+    /// <summary>Answers GET on <paramref name="path"/> with a body the test writes to as it goes, as the Api streams a followed log.</summary>
+    public ScriptedApi Stream(string path, Stream body)
+    {
+        _streams[$"{HttpMethod.Get} {path}"] = body;
+        return this;
+    }
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var path = request.RequestUri!.PathAndQuery;
         Requests.Add((request.Method, path, request.Headers.TryGetValues("Idempotency-Key", out var keys) ? keys.Single() : null,
             request.Content is null ? null : await request.Content.ReadAsStringAsync(cancellationToken)));
+        if (_streams.TryGetValue($"{request.Method} {path}", out var stream))
+            return new HttpResponseMessage(HttpStatusCode.OK) { Content = new StreamContent(stream) };
         var found = _answers.TryGetValue($"{request.Method} {path}", out var answer)
             || _answers.TryGetValue($"{request.Method} {path.Split('?')[0]}", out answer);
         if (!found)

@@ -30,7 +30,7 @@ public static class TasksApi
         app.MapGet("/tasks", ListTasksAsync)
             .WithTags("Tasks")
             .WithSummary("List tasks, newest first")
-            .WithDescription("limit (1 to 5000, default 500) caps the answer; state keeps only the tasks in that state; job keeps only the tasks of that job, finished ones too; node keeps only the tasks placed on that node (by id); idPrefix keeps only the tasks whose id starts with it (hex digits, dashes ignored); before continues the list after that task. A full page carries a Link header (rel=\"next\") to the next one.");
+            .WithDescription("limit (1 to 5000, default 500) caps the answer; state keeps only the tasks in that state; job keeps only the tasks of that job, finished ones too; node keeps only the tasks placed on that node (by id); idPrefix keeps only the tasks whose id starts with it (hex digits, dashes ignored); name keeps only the tasks with it in their names, ignoring case; before continues the list after that task. A full page carries a Link header (rel=\"next\") to the next one.");
         var tasks = app.MapGroup("/tasks").WithTags("Tasks");
         tasks.MapGet("/{id:guid}", GetTaskAsync).WithSummary("Get one task");
         tasks.MapDelete("/{id:guid}", StopTaskAsync)
@@ -85,7 +85,7 @@ public static class TasksApi
     }
 
     public static async Task<Results<Ok<IReadOnlyList<TaskDetails>>, ValidationProblem>> ListTasksAsync(
-        int? limit, string? state, string? idPrefix, string? job, Guid? node, Guid? before, HttpResponse http,
+        int? limit, string? state, string? idPrefix, string? name, string? job, Guid? node, Guid? before, HttpResponse http,
         [AsParameters] TaskApiServices services, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
@@ -101,12 +101,14 @@ public static class TasksApi
         }
         if (idPrefix is not null && !ListTasks.IsIdPrefix(idPrefix))
             errors["idPrefix"] = ["idPrefix must be 1 to 36 hex digits (dashes allowed)."];
+        if (name is not null && !ListTasks.IsNameSearch(name))
+            errors["name"] = [$"name must be part of a task's name: 1 to {TaskSpecValidator.MaxNameLength} letters, digits, '.', '_' or '-'."];
         if (job is not null && !JobValidator.IsName(job))
             errors["job"] = ["job must be a job's name."];
         if (errors.Count > 0)
             return TypedResults.ValidationProblem(errors, title: "The query is not valid.");
 
-        var query = new ListTasks(limit ?? ListTasks.DefaultLimit, wanted, idPrefix, before, job, node);
+        var query = new ListTasks(limit ?? ListTasks.DefaultLimit, wanted, idPrefix, before, job, node, name);
         if (await services.Store.ListTasksAsync(query, cancellationToken) is not { } page)
             return TypedResults.ValidationProblem(
                 new Dictionary<string, string[]> { ["before"] = [$"No task has the id {before}."] }, title: "The query is not valid.");
@@ -123,6 +125,8 @@ public static class TasksApi
             next += $"&state={state}";
         if (query.IdPrefix is { } prefix)
             next += $"&idPrefix={Uri.EscapeDataString(prefix)}";
+        if (query.Name is { } name)
+            next += $"&name={Uri.EscapeDataString(name)}";
         if (query.Job is { } job)
             next += $"&job={Uri.EscapeDataString(job)}";
         if (query.Node is { } node)

@@ -112,13 +112,16 @@ public sealed class OrchestratorClient(HttpClient http, Action<string>? retrying
     /// limit), at most <paramref name="limit"/> (the Api's default when null); with <paramref name="all"/>, page
     /// after page as the Api's Link headers lead, each of that size.
     /// </summary>
-    public async Task<List<TaskDetails>> ListTasksAsync(string? state, int? limit, bool all, CancellationToken cancellationToken, string? job = null)
+    public async Task<List<TaskDetails>> ListTasksAsync(
+        string? state, int? limit, bool all, CancellationToken cancellationToken, string? job = null, string? name = null)
     {
         var query = new List<string>();
         if (state is not null)
             query.Add($"state={Uri.EscapeDataString(state)}");
         if (job is not null)
             query.Add($"job={Uri.EscapeDataString(job)}");
+        if (name is not null)
+            query.Add($"name={Uri.EscapeDataString(name)}");
         if (limit is not null)
             query.Add($"limit={limit}");
         string? path = query.Count == 0 ? "api/tasks" : $"api/tasks?{string.Join('&', query)}";

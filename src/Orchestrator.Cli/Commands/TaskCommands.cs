@@ -65,6 +65,10 @@ public sealed class StatusSettings : ApiSettings
     [Description("List only the tasks of this job, finished ones too")]
     public string? Job { get; init; }
 
+    [CommandOption("--name <TEXT>")]
+    [Description("List only the tasks with TEXT in their names, ignoring case")]
+    public string? Name { get; init; }
+
     [CommandOption("-n|--limit <N>")]
     [Description("List at most the newest N tasks (1 to 5000; default 500)")]
     public int? Limit { get; init; }
@@ -74,8 +78,8 @@ public sealed class StatusSettings : ApiSettings
     public bool All { get; init; }
 
     public override Spectre.Console.ValidationResult Validate() =>
-        Id is not null && (State is not null || Job is not null || Limit is not null || All)
-            ? Spectre.Console.ValidationResult.Error("--state, --job, --limit and --all shape the list; they cannot be given with an ID")
+        Id is not null && (State is not null || Job is not null || Name is not null || Limit is not null || All)
+            ? Spectre.Console.ValidationResult.Error("--state, --job, --name, --limit and --all shape the list; they cannot be given with an ID")
             : base.Validate();
 
     /// <summary>The size of each page asked of the Api.</summary>
@@ -103,7 +107,7 @@ public sealed class StatusCommand(IAnsiConsole console) : AsyncCommand<StatusSet
         if (settings.Json)
         {
             if (settings.Id is null)
-                Output.WriteJson(console, await client.ListTasksAsync(settings.State, settings.PageSize, settings.All, cancellationToken, settings.Job));
+                Output.WriteJson(console, await client.ListTasksAsync(settings.State, settings.PageSize, settings.All, cancellationToken, settings.Job, settings.Name));
             else
                 Output.WriteJson(console, await client.GetTaskAsync(await client.ResolveTaskIdAsync(settings.Id, cancellationToken), cancellationToken));
             return 0;
@@ -116,7 +120,7 @@ public sealed class StatusCommand(IAnsiConsole console) : AsyncCommand<StatusSet
     {
         var nodes = (await client.ListNodesAsync(cancellationToken)).ToDictionary(n => n.Id, n => n.Name);
         if (settings.Id is null)
-            return Output.TaskTable(await client.ListTasksAsync(settings.State, settings.PageSize, settings.All, cancellationToken, settings.Job), nodes, DateTimeOffset.UtcNow);
+            return Output.TaskTable(await client.ListTasksAsync(settings.State, settings.PageSize, settings.All, cancellationToken, settings.Job, settings.Name), nodes, DateTimeOffset.UtcNow);
         var id = await client.ResolveTaskIdAsync(settings.Id, cancellationToken);
         var task = await client.GetTaskAsync(id, cancellationToken);
         var events = await client.EventsAsync(id, cancellationToken);

@@ -36,6 +36,12 @@ public static class TaskQueries
             var prefix = query.IdPrefix.Replace("-", "").ToLowerInvariant() + "%";
             tasks = tasks.Where(t => EF.Functions.Like(t.Id.ToString().Replace("-", ""), prefix));
         }
+        if (!string.IsNullOrEmpty(query.Name))
+        {
+            // A name may hold '_', which LIKE would take for any character.
+            var pattern = "%" + query.Name.Replace(@"\", @"\\").Replace("%", @"\%").Replace("_", @"\_") + "%";
+            tasks = tasks.Where(t => EF.Functions.ILike(t.Name, pattern, @"\"));
+        }
         var page = await tasks
             .OrderByDescending(t => t.CreatedAt)
             .ThenByDescending(t => t.Id)

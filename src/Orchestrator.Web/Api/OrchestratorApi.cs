@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -44,15 +45,21 @@ public sealed class OrchestratorApi(HttpClient http, AuthenticationStateProvider
     public Task<List<TaskEventDetails>> EventsAsync(Guid id, CancellationToken cancellationToken) =>
         GetAsync<List<TaskEventDetails>>($"api/tasks/{id}/events?limit={GetTaskEvents.MaxLimit}", cancellationToken);
 
-    /// <summary>A page of the newest tasks: in <paramref name="state"/> and starting with <paramref name="idPrefix"/> when given, after <paramref name="before"/>.</summary>
+    /// <summary>
+    /// A page of the newest tasks after <paramref name="before"/>: in <paramref name="state"/>, starting with
+    /// <paramref name="idPrefix"/>, of <paramref name="job"/>, on <paramref name="node"/> and with <paramref name="name"/>
+    /// in their names, each when given.
+    /// </summary>
     public Task<List<TaskDetails>> TasksAsync(
-        TaskState? state, string? idPrefix, string? job, Guid? before, CancellationToken cancellationToken, Guid? node = null)
+        TaskState? state, string? idPrefix, string? job, Guid? before, CancellationToken cancellationToken, Guid? node = null, string? name = null)
     {
         var query = new List<string> { $"limit={PageSize}" };
         if (state is { } s)
             query.Add($"state={s}");
         if (!string.IsNullOrWhiteSpace(idPrefix))
             query.Add($"idPrefix={Uri.EscapeDataString(idPrefix.Trim())}");
+        if (!string.IsNullOrWhiteSpace(name))
+            query.Add($"name={Uri.EscapeDataString(name.Trim())}");
         if (job is not null)
             query.Add($"job={Uri.EscapeDataString(job)}");
         if (node is { } placed)
@@ -67,6 +74,32 @@ public sealed class OrchestratorApi(HttpClient http, AuthenticationStateProvider
     {
         using var response = await SendAsync(HttpMethod.Get, $"api/tasks/{id}/logs?tail={tail}", null, cancellationToken);
         return await response.Content.ReadAsStringAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The last <paramref name="tail"/> lines of the task's log, then each line as the task writes it, until its
+    /// container exits or <paramref name="cancellationToken"/> is cancelled (the Api's <c>follow=true</c> stream). A
+    /// stream the Api or the network cut short ends as a stream that ended; the caller asks again on its next look.
+    /// </summary>
+    public async IAsyncEnumerable<string> FollowLogsAsync(Guid id, int tail, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var request = await RequestAsync(HttpMethod.Get, $"api/tasks/{id}/logs?tail={tail}&follow=true", body: null);
+        using var response = await SendAsync(request, cancellationToken, HttpCompletionOption.ResponseHeadersRead);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken));
+        while (await ReadLineAsync(reader, cancellationToken) is { } line)
+            yield return line;
+    }
+
+    private static async Task<string?> ReadLineAsync(StreamReader reader, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await reader.ReadLineAsync(cancellationToken);
+        }
+        catch (Exception cut) when (cut is IOException or HttpRequestException)
+        {
+            return null;
+        }
     }
 
     public Task<TaskDetails> SubmitAsync(string specJson, CancellationToken cancellationToken) =>
@@ -113,6 +146,13 @@ public sealed class OrchestratorApi(HttpClient http, AuthenticationStateProvider
 
     private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? body, CancellationToken cancellationToken)
     {
+        using var request = await RequestAsync(method, path, body);
+        return await SendAsync(request, cancellationToken);
+    }
+
+    /// <summary>A request with the signed-in person's key, and an Idempotency-Key of its own when it changes something.</summary>
+    private async Task<HttpRequestMessage> RequestAsync(HttpMethod method, string path, string? body)
+    {
         var request = new HttpRequestMessage(method, path);
         if (body is not null)
             request.Content = new StringContent(body, Encoding.UTF8, "application/json");
@@ -121,16 +161,16 @@ public sealed class OrchestratorApi(HttpClient http, AuthenticationStateProvider
         var user = (await signedIn.GetAuthenticationStateAsync()).User;
         if (user.FindFirst(WebClaims.ApiKey)?.Value is { } key)
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        using (request)
-            return await SendAsync(request, cancellationToken);
+        return request;
     }
 
-    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendAsync(
+        HttpRequestMessage request, CancellationToken cancellationToken, HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
     {
         HttpResponseMessage response;
         try
         {
-            response = await http.SendAsync(request, cancellationToken);
+            response = await http.SendAsync(request, completion, cancellationToken);
         }
         catch (HttpRequestException error)
         {

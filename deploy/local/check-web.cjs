@@ -61,7 +61,7 @@ async function nodesShown(page) {
     // Submit through the form: its JSON mode, to give the task a command that logs a line.
     await page.goto(`${WEB}/submit`);
     // IfNotPresent: the local image, with no lookup of a registry this machine has none of.
-    const spec = { name: 'check-web', image: IMAGE, imagePullPolicy: 'IfNotPresent', command: ['sh', '-c', `echo "${MARKER}"; sleep 600`], stopTimeoutSeconds: 1 };
+    const spec = { name: 'check-web', image: IMAGE, imagePullPolicy: 'IfNotPresent', command: ['sh', '-c', `echo "${MARKER}"; sleep 8; echo "${MARKER} later"; sleep 600`], stopTimeoutSeconds: 1 };
     // The textarea appears only once the page is live and has taken the click.
     for (let i = 0; i < 30 && !(await page.$('#json')); i++) {
       await page.check('fieldset.kind input[type=checkbox]');
@@ -78,6 +78,11 @@ async function nodesShown(page) {
     ok('the task page shows it Running, with no reload');
     await page.waitForFunction((marker) => (document.querySelector('pre.logs')?.textContent || '').includes(marker), MARKER, { timeout: 60_000 });
     ok('the task page shows the line the task logged');
+    // The page reads a running task's log once, as a stream: a line written after it opened arrives only through it.
+    await page.waitForFunction((marker) => (document.querySelector('pre.logs')?.textContent || '').includes(`${marker} later`), MARKER, { timeout: 60_000 });
+    const heading = await page.$eval('#logs-heading', (h) => h.textContent);
+    if (heading.includes('(followed)')) ok('a line logged after the page opened appears in it, from the followed log');
+    else fail(`the later line appeared, but the log's heading says "${heading.trim()}", not that it is followed`);
     await page.screenshot({ path: path.join(OUT_DIR, 'task.png'), fullPage: true });
 
     await page.click('button.danger');

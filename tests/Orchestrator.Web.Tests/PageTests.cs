@@ -113,6 +113,21 @@ public sealed class PageTests : BunitContext
     }
 
     [Fact]
+    public void The_overview_puts_down_then_draining_nodes_first_each_group_by_name()
+    {
+        NodeDetails Node(string name, NodeStatus status) => new()
+        {
+            Id = Guid.NewGuid(), Name = name, Status = status, Capacity = Resources.Zero, Allocatable = Resources.Zero,
+            Allocated = Resources.Zero, Used = Resources.Zero, TaskCount = 0, RegisteredAt = DateTimeOffset.UtcNow, LastHeartbeatAt = DateTimeOffset.UtcNow,
+        };
+
+        var ordered = Overview.NeedingALookFirst(
+            [Node("a", NodeStatus.Ready), Node("d", NodeStatus.Draining), Node("c", NodeStatus.Down), Node("b", NodeStatus.Down), Node("e", NodeStatus.Ready)]);
+
+        Assert.Equal(["b", "c", "d", "a", "e"], ordered.Select(n => n.Name));
+    }
+
+    [Fact]
     public void The_overview_shows_each_node_with_its_bars_and_the_counts_by_state()
     {
         var node = new NodeDetails

@@ -134,11 +134,11 @@ public sealed class BenchCluster : IAsyncDisposable
         await WaitForDatabaseAsync(cancellationToken);
     }
 
-    /// <summary>Starts listening for NodeDown events from now on.</summary>
     /// <summary>The CPU time the cluster has used so far: this process, Postgres and RabbitMQ.</summary>
     public Task<ClusterCpu> CpuAsync(CancellationToken cancellationToken) =>
         ClusterCpu.ReadAsync(Docker, _postgres.Id, _rabbitMq.Id, cancellationToken);
 
+    /// <summary>Starts listening for NodeDown events from now on.</summary>
     public async Task<NodeDownObserver> ObserveNodeDownAsync(CancellationToken cancellationToken)
     {
         var observer = await NodeDownObserver.StartAsync(_configuration, cancellationToken);

@@ -30,7 +30,8 @@ public sealed class WebCommand : AsyncCommand<WebCommand.Settings>
         var result = await new WebScenario(cluster, Report.Progress).RunAsync(
             new WebSettings(settings.Nodes, settings.Tasks, settings.Samples), cancellationToken);
 
-        Report.Latencies($"pages rendered, {result.Nodes} nodes and {result.Tasks} tasks", ("overview (/)", result.Overview), ("task list (/tasks)", result.TaskList));
+        Report.Latencies($"pages rendered, {result.Nodes} nodes and {result.Tasks} tasks", ("overview (/)", result.Overview),
+            ("the overview's Api calls alone", result.OverviewCalls), ("task list (/tasks)", result.TaskList));
         var extra = result.CpuPerPoll - result.IdleCpuPerPoll;
         Report.Figure("one refresh of an open overview",
             $"{result.CpuPerPoll.TotalMilliseconds:F1} ms of CPU against {result.IdleCpuPerPoll.TotalMilliseconds:F1} ms idle in as long: " +

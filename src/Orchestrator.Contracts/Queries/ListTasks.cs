@@ -19,11 +19,11 @@ public sealed record ListTasks(
     public const int DefaultLimit = 500;
     public const int MaxLimit = 5000;
 
-    /// <summary>An id prefix as the Api takes it: 1 to 36 hex digits, dashes anywhere (a task id's text form).</summary>
     /// <summary>A name search as the Api takes it: part of a name, so 1 to its longest length of what a name may hold.</summary>
     public static bool IsNameSearch(string value) =>
         value.Length is > 0 and <= TaskSpecValidator.MaxNameLength && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-');
 
+    /// <summary>An id prefix as the Api takes it: 1 to 36 hex digits, dashes anywhere (a task id's text form).</summary>
     public static bool IsIdPrefix(string value) =>
         value.Length is > 0 and <= 36 && value.All(c => char.IsAsciiHexDigit(c) || c == '-');
 }

@@ -218,6 +218,21 @@ public sealed class PageTests : BunitContext
     }
 
     [Fact]
+    public void Hex_digits_that_start_no_id_are_looked_up_as_part_of_a_name()
+    {
+        var api = new ScriptedApi()
+            .Answer(HttpMethod.Get, "/api/tasks?limit=50&idPrefix=cafe", Array.Empty<TaskDetails>())
+            .Answer(HttpMethod.Get, "/api/tasks?limit=50&name=cafe", new[] { Task(TaskState.Running) with { Name = "cafe-web" } });
+        api.Register(this, "viewer");
+        Services.GetRequiredService<NavigationManager>().NavigateTo("/tasks?q=cafe");
+
+        var page = Render<Tasks>();
+
+        page.WaitForAssertion(() => Assert.Contains("cafe-web", page.Find("table tbody").TextContent));
+        Assert.Equal(["/api/tasks?limit=50&idPrefix=cafe", "/api/tasks?limit=50&name=cafe"], api.Requests.Select(r => r.Path));
+    }
+
+    [Fact]
     public void A_search_that_is_neither_a_name_nor_an_id_says_so_and_asks_nothing()
     {
         var api = new ScriptedApi();

@@ -2,9 +2,9 @@ namespace Orchestrator.Contracts;
 
 /// <summary>
 /// An agent's reports about a task (<see cref="ITaskReport"/>) go to one of <see cref="Count"/> queues, chosen by the
-/// task's id, and each queue is consumed by one StateStore at a time (RabbitMQ's single-active-consumer), one report
-/// at a time. So a task's start, restarts, health and exit are applied in the order the agent sent them, however
-/// many StateStores run, while the reports of tasks in other queues go on beside them. Agents and StateStore must
+/// task's id, and each queue is consumed by one StateStore at a time (RabbitMQ's single-active-consumer), which applies
+/// each task's reports one at a time. So a task's start, restarts, health and exit are applied in the order the agent
+/// sent them, however many StateStores run, while the reports of other tasks go on beside them. Agents and StateStore must
 /// agree on the count, so it is part of the contract, not a setting.
 /// </summary>
 public static class TaskReportQueue

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using MassTransit;
 using Orchestrator.Contracts;
 using Microsoft.Extensions.DependencyInjection;
@@ -23,7 +24,7 @@ public sealed class ConsumerRegistrationTests
     }
 
     [Fact]
-    public async Task Every_task_report_is_taken_from_each_report_queue_one_at_a_time_by_one_StateStore()
+    public async Task Every_task_report_is_taken_from_each_report_queue_by_one_StateStore_a_task_at_a_time()
     {
         var endpoints = await EndpointsAsync();
         var queues = endpoints.Where(endpoint => endpoint.Queue.StartsWith("task-reports", StringComparison.Ordinal)).ToList();
@@ -35,8 +36,13 @@ public sealed class ConsumerRegistrationTests
         Assert.All(queues, queue =>
         {
             Assert.Equal(reportConsumers, queue.Consumers.Order());
-            Assert.Equal(1, queue.ConcurrentMessageLimit);
+            Assert.Equal(TaskReportQueues.Prefetch, queue.ConcurrentMessageLimit);
             Assert.Equal(["true"], queue.Values("x-single-active-consumer"));
+            // Every report type passes through a partitioner, and the same one, so a task's reports of any type
+            // are taken one at a time: as many partitions as reports taken at once.
+            Assert.Equal(reportConsumers.Count, queue.Values("partitionCount").Count());
+            Assert.All(queue.Values("partitionCount"), count => Assert.Equal(TaskReportQueues.Prefetch.ToString(), count));
+            Assert.Single(PartitionerIds(queue.Probe).Distinct());
         });
         // No report is taken anywhere else, where it could overtake another about the same task.
         Assert.DoesNotContain(endpoints.Except(queues), endpoint => endpoint.Consumers.Intersect(reportConsumers).Any());
@@ -99,4 +105,13 @@ public sealed class ConsumerRegistrationTests
                 $"and concurrency {endpoint.ConcurrentMessageLimit}, not 32: does it have an ApiRequestConsumerDefinition?");
         }
     }
+
+    /// <summary>The id of every partitioner in the probe.</summary>
+    private static IEnumerable<string> PartitionerIds(JsonNode? node) => node switch
+    {
+        JsonObject values when values.ContainsKey("partitionCount") => [values["id"]!.ToString()],
+        JsonObject values => values.SelectMany(entry => PartitionerIds(entry.Value)),
+        JsonArray items => items.SelectMany(PartitionerIds),
+        _ => [],
+    };
 }

@@ -13,6 +13,20 @@ public sealed class ConsumerOptions
     [Positive]
     public int ApiRequestConcurrency { get; set; } = 32;
 
+    /// <summary>
+    /// The most submissions and task reports committed in one transaction (<see cref="Persistence.GroupCommit"/>).
+    /// Only those that arrive while a commit is in flight wait for the next, so a quiet StateStore commits each at once.
+    /// </summary>
+    [Positive]
+    public int GroupCommitLimit { get; set; } = 64;
+
+    /// <summary>
+    /// How many of those shared commits may be in flight at once: with one, every change would wait behind the commit
+    /// before it on a round trip to Postgres; with many, they would share less.
+    /// </summary>
+    [Positive]
+    public int GroupCommitConcurrency { get; set; } = 2;
+
     /// <summary>The most heartbeats applied in one transaction.</summary>
     [Positive]
     public int HeartbeatBatchLimit { get; set; } = 100;

@@ -15,9 +15,10 @@ namespace Orchestrator.StateStore.Consumers;
 /// <summary>
 /// Records a new task as Pending and announces it, unless the backlog is too deep (<see cref="AdmissionControl"/>).
 /// A repeated submission of the same id and spec changes nothing and is answered with the task as recorded; the same
-/// id with another spec (an idempotency key used again for a different request) is refused.
+/// id with another spec (an idempotency key used again for a different request) is refused. Submissions arriving
+/// together share a commit (<see cref="GroupCommit"/>).
 /// </summary>
-public sealed class SubmitTaskConsumer(StateTransaction transaction, TaskLifecycle lifecycle, AdmissionControl admission)
+public sealed class SubmitTaskConsumer(GroupCommit commits, StateTransaction transaction, AdmissionControl admission)
     : IConsumer<SubmitTask>
 {
     public async Task Consume(ConsumeContext<SubmitTask> context)
@@ -31,14 +32,14 @@ public sealed class SubmitTaskConsumer(StateTransaction transaction, TaskLifecyc
         TaskRecord task;
         try
         {
-            // Insert first and let the primary key catch a repeat: a new task, the common case, costs one
-            // batch and a commit instead of a read before them.
-            task = await transaction.RunAsync(db =>
+            // Insert first and let the primary key catch a repeat: a new task, the common case, costs its share of
+            // a commit instead of a read before it.
+            task = await commits.RunAsync(context, (_, lifecycle) =>
             {
                 var created = TaskRecord.Submit(command.TaskId, command.Spec, lifecycle.Now, TaskTrace.Capture());
                 lifecycle.Submit(created);
                 return Task.FromResult(created);
-            }, context.CancellationToken);
+            });
         }
         catch (DbUpdateException error) when (error.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
         {

@@ -156,6 +156,8 @@ public static class StateStoreExtensions
     {
         bus.AddOptions<ConsumerOptions>().BindConfiguration(ConsumerOptions.Section)
             .ValidateSettingsOnStart(ConsumerOptions.Section);
+        // The commits the submissions and the task reports share.
+        bus.AddSingleton<GroupCommit>();
         bus.AddConsumers(typeof(StateStoreExtensions).Assembly);
         bus.AddSingleton<IReceiveEndpointSetup, TaskReportQueues>();
         return bus;

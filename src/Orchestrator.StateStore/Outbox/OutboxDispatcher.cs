@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
 using MassTransit;
@@ -94,7 +95,7 @@ public sealed class OutboxDispatcher(
             .FromSqlRaw(_claimSql ??= ClaimSql(db.Model), _options.BatchSize, shards)
             .AsNoTracking()
             .ToListAsync(cancellationToken);
-        await Parallel.ForEachAsync(Lanes(batch), new ParallelOptions
+        await Parallel.ForEachAsync(Lanes(WithoutRepeatedWakeUps(batch)), new ParallelOptions
         {
             MaxDegreeOfParallelism = _options.MaxConcurrentLanes,
             CancellationToken = cancellationToken,
@@ -110,6 +111,27 @@ public sealed class OutboxDispatcher(
         await transaction.CommitAsync(CancellationToken.None);
         return batch.Count;
     }
+
+    /// <summary>
+    /// The batch with one wake-up (<see cref="IWakeUp"/>) of each type, the newest: every one of them would wake the
+    /// same consumers to read the same things. The others are deleted with the batch as if published.
+    /// </summary>
+    private static List<OutboxMessage> WithoutRepeatedWakeUps(List<OutboxMessage> batch)
+    {
+        var newest = batch
+            .Where(message => message.Destination is null && IsWakeUp(message.MessageType))
+            .GroupBy(message => message.MessageType)
+            .Select(type => type.MaxBy(message => message.Id)!)
+            .ToHashSet();
+        return batch.Where(message => message.Destination is not null || !IsWakeUp(message.MessageType) || newest.Contains(message)).ToList();
+    }
+
+    private static bool IsWakeUp(string messageType) =>
+        WakeUpTypes.GetOrAdd(messageType, name => typeof(IWakeUp).IsAssignableFrom(ContractType(name)));
+
+    private static readonly ConcurrentDictionary<string, bool> WakeUpTypes = new();
+
+    private static Type? ContractType(string name) => typeof(SubmitTask).Assembly.GetType(name);
 
     /// <summary>
     /// Commands to one queue (an agent's) keep their order: a task's StopTask must not overtake its StartTask. Events
@@ -130,7 +152,7 @@ public sealed class OutboxDispatcher(
 
     private async Task DispatchAsync(OutboxMessage message, CancellationToken cancellationToken)
     {
-        var type = typeof(SubmitTask).Assembly.GetType(message.MessageType)
+        var type = ContractType(message.MessageType)
             ?? throw new InvalidOperationException($"Outbox message {message.Id} has unknown type {message.MessageType}.");
         var body = JsonSerializer.Deserialize(message.Body, type, ContractJson.Options)!;
 

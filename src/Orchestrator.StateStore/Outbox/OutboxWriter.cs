@@ -20,10 +20,25 @@ public sealed class OutboxWriter(OrchestratorDbContext db, TimeProvider clock)
     /// </summary>
     internal bool HasNew { get; private set; }
 
-    internal void ForgetNew() => HasNew = false;
+    /// <summary>The wake-ups (<see cref="IWakeUp"/>) written since <see cref="StateTransaction"/> last began its work.</summary>
+    private readonly HashSet<Type> _wakeUps = [];
 
-    /// <summary>An event, published to every subscriber.</summary>
-    public void Publish<T>(T message) where T : class => Add(message, destination: null);
+    internal void ForgetNew()
+    {
+        HasNew = false;
+        _wakeUps.Clear();
+    }
+
+    /// <summary>
+    /// An event, published to every subscriber. A wake-up (<see cref="IWakeUp"/>) is written once in a transaction:
+    /// a commit of sixty submissions announces them with one message, not sixty.
+    /// </summary>
+    public void Publish<T>(T message) where T : class
+    {
+        if (message is IWakeUp && !_wakeUps.Add(typeof(T)))
+            return;
+        Add(message, destination: null);
+    }
 
     /// <summary>A command, sent to exactly one queue, e.g. <c>agent-{nodeId}</c>.</summary>
     public void Send<T>(string queue, T message) where T : class => Add(message, queue);

@@ -20,6 +20,7 @@ public sealed class StateTransaction(
 {
     private readonly List<Action> _afterCommit = [];
     private bool _audited;
+    private bool _auditingEach;
 
     /// <summary>
     /// Runs <paramref name="action"/> once the current work has committed, and never if it rolls back: e.g. the log
@@ -32,7 +33,7 @@ public sealed class StateTransaction(
         _afterCommit.Clear();
         outbox.ForgetNew();
         // One entry for a message, though its consumer may commit more than one transaction.
-        var audit = _audited || !consumed.HasContext ? null : AuditTrail.EntryFor(consumed.GetContext(), clock.GetUtcNow());
+        var audit = _audited || _auditingEach || !consumed.HasContext ? null : AuditTrail.EntryFor(consumed.GetContext(), clock.GetUtcNow());
         // The caller goes on every task event the work adds, at whichever save inside the work writes it.
         EventHandler<SavingChangesEventArgs>? attribute = audit is null ? null : (_, _) => Attribute(audit.Caller);
         db.SavingChanges += attribute;
@@ -71,6 +72,45 @@ public sealed class StateTransaction(
     {
         foreach (var added in db.ChangeTracker.Entries<TaskEventRecord>().Where(e => e.State == EntityState.Added))
             added.Property(e => e.Caller).CurrentValue = caller;
+    }
+
+    /// <summary>
+    /// Runs several changes in one transaction (<see cref="GroupCommit"/>), change i being <paramref name="work"/>(db, i),
+    /// one after another; returns each one's result. Each gets what a transaction of its own would give it: its audit
+    /// entry (<paramref name="audits"/>[i], if its caller has one), and its caller on the task events it adds. The work
+    /// must not save: the events are told apart by what each change added before the one save at the end.
+    /// </summary>
+    public async Task<IReadOnlyList<object?>> RunEachAsync(
+        IReadOnlyList<AuditEntryRecord?> audits, Func<OrchestratorDbContext, int, Task<object?>> work, CancellationToken cancellationToken)
+    {
+        // The entries are the changes', not one for whatever message this scope was made for.
+        _auditingEach = true;
+        try
+        {
+            return await RunAsync<IReadOnlyList<object?>>(db => RunEachAsync(db, audits, work), cancellationToken);
+        }
+        finally
+        {
+            _auditingEach = false;
+        }
+    }
+
+    private async Task<IReadOnlyList<object?>> RunEachAsync(
+        OrchestratorDbContext db, IReadOnlyList<AuditEntryRecord?> audits, Func<OrchestratorDbContext, int, Task<object?>> work)
+    {
+        var results = new object?[audits.Count];
+        var claimed = new HashSet<TaskEventRecord>(ReferenceEqualityComparer.Instance);
+        for (var i = 0; i < audits.Count; i++)
+        {
+            results[i] = await work(db, i);
+            var audit = audits[i];
+            if (audit is not null)
+                db.AuditEntries.Add(audit);
+            foreach (var added in db.ChangeTracker.Entries<TaskEventRecord>().Where(e => e.State == EntityState.Added))
+                if (claimed.Add(added.Entity) && audit is not null)
+                    added.Property(e => e.Caller).CurrentValue = audit.Caller;
+        }
+        return results;
     }
 
     public Task RunAsync(Func<OrchestratorDbContext, Task> work, CancellationToken cancellationToken) =>

@@ -24,7 +24,7 @@ public abstract class TaskReportConsumerDefinition<TConsumer, TReport>(ReportSen
             report.UseFilter(new DatabaseOutageFilter<TReport>());
         });
         // MassTransit adds a consumer's retry to each message pipe after the filters configured here, so a report is
-        // retried in place: its queue takes one report at a time, and the next one about the task waits behind it.
+        // retried in place, inside its task's partition (TaskReportQueues): the next one about the task waits behind it.
         consumerConfigurator.UseMessageRetry(MessagingExtensions.Retry);
     }
 }

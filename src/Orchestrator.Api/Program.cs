@@ -5,7 +5,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddApiServices();
-builder.AddOrchestratorBus(bus => bus.AddApiRequestClients(), (context, rabbit) => rabbit.UseCallerStamp(context));
+builder.AddOrchestratorBus(bus => bus.AddApiRequestClients(), (context, rabbit) => rabbit.ConfigureApiBus(context));
 
 var app = builder.Build();
 app.MapOrchestratorApi();

@@ -93,7 +93,7 @@ public sealed class GroupCommitTests(ClusterFixture cluster) : IAsyncLifetime
     {
         var begun = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var held = commits.RunAsync(null, async (_, lifecycle) =>
+        var held = commits.RunAsync(audit: null, async (_, lifecycle) =>
         {
             begun.SetResult();
             await gate.Task;

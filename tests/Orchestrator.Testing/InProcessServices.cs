@@ -63,7 +63,7 @@ public static class InProcessServices
         var builder = WebBuilder("Orchestrator.Api", configuration, settings ?? InProcessHostSettings.Production);
         builder.AddServiceDefaults();
         builder.AddApiServices();
-        builder.AddOrchestratorBus(bus => bus.AddApiRequestClients(), (context, rabbit) => rabbit.UseCallerStamp(context));
+        builder.AddOrchestratorBus(bus => bus.AddApiRequestClients(), (context, rabbit) => rabbit.ConfigureApiBus(context));
         var app = builder.Build();
         app.MapOrchestratorApi();
         return app;

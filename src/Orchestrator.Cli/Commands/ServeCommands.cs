@@ -88,7 +88,7 @@ public sealed class ManagerCommand : AsyncCommand<ManagerSettings>
             bus.AddStateStoreConsumers();
             bus.AddSchedulerConsumers();
             bus.AddApiRequestClients();
-        }, (context, rabbit) => rabbit.UseCallerStamp(context));
+        }, (context, rabbit) => rabbit.ConfigureApiBus(context));
         var app = builder.Build();
         try
         {

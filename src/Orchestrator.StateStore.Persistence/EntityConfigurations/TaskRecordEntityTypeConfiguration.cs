@@ -13,8 +13,9 @@ internal sealed class TaskRecordEntityTypeConfiguration : IEntityTypeConfigurati
         task.HasKey(t => t.Id);
         task.Property(t => t.Name).HasMaxLength(63);
         task.Property(t => t.Image).HasMaxLength(255);
-        task.Property(t => t.Spec).HasJsonConversion();
-        task.Property(t => t.Ports).HasJsonConversion();
+        // The spec is set once; the ports are assigned anew by the task's own methods.
+        task.Property(t => t.Spec).HasReplacedWholeJsonConversion();
+        task.Property(t => t.Ports).HasReplacedWholeJsonConversion();
         task.Property(t => t.CpuRequest).HasPrecision(12, 3);
         task.Property(t => t.State).HasConversion<string>().HasMaxLength(16);
         task.Property(t => t.DesiredState).HasConversion<string>().HasMaxLength(16);

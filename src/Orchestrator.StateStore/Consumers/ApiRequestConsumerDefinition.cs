@@ -13,8 +13,13 @@ public abstract class ApiRequestConsumerDefinition<TConsumer> : ConsumerDefiniti
     where TConsumer : class, IConsumer
 {
     protected ApiRequestConsumerDefinition(IOptions<ConsumerOptions> options)
+        : this(options.Value.ApiRequestConcurrency)
     {
-        var concurrency = options.Value.ApiRequestConcurrency;
+    }
+
+    /// <summary>An endpoint that answers <paramref name="concurrency"/> requests at once, and prefetches as many.</summary>
+    protected ApiRequestConsumerDefinition(int concurrency)
+    {
         Endpoint(endpoint =>
         {
             endpoint.PrefetchCount = concurrency;

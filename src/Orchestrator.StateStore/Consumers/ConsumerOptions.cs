@@ -14,6 +14,15 @@ public sealed class ConsumerOptions
     public int ApiRequestConcurrency { get; set; } = 32;
 
     /// <summary>
+    /// How many submissions StateStore takes at once, and prefetches. A submission waits for a shared commit
+    /// (<see cref="Persistence.GroupCommit"/>), not on a database connection of its own, and every one waiting joins
+    /// the next commit: at 32, as the Api's other requests, submissions waited in the broker's queue while commits
+    /// went out a third full, and a 1,000-node cluster took 240 a second where it takes 300 at 128.
+    /// </summary>
+    [Positive]
+    public int SubmitTaskConcurrency { get; set; } = 128;
+
+    /// <summary>
     /// The most submissions and task reports committed in one transaction (<see cref="Persistence.GroupCommit"/>).
     /// Only those that arrive while a commit is in flight wait for the next, so a quiet StateStore commits each at once.
     /// </summary>

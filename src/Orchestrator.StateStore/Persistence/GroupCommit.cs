@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using MassTransit;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Orchestrator.StateStore.Audit;
 using Orchestrator.StateStore.Consumers;
@@ -38,20 +39,22 @@ public sealed class GroupCommit(
 
     /// <summary>
     /// Runs <paramref name="change"/> for <paramref name="message"/> in the next shared commit, and returns its result
-    /// once that has committed. Throws what the change (or its commit) threw when it ran on its own.
+    /// once that has committed. Throws what the change (or its commit) threw when it ran on its own. A change about an
+    /// existing task names it (<paramref name="task"/>): the commit reads the tasks of all its changes in one query,
+    /// and the change's <c>FindAsync</c> finds it tracked, not one round trip after another.
     /// </summary>
-    public Task<T> RunAsync<T>(ConsumeContext message, Change<T> change) =>
-        RunAsync(AuditTrail.EntryFor(message, clock.GetUtcNow()), change, message.CancellationToken);
+    public Task<T> RunAsync<T>(ConsumeContext message, Change<T> change, Guid? task = null) =>
+        RunAsync(AuditTrail.EntryFor(message, clock.GetUtcNow()), change, message.CancellationToken, task);
 
     /// <summary>
     /// Runs <paramref name="change"/> in the next shared commit, with <paramref name="audit"/> (the entry of the change's
     /// caller, if it has one), and returns its result once that has committed. A change cancelled before its commit
     /// begins is not run.
     /// </summary>
-    public async Task<T> RunAsync<T>(AuditEntryRecord? audit, Change<T> change, CancellationToken cancellationToken)
+    public async Task<T> RunAsync<T>(AuditEntryRecord? audit, Change<T> change, CancellationToken cancellationToken, Guid? task = null)
     {
         EnsureStarted();
-        var item = new Item(audit, Activity.Current, async (db, lifecycle) => (object?)await change(db, lifecycle), cancellationToken);
+        var item = new Item(audit, Activity.Current, async (db, lifecycle) => (object?)await change(db, lifecycle), task, cancellationToken);
         if (!_queue.Writer.TryWrite(item))
             throw new OperationCanceledException("StateStore is stopping; the message goes back to its queue.");
         return (T)(await item.Result.Task.WaitAsync(cancellationToken))!;
@@ -141,9 +144,12 @@ public sealed class GroupCommit(
         await using var scope = scopes.CreateAsyncScope();
         var transaction = scope.ServiceProvider.GetRequiredService<StateTransaction>();
         var lifecycle = scope.ServiceProvider.GetRequiredService<TaskLifecycle>();
+        var tasks = items.Where(item => item.Task is not null).Select(item => item.Task!.Value).Distinct().ToList();
         // Not cancelled by a shutdown: the messages are waiting for this commit, and a half-done one is rolled back anyway.
         return await transaction.RunEachAsync(items.Select(item => item.Audit).ToList(), async (db, index) =>
         {
+            if (index == 0 && tasks.Count > 0)
+                await db.Tasks.Where(task => tasks.Contains(task.Id)).LoadAsync();
             // Each change runs in its own message's trace, so the task it records and the outbox rows it writes
             // continue that trace, not the trace of whichever message the commit happened to start with.
             Activity.Current = items[index].Activity;
@@ -151,7 +157,7 @@ public sealed class GroupCommit(
         }, CancellationToken.None);
     }
 
-    private sealed record Item(AuditEntryRecord? Audit, Activity? Activity, Change<object?> Change, CancellationToken CancellationToken)
+    private sealed record Item(AuditEntryRecord? Audit, Activity? Activity, Change<object?> Change, Guid? Task, CancellationToken CancellationToken)
     {
         public TaskCompletionSource<object?> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

@@ -106,7 +106,16 @@ public sealed class BenchCluster : IAsyncDisposable
         Environment.SetEnvironmentVariable("TESTCONTAINERS_HOST_OVERRIDE", "127.0.0.1");
         var postgres = new PostgreSqlBuilder().WithImage(BenchImages.Postgres).Build();
         var rabbitMq = new RabbitMqBuilder().WithImage(BenchImages.RabbitMq).WithUsername(BrokerUser).WithPassword(BrokerUser).Build();
-        await Task.WhenAll(postgres.StartAsync(cancellationToken), rabbitMq.StartAsync(cancellationToken));
+        try
+        {
+            await Task.WhenAll(postgres.StartAsync(cancellationToken), rabbitMq.StartAsync(cancellationToken));
+        }
+        catch
+        {
+            // Stopped (or failed) while they started: the containers exist already, and nothing else would remove them.
+            await Task.WhenAll(postgres.DisposeAsync().AsTask(), rabbitMq.DisposeAsync().AsTask());
+            throw;
+        }
 
         var cluster = new BenchCluster(postgres, rabbitMq, settings ?? new Dictionary<string, string?>());
         try

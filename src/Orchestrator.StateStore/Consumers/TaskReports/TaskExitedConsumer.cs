@@ -20,5 +20,5 @@ public sealed class TaskExitedConsumer(GroupCommit commits) : IConsumer<TaskExit
                 return false;
             lifecycle.RecordExit(task, report);
             return true;
-        });
+        }, context.Message.TaskId);
 }

@@ -33,5 +33,5 @@ public sealed class TaskStartedConsumer(GroupCommit commits) : IConsumer<TaskSta
                 return false; // a duplicate report
             lifecycle.RecordStart(task, report.ContainerId, report.Ports, report.StartedAt, $"container {ContainerIds.Short(report.ContainerId)} started");
             return true;
-        });
+        }, context.Message.TaskId);
 }

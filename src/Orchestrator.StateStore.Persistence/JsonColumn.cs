@@ -18,15 +18,10 @@ public static class JsonColumn
     /// when its JSON has. For a value that may be changed in place.
     /// </summary>
     public static PropertyBuilder<T> HasJsonConversion<T>(this PropertyBuilder<T> property) where T : class? =>
-        property
-            .HasColumnType("jsonb")
-            .HasConversion(
-                value => JsonSerializer.Serialize(value, ContractJson.Options),
-                json => JsonSerializer.Deserialize<T>(json, ContractJson.Options)!,
-                new ValueComparer<T>(
-                    (a, b) => JsonSerializer.Serialize(a, ContractJson.Options) == JsonSerializer.Serialize(b, ContractJson.Options),
-                    value => JsonSerializer.Serialize(value, ContractJson.Options).GetHashCode(),
-                    value => JsonSerializer.Deserialize<T>(JsonSerializer.Serialize(value, ContractJson.Options), ContractJson.Options)!));
+        property.StoredAsJson(new ValueComparer<T>(
+            (a, b) => JsonSerializer.Serialize(a, ContractJson.Options) == JsonSerializer.Serialize(b, ContractJson.Options),
+            value => JsonSerializer.Serialize(value, ContractJson.Options).GetHashCode(),
+            value => JsonSerializer.Deserialize<T>(JsonSerializer.Serialize(value, ContractJson.Options), ContractJson.Options)!));
 
     /// <summary>
     /// Stores the property as jsonb, for a value the entity only ever replaces whole and nothing changes in place (an
@@ -36,13 +31,16 @@ public static class JsonColumn
     /// most of StateStore's JSON work.
     /// </summary>
     public static PropertyBuilder<T> HasReplacedWholeJsonConversion<T>(this PropertyBuilder<T> property) where T : class? =>
+        property.StoredAsJson(new ValueComparer<T>(
+            (a, b) => ReferenceEquals(a, b),
+            value => value == null ? 0 : RuntimeHelpers.GetHashCode(value),
+            value => value));
+
+    private static PropertyBuilder<T> StoredAsJson<T>(this PropertyBuilder<T> property, ValueComparer<T> comparer) where T : class? =>
         property
             .HasColumnType("jsonb")
             .HasConversion(
                 value => JsonSerializer.Serialize(value, ContractJson.Options),
                 json => JsonSerializer.Deserialize<T>(json, ContractJson.Options)!,
-                new ValueComparer<T>(
-                    (a, b) => ReferenceEquals(a, b),
-                    value => value == null ? 0 : RuntimeHelpers.GetHashCode(value),
-                    value => value));
+                comparer);
 }

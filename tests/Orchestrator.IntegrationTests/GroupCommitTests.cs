@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Npgsql;
 using Orchestrator.Domain.Tasks;
 using Orchestrator.IntegrationTests.Infrastructure;
 using Orchestrator.StateStore.Consumers;
@@ -88,6 +89,31 @@ public sealed class GroupCommitTests(ClusterFixture cluster) : IAsyncLifetime
         Assert.Equal(0, await CountAuditAsync("group-failing"));
     }
 
+    [Fact]
+    public async Task A_repeat_in_a_shared_commit_fails_at_the_primary_key_alone_and_the_others_are_recorded_once()
+    {
+        var commits = _stateStore.Services.GetRequiredService<GroupCommit>();
+        var (held, release) = await HoldTheCommitAsync(commits);
+
+        // The same task twice, as a submission delivered twice would be: the shared commit fails at the database,
+        // after its other statements may have run, and each change runs again alone.
+        var id = Guid.NewGuid();
+        var callers = Enumerable.Range(0, 3).Select(_ => $"group-{Guid.NewGuid():N}"[..20]).ToList();
+        var first = commits.RunAsync(Audit(callers[0]), (_, lifecycle) => Task.FromResult(Submit(lifecycle, id)), default);
+        var repeat = commits.RunAsync(Audit(callers[1]), (_, lifecycle) => Task.FromResult(Submit(lifecycle, id)), default);
+        var other = commits.RunAsync(Audit(callers[2]), (_, lifecycle) => Task.FromResult(Submit(lifecycle)), default);
+        release();
+        _tasks.Add((await held).Id);
+
+        var tasks = new[] { await first, await other };
+        _tasks.AddRange(tasks.Select(task => task.Id));
+        var refused = await Assert.ThrowsAsync<DbUpdateException>(() => repeat);
+        Assert.Equal(PostgresErrorCodes.UniqueViolation, Assert.IsType<PostgresException>(refused.InnerException).SqlState);
+        var entries = await Task.WhenAll(callers.Select(CountAuditAsync));
+        Assert.Equal(new[] { 1, 0, 1 }, entries);
+        Assert.Equal(callers[0], (await cluster.EventsAsync(id))[0].Caller);
+    }
+
     /// <summary>Starts a commit that stays in flight until released, and returns once it has begun.</summary>
     private static async Task<(Task<TaskRecord> Held, Action Release)> HoldTheCommitAsync(GroupCommit commits)
     {
@@ -104,9 +130,9 @@ public sealed class GroupCommitTests(ClusterFixture cluster) : IAsyncLifetime
     }
 
     /// <summary>A task pinned to a node that does not exist, so it stays Pending and runs nothing.</summary>
-    private static TaskRecord Submit(TaskLifecycle lifecycle)
+    private static TaskRecord Submit(TaskLifecycle lifecycle, Guid? id = null)
     {
-        var task = TaskRecord.Submit(Guid.NewGuid(), new TaskSpec
+        var task = TaskRecord.Submit(id ?? Guid.NewGuid(), new TaskSpec
         {
             Name = "group-commit",
             Image = TestImages.Workload,

@@ -150,13 +150,20 @@ public sealed class TaskLifecycle(
         }
         catch (InvalidTaskTransitionException refused)
         {
-            logger.LogWarning("Refused to move task {TaskId} from {From} to {To}", task.Id, refused.From, refused.To);
+            using (TaskLogScope.Begin(logger, task.Id, task.NodeId))
+                logger.LogWarning("Refused to move task {TaskId} from {From} to {To}", task.Id, refused.From, refused.To);
             return false;
         }
         if (recorded is null)
             return false;
         db.TaskEvents.Add(recorded);
-        transaction.AfterCommit(() => logger.LogInformation("Task {TaskId} is {State}: {Reason}", task.Id, recorded.State, recorded.Reason));
+        // In the task's own log scope: the change may have run in a commit shared with other messages (GroupCommit),
+        // or in a batch about many tasks, outside the scope of the message that caused it.
+        transaction.AfterCommit(() =>
+        {
+            using (TaskLogScope.Begin(logger, task.Id, task.NodeId))
+                logger.LogInformation("Task {TaskId} is {State}: {Reason}", task.Id, recorded.State, recorded.Reason);
+        });
         if (task.IsTerminal)
             outbox.Publish(new TaskFinished(task.Id, task.State, task.NodeId));
         return true;

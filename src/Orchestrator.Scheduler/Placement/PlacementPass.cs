@@ -12,7 +12,8 @@ namespace Orchestrator.Scheduler.Placement;
 /// room from the view before the next), and propose all the placements in one request. StateStore has the last
 /// word on each; a refusal means the view was stale, so the pass fetches a fresh one and goes on with what is still
 /// Pending. Passes in one process run one at a time, at most one waits for the running one, and a pass goes through
-/// the Pending queue a batch at a time to its end. With several Schedulers, each is given its own share of the queue.
+/// the Pending queue a batch at a time to its end, fetching and deciding the next batch while StateStore records the
+/// last one (one batch is in flight at a time). With several Schedulers, each is given its own share of the queue.
 /// </summary>
 public sealed class PlacementPass(
     IBus bus,
@@ -66,27 +67,80 @@ public sealed class PlacementPass(
             // ones behind it. A stale view fetches the same batch again with a fresh snapshot.
             PendingCursor? after = null;
             var refreshes = 0;
-            while (refreshes < MaxRefreshes)
+            InFlight? inFlight = null;
+            try
             {
-                var fresh = view.TryGet(out var nodes, out var generation);
-                var request = new GetPlacementWork(options.Value.BatchSize, after, IncludeNodes: !fresh, _member);
-                var work = (await _workClient.GetResponse<PlacementWork>(request, cancellationToken)).Message;
-                if (work.Tasks.Count == 0)
-                    return;
-                if (!fresh)
+                while (refreshes < MaxRefreshes)
                 {
-                    nodes = work.Nodes;
-                    view.Load(nodes, generation);
-                }
-                if (!await PlaceAllAsync(work.Tasks, nodes, cancellationToken))
-                {
-                    view.Invalidate();
+                    var fresh = view.TryGet(out var nodes, out var generation);
+                    if (inFlight is not null)
+                    {
+                        if (fresh)
+                        {
+                            // The next batch is fetched and decided while the last one's placements are proposed:
+                            // against the view as they will leave it, never against a snapshot that might not show them.
+                            nodes = inFlight.NodesAfter;
+                        }
+                        else
+                        {
+                            var settled = inFlight;
+                            inFlight = null;
+                            if (!await SettleAsync(settled))
+                            {
+                                after = settled.From;
+                                refreshes++;
+                                continue;
+                            }
+                            fresh = view.TryGet(out nodes, out generation);
+                        }
+                    }
+                    var request = new GetPlacementWork(options.Value.BatchSize, after, IncludeNodes: !fresh, _member);
+                    var work = (await _workClient.GetResponse<PlacementWork>(request, cancellationToken)).Message;
+                    var (proposals, nodesAfter) = (new List<PlaceTask>(), nodes);
+                    if (work.Tasks.Count > 0)
+                    {
+                        if (!fresh)
+                        {
+                            nodes = work.Nodes;
+                            view.Load(nodes, generation);
+                        }
+                        (proposals, nodesAfter) = await DecideAsync(work.Tasks, nodes, cancellationToken);
+                    }
+                    if (inFlight is not null)
+                    {
+                        var settled = inFlight;
+                        inFlight = null;
+                        if (!await SettleAsync(settled))
+                        {
+                            // This batch was decided against a view the refusal shows was stale: fetch it again, with
+                            // the refused tasks before it, against a fresh snapshot.
+                            after = settled.From;
+                            refreshes++;
+                            continue;
+                        }
+                    }
+                    if (proposals.Count > 0)
+                        inFlight = Propose(proposals, nodesAfter, after, cancellationToken);
+                    if (work.Next is not null)
+                    {
+                        after = work.Next;
+                        continue;
+                    }
+                    // The end of the queue: the last batch's answer decides whether the pass is done.
+                    if (inFlight is null)
+                        return;
+                    var last = inFlight;
+                    inFlight = null;
+                    if (await SettleAsync(last))
+                        return;
+                    after = last.From;
                     refreshes++;
-                    continue;
                 }
-                if (work.Next is null)
-                    return;
-                after = work.Next;
+            }
+            finally
+            {
+                if (inFlight is not null)
+                    await ObserveAsync(inFlight);
             }
         }
         finally
@@ -128,10 +182,11 @@ public sealed class PlacementPass(
     }
 
     /// <summary>
-    /// Decides the batch against the view's nodes and proposes its placements. True when StateStore accepted them
-    /// all, and the view has moved on by them; false when it refused some (the view was stale).
+    /// Decides the batch against <paramref name="viewNodes"/>, each decision taking its room before the next, and
+    /// marks the tasks no node can take. Returns the placements to propose and the nodes as they leave them.
     /// </summary>
-    private async Task<bool> PlaceAllAsync(IReadOnlyList<PendingTask> tasks, IReadOnlyList<NodeSnapshot> viewNodes, CancellationToken cancellationToken)
+    private async Task<(List<PlaceTask> Proposals, IReadOnlyList<NodeSnapshot> NodesAfter)> DecideAsync(
+        IReadOnlyList<PendingTask> tasks, IReadOnlyList<NodeSnapshot> viewNodes, CancellationToken cancellationToken)
     {
         var proposals = new List<PlaceTask>();
         var nodes = viewNodes.ToList();
@@ -155,21 +210,53 @@ public sealed class PlacementPass(
             var index = nodes.FindIndex(n => n.Id == node.Id);
             nodes[index] = node.WithTask(spec, task.Job);
         }
-        if (proposals.Count == 0)
-            return true;
+        return (proposals, nodes);
+    }
 
-        var started = Stopwatch.GetTimestamp();
-        var answer = await _placeClient.GetResponse<PlacementResults>(new PlaceTasks(proposals), cancellationToken);
-        SchedulerTelemetry.PlacementLatency.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+    /// <summary>Proposes a decided batch to StateStore, without waiting for its answer.</summary>
+    private InFlight Propose(List<PlaceTask> proposals, IReadOnlyList<NodeSnapshot> nodesAfter, PendingCursor? from, CancellationToken cancellationToken) =>
+        new(_placeClient.GetResponse<PlacementResults>(new PlaceTasks(proposals), cancellationToken), nodesAfter, from, Stopwatch.GetTimestamp());
+
+    /// <summary>
+    /// Waits for StateStore's answer to a proposed batch. True when it accepted every placement, and the view has
+    /// moved on by them; false when it refused some (the view was stale).
+    /// </summary>
+    private async Task<bool> SettleAsync(InFlight batch)
+    {
+        var answer = await batch.Answer;
+        SchedulerTelemetry.PlacementLatency.Record(Stopwatch.GetElapsedTime(batch.ProposedAt).TotalMilliseconds);
         var refused = answer.Message.Results.Where(r => !r.Accepted).ToList();
         if (refused.Count == 0)
         {
-            view.Advance(nodes);
+            view.Advance(batch.NodesAfter);
             return true;
         }
+        view.Invalidate();
         SchedulerTelemetry.RefusedPlacements.Add(refused.Count);
         foreach (var refusal in refused)
             logger.LogInformation("Placement of task {TaskId} on node {NodeId} refused: {Reason}", refusal.TaskId, refusal.NodeId, refusal.Refusal);
         return false;
     }
+
+    /// <summary>
+    /// The answer to a batch proposed by a pass that is failing: its placements still move the view on if accepted,
+    /// and its own failure is not the one to report.
+    /// </summary>
+    private async Task ObserveAsync(InFlight batch)
+    {
+        try
+        {
+            await SettleAsync(batch);
+        }
+        catch (Exception error)
+        {
+            logger.LogDebug(error, "No answer to a batch of placements proposed by a failed pass");
+        }
+    }
+
+    /// <summary>
+    /// A batch proposed and not yet answered: the nodes as its placements leave them, and the cursor its batch was
+    /// fetched after, to fetch it again from if some are refused.
+    /// </summary>
+    private sealed record InFlight(Task<Response<PlacementResults>> Answer, IReadOnlyList<NodeSnapshot> NodesAfter, PendingCursor? From, long ProposedAt);
 }

@@ -12,8 +12,11 @@ public interface IPlacementAlgorithm
 {
     string Name { get; }
 
-    /// <summary>A score for each candidate, keyed by node id; the lowest wins.</summary>
-    IReadOnlyDictionary<Guid, double> Score(TaskSpec task, IReadOnlyList<NodeSnapshot> candidates);
+    /// <summary>
+    /// A score for each candidate, in the candidates' order; the lowest wins. It runs for every node of the cluster
+    /// in every decision, so it fills an array rather than a map.
+    /// </summary>
+    double[] Score(TaskSpec task, IReadOnlyList<NodeSnapshot> candidates);
 
     /// <summary>Told which node the pick chose, for an algorithm whose next scores depend on it (round-robin's turn).</summary>
     void Picked(NodeSnapshot node)

@@ -51,7 +51,7 @@ public static class WorkerAgentExtensions
         builder.Services.AddSingleton<IServiceAddressLookup, BusServiceAddressLookup>();
         builder.Services.AddSingleton<IContainerRuntime, DockerContainerRuntime>();
         builder.Services.AddSingleton<DockerVolumes>();
-        builder.Services.AddSingleton(new HostResourceReader(options.DataPath));
+        builder.Services.AddSingleton<IHostResources>(new HostResourceReader(options.DataPath));
         builder.Services.AddSingleton<NodeResources>();
         builder.Services.AddHttpClient(HealthProber.HttpClientName);
         builder.Services.AddSingleton<HealthProber>();

@@ -6,7 +6,7 @@ namespace Orchestrator.WorkerAgent.Host;
 /// The host's real resources: cores and busy time from /proc/stat, memory from /proc/meminfo, and the disk
 /// under the agent's data path. CPU usage is the busy share between two readings, in cores.
 /// </summary>
-public sealed class HostResourceReader(string dataPath)
+public sealed class HostResourceReader(string dataPath) : IHostResources
 {
     private (long Busy, long Total)? _previousCpu;
 

@@ -4,12 +4,14 @@ using Orchestrator.Domain.Capacity;
 namespace Orchestrator.WorkerAgent.Host;
 
 /// <summary>Capacity as detected or overridden, and what the node may hand out after reservations.</summary>
-public sealed class NodeResources(HostResourceReader reader, IOptions<AgentOptions> options)
+public sealed class NodeResources(IHostResources host, IOptions<AgentOptions> options)
 {
     public Resources Capacity()
     {
-        var detected = reader.ReadCapacity();
         var overrides = options.Value.Capacity;
+        if (overrides is { Cpu: { } cpu, MemoryMb: { } memoryMb, DiskMb: { } diskMb })
+            return new Resources(cpu, memoryMb, diskMb);
+        var detected = host.ReadCapacity();
         return new Resources(
             overrides.Cpu ?? detected.Cpu,
             overrides.MemoryMb ?? detected.MemoryMb,
@@ -23,5 +25,5 @@ public sealed class NodeResources(HostResourceReader reader, IOptions<AgentOptio
         return new Resources(Math.Max(0, left.Cpu), Math.Max(0, left.MemoryMb), Math.Max(0, left.DiskMb));
     }
 
-    public Resources Usage() => reader.ReadUsage();
+    public Resources Usage() => host.ReadUsage();
 }

@@ -26,8 +26,8 @@ public sealed class SimulatedAgent
         Runtime = new SimulatedContainerRuntime(services.StartDelay, services.Clock);
         Supervisor = new TaskSupervisor(
             Runtime, RestartLedger.InMemory(), services.Prober, services.Bus, node, services.Clock, services.Lifetime, _loggers.CreateLogger<TaskSupervisor>());
-        // The real host's resources are read, then replaced by the node's configured capacity.
-        var resources = new NodeResources(new HostResourceReader(services.DataPath), services.Options);
+        // The node's capacity is configured; its usage is this machine's, read once for every agent of the pool.
+        var resources = new NodeResources(services.Host, services.Options);
         _heartbeat = new HeartbeatPublisher(
             services.Bus, Runtime, Supervisor, resources, node, services.Options, services.Clock, _loggers.CreateLogger<HeartbeatPublisher>());
     }
@@ -55,5 +55,5 @@ public sealed record SimulatedAgentServices(
     ILoggerFactory Loggers,
     TimeProvider Clock,
     IOptions<AgentOptions> Options,
-    string DataPath,
+    IHostResources Host,
     TimeSpan StartDelay);

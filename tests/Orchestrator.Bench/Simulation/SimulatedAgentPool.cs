@@ -103,7 +103,7 @@ public sealed class SimulatedAgentPool : IAsyncDisposable
             services.GetRequiredService<ILoggerFactory>(),
             TimeProvider.System,
             options,
-            settings.DataPath,
+            new SharedHostReading(new HostResourceReader(settings.DataPath), TimeSpan.FromSeconds(1), TimeProvider.System),
             settings.StartDelay);
     }
 

@@ -28,9 +28,9 @@ public sealed class AlgorithmTests
         };
         var spread = new SpreadAlgorithm();
         var scores = spread.Score(OneCoreHalfGig, nodes);
-        Assert.Equal(0.5, scores[nodes[0].Id], 6);
-        Assert.Equal(0.625, scores[nodes[1].Id], 6);
-        Assert.Equal(0.125, scores[nodes[2].Id], 6);
+        Assert.Equal(0.5, scores[0], 6);
+        Assert.Equal(0.625, scores[1], 6);
+        Assert.Equal(0.125, scores[2], 6);
         Assert.Equal("node-3", PlacementDecision.Decide(spread, OneCoreHalfGig, nodes).Node!.Name);
     }
 

@@ -38,9 +38,9 @@ public sealed class BinPackAlgorithmTests
         var scores = binPack.Score(OneCoreOneGig, candidates);
 
         Assert.Equal(["node-1", "node-2", "node-3"], candidates.Select(n => n.Name));
-        Assert.Equal(-8.7531735, scores[nodes[0].Id], 1e-6);
-        Assert.Equal(-16.4434412, scores[nodes[1].Id], 1e-6);
-        Assert.Equal(-18.0, scores[nodes[2].Id], 1e-6);
+        Assert.Equal(-8.7531735, scores[0], 1e-6);
+        Assert.Equal(-16.4434412, scores[1], 1e-6);
+        Assert.Equal(-18.0, scores[2], 1e-6);
         Assert.Equal("node-3", PlacementDecision.Decide(binPack, OneCoreOneGig, nodes).Node!.Name);
     }
 
@@ -59,8 +59,8 @@ public sealed class BinPackAlgorithmTests
 
         var scores = binPack.Score(OneCoreOneGig, nodes);
 
-        Assert.Equal(-13.3765867, scores[nodes[0].Id], 1e-6);
-        Assert.Equal(-15.2572526, scores[nodes[1].Id], 1e-6);
+        Assert.Equal(-13.3765867, scores[0], 1e-6);
+        Assert.Equal(-15.2572526, scores[1], 1e-6);
         Assert.Equal("node-2", PlacementDecision.Decide(binPack, OneCoreOneGig, nodes).Node!.Name);
     }
 

@@ -42,9 +42,9 @@ public sealed class EpvmAlgorithmTests
 
         var scores = epvm.Score(task, nodes);
 
-        Assert.Equal(0.5653855, scores[nodes[0].Id], 1e-6);
-        Assert.Equal(0.5381225, scores[nodes[1].Id], 1e-6);
-        Assert.Equal(0.5251459, scores[nodes[2].Id], 1e-6);
+        Assert.Equal(0.5653855, scores[0], 1e-6);
+        Assert.Equal(0.5381225, scores[1], 1e-6);
+        Assert.Equal(0.5251459, scores[2], 1e-6);
         Assert.Equal("node-3", PlacementDecision.Decide(epvm, task, nodes).Node!.Name);
     }
 
@@ -65,8 +65,8 @@ public sealed class EpvmAlgorithmTests
 
         var scores = epvm.Score(task, nodes);
 
-        Assert.Equal(0.4729660, scores[nodes[0].Id], 1e-6);
-        Assert.Equal(0.4424097, scores[nodes[1].Id], 1e-6);
+        Assert.Equal(0.4729660, scores[0], 1e-6);
+        Assert.Equal(0.4424097, scores[1], 1e-6);
         Assert.Equal("node-2", PlacementDecision.Decide(epvm, task, nodes).Node!.Name);
     }
 
@@ -82,8 +82,8 @@ public sealed class EpvmAlgorithmTests
 
         var scores = epvm.Score(task, nodes);
 
-        Assert.Equal(0.8254183, scores[nodes[0].Id], 1e-6);
-        Assert.Equal(0.7094428, scores[nodes[1].Id], 1e-6);
+        Assert.Equal(0.8254183, scores[0], 1e-6);
+        Assert.Equal(0.7094428, scores[1], 1e-6);
         Assert.Equal("node-2", PlacementDecision.Decide(epvm, task, nodes).Node!.Name);
     }
 
@@ -98,7 +98,7 @@ public sealed class EpvmAlgorithmTests
 
         var scores = new EpvmAlgorithm().Score(Task(cpu: 0.5m, memoryMb: 2048), [node]);
 
-        Assert.Equal(0.9243197, scores[node.Id], 1e-6);
+        Assert.Equal(0.9243197, scores[0], 1e-6);
     }
 
     [Fact]

@@ -103,8 +103,7 @@ public sealed class PlacementStackTests
     public void A_tie_goes_to_the_earliest_candidate()
     {
         var nodes = new[] { Node(2), Node(1) };
-        var scores = new Dictionary<Guid, double> { [nodes[0].Id] = 1, [nodes[1].Id] = 1 };
-        Assert.Equal("node-2", LowestScorePicker.Pick(scores, nodes).Name);
+        Assert.Equal("node-2", LowestScorePicker.Pick([1, 1], nodes).Name);
     }
 
     [Fact]
@@ -129,10 +128,10 @@ public sealed class PlacementStackTests
 
         public string Name => "Fixed";
 
-        public IReadOnlyDictionary<Guid, double> Score(TaskSpec task, IReadOnlyList<NodeSnapshot> candidates)
+        public double[] Score(TaskSpec task, IReadOnlyList<NodeSnapshot> candidates)
         {
             Scored.AddRange(candidates);
-            return scores;
+            return candidates.Select(node => scores[node.Id]).ToArray();
         }
 
         public void Picked(NodeSnapshot node) => Picks.Add(node);

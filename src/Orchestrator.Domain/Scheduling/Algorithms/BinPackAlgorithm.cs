@@ -17,12 +17,12 @@ public sealed class BinPackAlgorithm : IPlacementAlgorithm
 {
     public string Name => "BinPack";
 
-    public IReadOnlyDictionary<Guid, double> Score(TaskSpec task, IReadOnlyList<NodeSnapshot> candidates)
+    public double[] Score(TaskSpec task, IReadOnlyList<NodeSnapshot> candidates)
     {
         var request = task.Requested;
-        var scores = new Dictionary<Guid, double>(candidates.Count);
-        foreach (var node in candidates)
-            scores[node.Id] = -NomadFit(request, node);
+        var scores = new double[candidates.Count];
+        for (var i = 0; i < scores.Length; i++)
+            scores[i] = -NomadFit(request, candidates[i]);
         return scores;
     }
 

@@ -48,12 +48,12 @@ public sealed class EpvmAlgorithm : IPlacementAlgorithm
 
     public string Name => "Epvm";
 
-    public IReadOnlyDictionary<Guid, double> Score(TaskSpec task, IReadOnlyList<NodeSnapshot> candidates)
+    public double[] Score(TaskSpec task, IReadOnlyList<NodeSnapshot> candidates)
     {
         var request = task.Requested;
-        var scores = new Dictionary<Guid, double>(candidates.Count);
-        foreach (var node in candidates)
-            scores[node.Id] = MarginalCost(request, node);
+        var scores = new double[candidates.Count];
+        for (var i = 0; i < scores.Length; i++)
+            scores[i] = MarginalCost(request, candidates[i]);
         return scores;
     }
 

@@ -14,15 +14,19 @@ public sealed class RoundRobinAlgorithm : IPlacementAlgorithm
 
     public string Name => "RoundRobin";
 
-    public IReadOnlyDictionary<Guid, double> Score(TaskSpec task, IReadOnlyList<NodeSnapshot> candidates)
+    public double[] Score(TaskSpec task, IReadOnlyList<NodeSnapshot> candidates)
     {
         Guid last;
         lock (_gate) last = _lastPicked;
-        var byId = candidates.OrderBy(node => node.Id).ToList();
-        // Candidates after the cursor come first (0, 1, ...), then those at or before it wrap around.
-        var after = byId.Where(node => node.Id.CompareTo(last) > 0).ToList();
-        var ordered = after.Concat(byId.Where(node => node.Id.CompareTo(last) <= 0)).ToList();
-        return ordered.Select((node, index) => (node.Id, Score: (double)index)).ToDictionary(x => x.Id, x => x.Score);
+        // Candidates after the cursor come first (0, 1, ...) in id order, then those at or before it wrap around.
+        var turn = Enumerable.Range(0, candidates.Count)
+            .OrderBy(i => candidates[i].Id.CompareTo(last) > 0 ? 0 : 1)
+            .ThenBy(i => candidates[i].Id);
+        var scores = new double[candidates.Count];
+        var place = 0;
+        foreach (var i in turn)
+            scores[i] = place++;
+        return scores;
     }
 
     public void Picked(NodeSnapshot node)

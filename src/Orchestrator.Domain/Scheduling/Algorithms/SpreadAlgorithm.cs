@@ -1,3 +1,4 @@
+using Orchestrator.Domain.Capacity;
 using Orchestrator.Domain.Tasks;
 
 namespace Orchestrator.Domain.Scheduling.Algorithms;
@@ -10,14 +11,19 @@ public sealed class SpreadAlgorithm : IPlacementAlgorithm
 {
     public string Name => "Spread";
 
-    public IReadOnlyDictionary<Guid, double> Score(TaskSpec task, IReadOnlyList<NodeSnapshot> candidates) =>
-        candidates.ToDictionary(node => node.Id, node => UtilisationAfter(task, node));
-
-    internal static double UtilisationAfter(TaskSpec task, NodeSnapshot node)
+    public double[] Score(TaskSpec task, IReadOnlyList<NodeSnapshot> candidates)
     {
-        var after = node.Allocated + task.Requested;
-        var cpu = node.Allocatable.Cpu > 0 ? (double)(after.Cpu / node.Allocatable.Cpu) : 1d;
-        var memory = node.Allocatable.MemoryMb > 0 ? (double)after.MemoryMb / node.Allocatable.MemoryMb : 1d;
+        var request = task.Requested;
+        var scores = new double[candidates.Count];
+        for (var i = 0; i < scores.Length; i++)
+            scores[i] = UtilisationAfter(request, candidates[i]);
+        return scores;
+    }
+
+    private static double UtilisationAfter(Resources request, NodeSnapshot node)
+    {
+        var cpu = node.Allocatable.Cpu > 0 ? (double)((node.Allocated.Cpu + request.Cpu) / node.Allocatable.Cpu) : 1d;
+        var memory = node.Allocatable.MemoryMb > 0 ? (double)(node.Allocated.MemoryMb + request.MemoryMb) / node.Allocatable.MemoryMb : 1d;
         return Math.Max(cpu, memory);
     }
 }

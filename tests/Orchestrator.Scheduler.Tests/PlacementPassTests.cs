@@ -60,6 +60,26 @@ public sealed class PlacementPassTests
         Assert.Equal("work after start with nodes", log[refusal + 1]);
     }
 
+    [Fact]
+    public async Task A_Scheduler_that_leaves_during_a_pass_stops_it_at_the_next_batch()
+    {
+        var release = new TaskCompletionSource();
+        var store = new ScriptedStateStore(Nodes(2, cpu: 64m), Tasks(8, cpu: 0.5m)) { FirstAnswerWaitsFor = release.Task };
+        await using var bus = await StartAsync(store);
+        var pass = Pass(bus, batchSize: 2);
+
+        var running = pass.RunAsync(CancellationToken.None);
+        await store.FirstProposed.WaitAsync(HoldAtMost);
+        var leaving = pass.LeaveAsync(CancellationToken.None);
+        release.SetResult();
+        await Task.WhenAll(running, leaving).WaitAsync(HoldAtMost);
+
+        // The batch in flight and the one decided beside it are recorded; the four tasks behind them are left to the
+        // other Schedulers.
+        Assert.Equal(store.TaskIds.Take(4).ToHashSet(), store.Accepted.Select(p => p.TaskId).ToHashSet());
+        Assert.Equal("work after start, leaving", store.Log.Last());
+    }
+
     private static PlacementPass Pass(HarnessBus bus, int batchSize) => new(
         bus.Harness.Bus,
         PlacementAlgorithms.Create("Spread"),
@@ -108,6 +128,7 @@ public sealed class PlacementPassTests
     {
         private readonly List<PendingTask> _pending = [.. tasks];
         private readonly TaskCompletionSource _nextFetched = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _firstProposed = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private int _answers;
 
         public List<Guid> TaskIds { get; } = tasks.Select(t => t.TaskId).ToList();
@@ -118,6 +139,11 @@ public sealed class PlacementPassTests
         /// <summary>Answer the first proposals only once the next batch has been asked for (or after 10 s).</summary>
         public bool HoldFirstAnswerUntilNextFetch { get; init; }
 
+        /// <summary>Answer the first proposals only once this completes (or after 10 s).</summary>
+        public Task? FirstAnswerWaitsFor { get; init; }
+
+        public Task FirstProposed => _firstProposed.Task;
+
         public bool NextFetchedWhileFirstInFlight { get; private set; }
 
         private PendingCursor Cursor(PendingTask task) =>
@@ -126,7 +152,8 @@ public sealed class PlacementPassTests
         private PlacementWork Work(GetPlacementWork request)
         {
             var after = request.After is null ? -1 : TaskIds.IndexOf(request.After.TaskId);
-            Log.Enqueue($"work after {(after < 0 ? "start" : $"task {after + 1}")}{(request.IncludeNodes ? " with nodes" : "")}");
+            Log.Enqueue($"work after {(after < 0 ? "start" : $"task {after + 1}")}{(request.IncludeNodes ? " with nodes" : "")}"
+                + (request.Member?.Ttl == TimeSpan.Zero ? ", leaving" : ""));
             if (after >= 0 && Volatile.Read(ref _answers) == 0)
             {
                 NextFetchedWhileFirstInFlight = true;
@@ -143,8 +170,11 @@ public sealed class PlacementPassTests
         private async Task<PlacementResults> PlaceAsync(PlaceTasks request)
         {
             Log.Enqueue($"place {string.Join(",", request.Placements.Select(p => TaskIds.IndexOf(p.TaskId) + 1))}");
+            _firstProposed.TrySetResult();
             if (HoldFirstAnswerUntilNextFetch && Volatile.Read(ref _answers) == 0)
                 await Task.WhenAny(_nextFetched.Task, Task.Delay(HoldAtMost));
+            if (FirstAnswerWaitsFor is { } release && Volatile.Read(ref _answers) == 0)
+                await Task.WhenAny(release, Task.Delay(HoldAtMost));
             var results = new List<PlacementResult>();
             foreach (var placement in request.Placements)
             {

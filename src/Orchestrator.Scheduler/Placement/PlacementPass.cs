@@ -59,9 +59,6 @@ public sealed class PlacementPass(
         }
         try
         {
-            // Left while this pass waited at the gate.
-            if (_left)
-                return;
             // The pass walks the whole Pending queue a batch at a time: no event will come for the tasks behind a
             // full batch, and a batch that placed nothing (tasks no node can take) must not hide the placeable
             // ones behind it. A stale view fetches the same batch again with a fresh snapshot.
@@ -70,7 +67,9 @@ public sealed class PlacementPass(
             InFlight? inFlight = null;
             try
             {
-                while (refreshes < MaxRefreshes)
+                // A Scheduler that is leaving stops at the next batch: the rest of the queue is the others' share now,
+                // and its host is waiting for this pass to stop.
+                while (refreshes < MaxRefreshes && !_left)
                 {
                     var fresh = view.TryGet(out var nodes, out var generation);
                     if (inFlight is not null)
@@ -239,8 +238,8 @@ public sealed class PlacementPass(
     }
 
     /// <summary>
-    /// The answer to a batch proposed by a pass that is failing: its placements still move the view on if accepted,
-    /// and its own failure is not the one to report.
+    /// The answer to a batch proposed by a pass that ends before the queue does (it failed, or the Scheduler is
+    /// leaving): its placements still move the view on if accepted, and a failure of its own is not the one to report.
     /// </summary>
     private async Task ObserveAsync(InFlight batch)
     {

@@ -65,6 +65,20 @@ public sealed class PlacementPass(
             PendingCursor? after = null;
             var refreshes = 0;
             InFlight? inFlight = null;
+
+            // Waits for the batch in flight; when some of it was refused, the view is stale, and the pass goes back to
+            // fetch that batch again (the refused tasks and everything behind them) against a fresh snapshot.
+            async Task<bool> SettleInFlightAsync()
+            {
+                var settled = inFlight!;
+                inFlight = null;
+                if (await SettleAsync(settled))
+                    return true;
+                after = settled.From;
+                refreshes++;
+                return false;
+            }
+
             try
             {
                 // A Scheduler that is leaving stops at the next batch: the rest of the queue is the others' share now,
@@ -72,26 +86,17 @@ public sealed class PlacementPass(
                 while (refreshes < MaxRefreshes && !_left)
                 {
                     var fresh = view.TryGet(out var nodes, out var generation);
-                    if (inFlight is not null)
+                    if (inFlight is not null && fresh)
                     {
-                        if (fresh)
-                        {
-                            // The next batch is fetched and decided while the last one's placements are proposed:
-                            // against the view as they will leave it, never against a snapshot that might not show them.
-                            nodes = inFlight.NodesAfter;
-                        }
-                        else
-                        {
-                            var settled = inFlight;
-                            inFlight = null;
-                            if (!await SettleAsync(settled))
-                            {
-                                after = settled.From;
-                                refreshes++;
-                                continue;
-                            }
-                            fresh = view.TryGet(out nodes, out generation);
-                        }
+                        // The next batch is fetched and decided while the last one's placements are proposed: against
+                        // the view as they will leave it, never against a snapshot that might not show them yet.
+                        nodes = inFlight.NodesAfter;
+                    }
+                    else if (inFlight is not null)
+                    {
+                        if (!await SettleInFlightAsync())
+                            continue;
+                        fresh = view.TryGet(out nodes, out generation);
                     }
                     var request = new GetPlacementWork(options.Value.BatchSize, after, IncludeNodes: !fresh, _member);
                     var work = (await _workClient.GetResponse<PlacementWork>(request, cancellationToken)).Message;
@@ -105,19 +110,9 @@ public sealed class PlacementPass(
                         }
                         (proposals, nodesAfter) = await DecideAsync(work.Tasks, nodes, cancellationToken);
                     }
-                    if (inFlight is not null)
-                    {
-                        var settled = inFlight;
-                        inFlight = null;
-                        if (!await SettleAsync(settled))
-                        {
-                            // This batch was decided against a view the refusal shows was stale: fetch it again, with
-                            // the refused tasks before it, against a fresh snapshot.
-                            after = settled.From;
-                            refreshes++;
-                            continue;
-                        }
-                    }
+                    // A refusal of the batch in flight drops this one too: it was decided against the same stale view.
+                    if (inFlight is not null && !await SettleInFlightAsync())
+                        continue;
                     if (proposals.Count > 0)
                         inFlight = Propose(proposals, nodesAfter, after, cancellationToken);
                     if (work.Next is not null)
@@ -125,15 +120,9 @@ public sealed class PlacementPass(
                         after = work.Next;
                         continue;
                     }
-                    // The end of the queue: the last batch's answer decides whether the pass is done.
-                    if (inFlight is null)
+                    // The end of the queue: the last batch's answer says whether the pass is done.
+                    if (inFlight is null || await SettleInFlightAsync())
                         return;
-                    var last = inFlight;
-                    inFlight = null;
-                    if (await SettleAsync(last))
-                        return;
-                    after = last.From;
-                    refreshes++;
                 }
             }
             finally
@@ -249,7 +238,7 @@ public sealed class PlacementPass(
         }
         catch (Exception error)
         {
-            logger.LogDebug(error, "No answer to a batch of placements proposed by a failed pass");
+            logger.LogDebug(error, "No answer to a batch of placements proposed by a pass that ended early");
         }
     }
 

@@ -74,9 +74,11 @@ public sealed class PlacementPassTests
         release.SetResult();
         await Task.WhenAll(running, leaving).WaitAsync(HoldAtMost);
 
-        // The batch in flight and the one decided beside it are recorded; the four tasks behind them are left to the
-        // other Schedulers.
-        Assert.Equal(store.TaskIds.Take(4).ToHashSet(), store.Accepted.Select(p => p.TaskId).ToHashSet());
+        // The batch in flight is recorded, and so is the one decided beside it if the pass had fetched it before the
+        // leave (it usually has); the tasks behind them are left to the other Schedulers.
+        var accepted = store.Accepted.Select(p => p.TaskId).ToHashSet();
+        Assert.Contains(accepted.Count, new[] { 2, 4 });
+        Assert.Equal(store.TaskIds.Take(accepted.Count).ToHashSet(), accepted);
         Assert.Equal("work after start, leaving", store.Log.Last());
     }
 

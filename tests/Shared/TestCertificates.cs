@@ -33,7 +33,9 @@ public static class TestCertificates
         request.CertificateExtensions.Add(alternative.Build());
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
         var serial = RandomNumberGenerator.GetBytes(16);
-        using var issued = request.Create(authority, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30), serial);
+        // Exactly the authority's validity: one computed from the clock again could end a second after the
+        // authority's (its times are whole seconds), which CertificateRequest refuses.
+        using var issued = request.Create(authority, new DateTimeOffset(authority.NotBefore), new DateTimeOffset(authority.NotAfter), serial);
         return issued.CopyWithPrivateKey(key);
     }
 }
